@@ -1,0 +1,37 @@
+import type { CleanTable } from '../data/schema.js';
+import type { DenseMatrix } from './matrix.js';
+import type { Algorithm, AnalysisReport } from './report.js';
+
+/** Options of one analysis run; every field has a documented default. */
+export interface AnalyzeOptions {
+  /** A fixed number of segments, or 'auto' (default) to choose it from the evidence over `kRange`. */
+  k?: number | 'auto';
+  /** Candidate k for 'auto' and for the evidence table. Default [2, 10]. */
+  kRange?: readonly [number, number];
+  /** Methods to fit; 'all' (default) fits K-Means, K-Medoids and the Gaussian mixture. */
+  algorithm?: Algorithm | 'all';
+  /** Seed of every randomised step. Default 0. */
+  seed?: number;
+  /** Features to log1p before z-scoring (skewed non-negative columns). Default none. */
+  log1p?: readonly string[];
+  /** Where the data came from, for the report (file name). */
+  source?: string;
+}
+
+/**
+ * A finished analysis held in memory: the serialisable report plus what charts, exports
+ * and predictions need (the cleaned table, the scaled matrix, per-row labels).
+ */
+export interface Analysis {
+  readonly report: AnalysisReport;
+  readonly table: CleanTable;
+  /** The table's features after optional log1p and z-scoring, same row order. */
+  readonly scaled: DenseMatrix;
+  /**
+   * Per-row segment index (0-based: segment id - 1) for each fitted method, aligned to K-Means
+   * so that index i means the same customers whichever method produced it.
+   */
+  readonly labels: Partial<Record<Algorithm, Int32Array>>;
+  /** GMM membership probabilities, rows x k, in aligned segment order (when the GMM was fitted). */
+  readonly probabilities: DenseMatrix | null;
+}

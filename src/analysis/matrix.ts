@@ -1,0 +1,39 @@
+/**
+ * Row-major dense matrix of doubles: the one numeric container every algorithm takes.
+ * Flat typed arrays keep large tables compact and the inner loops free of pointer chasing.
+ */
+export interface DenseMatrix {
+  readonly rows: number;
+  readonly cols: number;
+  /** rows * cols values, row i at [i * cols, (i + 1) * cols). */
+  readonly data: Float64Array;
+}
+
+export function denseMatrix(rows: number, cols: number, data?: Float64Array): DenseMatrix {
+  const values = data ?? new Float64Array(rows * cols);
+  if (values.length !== rows * cols) {
+    throw new RangeError(`matrix data has ${values.length} values, expected ${rows} x ${cols}`);
+  }
+  return { rows, cols, data: values };
+}
+
+export function fromRows(rows: readonly (readonly number[])[]): DenseMatrix {
+  const cols = rows[0]?.length ?? 0;
+  const data = new Float64Array(rows.length * cols);
+  rows.forEach((row, i) => data.set(row, i * cols));
+  return { rows: rows.length, cols, data };
+}
+
+export function rowOf(m: DenseMatrix, i: number): Float64Array {
+  return m.data.subarray(i * m.cols, (i + 1) * m.cols);
+}
+
+/** Rows picked by index, in the given order (for samples and subsets). */
+export function takeRows(m: DenseMatrix, indices: ArrayLike<number>): DenseMatrix {
+  const out = new Float64Array(indices.length * m.cols);
+  for (let r = 0; r < indices.length; r++) {
+    const src = indices[r] * m.cols;
+    out.set(m.data.subarray(src, src + m.cols), r * m.cols);
+  }
+  return { rows: indices.length, cols: m.cols, data: out };
+}

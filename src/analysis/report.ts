@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import { CleaningReportSchema, ColumnInfoSchema } from '../data/schema.js';
+
+/**
+ * The analysis report: what `cli analyze --json` prints and what every other layer reads.
+ * This schema is the contract; change it only by adding fields.
+ */
+export const AlgorithmSchema = z.enum(['kmeans', 'kmedoids', 'gmm']);
+export type Algorithm = z.infer<typeof AlgorithmSchema>;
+
+export const KEvidenceSchema = z.object({
+  k: z.number().int(),
+  inertia: z.number(),
+  /** Mean silhouette of the K-Means labels at this k (null for k = 1). */
+  silhouette: z.number().nullable(),
+  /** BIC of the full-covariance Gaussian mixture at this k (lower is better). */
+  bic: z.number().nullable(),
+  /** True when that mixture is degenerate (tiny or near-singular component): its BIC is not evidence. */
+  bicDegenerate: z.boolean(),
+  gap: z.number().nullable().optional(),
+});
+export type KEvidence = z.infer<typeof KEvidenceSchema>;
+
+export const KSelectionSchema = z.object({
+  range: z.tuple([z.number().int(), z.number().int()]),
+  byK: z.array(KEvidenceSchema),
+  recommended: z.number().int(),
+  /** What each criterion alone would pick (null when it has no opinion). */
+  criteria: z.object({
+    elbow: z.number().int().nullable(),
+    silhouette: z.number().int().nullable(),
+    bic: z.number().int().nullable(),
+  }),
+  agree: z.boolean(),
+  /** The recommendation and its reasons, in words. */
+  reasons: z.array(z.string()),
+  /** Set when silhouettes were computed on a seeded sample of the rows. */
+  silhouetteSample: z.object({ size: z.number().int(), seed: z.number().int() }).nullable(),
+});
+export type KSelection = z.infer<typeof KSelectionSchema>;
+
+export const KMeansModelSchema = z.object({
+  k: z.number().int(),
+  inertia: z.number(),
+  sizes: z.array(z.number().int()),
+  /** Centroids in z-scored units, segment order. */
+  centroids: z.array(z.array(z.number())),
+  iterations: z.number().int(),
+});
+
+export const KMedoidsModelSchema = z.object({
+  k: z.number().int(),
+  totalDeviation: z.number(),
+  sizes: z.array(z.number().int()),
+  /** Identifier (or row number) of each medoid customer, segment order. */
+  medoidRowIds: z.array(z.string()),
+  medoidRowIndices: z.array(z.number().int()),
+  method: z.enum(['fasterpam', 'clara']),
+  /** Rows per CLARA sample when `method` is clara. */
+  sampleSize: z.number().int().nullable(),
+});
+
+export const GmmModelSchema = z.object({
+  k: z.number().int(),
+  covarianceType: z.enum(['full', 'diag']),
+  /** Mean log-likelihood per row (scikit-learn's `score`). */
+  logLikelihood: z.number(),
+  bic: z.number(),
+  aic: z.number(),
+  sizes: z.array(z.number().int()),
+  converged: z.boolean(),
+  degenerate: z.boolean(),
+});
+
+export const FeatureStatsSchema = z.record(z.string(), z.number());
+
+export const SegmentSchema = z.object({
+  /** 1-based; segment 1 is the largest (ties broken by the first row). */
+  id: z.number().int(),
+  name: z.string(),
+  size: z.number().int(),
+  share: z.number(),
+  mean: FeatureStatsSchema,
+  median: FeatureStatsSchema,
+  std: FeatureStatsSchema,
+  min: FeatureStatsSchema,
+  max: FeatureStatsSchema,
+  /** (segment mean - overall mean) / overall std, per feature. */
+  deviation: FeatureStatsSchema,
+  /** The features that set this segment apart most, strongest first. */
+  distinguishing: z.array(
+    z.object({ feature: z.string(), direction: z.enum(['high', 'low']), deviation: z.number() }),
+  ),
+  /** Categorical column -> value -> count within the segment. */
+  categorical: z.record(z.string(), z.record(z.string(), z.number().int())),
+});
+export type Segment = z.infer<typeof SegmentSchema>;
+
+export const AnalysisReportSchema = z.object({
+  version: z.literal(1),
+  source: z.string(),
+  rowsIn: z.number().int(),
+  rowsUsed: z.number().int(),
+  features: z.array(z.string()),
+  columns: z.array(ColumnInfoSchema),
+  cleaning: CleaningReportSchema,
+  scaler: z.object({ mean: z.array(z.number()), std: z.array(z.number()), log1p: z.array(z.string()) }),
+  seed: z.number().int(),
+  /** The method the `segments` come from. */
+  algorithm: AlgorithmSchema,
+  kSelection: KSelectionSchema,
+  models: z.object({
+    kmeans: KMeansModelSchema.optional(),
+    kmedoids: KMedoidsModelSchema.optional(),
+    gmm: GmmModelSchema.optional(),
+  }),
+  /** Adjusted Rand index between the methods' labels (1 = identical partitions). */
+  agreement: z.object({
+    kmeansVsKmedoids: z.number().nullable(),
+    kmeansVsGmm: z.number().nullable(),
+    kmedoidsVsGmm: z.number().nullable(),
+  }),
+  segments: z.array(SegmentSchema),
+});
+export type AnalysisReport = z.infer<typeof AnalysisReportSchema>;

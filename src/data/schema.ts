@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import type { DenseMatrix } from '../analysis/matrix.js';
+
+/** What a column is used for. Only `feature` columns are clustered. */
+export const ColumnRoleSchema = z.enum(['identifier', 'feature', 'categorical', 'constant', 'text', 'excluded']);
+export type ColumnRole = z.infer<typeof ColumnRoleSchema>;
+
+export const ColumnInfoSchema = z.object({
+  name: z.string(),
+  role: ColumnRoleSchema,
+  /** Why this role was chosen, in words ("one distinct value per row", "mostly non-numeric"...). */
+  reason: z.string(),
+  distinct: z.number().int(),
+});
+export type ColumnInfo = z.infer<typeof ColumnInfoSchema>;
+
+/** Per feature column: how many cells of each kind were replaced by the column median. */
+export const ImputedCountsSchema = z.object({
+  missing: z.number().int(),
+  nonNumeric: z.number().int(),
+  nonFinite: z.number().int(),
+  median: z.number(),
+});
+
+export const CleaningReportSchema = z.object({
+  rowsIn: z.number().int(),
+  rowsUsed: z.number().int(),
+  delimiter: z.string(),
+  /** Rows repeating another row on every column, identifier included: dropped. */
+  exactDuplicatesDropped: z.number().int(),
+  /** Identifier values that appear on more than one row with different figures: flagged, kept. */
+  duplicateIdentifiers: z.object({
+    column: z.string().nullable(),
+    repeatedValues: z.number().int(),
+    rowsInvolved: z.number().int(),
+    examples: z.array(z.string()),
+  }),
+  /** Rows repeating another row on the feature columns only (different customers who behave alike). */
+  featureDuplicates: z.object({ rows: z.number().int(), dropped: z.boolean() }),
+  /** Rows dropped because more than half of their features were missing or unusable. */
+  rowsDroppedMostlyMissing: z.number().int(),
+  imputed: z.record(z.string(), ImputedCountsSchema),
+  /** Outliers by the IQR rule (outside Q1 - 1.5 IQR .. Q3 + 1.5 IQR): flagged, kept. */
+  outliers: z.record(z.string(), z.number().int()),
+  /** Sample skewness (Fisher-Pearson, bias-corrected as pandas' skew()). */
+  skew: z.record(z.string(), z.number()),
+  /** Skewed non-negative features where a log1p transform would help (reported; applied only when asked). */
+  logSuggested: z.array(z.string()),
+  /** Columns that looked numeric-ish but were not used as features, with the reason. */
+  notFeatures: z.array(z.object({ column: z.string(), reason: z.string() })),
+  /** Plain-language notes for people ("Dropped 3 rows that repeat exactly..."). */
+  notes: z.array(z.string()),
+});
+export type CleaningReport = z.infer<typeof CleaningReportSchema>;
+
+/** A cleaned, imputed table ready for analysis. Feature values are in original units. */
+export interface CleanTable {
+  readonly columns: readonly ColumnInfo[];
+  readonly features: readonly string[];
+  /** rowsUsed x features, original units, every cell finite. */
+  readonly matrix: DenseMatrix;
+  /** Identifier value of each used row, or its 1-based data row number when the file has none. */
+  readonly rowIds: readonly string[];
+  readonly idColumn: string | null;
+  /** Categorical columns kept for profiling: one value per used row. */
+  readonly categorical: readonly { readonly name: string; readonly values: readonly string[] }[];
+  readonly cleaning: CleaningReport;
+}
+
+/** Named limits, each enforced before the expensive work starts. */
+export const IngestLimitsSchema = z.object({
+  maxFileBytes: z.number().int().positive().default(50 * 1024 * 1024),
+  maxRows: z.number().int().positive().default(2_000_000),
+  maxColumns: z.number().int().positive().default(200),
+  minFeatures: z.number().int().positive().default(2),
+  minRows: z.number().int().positive().default(10),
+});
+export type IngestLimits = z.infer<typeof IngestLimitsSchema>;
+
+export const IngestOptionsSchema = z.object({
+  /** Use exactly these columns as features (names as in the header). */
+  features: z.array(z.string()).optional(),
+  /** Drop rows that repeat on the feature columns (the original notebook's step: 660 -> 649). */
+  dedupeFeatures: z.boolean().default(false),
+  limits: IngestLimitsSchema.default(IngestLimitsSchema.parse({})),
+});
+export type IngestOptions = z.input<typeof IngestOptionsSchema>;
+
+/**
+ * A problem with the user's file, worded for the user: what is wrong and what to upload instead.
+ * Everything user-facing catches this type and shows `message`; anything else is a bug.
+ */
+export class InputError extends Error {
+  override readonly name = 'InputError';
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}
