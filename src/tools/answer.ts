@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+/**
+ * What a question or an upload produces, whoever asked (Slack, the console, the CLI).
+ * Surfaces only format this; they never compute anything themselves.
+ */
+export const FactSchema = z.object({
+  /** What the number is, in words: "Segment 2 mean support calls". */
+  label: z.string(),
+  value: z.number(),
+  unit: z.enum(['count', 'currency', 'percent', 'share', 'number', 'k']).default('number'),
+});
+export type Fact = z.infer<typeof FactSchema>;
+
+export const ChartOutputSchema = z.object({
+  /** Catalogue name ("elbow", "profile", "pca-map"...). */
+  kind: z.string(),
+  title: z.string(),
+  /** Safe file name stem, e.g. "segment-profile". */
+  fileName: z.string(),
+  /** The Vega-Lite spec, for users who want to open it in the Vega editor. */
+  spec: z.record(z.string(), z.unknown()),
+});
+export type ChartOutput = z.infer<typeof ChartOutputSchema>;
+
+export const FileOutputSchema = z.object({
+  fileName: z.string(),
+  mimeType: z.string(),
+  content: z.string(),
+});
+export type FileOutput = z.infer<typeof FileOutputSchema>;
+
+export const TableOutputSchema = z.object({
+  columns: z.array(z.string()),
+  rows: z.array(z.array(z.string())),
+});
+
+export const AnswerSchema = z.object({
+  /** The reply, in Slack mrkdwn-compatible plain text (bold with *...*, bullets with •). */
+  text: z.string(),
+  /** An optional table to show (segment table, comparison). */
+  table: TableOutputSchema.nullable().default(null),
+  charts: z.array(ChartOutputSchema).default([]),
+  files: z.array(FileOutputSchema).default([]),
+  /** Every number the text relies on, as computed by the tools. */
+  facts: z.array(FactSchema).default([]),
+  /** Tools that ran, in order, for logs and tests. */
+  toolsUsed: z.array(z.string()).default([]),
+  /** True when every number in `text` was checked against `facts`. */
+  numbersChecked: z.boolean().default(false),
+  /** Short footnote (e.g. "The AI text failed the number check; showing the built-in summary."). */
+  footnote: z.string().nullable().default(null),
+  /** Settings the question changed for this conversation (e.g. "try 4 segments"). */
+  settings: z
+    .object({ k: z.number().int().optional(), algorithm: z.enum(['kmeans', 'kmedoids', 'gmm']).optional() })
+    .nullable()
+    .default(null),
+});
+export type Answer = z.infer<typeof AnswerSchema>;
