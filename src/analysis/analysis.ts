@@ -1,4 +1,5 @@
 import type { CleanTable } from '../data/schema.js';
+import type { GaussianMixture } from './gmm.js';
 import type { DenseMatrix } from './matrix.js';
 import type { Algorithm, AnalysisReport } from './report.js';
 
@@ -34,4 +35,17 @@ export interface Analysis {
   readonly labels: Partial<Record<Algorithm, Int32Array>>;
   /** GMM membership probabilities, rows x k, in aligned segment order (when the GMM was fitted). */
   readonly probabilities: DenseMatrix | null;
+  readonly fitted: FittedModels;
+}
+
+/** What prediction needs to place new rows into an existing segmentation. */
+export interface FittedModels {
+  /** Scaler statistics (after the log1p step) and which features were log1p-transformed. */
+  readonly scaler: { readonly mean: Float64Array; readonly std: Float64Array; readonly log1p: readonly boolean[] };
+  /** K-Means centroids in scaled units, row s = segment s + 1. */
+  readonly centroids: DenseMatrix;
+  /** K-Medoids medoid rows in scaled units, row s = segment s + 1 (when fitted). */
+  readonly medoids: DenseMatrix | null;
+  /** The fitted mixture and, for each segment index, its component index (when fitted). */
+  readonly gmm: { readonly model: GaussianMixture; readonly componentOfSegment: Int32Array } | null;
 }

@@ -50,9 +50,12 @@ export const AnswerSchema = z.object({
   numbersChecked: z.boolean().default(false),
   /** Short footnote (e.g. "The AI text failed the number check; showing the built-in summary."). */
   footnote: z.string().nullable().default(null),
-  /** Settings the question changed for this conversation (e.g. "try 4 segments"). */
+  /**
+   * Settings the question changed for this conversation (e.g. "try 4 segments").
+   * k: null means "choose k from the evidence again" (e.g. "back to automatic k").
+   */
   settings: z
-    .object({ k: z.number().int().optional(), algorithm: z.enum(['kmeans', 'kmedoids', 'gmm']).optional() })
+    .object({ k: z.number().int().nullable().optional(), algorithm: z.enum(['kmeans', 'kmedoids', 'gmm']).optional() })
     .nullable()
     .default(null),
 });

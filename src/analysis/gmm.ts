@@ -1,0 +1,200 @@
+import { z } from 'zod';
+import { InputError } from '../data/schema.js';
+import { KMeans } from './kmeans.js';
+import { denseMatrix, type DenseMatrix } from './matrix.js';
+import { createRng } from './random.js';
+import {
+  componentMass,
+  estimateParameters,
+  expectation,
+  factorize,
+  type MixtureFactors,
+  type MixtureParameters,
+} from './gmm-em.js';
+import { diagnoseDegeneracy } from './gmm-degeneracy.js';
+
+export const GaussianMixtureOptionsSchema = z.object({
+  /** Number of components. */
+  k: z.number().int().min(1),
+  /** 'full': one d x d covariance per component; 'diag': per-feature variances only. */
+  covarianceType: z.enum(['full', 'diag']).default('full'),
+  /** Added to every covariance diagonal to keep it invertible (scikit-learn's reg_covar). */
+  regCovar: z.number().nonnegative().default(1e-6),
+  /** EM runs from different K-Means starts; the best lower bound is kept. */
+  nInit: z.number().int().positive().default(1),
+  /** Most EM iterations per run. */
+  maxIter: z.number().int().positive().default(100),
+  /** Convergence: change of the mean log-likelihood per row below this. */
+  tol: z.number().nonnegative().default(1e-3),
+  /** Seed of the K-Means initialisations. */
+  seed: z.number().int().default(0),
+});
+export type GaussianMixtureOptions = z.input<typeof GaussianMixtureOptionsSchema>;
+type ResolvedOptions = z.output<typeof GaussianMixtureOptionsSchema>;
+
+/**
+ * Gaussian mixture fitted by EM, as scikit-learn's GaussianMixture(init_params='kmeans'): each
+ * run starts from the responsibilities of one K-Means start, alternates E and M steps until the
+ * mean log-likelihood changes by less than `tol`, and the run with the best lower bound is kept.
+ * A fit whose components are too small or near-singular is flagged `degenerate`: its likelihood
+ * (and so its BIC) rewards fitting a point mass, so model selection should not trust it.
+ */
+export class GaussianMixture {
+  readonly options: ResolvedOptions;
+  /** Component of highest responsibility for each fitted row. */
+  labels: Int32Array = new Int32Array(0);
+  weights: Float64Array = new Float64Array(0);
+  /** k x d component means. */
+  means: DenseMatrix = denseMatrix(0, 0);
+  /** One d x d covariance per component (diagonal matrices for 'diag'), regCovar included. */
+  covariances: DenseMatrix[] = [];
+  /** Mean log-likelihood per row of the fitted data under the final parameters (sklearn's `score`). */
+  meanLogLikelihood = NaN;
+  /** Best EM lower bound over the runs (sklearn's `lower_bound_`). */
+  lowerBound = NaN;
+  converged = false;
+  /** EM iterations of the kept run. */
+  iterations = 0;
+  degenerate = false;
+  /** Why the fit is degenerate, in words; null when it is not. */
+  degenerateReason: string | null = null;
+
+  private parameters: MixtureParameters | null = null;
+  private factors: MixtureFactors | null = null;
+
+  constructor(options: GaussianMixtureOptions) {
+    this.options = GaussianMixtureOptionsSchema.parse(options);
+  }
+
+  fit(X: DenseMatrix): this {
+    const { k, covarianceType, regCovar, nInit, maxIter, tol, seed } = this.options;
+    validateInput(X, k);
+    const rng = createRng(seed);
+    const resp = new Float64Array(X.rows * k);
+    let best: { params: MixtureParameters; lowerBound: number; iterations: number; converged: boolean } | null = null;
+    for (let run = 0; run < nInit; run++) {
+      const start = new KMeans({ k, nInit: 1, seed: rng.int(2 ** 31) }).fit(X).labels;
+      resp.fill(0);
+      for (let i = 0; i < X.rows; i++) resp[i * k + start[i]] = 1;
+      let params = estimateParameters(X, resp, k, covarianceType, regCovar);
+      let lowerBound = -Infinity;
+      let converged = false;
+      let iterations = 0;
+      while (iterations < maxIter) {
+        iterations++;
+        const previous = lowerBound;
+        lowerBound = expectation(X, params, factorize(params, regCovar), resp);
+        params = estimateParameters(X, resp, k, covarianceType, regCovar);
+        if (Math.abs(lowerBound - previous) < tol) {
+          converged = true;
+          break;
+        }
+      }
+      if (best === null || lowerBound > best.lowerBound) best = { params, lowerBound, iterations, converged };
+    }
+    if (best === null) throw new RangeError('GaussianMixture needs nInit >= 1');
+    this.setParameters(best.params);
+    this.lowerBound = best.lowerBound;
+    this.iterations = best.iterations;
+    this.converged = best.converged;
+
+    const factors = this.requireFactors();
+    this.meanLogLikelihood = expectation(X, best.params, factors, resp);
+    this.labels = argMaxRows(resp, X.rows, k);
+    const reason = diagnoseDegeneracy(best.params, componentMass(resp, X.rows, k), factors, regCovar);
+    this.degenerate = reason !== null;
+    this.degenerateReason = reason;
+    return this;
+  }
+
+  predict(X: DenseMatrix): Int32Array {
+    return argMaxRows(this.predictProba(X).data, X.rows, this.options.k);
+  }
+
+  /** Responsibilities: rows x k, each row sums to 1. */
+  predictProba(X: DenseMatrix): DenseMatrix {
+    const resp = new Float64Array(X.rows * this.options.k);
+    expectation(this.checked(X), this.requireParameters(), this.requireFactors(), resp);
+    return denseMatrix(X.rows, this.options.k, resp);
+  }
+
+  /** Mean log-likelihood per row of X (scikit-learn's `score`). */
+  score(X: DenseMatrix): number {
+    return expectation(this.checked(X), this.requireParameters(), this.requireFactors(), null);
+  }
+
+  /** Free parameters, counted as scikit-learn does. */
+  parameterCount(): number {
+    const { k, d } = this.requireParameters();
+    const covarianceParameters = this.options.covarianceType === 'full' ? (k * d * (d + 1)) / 2 : k * d;
+    return covarianceParameters + k * d + k - 1;
+  }
+
+  /** Bayesian information criterion on X (lower is better). */
+  bic(X: DenseMatrix): number {
+    return -2 * this.score(X) * X.rows + this.parameterCount() * Math.log(X.rows);
+  }
+
+  /** Akaike information criterion on X (lower is better). */
+  aic(X: DenseMatrix): number {
+    return -2 * this.score(X) * X.rows + 2 * this.parameterCount();
+  }
+
+  private setParameters(params: MixtureParameters): void {
+    const { k, d } = params;
+    this.parameters = params;
+    this.factors = factorize(params, this.options.regCovar);
+    this.weights = params.weights;
+    this.means = denseMatrix(k, d, params.means);
+    this.covariances = Array.from({ length: k }, (_, c) => {
+      if (params.covarianceType === 'full') {
+        return denseMatrix(d, d, params.covariances.slice(c * d * d, (c + 1) * d * d));
+      }
+      const block = new Float64Array(d * d);
+      for (let j = 0; j < d; j++) block[j * d + j] = params.covariances[c * d + j];
+      return denseMatrix(d, d, block);
+    });
+  }
+
+  private requireParameters(): MixtureParameters {
+    if (this.parameters === null) throw new RangeError('GaussianMixture is not fitted; call fit(X) first');
+    return this.parameters;
+  }
+
+  private requireFactors(): MixtureFactors {
+    if (this.factors === null) throw new RangeError('GaussianMixture is not fitted; call fit(X) first');
+    return this.factors;
+  }
+
+  private checked(X: DenseMatrix): DenseMatrix {
+    const { d } = this.requireParameters();
+    if (X.cols !== d) {
+      throw new InputError(
+        `The data has ${X.cols} features but the model was fitted on ${d}; use the same columns.`,
+        'feature-mismatch',
+      );
+    }
+    return X;
+  }
+}
+
+function argMaxRows(values: Float64Array, rows: number, k: number): Int32Array {
+  const labels = new Int32Array(rows);
+  for (let i = 0; i < rows; i++) {
+    let best = 0;
+    for (let c = 1; c < k; c++) if (values[i * k + c] > values[i * k + best]) best = c;
+    labels[i] = best;
+  }
+  return labels;
+}
+
+function validateInput(X: DenseMatrix, k: number): void {
+  if (k > X.rows) {
+    throw new InputError(`Cannot fit ${k} mixture components to ${X.rows} rows; choose at most ${X.rows}.`, 'bad-k');
+  }
+  for (let i = 0; i < X.data.length; i++) {
+    if (!Number.isFinite(X.data[i])) {
+      throw new InputError('The data has a missing or infinite value; clean or impute it before clustering.', 'non-finite');
+    }
+  }
+}

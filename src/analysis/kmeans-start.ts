@@ -1,0 +1,73 @@
+import { kmeansPlusPlus } from './kmeans-init.js';
+import { lloyd, type LloydResult } from './kmeans-lloyd.js';
+import { createRng } from './random.js';
+
+/** What one K-Means start needs; plain data so it can be posted to a worker thread. */
+export interface StartSpec {
+  readonly rows: number;
+  readonly cols: number;
+  readonly k: number;
+  readonly maxIter: number;
+  /** Absolute tolerance on the summed squared centre shift. */
+  readonly tol: number;
+}
+
+/** One start: k-means++ seeding from its own generator, then Lloyd. */
+export function runStart(data: Float64Array, spec: StartSpec, startSeed: number): LloydResult {
+  const rng = createRng(startSeed);
+  const seeding = kmeansPlusPlus(data, spec.rows, spec.cols, spec.k, rng);
+  return lloyd(data, spec.rows, spec.cols, spec.k, seeding, spec.maxIter, spec.tol);
+}
+
+/**
+ * One seed per start, drawn from the fit's seed (as `Rng.fork` does), so a start gives the same
+ * result whichever thread runs it and in whatever order.
+ */
+export function startSeeds(seed: number, nInit: number): Uint32Array {
+  const root = createRng(seed);
+  const seeds = new Uint32Array(nInit);
+  for (let s = 0; s < nInit; s++) seeds[s] = Math.floor(root.next() * 4294967296);
+  return seeds;
+}
+
+/**
+ * scikit-learn's `_tolerance`: `tol` times the mean of the per-feature variances, so the stopping
+ * rule does not depend on the units of the data.
+ */
+export function scaledTolerance(data: Float64Array, rows: number, cols: number, tol: number): number {
+  if (tol === 0) return 0;
+  const mean = new Float64Array(cols);
+  for (let i = 0; i < rows; i++) for (let f = 0; f < cols; f++) mean[f] += data[i * cols + f];
+  for (let f = 0; f < cols; f++) mean[f] /= rows;
+  let varianceSum = 0;
+  for (let i = 0; i < rows; i++) {
+    for (let f = 0; f < cols; f++) {
+      const dev = data[i * cols + f] - mean[f];
+      varianceSum += dev * dev;
+    }
+  }
+  return (varianceSum / rows / cols) * tol;
+}
+
+/**
+ * Whether two labelings are the same partition up to renaming (scikit-learn's
+ * `_is_same_clustering`): a start that is better only by rounding does not replace an earlier one.
+ */
+export function sameClustering(a: Int32Array, b: Int32Array, k: number): boolean {
+  const mapping = new Int32Array(k).fill(-1);
+  for (let i = 0; i < a.length; i++) {
+    if (mapping[b[i]] === -1) mapping[b[i]] = a[i];
+    else if (mapping[b[i]] !== a[i]) return false;
+  }
+  return true;
+}
+
+/** The start kept: lowest inertia, the earliest among equal partitions (scikit-learn's rule). */
+export function bestOf(results: readonly LloydResult[], k: number): LloydResult {
+  let best = results[0];
+  for (let s = 1; s < results.length; s++) {
+    const r = results[s];
+    if (r.inertia < best.inertia && !sameClustering(r.labels, best.labels, k)) best = r;
+  }
+  return best;
+}

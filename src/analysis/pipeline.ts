@@ -1,0 +1,206 @@
+import { ingestFile } from '../data/ingest.js';
+import { InputError, type CleanTable, type IngestOptions } from '../data/schema.js';
+import type { Analysis, AnalyzeOptions, FittedModels } from './analysis.js';
+import { chooseK } from './choose-k.js';
+import { GaussianMixture } from './gmm.js';
+import { KMeans } from './kmeans.js';
+import { KMedoids } from './kmedoids.js';
+import { denseMatrix, takeRows, type DenseMatrix } from './matrix.js';
+import { adjustedRandIndex, alignLabels, relabelBySize } from './metrics.js';
+import { profileSegments } from './profile.js';
+import { AnalysisReportSchema, type Algorithm, type AnalysisReport } from './report.js';
+import { StandardScaler } from './scaling.js';
+
+const DEFAULT_RANGE: readonly [number, number] = [2, 10];
+
+/**
+ * The whole deterministic analysis of a cleaned table: scale, gather the evidence for k, fit the
+ * requested methods at the chosen k, align their labels, profile the segments.
+ */
+export async function analyze(table: CleanTable, options: AnalyzeOptions = {}): Promise<Analysis> {
+  const seed = options.seed ?? 0;
+  const algorithm = options.algorithm ?? 'all';
+  const range = options.kRange ?? DEFAULT_RANGE;
+  const n = table.matrix.rows;
+  validateK(options.k, range, n);
+
+  const log1p = table.features.map((f) => options.log1p?.includes(f) ?? false);
+  const transformed = applyLog1p(table.matrix, log1p);
+  const scaler = new StandardScaler().fit(transformed);
+  const scaled = scaler.transform(transformed);
+
+  const selection = chooseK(scaled, { range, seed });
+  const k = options.k === undefined || options.k === 'auto' ? selection.recommended : options.k;
+
+  const kmeans = selection.fits.get(k) ?? (await new KMeans({ k, seed }).fitAsync(scaled));
+  const bySize = relabelBySize(kmeans.labels, k);
+  const kmeansLabels = bySize.labels;
+  const centroids = reorderRows(kmeans.centroids, bySize.mapping);
+
+  const fitKmedoids = algorithm === 'all' || algorithm === 'kmedoids';
+  const fitGmm = algorithm === 'all' || algorithm === 'gmm';
+
+  let kmedoidsLabels: Int32Array | undefined;
+  let medoidIndices: Int32Array | null = null;
+  let kmedoids: KMedoids | null = null;
+  if (fitKmedoids) {
+    kmedoids = new KMedoids({ k, seed }).fit(scaled);
+    const aligned = alignLabels(kmeansLabels, kmedoids.labels, k);
+    kmedoidsLabels = aligned.labels;
+    medoidIndices = new Int32Array(k);
+    for (let c = 0; c < k; c++) medoidIndices[aligned.mapping[c]] = kmedoids.medoidIndices[c];
+  }
+
+  let gmm: GaussianMixture | null = null;
+  let gmmLabels: Int32Array | undefined;
+  let componentOfSegment: Int32Array | null = null;
+  let probabilities: DenseMatrix | null = null;
+  if (fitGmm) {
+    gmm = new GaussianMixture({ k, covarianceType: 'full', seed }).fit(scaled);
+    const aligned = alignLabels(kmeansLabels, gmm.labels, k);
+    gmmLabels = aligned.labels;
+    componentOfSegment = new Int32Array(k);
+    for (let c = 0; c < k; c++) componentOfSegment[aligned.mapping[c]] = c;
+    probabilities = reorderColumns(gmm.predictProba(scaled), componentOfSegment);
+  }
+
+  const labels: Partial<Record<Algorithm, Int32Array>> = { kmeans: kmeansLabels };
+  if (kmedoidsLabels) labels.kmedoids = kmedoidsLabels;
+  if (gmmLabels) labels.gmm = gmmLabels;
+  const primary: Algorithm = algorithm === 'all' ? 'kmeans' : algorithm;
+  const primaryLabels = labels[primary] ?? kmeansLabels;
+
+  const sizesOf = (l: Int32Array): number[] => {
+    const sizes = new Array<number>(k).fill(0);
+    for (let i = 0; i < l.length; i++) sizes[l[i]]++;
+    return sizes;
+  };
+  const ari = (a?: Int32Array, b?: Int32Array): number | null => (a && b ? adjustedRandIndex(a, b) : null);
+
+  const report: AnalysisReport = {
+    version: 1,
+    source: options.source ?? 'data',
+    rowsIn: table.cleaning.rowsIn,
+    rowsUsed: n,
+    features: [...table.features],
+    columns: [...table.columns],
+    cleaning: table.cleaning,
+    scaler: {
+      mean: Array.from(scaler.mean),
+      std: Array.from(scaler.std),
+      log1p: table.features.filter((_, j) => log1p[j]),
+    },
+    seed,
+    algorithm: primary,
+    kSelection: {
+      range: selection.range,
+      byK: selection.byK,
+      recommended: selection.recommended,
+      criteria: selection.criteria,
+      agree: selection.agree,
+      reasons: selection.reasons,
+      silhouetteSample: selection.silhouetteSample,
+    },
+    models: {
+      kmeans: {
+        k,
+        inertia: kmeans.inertia,
+        sizes: sizesOf(kmeansLabels),
+        centroids: matrixRows(centroids),
+        iterations: kmeans.iterations,
+      },
+      ...(kmedoids && kmedoidsLabels && medoidIndices
+        ? {
+            kmedoids: {
+              k,
+              totalDeviation: kmedoids.totalDeviation,
+              sizes: sizesOf(kmedoidsLabels),
+              medoidRowIds: Array.from(medoidIndices, (i) => table.rowIds[i]),
+              medoidRowIndices: Array.from(medoidIndices),
+              method: kmedoids.method,
+              sampleSize: kmedoids.method === 'clara' ? (kmedoids.sampleSize ?? null) : null,
+            },
+          }
+        : {}),
+      ...(gmm && gmmLabels
+        ? {
+            gmm: {
+              k,
+              covarianceType: 'full' as const,
+              logLikelihood: gmm.meanLogLikelihood,
+              bic: gmm.bic(scaled),
+              aic: gmm.aic(scaled),
+              sizes: sizesOf(gmmLabels),
+              converged: gmm.converged,
+              degenerate: gmm.degenerate,
+            },
+          }
+        : {}),
+    },
+    agreement: {
+      kmeansVsKmedoids: ari(kmeansLabels, kmedoidsLabels),
+      kmeansVsGmm: ari(kmeansLabels, gmmLabels),
+      kmedoidsVsGmm: ari(kmedoidsLabels, gmmLabels),
+    },
+    segments: profileSegments(table, primaryLabels, k),
+  };
+
+  const fitted: FittedModels = {
+    scaler: { mean: scaler.mean, std: scaler.std, log1p },
+    centroids,
+    medoids: medoidIndices ? takeRows(scaled, medoidIndices) : null,
+    gmm: gmm && componentOfSegment ? { model: gmm, componentOfSegment } : null,
+  };
+  return { report: AnalysisReportSchema.parse(report), table, scaled, labels, probabilities, fitted };
+}
+
+/** Ingest a CSV file and analyse it. Throws InputError for problems with the file. */
+export async function analyzeFile(path: string, options: AnalyzeOptions & IngestOptions = {}): Promise<Analysis> {
+  const table = await ingestFile(path, options);
+  return analyze(table, { source: options.source ?? path.split(/[\\/]/).pop(), ...options });
+}
+
+function validateK(k: AnalyzeOptions['k'], range: readonly [number, number], rows: number): void {
+  const [lo, hi] = range;
+  if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo < 2 || hi < lo) {
+    throw new InputError(`The k range ${lo}..${hi} is not valid; use whole numbers with 2 <= from <= to.`, 'bad-k-range');
+  }
+  if (k === undefined || k === 'auto') return;
+  if (!Number.isInteger(k) || k < 2) {
+    throw new InputError(`The number of segments must be a whole number of at least 2 (got ${k}).`, 'bad-k');
+  }
+  if (k >= rows) {
+    throw new InputError(`Cannot make ${k} segments from ${rows} rows; choose a k below ${rows}.`, 'bad-k');
+  }
+}
+
+function applyLog1p(m: DenseMatrix, log1p: readonly boolean[]): DenseMatrix {
+  if (!log1p.some(Boolean)) return m;
+  const data = Float64Array.from(m.data);
+  for (let i = 0; i < m.rows; i++) {
+    for (let j = 0; j < m.cols; j++) {
+      if (log1p[j]) data[i * m.cols + j] = Math.log1p(Math.max(0, data[i * m.cols + j]));
+    }
+  }
+  return denseMatrix(m.rows, m.cols, data);
+}
+
+/** Row `mapping[c]` of the result is row c of `m` (mapping: old index -> new index). */
+function reorderRows(m: DenseMatrix, mapping: Int32Array): DenseMatrix {
+  const out = new Float64Array(m.data.length);
+  for (let c = 0; c < m.rows; c++) out.set(m.data.subarray(c * m.cols, (c + 1) * m.cols), mapping[c] * m.cols);
+  return denseMatrix(m.rows, m.cols, out);
+}
+
+/** Column s of the result is column `componentOfSegment[s]` of `m`. */
+function reorderColumns(m: DenseMatrix, componentOfSegment: Int32Array): DenseMatrix {
+  const out = new Float64Array(m.data.length);
+  for (let i = 0; i < m.rows; i++) {
+    for (let s = 0; s < m.cols; s++) out[i * m.cols + s] = m.data[i * m.cols + componentOfSegment[s]];
+  }
+  return denseMatrix(m.rows, m.cols, out);
+}
+
+function matrixRows(m: DenseMatrix): number[][] {
+  return Array.from({ length: m.rows }, (_, i) => Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
+}

@@ -1,0 +1,101 @@
+import type { CleanTable } from '../data/schema.js';
+import { featureLabel } from './feature-labels.js';
+import type { Segment } from './report.js';
+import { mean, median, populationStd, sampleStd } from './stats.js';
+
+/** Deviations smaller than this (in overall standard deviations) do not distinguish a segment. */
+const DISTINGUISHING_THRESHOLD = 0.25;
+const MAX_DISTINGUISHING = 3;
+
+/**
+ * Per-segment profiles in original units: size, share, summary statistics per feature, deviation
+ * from the overall mean in standard units, the features that set the segment apart, categorical
+ * breakdowns and a descriptive name. `labels[i]` is the 0-based segment of row i.
+ */
+export function profileSegments(table: CleanTable, labels: Int32Array, k: number): Segment[] {
+  const { matrix, features } = table;
+  const n = matrix.rows;
+  const d = matrix.cols;
+  const members: number[][] = Array.from({ length: k }, () => []);
+  for (let i = 0; i < n; i++) members[labels[i]].push(i);
+
+  const overallMean = new Float64Array(d);
+  const overallStd = new Float64Array(d);
+  for (let j = 0; j < d; j++) {
+    const column = new Float64Array(n);
+    for (let i = 0; i < n; i++) column[i] = matrix.data[i * d + j];
+    overallMean[j] = mean(column);
+    overallStd[j] = populationStd(column, overallMean[j]);
+  }
+
+  const segments = members.map((rows, s): Omit<Segment, 'name'> => {
+    const stat = (f: (v: Float64Array) => number): Record<string, number> => {
+      const out: Record<string, number> = {};
+      features.forEach((name, j) => {
+        const v = new Float64Array(rows.length);
+        rows.forEach((r, t) => (v[t] = matrix.data[r * d + j]));
+        out[name] = f(v);
+      });
+      return out;
+    };
+    const segMean = stat((v) => mean(v));
+    const deviation: Record<string, number> = {};
+    features.forEach((name, j) => {
+      deviation[name] = overallStd[j] > 0 ? (segMean[name] - overallMean[j]) / overallStd[j] : 0;
+    });
+    const categorical: Record<string, Record<string, number>> = {};
+    for (const column of table.categorical) {
+      const counts: Record<string, number> = {};
+      for (const r of rows) counts[column.values[r]] = (counts[column.values[r]] ?? 0) + 1;
+      categorical[column.name] = counts;
+    }
+    return {
+      id: s + 1,
+      size: rows.length,
+      share: n > 0 ? rows.length / n : 0,
+      mean: segMean,
+      median: stat((v) => median(v)),
+      std: stat((v) => sampleStd(v)),
+      min: stat((v) => (v.length ? Math.min(...v) : NaN)),
+      max: stat((v) => (v.length ? Math.max(...v) : NaN)),
+      deviation,
+      distinguishing: distinguishingFeatures(deviation),
+      categorical,
+    };
+  });
+  const names = uniqueNames(segments.map((s) => s.distinguishing));
+  return segments.map((s, i) => ({ ...s, name: names[i] }));
+}
+
+function distinguishingFeatures(deviation: Record<string, number>): Segment['distinguishing'] {
+  const ranked = Object.entries(deviation)
+    .map(([feature, dev]) => ({ feature, direction: dev >= 0 ? ('high' as const) : ('low' as const), deviation: dev }))
+    .sort((a, b) => Math.abs(b.deviation) - Math.abs(a.deviation));
+  const strong = ranked.filter((r) => Math.abs(r.deviation) >= DISTINGUISHING_THRESHOLD);
+  return (strong.length > 0 ? strong : ranked.slice(0, 1)).slice(0, MAX_DISTINGUISHING);
+}
+
+/** "High credit limit", "Many support calls", "Few cards": count columns read better as many/few. */
+export function describeDeviation(feature: string, direction: 'high' | 'low'): string {
+  const { short, unit } = featureLabel(feature);
+  const word = unit === 'count' ? (direction === 'high' ? 'Many' : 'Few') : direction === 'high' ? 'High' : 'Low';
+  return `${word} ${short}`;
+}
+
+/** Names from the top two distinguishing features; a third, then the segment number, where names collide. */
+function uniqueNames(distinguishing: readonly Segment['distinguishing'][]): string[] {
+  const nameFrom = (parts: Segment['distinguishing'], count: number): string => {
+    const used = parts.slice(0, count).filter((p) => Math.abs(p.deviation) >= DISTINGUISHING_THRESHOLD);
+    if (used.length === 0) return 'Typical customers';
+    return used
+      .map((p, i) => {
+        const text = describeDeviation(p.feature, p.direction);
+        return i === 0 ? text : text.charAt(0).toLowerCase() + text.slice(1);
+      })
+      .join(' · ');
+  };
+  const collides = (names: readonly string[], i: number): boolean => names.filter((n) => n === names[i]).length > 1;
+  const short = distinguishing.map((parts) => nameFrom(parts, 2));
+  const longer = short.map((name, i) => (collides(short, i) ? nameFrom(distinguishing[i], 3) : name));
+  return longer.map((name, i) => (collides(longer, i) ? `${name} (${i + 1})` : name));
+}

@@ -1,0 +1,85 @@
+import { denseMatrix, type DenseMatrix } from './matrix.js';
+
+/**
+ * Z-scoring per column, as scikit-learn's StandardScaler: population standard deviation (n, not
+ * n - 1), and a column that is constant (up to rounding) keeps a scale of 1 so it maps to zeros
+ * instead of dividing by zero. A log1p step, when wanted, is the caller's, before `fit`.
+ */
+export class StandardScaler {
+  /** Column means seen by `fit`. */
+  mean: Float64Array = new Float64Array(0);
+  /** Column scales: the population standard deviation, or 1 for a constant column. */
+  std: Float64Array = new Float64Array(0);
+
+  fit(X: DenseMatrix): this {
+    const { rows, cols, data } = X;
+    if (rows === 0) throw new RangeError('cannot fit a scaler on a matrix with no rows');
+    const mean = new Float64Array(cols);
+    for (let i = 0; i < rows; i++) {
+      const base = i * cols;
+      for (let j = 0; j < cols; j++) mean[j] += data[base + j];
+    }
+    for (let j = 0; j < cols; j++) mean[j] /= rows;
+
+    const variance = new Float64Array(cols);
+    for (let i = 0; i < rows; i++) {
+      const base = i * cols;
+      for (let j = 0; j < cols; j++) {
+        const dev = data[base + j] - mean[j];
+        variance[j] += dev * dev;
+      }
+    }
+    const std = new Float64Array(cols);
+    for (let j = 0; j < cols; j++) {
+      variance[j] /= rows;
+      std[j] = isConstantColumn(variance[j], mean[j], rows) ? 1 : Math.sqrt(variance[j]);
+    }
+    this.mean = mean;
+    this.std = std;
+    return this;
+  }
+
+  transform(X: DenseMatrix): DenseMatrix {
+    this.checkWidth(X);
+    const { rows, cols, data } = X;
+    const out = new Float64Array(rows * cols);
+    for (let i = 0; i < rows; i++) {
+      const base = i * cols;
+      for (let j = 0; j < cols; j++) out[base + j] = (data[base + j] - this.mean[j]) / this.std[j];
+    }
+    return denseMatrix(rows, cols, out);
+  }
+
+  fitTransform(X: DenseMatrix): DenseMatrix {
+    return this.fit(X).transform(X);
+  }
+
+  /** Back to original units (for centroids and profiles). */
+  inverseTransform(Z: DenseMatrix): DenseMatrix {
+    this.checkWidth(Z);
+    const { rows, cols, data } = Z;
+    const out = new Float64Array(rows * cols);
+    for (let i = 0; i < rows; i++) {
+      const base = i * cols;
+      for (let j = 0; j < cols; j++) out[base + j] = data[base + j] * this.std[j] + this.mean[j];
+    }
+    return denseMatrix(rows, cols, out);
+  }
+
+  private checkWidth(X: DenseMatrix): void {
+    if (this.mean.length === 0) throw new Error('StandardScaler is not fitted; call fit(X) first');
+    if (X.cols !== this.mean.length) {
+      throw new RangeError(`matrix has ${X.cols} columns, the scaler was fitted on ${this.mean.length}`);
+    }
+  }
+}
+
+/**
+ * scikit-learn's `_is_constant_feature`: a variance below the rounding error of computing it is
+ * treated as zero, so a constant column is not blown up by dividing by ~1e-17.
+ */
+function isConstantColumn(variance: number, mean: number, n: number): boolean {
+  const eps = Number.EPSILON;
+  const bound = n * eps * variance + (n * mean * eps) ** 2;
+  return variance <= bound;
+}

@@ -1,0 +1,57 @@
+import type { TopLevelSpec } from 'vega-lite';
+import type { AnalysisReport } from '../analysis/report.js';
+import { METHOD_NAMES, percentText } from './chart-kit.js';
+import { formatCount } from './chart-data.js';
+import { segmentColorScale, segmentLabel } from './palette.js';
+import { CHART_CONFIG, PLOT_WIDTH } from './theme.js';
+import type { ChartSpec } from './types.js';
+
+/** One bar per segment with its customer count and share; segment names on the axis. */
+export function sizesChart(report: AnalysisReport): ChartSpec {
+  const segments = report.segments;
+  const largest = Math.max(...segments.map((s) => s.size), 1);
+  const values = segments.map((s) => ({
+    segment: segmentLabel(s),
+    size: s.size,
+    text: `${formatCount(s.size)} · ${percentText(s.share)}`,
+  }));
+  const title = 'Segment sizes';
+  const spec: TopLevelSpec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: {
+      text: title,
+      subtitle: `${formatCount(report.rowsUsed)} customers in ${segments.length} segments (${METHOD_NAMES[report.algorithm]}).`,
+    },
+    width: PLOT_WIDTH - 200,
+    height: { step: 46 },
+    data: { values },
+    encoding: {
+      y: {
+        field: 'segment',
+        type: 'nominal',
+        title: null,
+        sort: values.map((v) => v.segment),
+        axis: { labelFontSize: 13, ticks: false, domain: false, labelPadding: 8 },
+      },
+      x: {
+        field: 'size',
+        type: 'quantitative',
+        title: 'Customers',
+        scale: { domain: [0, largest * 1.3], nice: false },
+        axis: { format: ',d', tickCount: 5 },
+      },
+    },
+    layer: [
+      {
+        mark: { type: 'bar', cornerRadiusEnd: 3, height: { band: 0.7 } },
+        encoding: { color: { field: 'segment', type: 'nominal', scale: segmentColorScale(segments), legend: null } },
+      },
+      {
+        mark: { type: 'text', align: 'left', dx: 6, fontSize: 13, color: '#222222' },
+        encoding: { text: { field: 'text' } },
+      },
+    ],
+    config: CHART_CONFIG,
+  };
+  return { kind: 'sizes', title, fileName: 'segment-sizes', spec };
+}

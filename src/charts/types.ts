@@ -1,0 +1,31 @@
+import type { TopLevelSpec } from 'vega-lite';
+import { z } from 'zod';
+
+/** Every chart the catalogue can draw. */
+export const ChartKindSchema = z.enum([
+  'elbow',
+  'silhouette',
+  'bic',
+  'sizes',
+  'profile',
+  'boxplots',
+  'pair-plot',
+  'pca-map',
+  'correlation',
+  'distribution',
+  'ranking',
+  'agreement',
+]);
+export type ChartKind = z.infer<typeof ChartKindSchema>;
+
+/**
+ * One finished chart: a Vega-Lite spec plus the words around it. Structurally a `ChartOutput`
+ * (src/tools/answer.ts) once passed through `toChartOutput`.
+ */
+export interface ChartSpec {
+  readonly kind: ChartKind;
+  readonly title: string;
+  /** Safe file name stem, e.g. "segment-profile". */
+  readonly fileName: string;
+  readonly spec: TopLevelSpec;
+}

@@ -1,0 +1,88 @@
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import type { Analysis } from '../analysis/analysis.js';
+import { featureLabel } from '../analysis/feature-labels.js';
+import { analyzeFile } from '../analysis/pipeline.js';
+import { AlgorithmSchema } from '../analysis/report.js';
+import { toCsv } from '../data/csv-writer.js';
+import { InputError } from '../data/schema.js';
+
+export const ANALYZE_USAGE =
+  'usage: npm run cli -- analyze <file.csv> [--k auto|N] [--algorithm kmeans|kmedoids|gmm|all] [--seed N] [--dedupe-features] [--features a,b,c] [--log1p a,b] [--json] [--labels out.csv]';
+
+/** `analyze`: prints a readable summary, or with --json only the report JSON on stdout. */
+export async function runAnalyze(argv: readonly string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      k: { type: 'string', default: 'auto' },
+      algorithm: { type: 'string', default: 'all' },
+      seed: { type: 'string', default: '0' },
+      'dedupe-features': { type: 'boolean', default: false },
+      features: { type: 'string' },
+      log1p: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      labels: { type: 'string' },
+    },
+  });
+  const file = positionals[0];
+  if (!file || positionals.length > 1) throw new InputError(`Name exactly one CSV file (${ANALYZE_USAGE}).`, 'usage');
+  const k = values.k === 'auto' ? 'auto' : Number(values.k);
+  if (k !== 'auto' && !Number.isInteger(k)) throw new InputError(`--k takes "auto" or a whole number, not "${values.k}".`, 'usage');
+  const algorithm = values.algorithm === 'all' ? 'all' : AlgorithmSchema.safeParse(values.algorithm).data;
+  if (!algorithm) throw new InputError(`--algorithm takes kmeans, kmedoids, gmm or all, not "${values.algorithm}".`, 'usage');
+  const seed = Number(values.seed);
+  if (!Number.isInteger(seed)) throw new InputError(`--seed takes a whole number, not "${values.seed}".`, 'usage');
+  const list = (s?: string): string[] | undefined => s?.split(',').map((x) => x.trim()).filter(Boolean);
+
+  const analysis = await analyzeFile(file, {
+    k,
+    algorithm,
+    seed,
+    dedupeFeatures: values['dedupe-features'],
+    features: list(values.features),
+    log1p: list(values.log1p),
+  });
+  if (values.labels) await writeFile(values.labels, labelsCsv(analysis));
+  process.stdout.write(values.json ? `${JSON.stringify(analysis.report, null, 2)}\n` : humanSummary(analysis));
+}
+
+/** One row per used customer: identifier (or row number) and segment id of the reported method. */
+export function labelsCsv(analysis: Analysis): string {
+  const labels = analysis.labels[analysis.report.algorithm] ?? analysis.labels.kmeans;
+  const idHeader = analysis.table.idColumn ?? 'row';
+  const rows = analysis.table.rowIds.map((id, i) => [id, (labels?.[i] ?? -1) + 1] as const);
+  return toCsv([idHeader, 'segment'], rows);
+}
+
+function humanSummary(analysis: Analysis): string {
+  const r = analysis.report;
+  const lines: string[] = [];
+  lines.push(`${r.source}: ${r.rowsUsed.toLocaleString('en-US')} of ${r.rowsIn.toLocaleString('en-US')} rows used, features: ${r.features.map((f) => featureLabel(f).label).join(', ')}.`);
+  for (const note of r.cleaning.notes) lines.push(`  - ${note}`);
+  lines.push('', `Recommended number of segments: ${r.kSelection.recommended}`);
+  for (const reason of r.kSelection.reasons) lines.push(`  - ${reason}`);
+  lines.push('', `  k  inertia     silhouette  BIC`);
+  for (const e of r.kSelection.byK) {
+    const bic = e.bic === null ? '-' : `${e.bic.toFixed(1)}${e.bicDegenerate ? ' (degenerate)' : ''}`;
+    lines.push(`  ${String(e.k).padStart(2)} ${e.inertia.toFixed(2).padStart(10)}  ${(e.silhouette?.toFixed(4) ?? '-').padStart(10)}  ${bic}`);
+  }
+  const k = r.segments.length;
+  lines.push('', `Segments (${r.algorithm}, k = ${k}):`);
+  for (const s of r.segments) {
+    lines.push(`  ${s.id}. ${s.name}: ${s.size.toLocaleString('en-US')} customers (${(s.share * 100).toFixed(1)}%)`);
+    const figures = r.features.map((f) => `${featureLabel(f).short} ${formatMean(s.mean[f], f)}`);
+    lines.push(`     mean ${figures.join(', ')}`);
+  }
+  const a = r.agreement;
+  const ari = (v: number | null): string => (v === null ? '-' : v.toFixed(3));
+  lines.push('', `Method agreement (adjusted Rand index): K-Means vs K-Medoids ${ari(a.kmeansVsKmedoids)}, K-Means vs GMM ${ari(a.kmeansVsGmm)}, K-Medoids vs GMM ${ari(a.kmedoidsVsGmm)}.`);
+  return `${lines.join('\n')}\n`;
+}
+
+function formatMean(value: number, feature: string): string {
+  const unit = featureLabel(feature).unit;
+  if (unit === 'currency') return Math.round(value).toLocaleString('en-US');
+  return value.toLocaleString('en-US', { maximumFractionDigits: 1, minimumFractionDigits: 1 });
+}

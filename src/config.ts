@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import { LlmEnvSchema, loadLlmConfig, type LlmConfig } from './llm/config.js';
+
+/**
+ * The app's settings, read once from the environment at start-up and validated here, so a
+ * missing or malformed variable stops start-up with one sentence instead of failing later.
+ */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Slack's Web API base URL; the SDK appends method names to it, so it must end with '/'. */
+export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
+
+/** `.env` files often carry `NAME=` lines: treat an empty value as unset. */
+const optionalText = z.preprocess(
+  (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
+  z.string().trim().optional(),
+);
+
+const LOG_LEVELS: readonly string[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export const SlackEnvSchema = z.object({
+  SLACK_BOT_TOKEN: optionalText.refine((v) => v === undefined || /^xox[bp]-\S+$/.test(v), {
+    message:
+      'Set SLACK_BOT_TOKEN to the Bot User OAuth Token (it starts with xoxb-) from OAuth & Permissions in your Slack app settings.',
+  }),
+  SLACK_SIGNING_SECRET: optionalText.refine((v) => v === undefined || /^\S{8,}$/.test(v), {
+    message: 'Set SLACK_SIGNING_SECRET to the Signing Secret shown under Basic Information > App Credentials.',
+  }),
+  SLACK_APP_TOKEN: optionalText.refine((v) => v === undefined || /^xapp-\S+$/.test(v), {
+    message:
+      'Set SLACK_APP_TOKEN to an app-level token with the connections:write scope (it starts with xapp-), or leave it empty to receive events over HTTP.',
+  }),
+  SLACK_API_URL: optionalText.refine((v) => v === undefined || isHttpUrl(v), {
+    message: 'Set SLACK_API_URL to an http(s) URL such as https://slack.com/api/, or leave it empty for Slack’s own.',
+  }),
+  PORT: optionalText.refine((v) => v === undefined || (/^\d+$/.test(v) && Number(v) <= 65535), {
+    message: 'Set PORT to a whole number between 0 and 65535 (default 3000).',
+  }),
+  DATA_DIR: optionalText,
+  OUT_DIR: optionalText,
+  MAX_UPLOAD_MB: optionalText.refine((v) => v === undefined || (/^\d+(\.\d+)?$/.test(v) && Number(v) > 0 && Number(v) <= 1024), {
+    message: 'Set MAX_UPLOAD_MB to the largest CSV to accept, in megabytes, between 0 and 1024 (default 50).',
+  }),
+  LOG_LEVEL: optionalText.refine((v) => v === undefined || LOG_LEVELS.includes(v), {
+    message: 'Set LOG_LEVEL to one of fatal, error, warn, info, debug, trace or silent (default info).',
+  }),
+});
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/** How the app talks to its users. */
+export type RunMode =
+  | { readonly kind: 'socket'; readonly botToken: string; readonly appToken: string; readonly signingSecret: string | null }
+  | { readonly kind: 'http'; readonly botToken: string; readonly signingSecret: string; readonly port: number }
+  | { readonly kind: 'console' };
+
+/** Everything the app reads from the environment: its own variables and the model's. */
+export const AppEnvSchema = SlackEnvSchema.extend(LlmEnvSchema.shape);
+
+export interface AppConfig {
+  readonly mode: RunMode;
+  /** Always ends with '/'. */
+  readonly slackApiUrl: string;
+  readonly port: number;
+  /** Per-channel datasets and conversation state. */
+  readonly dataDir: string;
+  /** Charts and reports written by the console and the demo. */
+  readonly outDir: string;
+  readonly maxUploadBytes: number;
+  readonly logLevel: string;
+  /** The model settings, or null without OPENAI_API_KEY (the built-in router answers). */
+  readonly llm: LlmConfig | null;
+}
+
+/** Append the trailing '/' the Web API client expects before method names. */
+export function normaliseApiUrl(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
+}
+
+/** Read and validate the environment; throws ConfigError with one sentence saying what to set. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): AppConfig {
+  const parsed = AppEnvSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues[0]?.message ?? 'The environment is not valid.');
+  const values = parsed.data;
+  const port = values.PORT === undefined ? 3000 : Number(values.PORT);
+  return {
+    mode: runMode(values, port),
+    slackApiUrl: normaliseApiUrl(values.SLACK_API_URL ?? DEFAULT_SLACK_API_URL),
+    port,
+    dataDir: values.DATA_DIR ?? './var',
+    outDir: values.OUT_DIR ?? './out',
+    maxUploadBytes: Math.round((values.MAX_UPLOAD_MB === undefined ? 50 : Number(values.MAX_UPLOAD_MB)) * 1024 * 1024),
+    logLevel: values.LOG_LEVEL ?? 'info',
+    llm: loadLlmConfig(env),
+  };
+}
+
+function runMode(values: z.infer<typeof SlackEnvSchema>, port: number): RunMode {
+  const { SLACK_BOT_TOKEN: botToken, SLACK_SIGNING_SECRET: signingSecret, SLACK_APP_TOKEN: appToken } = values;
+  if (botToken === undefined) {
+    if (signingSecret !== undefined || appToken !== undefined) {
+      throw new ConfigError(
+        'Set SLACK_BOT_TOKEN (OAuth & Permissions > Bot User OAuth Token), or remove SLACK_SIGNING_SECRET and SLACK_APP_TOKEN to use the local console.',
+      );
+    }
+    return { kind: 'console' };
+  }
+  if (appToken !== undefined) return { kind: 'socket', botToken, appToken, signingSecret: signingSecret ?? null };
+  if (signingSecret === undefined) {
+    throw new ConfigError(
+      'Set SLACK_SIGNING_SECRET (Basic Information > App Credentials) to receive events over HTTP, or set SLACK_APP_TOKEN to use Socket Mode.',
+    );
+  }
+  return { kind: 'http', botToken, signingSecret, port };
+}

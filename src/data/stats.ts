@@ -1,0 +1,74 @@
+/**
+ * Column statistics used while cleaning, matching numpy and pandas so reports agree with the
+ * reference notebook: linear-interpolation quantiles, bias-corrected skewness, the IQR outlier rule.
+ */
+
+/** Sorted copy (ascending); Float64Array sorts numerically. */
+export function sortedCopy(values: Float64Array): Float64Array {
+  return Float64Array.from(values).sort();
+}
+
+/** Quantile of ascending values with linear interpolation (numpy's default method). */
+export function quantileSorted(sorted: Float64Array, p: number): number {
+  const n = sorted.length;
+  if (n === 0) return NaN;
+  const h = (n - 1) * p;
+  const lo = Math.floor(h);
+  const hi = Math.min(lo + 1, n - 1);
+  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+}
+
+export function medianSorted(sorted: Float64Array): number {
+  return quantileSorted(sorted, 0.5);
+}
+
+/**
+ * Sample skewness, adjusted Fisher-Pearson (pandas' Series.skew): n sqrt(n - 1) / (n - 2) * m3 / m2^1.5
+ * with m2, m3 the sums of squared and cubed deviations. 0 for fewer than 3 values or no spread.
+ */
+export function skewness(values: Float64Array): number {
+  const n = values.length;
+  if (n < 3) return 0;
+  // Skewness does not depend on scale; dividing by the largest magnitude keeps sums of cubes finite near 1e308.
+  let scale = 0;
+  for (let i = 0; i < n; i++) scale = Math.max(scale, Math.abs(values[i]));
+  if (scale === 0 || !Number.isFinite(scale)) return 0;
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += values[i] / scale;
+  mean /= n;
+  let m2 = 0;
+  let m3 = 0;
+  for (let i = 0; i < n; i++) {
+    const d = values[i] / scale - mean;
+    const d2 = d * d;
+    m2 += d2;
+    m3 += d2 * d;
+  }
+  // Spread at round-off size (relative to the largest value) is no spread.
+  if (m2 <= 1e-30 * n) return 0;
+  return ((n * Math.sqrt(n - 1)) / (n - 2)) * (m3 / m2 ** 1.5);
+}
+
+export interface IqrFences {
+  readonly q1: number;
+  readonly q3: number;
+  readonly low: number;
+  readonly high: number;
+}
+
+export function iqrFences(sorted: Float64Array): IqrFences {
+  const q1 = quantileSorted(sorted, 0.25);
+  const q3 = quantileSorted(sorted, 0.75);
+  const iqr = q3 - q1;
+  return { q1, q3, low: q1 - 1.5 * iqr, high: q3 + 1.5 * iqr };
+}
+
+/** Values outside Q1 - 1.5 IQR .. Q3 + 1.5 IQR. */
+export function countOutliers(sorted: Float64Array): number {
+  if (sorted.length === 0) return 0;
+  const { low, high } = iqrFences(sorted);
+  let outliers = 0;
+  for (let i = 0; i < sorted.length && sorted[i] < low; i++) outliers++;
+  for (let i = sorted.length - 1; i >= 0 && sorted[i] > high; i--) outliers++;
+  return outliers;
+}

@@ -1,0 +1,115 @@
+import type { Analysis } from '../analysis/analysis.js';
+import { analyze } from '../analysis/pipeline.js';
+import { InputError } from '../data/schema.js';
+import { logger } from '../log.js';
+import type { Answer } from '../tools/answer.js';
+import { buildToolChart } from '../tools/charts-adapter.js';
+import { runTool, ToolArgumentsError, type ToolRun } from '../tools/registry.js';
+import { ToolInputError, type ChartBuilder, type Reanalyze, type SegmentationSettings, type ToolSession } from '../tools/tool.js';
+import type { LlmClient } from './client.js';
+import { CHECKED_NOTE, checkText, composeAnswer, plainAnswer, runFacts, runsText } from './compose.js';
+import { writeInsights } from './insights.js';
+import { helpText, unknownText } from './replies.js';
+import { routeQuestion } from './router.js';
+import { answerWithModel, modelFailureOf, type HistoryTurn } from './tool-loop.js';
+
+/**
+ * The one entry point for a question, whoever asks (Slack, the console, the CLI). With a model
+ * configured it routes through tool calling; if the model fails in any way the deterministic
+ * router answers instead, with a short footnote. Either way the tools compute every figure.
+ */
+export interface ConversationContext {
+  /** The current analysis of the conversation's dataset. */
+  readonly analysis: Analysis;
+  readonly settings: SegmentationSettings;
+  /** Recent turns of the same thread, oldest first (context for the model). */
+  readonly history?: readonly HistoryTurn[];
+  /** Re-run the analysis with other settings; defaults to `analyze` on the same table. */
+  readonly reanalyze?: Reanalyze;
+}
+
+export interface AskDeps {
+  /** The model; null or absent for the deterministic router. */
+  readonly llm?: LlmClient | null;
+  /** Draws charts; the charts layer's catalogue by default, null where charts are unwanted. */
+  readonly charts?: ChartBuilder | null;
+  /** Called after every tool run (logs, tests). */
+  readonly onToolRun?: (run: ToolRun) => void;
+}
+
+/** Re-analyse the same cleaned table with other settings, keeping seed, transforms and k range. */
+export function reanalyzeTable(analysis: Analysis): Reanalyze {
+  const r = analysis.report;
+  return (settings) =>
+    analyze(analysis.table, {
+      k: settings.k ?? 'auto',
+      algorithm: settings.algorithm,
+      seed: settings.seed ?? r.seed,
+      log1p: r.scaler.log1p,
+      kRange: r.kSelection.range,
+      source: r.source,
+    });
+}
+
+export function createSession(context: ConversationContext, deps: AskDeps): ToolSession {
+  return {
+    analysis: context.analysis,
+    settings: { ...context.settings },
+    reanalyze: context.reanalyze ?? reanalyzeTable(context.analysis),
+    charts: deps.charts === undefined ? buildToolChart : deps.charts,
+  };
+}
+
+export async function ask(question: string, context: ConversationContext, deps: AskDeps = {}): Promise<Answer> {
+  const session = createSession(context, deps);
+  if (deps.llm) {
+    try {
+      return await answerWithModel(question, session, deps.llm, { history: context.history, onToolRun: deps.onToolRun });
+    } catch (error) {
+      const failure = modelFailureOf(error);
+      logger.warn({ reason: failure.reason }, 'model router failed; the deterministic router answers');
+      const fresh = createSession(context, deps);
+      const answer = await answerDeterministically(question, fresh, deps);
+      const checked = answer.footnote === CHECKED_NOTE ? ` ${CHECKED_NOTE}` : '';
+      return { ...answer, footnote: `The AI model could not answer (${failure.reason}), so the built-in router did.${checked}` };
+    }
+  }
+  return answerDeterministically(question, session, deps);
+}
+
+/** The deterministic router's answer: the tools its plan names, their own texts, checked. */
+export async function answerDeterministically(question: string, session: ToolSession, deps: AskDeps = {}): Promise<Answer> {
+  const plan = routeQuestion(question, session.analysis);
+  logger.debug({ plan: plan.kind === 'tools' ? plan.intent : plan.kind }, 'deterministic route');
+  switch (plan.kind) {
+    case 'help':
+      return plainAnswer(helpText(session.analysis));
+    case 'unknown':
+      return plainAnswer(unknownText(session.analysis));
+    case 'clarify':
+      return plainAnswer(plan.text);
+    case 'insights':
+      return writeInsights(session.analysis, { llm: null });
+    case 'tools': {
+      const runs: ToolRun[] = [];
+      for (const call of plan.calls) {
+        try {
+          const run = await runTool(call.tool, call.args, session);
+          runs.push(run);
+          deps.onToolRun?.(run);
+        } catch (error) {
+          if (error instanceof ToolInputError || error instanceof InputError) return plainAnswer(error.message, { toolsUsed: runs.map((r) => r.tool) });
+          if (error instanceof ToolArgumentsError) {
+            logger.error({ tool: call.tool, err: error.message }, 'deterministic router built invalid arguments');
+            return plainAnswer(`Sorry, I could not run that (${error.message}).`);
+          }
+          throw error;
+        }
+      }
+      const text = runsText(runs);
+      const check = checkText(text, session.analysis, runFacts(runs), runs);
+      if (!check.ok) logger.warn({ unsupported: check.unsupported.map((n) => n.text) }, 'tool text failed the number check');
+      return composeAnswer(runs, text, check);
+    }
+  }
+}

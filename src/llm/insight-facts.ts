@@ -1,0 +1,101 @@
+import type { Analysis } from '../analysis/analysis.js';
+import { featureLabel } from '../analysis/feature-labels.js';
+import type { Fact } from '../tools/answer.js';
+import { analysisFacts } from '../tools/facts.js';
+import { overallStats } from '../tools/lookup.js';
+import { campaigns, HOLDOUT_SHARE, planningFacts, serviceActions, WINDOW_DAYS } from '../tools/playbook.js';
+
+/**
+ * What the insight writer may know: aggregates only (sizes, shares, means, deviations, method
+ * agreement, the evidence for k, the profile-driven playbook). Never a customer row, never an
+ * identifier. `json` is what a model reads; `facts` is what its numbers are checked against.
+ */
+export interface InsightFacts {
+  readonly facts: Fact[];
+  readonly json: InsightJson;
+}
+
+export interface InsightJson {
+  readonly dataset: {
+    readonly rowsInFile: number;
+    readonly rowsUsed: number;
+    readonly features: readonly { readonly label: string; readonly unit: string; readonly overallMean: number; readonly overallMedian: number }[];
+  };
+  readonly segmentation: {
+    readonly method: string;
+    readonly k: number;
+    readonly recommendedK: number;
+    readonly kReasons: readonly string[];
+    readonly agreementAdjustedRandIndex: Readonly<Record<string, number | null>>;
+  };
+  readonly segments: readonly {
+    readonly id: number;
+    readonly name: string;
+    readonly customers: number;
+    readonly sharePercent: number;
+    readonly means: Readonly<Record<string, number>>;
+    readonly timesOverallMean: Readonly<Record<string, number>>;
+    readonly setApartBy: readonly string[];
+  }[];
+  readonly playbook: {
+    readonly campaigns: readonly { readonly segment: number; readonly title: string; readonly audience: string; readonly offer: string; readonly channel: string; readonly message: string; readonly measure: string }[];
+    readonly service: readonly { readonly segment: number | null; readonly title: string; readonly actions: readonly string[] }[];
+  };
+  readonly planning: { readonly holdoutSharePercent: number; readonly measurementWindowDays: number };
+}
+
+/** Round for the model's eyes: whole units for money and big numbers, 4 significant digits otherwise. */
+function round(value: number, currency: boolean): number {
+  if (!Number.isFinite(value)) return value;
+  if (currency || Math.abs(value) >= 1000) return Math.round(value);
+  return Number(value.toPrecision(4));
+}
+
+export function insightFacts(analysis: Analysis): InsightFacts {
+  const r = analysis.report;
+  const overall = overallStats(analysis);
+  const plan = campaigns(analysis);
+  const service = serviceActions(analysis);
+  const isMoney = (f: string): boolean => featureLabel(f).unit === 'currency';
+  const json: InsightJson = {
+    dataset: {
+      rowsInFile: r.rowsIn,
+      rowsUsed: r.rowsUsed,
+      features: r.features.map((f) => ({
+        label: featureLabel(f).label,
+        unit: featureLabel(f).unit,
+        overallMean: round(overall.mean[f], isMoney(f)),
+        overallMedian: round(overall.median[f], isMoney(f)),
+      })),
+    },
+    segmentation: {
+      method: r.algorithm,
+      k: r.segments.length,
+      recommendedK: r.kSelection.recommended,
+      kReasons: r.kSelection.reasons,
+      agreementAdjustedRandIndex: {
+        kmeansVsKmedoids: r.agreement.kmeansVsKmedoids === null ? null : round(r.agreement.kmeansVsKmedoids, false),
+        kmeansVsGaussianMixture: r.agreement.kmeansVsGmm === null ? null : round(r.agreement.kmeansVsGmm, false),
+        kmedoidsVsGaussianMixture: r.agreement.kmedoidsVsGmm === null ? null : round(r.agreement.kmedoidsVsGmm, false),
+      },
+    },
+    segments: r.segments.map((s) => ({
+      id: s.id,
+      name: s.name,
+      customers: s.size,
+      sharePercent: round(s.share * 100, false),
+      means: Object.fromEntries(r.features.map((f) => [featureLabel(f).label, round(s.mean[f], isMoney(f))])),
+      timesOverallMean: Object.fromEntries(
+        r.features.filter((f) => overall.mean[f] !== 0).map((f) => [featureLabel(f).label, round(s.mean[f] / overall.mean[f], false)]),
+      ),
+      setApartBy: s.distinguishing.map((d) => `${d.direction} ${featureLabel(d.feature).label}`),
+    })),
+    playbook: {
+      campaigns: plan.map((c) => ({ segment: c.segmentId, title: c.title, audience: c.audience, offer: c.offer, channel: c.channel, message: c.message, measure: c.measure })),
+      service: service.items.map((i) => ({ segment: i.segmentId, title: i.title, actions: [...i.actions] })),
+    },
+    planning: { holdoutSharePercent: HOLDOUT_SHARE * 100, measurementWindowDays: WINDOW_DAYS },
+  };
+  const facts = [...analysisFacts(analysis), ...planningFacts(), ...plan.flatMap((c) => c.facts), ...service.items.flatMap((i) => i.facts)];
+  return { facts, json };
+}

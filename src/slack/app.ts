@@ -1,0 +1,97 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App, type Middleware, type AnyMiddlewareArgs, webApi } from '@slack/bolt';
+import type { AppConfig, RunMode } from '../config.js';
+import type { ChannelStore } from '../store/channel-store.js';
+import type { SeenEvents } from '../store/seen-events.js';
+import { boltLogger } from './bolt-logger.js';
+import { registerListeners } from './listeners/index.js';
+import { errorSummary, type SegmentService, type ServiceLogger } from './service.js';
+
+export type SlackMode = Exclude<RunMode, { kind: 'console' }>;
+
+export interface SlackAppDeps {
+  readonly config: AppConfig;
+  readonly mode: SlackMode;
+  readonly service: SegmentService;
+  readonly store: ChannelStore;
+  readonly seenEvents: SeenEvents;
+  readonly log: ServiceLogger;
+}
+
+export interface RunningSlackApp {
+  readonly app: App;
+  /** The HTTP port listened on (null in Socket Mode). */
+  readonly port: number | null;
+  stop(): Promise<void>;
+}
+
+/**
+ * The Bolt app: HTTP receiver at /slack/events (signature checked by Bolt, acknowledged before
+ * any work since processBeforeResponse is false) or Socket Mode, the Web API client pointed at
+ * SLACK_API_URL, event de-duplication, and the listeners.
+ */
+export function createSlackApp(deps: SlackAppDeps): App {
+  const { config, mode, log } = deps;
+  const common = {
+    token: mode.botToken,
+    logger: boltLogger(log),
+    ignoreSelf: true,
+    clientOptions: {
+      slackApiUrl: config.slackApiUrl,
+      retryConfig: webApi.retryPolicies.fiveRetriesInFiveMinutes,
+      timeout: 30_000,
+    },
+  };
+  const app =
+    mode.kind === 'socket'
+      ? new App({ ...common, appToken: mode.appToken, socketMode: true })
+      : new App({
+          ...common,
+          signingSecret: mode.signingSecret,
+          endpoints: '/slack/events',
+          processBeforeResponse: false,
+          customRoutes: [{ path: '/healthz', method: ['GET'], handler: (_req, res) => res.writeHead(200).end('ok') }],
+        });
+  app.use(ignoreRepeatedEvents(deps.seenEvents, log));
+  registerListeners(app, {
+    service: deps.service,
+    store: deps.store,
+    files: { botToken: mode.botToken, slackApiUrl: config.slackApiUrl, maxUploadBytes: config.maxUploadBytes },
+    log,
+  });
+  app.error(async (error) => {
+    log.error({ err: errorSummary(error) }, 'Unhandled error in a Slack listener');
+  });
+  return app;
+}
+
+/**
+ * Slack re-sends an event it did not see acknowledged within 3 seconds (x-slack-retry-num).
+ * Events are acknowledged before this runs; a repeated event id stops here, so the work runs once.
+ */
+function ignoreRepeatedEvents(seen: SeenEvents, log: ServiceLogger): Middleware<AnyMiddlewareArgs> {
+  return async ({ body, context, next }) => {
+    const eventId = (body as { event_id?: unknown }).event_id;
+    if (typeof eventId === 'string' && !seen.firstTime(eventId)) {
+      log.info({ eventId, retryNum: context.retryNum ?? null, retryReason: context.retryReason ?? null }, 'Repeated event ignored');
+      return;
+    }
+    await next();
+  };
+}
+
+/** Start the app; `port` overrides the configured one (0 lets the OS choose, for tests). */
+export async function startSlackApp(deps: SlackAppDeps, port?: number): Promise<RunningSlackApp> {
+  const app = createSlackApp(deps);
+  const stop = async (): Promise<void> => {
+    await app.stop();
+    await deps.seenEvents.flush();
+  };
+  if (deps.mode.kind === 'socket') {
+    await app.start();
+    return { app, port: null, stop };
+  }
+  const server = (await app.start(port ?? deps.mode.port)) as Server;
+  return { app, port: (server.address() as AddressInfo).port, stop };
+}

@@ -1,0 +1,14 @@
+import type { App } from '@slack/bolt';
+import { createAssistant } from './assistant/assistant.js';
+import { registerCommands } from './commands/index.js';
+import { registerEvents } from './events/index.js';
+import { registerMessages } from './messages/index.js';
+import type { ListenerDeps } from './route.js';
+
+/** Every listener, grouped by Slack surface as in Slack's Bolt templates. */
+export function registerListeners(app: App, deps: ListenerDeps): void {
+  app.assistant(createAssistant(deps));
+  registerEvents(app, deps);
+  registerMessages(app, deps);
+  registerCommands(app, deps);
+}

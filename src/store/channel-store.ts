@@ -1,0 +1,233 @@
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from './atomic.js';
+import { readCheckedJson, setAside, sha256, writeCheckedJson, type StoreLogger } from './checked-file.js';
+import { KeyedMutex } from './keyed-mutex.js';
+import {
+  ChannelSettingsSchema,
+  ChannelStateSchema,
+  DEFAULT_SETTINGS,
+  ThreadsFileSchema,
+  type ChannelSettings,
+  type ChannelState,
+  type DatasetRecord,
+  type DatasetSummary,
+  type ThreadsFile,
+  type Turn,
+} from './schema.js';
+
+/** Which conversation state belongs to: a channel or DM within one workspace. */
+export interface ChannelKey {
+  readonly teamId: string;
+  readonly channelId: string;
+}
+
+export interface StoreLimits {
+  /** Threads remembered per channel (oldest forgotten first). */
+  readonly maxThreads: number;
+  /** Turns remembered per thread. */
+  readonly maxTurns: number;
+  /** Characters kept of each turn's text. */
+  readonly maxTurnChars: number;
+}
+
+const DEFAULT_LIMITS: StoreLimits = { maxThreads: 200, maxTurns: 12, maxTurnChars: 2000 };
+
+export interface NewUpload {
+  readonly fileName: string;
+  readonly bytes: Uint8Array;
+  readonly uploadedBy: string | null;
+  readonly uploadedAt?: Date;
+}
+
+/**
+ * Per-channel persistent state under `<dataDir>/channels/<team>/<channel>/`: the active and
+ * previous CSV (stored by checksum), the channel's settings, and the threads the bot started.
+ * Every write is atomic and every read is checked, so a crash or a damaged file never mixes
+ * channels up or takes the bot down. Operations on one channel run one at a time.
+ */
+export class ChannelStore {
+  private readonly mutex = new KeyedMutex();
+  private readonly limits: StoreLimits;
+
+  constructor(
+    readonly dataDir: string,
+    private readonly log: StoreLogger,
+    limits: Partial<StoreLimits> = {},
+  ) {
+    this.limits = { ...DEFAULT_LIMITS, ...limits };
+  }
+
+  directoryOf(key: ChannelKey): string {
+    return join(this.dataDir, 'channels', safeSegment(key.teamId), safeSegment(key.channelId));
+  }
+
+  async state(key: ChannelKey): Promise<ChannelState> {
+    return this.mutex.run(this.lockName(key), () => this.readState(key));
+  }
+
+  /**
+   * Make `upload` the channel's active dataset; the one it replaces becomes `previous`.
+   * The CSV is written first and the state file last, so the state never names missing bytes.
+   */
+  async saveUpload(key: ChannelKey, upload: NewUpload): Promise<ChannelState> {
+    return this.mutex.run(this.lockName(key), async () => {
+      const current = await this.readState(key);
+      const checksum = sha256(upload.bytes);
+      const record: DatasetRecord = {
+        fileName: upload.fileName,
+        storedAs: `csv-${checksum.slice(0, 16)}.csv`,
+        sha256: checksum,
+        bytes: upload.bytes.byteLength,
+        uploadedAt: (upload.uploadedAt ?? new Date()).toISOString(),
+        uploadedBy: upload.uploadedBy,
+        summary: null,
+      };
+      const dir = this.directoryOf(key);
+      await writeFileAtomic(join(dir, record.storedAs), upload.bytes);
+      const next: ChannelState = { ...current, active: record, previous: current.active ?? current.previous };
+      await this.writeState(key, next);
+      await this.removeUnreferencedCsv(dir, next);
+      return next;
+    });
+  }
+
+  /** The bytes of the active or previous dataset; null when absent or damaged (damage is logged and set aside). */
+  async readDataset(key: ChannelKey, which: 'active' | 'previous'): Promise<{ record: DatasetRecord; bytes: Buffer } | null> {
+    return this.mutex.run(this.lockName(key), async () => {
+      const state = await this.readState(key);
+      const record = state[which];
+      if (!record) return null;
+      const path = join(this.directoryOf(key), record.storedAs);
+      let bytes: Buffer;
+      try {
+        bytes = await readFile(path);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        this.log.warn({ file: path }, 'Stored dataset is missing; forgetting it');
+        await this.writeState(key, { ...state, [which]: null });
+        return null;
+      }
+      if (sha256(bytes) !== record.sha256) {
+        await setAside(path, 'its checksum does not match the recorded one', this.log);
+        await this.writeState(key, { ...state, [which]: null });
+        return null;
+      }
+      return { record, bytes };
+    });
+  }
+
+  /** Remember the figures of a finished analysis on the dataset with this checksum. */
+  async saveSummary(key: ChannelKey, datasetSha256: string, summary: DatasetSummary): Promise<void> {
+    await this.mutex.run(this.lockName(key), async () => {
+      const state = await this.readState(key);
+      if (state.active?.sha256 !== datasetSha256) return;
+      await this.writeState(key, { ...state, active: { ...state.active, summary } });
+    });
+  }
+
+  async updateSettings(key: ChannelKey, patch: Partial<ChannelSettings>): Promise<ChannelState> {
+    return this.mutex.run(this.lockName(key), async () => {
+      const state = await this.readState(key);
+      const next = { ...state, settings: ChannelSettingsSchema.parse({ ...state.settings, ...patch }) };
+      await this.writeState(key, next);
+      return next;
+    });
+  }
+
+  /** Delete everything stored for the channel: datasets, settings, threads. */
+  async reset(key: ChannelKey): Promise<void> {
+    await this.mutex.run(this.lockName(key), () => rm(this.directoryOf(key), { recursive: true, force: true }));
+  }
+
+  /** Record that the bot started (or answered in) this thread, so later replies there need no mention. */
+  async claimThread(key: ChannelKey, threadTs: string): Promise<void> {
+    await this.updateThreads(key, (file) => {
+      if (!file.threads[threadTs]) file.threads[threadTs] = { startedAt: new Date().toISOString(), turns: [] };
+    });
+  }
+
+  async ownsThread(key: ChannelKey, threadTs: string): Promise<boolean> {
+    const file = await this.mutex.run(this.lockName(key), () => this.readThreads(key));
+    return threadTs in file.threads;
+  }
+
+  async appendTurns(key: ChannelKey, threadTs: string, turns: readonly Omit<Turn, 'at'>[]): Promise<void> {
+    const at = new Date().toISOString();
+    await this.updateThreads(key, (file) => {
+      const thread = file.threads[threadTs] ?? { startedAt: at, turns: [] };
+      for (const turn of turns) thread.turns.push({ ...turn, text: turn.text.slice(0, this.limits.maxTurnChars), at });
+      thread.turns = thread.turns.slice(-this.limits.maxTurns);
+      file.threads[threadTs] = thread;
+    });
+  }
+
+  async recentTurns(key: ChannelKey, threadTs: string): Promise<Turn[]> {
+    const file = await this.mutex.run(this.lockName(key), () => this.readThreads(key));
+    return file.threads[threadTs]?.turns ?? [];
+  }
+
+  /** Every channel with stored state, for start-up checks and tests. */
+  async channels(): Promise<ChannelKey[]> {
+    const root = join(this.dataDir, 'channels');
+    const keys: ChannelKey[] = [];
+    for (const team of await listDirectories(root)) {
+      for (const channel of await listDirectories(join(root, team))) keys.push({ teamId: team, channelId: channel });
+    }
+    return keys;
+  }
+
+  private lockName(key: ChannelKey): string {
+    return `${safeSegment(key.teamId)}/${safeSegment(key.channelId)}`;
+  }
+
+  private async readState(key: ChannelKey): Promise<ChannelState> {
+    const stored = await readCheckedJson(join(this.directoryOf(key), 'state.json'), ChannelStateSchema, this.log);
+    return stored ?? { version: 1, teamId: key.teamId, channelId: key.channelId, active: null, previous: null, settings: DEFAULT_SETTINGS };
+  }
+
+  private async writeState(key: ChannelKey, state: ChannelState): Promise<void> {
+    await writeCheckedJson(join(this.directoryOf(key), 'state.json'), state);
+  }
+
+  private async readThreads(key: ChannelKey): Promise<ThreadsFile> {
+    const stored = await readCheckedJson(join(this.directoryOf(key), 'threads.json'), ThreadsFileSchema, this.log);
+    return stored ?? { version: 1, threads: {} };
+  }
+
+  private async updateThreads(key: ChannelKey, change: (file: ThreadsFile) => void): Promise<void> {
+    await this.mutex.run(this.lockName(key), async () => {
+      const file = await this.readThreads(key);
+      change(file);
+      const entries = Object.entries(file.threads);
+      if (entries.length > this.limits.maxThreads) {
+        entries.sort((a, b) => a[1].startedAt.localeCompare(b[1].startedAt));
+        file.threads = Object.fromEntries(entries.slice(-this.limits.maxThreads));
+      }
+      await writeCheckedJson(join(this.directoryOf(key), 'threads.json'), file);
+    });
+  }
+
+  private async removeUnreferencedCsv(dir: string, state: ChannelState): Promise<void> {
+    const keep = new Set([state.active?.storedAs, state.previous?.storedAs]);
+    for (const name of await readdir(dir)) {
+      if (/^csv-[0-9a-f]{16}\.csv$/.test(name) && !keep.has(name)) await rm(join(dir, name), { force: true });
+    }
+  }
+}
+
+/** Slack ids are [A-Z0-9]; anything else is replaced so a key can never climb out of the data directory. */
+function safeSegment(id: string): string {
+  const cleaned = id.replace(/[^A-Za-z0-9_-]/g, '_');
+  return cleaned.length > 0 ? cleaned : '_';
+}
+
+async function listDirectories(path: string): Promise<string[]> {
+  try {
+    const entries = await readdir(path, { withFileTypes: true });
+    return entries.filter((e) => e.isDirectory()).map((e) => e.name);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+}

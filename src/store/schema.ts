@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { AlgorithmSchema } from '../analysis/report.js';
+
+/** A segment as remembered between uploads, for the "then and now" comparison. */
+export const RememberedSegmentSchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  size: z.number().int(),
+  share: z.number(),
+});
+
+/** The figures of a finished analysis worth keeping once its dataset is replaced. */
+export const DatasetSummarySchema = z.object({
+  rowsUsed: z.number().int(),
+  k: z.number().int(),
+  algorithm: AlgorithmSchema,
+  segments: z.array(RememberedSegmentSchema),
+});
+export type DatasetSummary = z.infer<typeof DatasetSummarySchema>;
+
+/** One uploaded CSV. The bytes live beside the state file, named by their checksum. */
+export const DatasetRecordSchema = z.object({
+  fileName: z.string(),
+  /** Name of the stored copy inside the channel directory. */
+  storedAs: z.string().regex(/^csv-[0-9a-f]{16}\.csv$/),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  bytes: z.number().int().nonnegative(),
+  uploadedAt: z.string(),
+  uploadedBy: z.string().nullable(),
+  /** Filled in once the analysis of this dataset has finished. */
+  summary: DatasetSummarySchema.nullable(),
+});
+export type DatasetRecord = z.infer<typeof DatasetRecordSchema>;
+
+export const ChannelSettingsSchema = z.object({
+  /** A fixed number of segments, or null to choose it from the evidence. */
+  k: z.number().int().min(2).max(20).nullable(),
+  algorithm: AlgorithmSchema,
+});
+export type ChannelSettings = z.infer<typeof ChannelSettingsSchema>;
+export const DEFAULT_SETTINGS: ChannelSettings = { k: null, algorithm: 'kmeans' };
+
+export const ChannelStateSchema = z.object({
+  version: z.literal(1),
+  teamId: z.string(),
+  channelId: z.string(),
+  active: DatasetRecordSchema.nullable(),
+  /** The dataset the active one replaced, kept for comparison and for assigning new rows. */
+  previous: DatasetRecordSchema.nullable(),
+  settings: ChannelSettingsSchema,
+});
+export type ChannelState = z.infer<typeof ChannelStateSchema>;
+
+export const TurnSchema = z.object({
+  role: z.enum(['user', 'assistant']),
+  text: z.string(),
+  at: z.string(),
+});
+export type Turn = z.infer<typeof TurnSchema>;
+
+export const ThreadRecordSchema = z.object({
+  startedAt: z.string(),
+  turns: z.array(TurnSchema),
+});
+
+/** Threads the bot started in a channel, with their recent turns (the conversation's context). */
+export const ThreadsFileSchema = z.object({
+  version: z.literal(1),
+  threads: z.record(z.string(), ThreadRecordSchema),
+});
+export type ThreadsFile = z.infer<typeof ThreadsFileSchema>;

@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import type { Analysis } from '../analysis/analysis.js';
+import { AlgorithmSchema } from '../analysis/report.js';
+import { KEvidenceSchema } from '../analysis/report.js';
+import { allSegmentFacts, datasetFacts, segmentTable } from './facts.js';
+import { customers, formatDecimal, formatShare } from './format.js';
+import { chartIfAvailable } from './chart-support.js';
+import { defineTool, fact, METHOD_NAMES, output, ToolInputError, type SegmentationSettings } from './tool.js';
+
+export const SegmentArgs = z.object({
+  algorithm: AlgorithmSchema.optional().describe('kmeans, kmedoids or gmm (Gaussian mixture); omit to keep the current method.'),
+  k: z
+    .union([z.number().int().min(2).max(20), z.literal('auto')])
+    .optional()
+    .describe('Number of segments (2-20), or "auto" to choose it from the evidence; omit to keep the current setting.'),
+  seed: z.number().int().min(0).optional().describe('Random seed; omit for the default.'),
+});
+
+const SegmentSummary = z.object({ id: z.number().int(), name: z.string(), size: z.number().int(), share: z.number() });
+
+export const SegmentData = z.object({
+  algorithm: AlgorithmSchema,
+  k: z.number().int(),
+  kChosenAutomatically: z.boolean(),
+  recommendedK: z.number().int(),
+  segments: z.array(SegmentSummary),
+});
+
+function summaries(analysis: Analysis): z.infer<typeof SegmentSummary>[] {
+  return analysis.report.segments.map((s) => ({ id: s.id, name: s.name, size: s.size, share: s.share }));
+}
+
+/** "3 segments with K-Means (k chosen from the evidence)" plus one line per segment. */
+export function segmentationText(analysis: Analysis, settings: SegmentationSettings): string {
+  const r = analysis.report;
+  const how = settings.k === null ? 'k chosen from the evidence' : `k fixed at ${r.segments.length}; the evidence recommends ${r.kSelection.recommended}`;
+  const lines = [`*${r.segments.length} segments* with ${METHOD_NAMES[r.algorithm]} (${how}):`];
+  for (const s of r.segments) lines.push(`• Segment ${s.id}, ${s.name}: ${customers(s.size)} (${formatShare(s.share)})`);
+  return lines.join('\n');
+}
+
+export const segment = defineTool({
+  name: 'segment',
+  description:
+    'Re-run the segmentation with another method (kmeans, kmedoids, gmm) and/or number of segments (k, or "auto"). Use for "try 4 segments", "use k-medoids", "go back to automatic k". Changes the conversation settings.',
+  args: SegmentArgs,
+  data: SegmentData,
+  async run(args, session) {
+    const settings: SegmentationSettings = {
+      k: args.k === undefined ? session.settings.k : args.k === 'auto' ? null : args.k,
+      algorithm: args.algorithm ?? session.settings.algorithm,
+    };
+    const rows = session.analysis.report.rowsUsed;
+    if (settings.k !== null && settings.k >= rows) {
+      throw new ToolInputError(`Cannot make ${settings.k} segments from ${rows} rows; choose fewer segments.`, 'invalid');
+    }
+    const changed = args.k !== undefined || args.algorithm !== undefined || args.seed !== undefined;
+    const analysis = changed ? await session.reanalyze({ ...settings, seed: args.seed }) : session.analysis;
+    session.analysis = analysis;
+    session.settings = settings;
+    const r = analysis.report;
+    const facts = [...datasetFacts(analysis), ...allSegmentFacts(analysis)];
+    const charts = chartIfAvailable(session, 'sizes', {});
+    return {
+      ...output(segmentationText(analysis, settings), {
+        facts,
+        table: segmentTable(analysis),
+        charts,
+        settings: changed ? { k: settings.k, algorithm: settings.algorithm } : null,
+      }),
+      data: {
+        algorithm: r.algorithm,
+        k: r.segments.length,
+        kChosenAutomatically: settings.k === null,
+        recommendedK: r.kSelection.recommended,
+        segments: summaries(analysis),
+      },
+    };
+  },
+});
+
+export const ChooseKArgs = z.object({}).describe('No arguments.');
+
+export const ChooseKData = z.object({
+  range: z.tuple([z.number().int(), z.number().int()]),
+  recommended: z.number().int(),
+  current: z.number().int(),
+  criteria: z.object({ elbow: z.number().int().nullable(), silhouette: z.number().int().nullable(), bic: z.number().int().nullable() }),
+  agree: z.boolean(),
+  reasons: z.array(z.string()),
+  evidence: z.array(KEvidenceSchema),
+});
+
+export const chooseK = defineTool({
+  name: 'choose_k',
+  description:
+    'The evidence for the number of segments: inertia (elbow), silhouette and Gaussian-mixture BIC for each k, what each criterion picks, and the recommendation with its reasons. Use for "how many segments?", "why k = 3?".',
+  args: ChooseKArgs,
+  data: ChooseKData,
+  async run(_args, session) {
+    const { kSelection: ks, segments } = session.analysis.report;
+    const facts = [fact('Recommended number of segments', ks.recommended, 'k'), fact('Number of segments', segments.length, 'k')];
+    for (const e of ks.byK) {
+      facts.push(fact(`Inertia at k = ${e.k}`, e.inertia));
+      if (e.silhouette !== null) facts.push(fact(`Silhouette at k = ${e.k}`, e.silhouette));
+      if (e.bic !== null) facts.push(fact(`BIC at k = ${e.k}`, e.bic));
+    }
+    const criteria = [
+      ks.criteria.elbow === null ? null : `the elbow of the inertia curve is at k = ${ks.criteria.elbow}`,
+      ks.criteria.silhouette === null ? null : `the silhouette peaks at k = ${ks.criteria.silhouette}`,
+      ks.criteria.bic === null ? null : `the Gaussian-mixture BIC is lowest at k = ${ks.criteria.bic}`,
+    ].filter((c): c is string => c !== null);
+    const best = ks.byK.find((e) => e.k === ks.recommended);
+    const lines = [
+      `*Recommended: k = ${ks.recommended}.* ${ks.agree ? 'The criteria agree' : 'The criteria differ'}: ${criteria.join('; ')}.`,
+      ...ks.reasons.map((reason) => `• ${reason}`),
+    ];
+    if (best?.silhouette != null) lines.push(`Silhouette at k = ${ks.recommended}: ${formatDecimal(best.silhouette, 2)} (1 is perfectly separated, 0 is overlapping).`);
+    if (segments.length !== ks.recommended) lines.push(`The current segmentation uses k = ${segments.length}, set by you.`);
+    const charts = [...chartIfAvailable(session, 'elbow', {}), ...chartIfAvailable(session, 'silhouette', {})];
+    return {
+      ...output(lines.join('\n'), { facts: [...facts, fact('Perfect separation silhouette', 1), fact('Overlapping silhouette', 0)], charts }),
+      data: {
+        range: ks.range,
+        recommended: ks.recommended,
+        current: segments.length,
+        criteria: ks.criteria,
+        agree: ks.agree,
+        reasons: ks.reasons,
+        evidence: ks.byK,
+      },
+    };
+  },
+});

@@ -1,0 +1,103 @@
+/**
+ * The small synonym table behind the resolver: the words people use for a concept, and the tokens
+ * that signal that concept in a column name. It works for any dataset whose column names carry
+ * one of the column tokens; everything else falls back to token and fuzzy matching on the names.
+ */
+export interface Concept {
+  readonly id: string;
+  /** Words and short phrases people use (lower case, single spaces). */
+  readonly phrases: readonly string[];
+  /** Stemmed column-name tokens that mean this concept. */
+  readonly columnTokens: readonly string[];
+}
+
+export const CONCEPTS: readonly Concept[] = [
+  {
+    id: 'calls',
+    phrases: ['call', 'calls', 'called', 'calling', 'caller', 'callers', 'phone', 'phones', 'telephone', 'support', 'helpline', 'hotline', 'call centre', 'call center', 'contact', 'contacts'],
+    columnTokens: ['call', 'phone', 'contact'],
+  },
+  {
+    id: 'online',
+    phrases: ['online', 'digital', 'digitally', 'app', 'apps', 'web', 'website', 'internet', 'mobile', 'login', 'logins', 'ebanking', 'e banking', 'net banking'],
+    columnTokens: ['online', 'web', 'digital', 'app', 'internet', 'mobile'],
+  },
+  {
+    id: 'branch',
+    phrases: ['branch', 'branches', 'in person', 'in branch', 'offline', 'walk in', 'counter', 'physical', 'bank visit', 'bank visits', 'visits to the bank'],
+    columnTokens: ['bank', 'branch'],
+  },
+  {
+    id: 'cards',
+    phrases: ['card', 'cards', 'credit cards', 'plastic'],
+    columnTokens: ['card'],
+  },
+  {
+    id: 'limit',
+    phrases: ['limit', 'limits', 'credit line', 'credit lines', 'line of credit', 'credit limit', 'spending limit'],
+    columnTokens: ['limit'],
+  },
+  {
+    id: 'value',
+    phrases: ['premium', 'affluent', 'wealthy', 'rich', 'high value', 'valuable'],
+    columnTokens: ['limit', 'income', 'balance', 'salary'],
+  },
+  {
+    id: 'income',
+    phrases: ['income', 'salary', 'earnings', 'earn', 'earners', 'wage', 'wages'],
+    columnTokens: ['income', 'salary'],
+  },
+  {
+    id: 'spending',
+    phrases: ['spending', 'spend', 'spender', 'spenders', 'purchase', 'purchases', 'buying', 'shopping'],
+    columnTokens: ['spending', 'spend', 'purchase'],
+  },
+  {
+    id: 'age',
+    phrases: ['age', 'older', 'younger', 'oldest', 'youngest', 'young', 'aged', 'year old', 'years old', 'seniors'],
+    columnTokens: ['age'],
+  },
+  {
+    id: 'balance',
+    phrases: ['balance', 'balances', 'owe', 'debt'],
+    columnTokens: ['balance'],
+  },
+  {
+    id: 'cash',
+    phrases: ['cash advance', 'cash advances', 'cash'],
+    columnTokens: ['cash'],
+  },
+  {
+    id: 'tenure',
+    phrases: ['tenure', 'loyalty', 'years with us'],
+    columnTokens: ['tenure'],
+  },
+];
+
+/** Column-name tokens that say nothing about what is measured. */
+export const GENERIC_COLUMN_TOKENS: ReadonlySet<string> = new Set(['total', 'avg', 'average', 'mean', 'num', 'number', 'no', 'count', 'of', 'the', 'per', 'sum', 'n', 'nr', 'cnt', 'amt']);
+
+/** Words of a question that never name a feature. */
+export const QUESTION_STOPWORDS: ReadonlySet<string> = new Set([
+  'which', 'who', 'whom', 'what', 'where', 'when', 'how', 'why', 'segment', 'segments', 'cluster', 'clusters', 'group', 'groups',
+  'customer', 'customers', 'client', 'clients', 'people', 'person', 'user', 'users', 'one', 'ones', 'the', 'a', 'an', 'of', 'in',
+  'on', 'by', 'with', 'has', 'have', 'had', 'having', 'is', 'are', 'was', 'were', 'be', 'do', 'does', 'did', 'most', 'least',
+  'highest', 'lowest', 'high', 'low', 'higher', 'lower', 'more', 'less', 'fewer', 'few', 'many', 'much', 'top', 'bottom',
+  'average', 'avg', 'mean', 'median', 'typical', 'number', 'numbers', 'total', 'count', 'rank', 'ranking', 'ranked', 'order',
+  'sort', 'sorted', 'per', 'use', 'uses', 'used', 'using', 'make', 'makes', 'made', 'me', 'show', 'tell', 'about', 'and', 'or',
+  'to', 'for', 'than', 'overall', 'biggest', 'largest', 'greatest', 'smallest', 'max', 'maximum', 'min', 'minimum', 'heavy',
+  'heavies', 'light', 'lovers', 'fans', 'loving', 'often', 'oftenest', 'frequently', 'rarely', 'never', 'best', 'worst', 'our',
+  'their', 'they', 'them', 'that', 'this', 'these', 'those', 'it', 'its', 'share', 'proportion', 'percentage', 'fraction',
+  'above', 'below', 'over', 'under', 'value', 'values', 'level', 'levels', 'amount', 'big', 'small', 'large', 'lot', 'lots',
+  'each', 'every', 'all', 'any', 'by', 'from', 'at', 'as', 'stat', 'statistic', 'figure', 'figures', 'so', 'very', 'really',
+  'please', 'can', 'could', 'would', 'you', 'i', 'we', 'us', 'there', 'here', 'whose', 'based', 'gets', 'get', 'got',
+]);
+
+/** Words that point a segment reference at the high end of a feature ("the high-limit group"). */
+export const HIGH_WORDS: ReadonlySet<string> = new Set(['high', 'higher', 'highest', 'many', 'more', 'most', 'big', 'heavy', 'lots', 'top', 'max', 'maximum', 'rich', 'frequent']);
+
+/** Feature words that mean the low end by themselves ("young" is low age). */
+export const INTRINSIC_LOW: ReadonlySet<string> = new Set(['young', 'younger', 'youngest']);
+
+/** Words that flip a segment reference to the low end of a feature ("the low-limit group"). */
+export const LOW_WORDS: ReadonlySet<string> = new Set(['low', 'lowest', 'least', 'few', 'fewest', 'fewer', 'less', 'light', 'rarely', 'never', 'small', 'smallest', 'minimum', 'min', 'bottom', 'non', 'not', 'worst']);

@@ -1,0 +1,45 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { compileChart } from '../src/charts/render.js';
+import { pixelSpread } from './helpers/chart-checks.js';
+
+const run = promisify(execFile);
+const MISSION = new URL('../../shared/data/credit-card-customer-data.csv', import.meta.url).pathname;
+
+describe('npm run charts', () => {
+  it('writes the whole catalogue for the mission data as PNG + Vega-Lite JSON', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'charts-cli-'));
+    try {
+      const { stdout } = await run('npx', ['tsx', 'src/cli/charts.ts', MISSION, '--out', out], { timeout: 120_000 });
+      const files = await readdir(out);
+      const pngs = files.filter((f) => f.endsWith('.png')).sort();
+      const specs = files.filter((f) => f.endsWith('.vl.json')).sort();
+      expect(stdout).toContain(`Wrote ${pngs.length} charts`);
+      expect(pngs.length).toBeGreaterThanOrEqual(20);
+      expect(specs.map((f) => f.replace('.vl.json', ''))).toEqual(pngs.map((f) => f.replace('.png', '')));
+      for (const name of pngs) {
+        const png = await readFile(join(out, name));
+        const meta = await sharp(png).metadata();
+        expect(meta.format, name).toBe('png');
+        expect(meta.width, name).toBeGreaterThanOrEqual(1000);
+        expect(meta.width, name).toBeLessThanOrEqual(2000);
+        expect((await pixelSpread(png)).distinctLevels, name).toBeGreaterThan(100);
+        const spec = JSON.parse(await readFile(join(out, name.replace('.png', '.vl.json')), 'utf8'));
+        expect(compileChart(spec).warnings, name).toEqual([]);
+      }
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  });
+
+  it('says what to do when --out is missing', async () => {
+    const failure = await run('npx', ['tsx', 'src/cli/charts.ts', MISSION], { timeout: 60_000 }).catch((e: { stderr: string; code: number }) => e);
+    expect('code' in failure && failure.code).toBe(2);
+    expect((failure as { stderr: string }).stderr).toContain('--out <dir>');
+  });
+});
