@@ -19,9 +19,24 @@ const KNOWN: Record<string, FeatureLabel> = {
   total_calls_made: { label: 'Support calls made', short: 'support calls', unit: 'count' },
 };
 
+/** Abbreviations common in customer tables, spelled out for people. */
+const ABBREVIATIONS: Record<string, string> = {
+  trx: 'transactions',
+  prc: 'share of',
+  pct: 'percent',
+  avg: 'average',
+  oneoff: 'one-off',
+  qty: 'quantity',
+  amt: 'amount',
+  cnt: 'count',
+};
+
+// Checked in this order: a "frequency" or "trx" column is a rate or a count even when its name
+// also mentions money (cash_advance_frequency, purchases_trx); scores and ratings are plain numbers.
+const PERCENT = /(percent|pct|prc|rate|ratio|frequency|share|%)/i;
+const SCORE = /(score|rating|index|rank|age)/i;
+const COUNT = /(count|number|num|visits|calls|trx|transactions|cards|tenure|^n_|_n$)/i;
 const MONEY = /(limit|balance|income|amount|payment|purchase|spend|revenue|salary|price|cost|value|advance|\$)/i;
-const PERCENT = /(percent|pct|rate|ratio|frequency|prc|%)/i;
-const COUNT = /(count|total|number|num|visits|calls|trx|cards|tenure|n_)/i;
 
 /** Split snake_case, kebab-case, camelCase and spaced names into lower-case words. */
 export function nameTokens(column: string): string[] {
@@ -33,13 +48,31 @@ export function nameTokens(column: string): string[] {
     .filter((t) => t.length > 0);
 }
 
+/**
+ * A bracketed part of a header is a unit or a range ("Annual Income (k$)", "Spending Score (1-100)"):
+ * it stays in the label verbatim, stays out of the short form, and a scaled unit such as k$ means the
+ * values are not plain currency amounts.
+ */
 export function featureLabel(column: string): FeatureLabel {
   const key = nameTokens(column).join('_');
   const known = KNOWN[key];
   if (known) return known;
-  const words = nameTokens(column);
-  const text = words.join(' ');
-  const label = text.length > 0 ? text.charAt(0).toUpperCase() + text.slice(1) : column;
-  const unit = MONEY.test(column) ? 'currency' : PERCENT.test(column) ? 'percent' : COUNT.test(column) ? 'count' : 'number';
-  return { label, short: text || column, unit };
+  const bracket = /\(([^)]*)\)/.exec(column)?.[1]?.trim() ?? '';
+  const main = column.replace(/\([^)]*\)/g, ' ');
+  const text = nameTokens(main)
+    .map((t) => ABBREVIATIONS[t] ?? t)
+    .join(' ');
+  const short = text || nameTokens(column).join(' ') || column;
+  const sentence = short.charAt(0).toUpperCase() + short.slice(1);
+  const label = bracket ? `${sentence} (${bracket})` : sentence;
+  return { label, short, unit: unitOf(main, bracket) };
+}
+
+function unitOf(main: string, bracket: string): FeatureLabel['unit'] {
+  if (/%/.test(bracket) || PERCENT.test(main)) return 'percent';
+  if (SCORE.test(main)) return 'number';
+  if (COUNT.test(main)) return 'count';
+  if (/^\$$/.test(bracket)) return 'currency';
+  if (bracket) return 'number';
+  return MONEY.test(main) ? 'currency' : 'number';
 }
