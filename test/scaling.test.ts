@@ -70,3 +70,17 @@ describe('StandardScaler', () => {
     expect(() => scaler.transform(fromRows([[1, 2, 3]]))).toThrow(RangeError);
   });
 });
+
+describe('StandardScaler on values near the largest double', () => {
+  it('scales without overflowing to Infinity or NaN', () => {
+    const X = fromRows([[1e308, 1], [-1.79e308, 2], [5e307, 3], [0, 4]]);
+    const scaler = new StandardScaler().fit(X);
+    expect(Number.isFinite(scaler.mean[0]) && Number.isFinite(scaler.std[0])).toBe(true);
+    expect(scaler.mean[0] / -7.25e306).toBeCloseTo(1, 12);
+    const Z = scaler.transform(X);
+    for (const v of Z.data) expect(Number.isFinite(v)).toBe(true);
+    // The ordinary column is untouched by the huge one's rescaling.
+    expect(scaler.mean[1]).toBe(2.5);
+    expect(scaler.std[1]).toBeCloseTo(Math.sqrt(1.25), 15);
+  });
+});

@@ -173,5 +173,9 @@ describe('Segment Analyst in Slack, end to end', () => {
     const reply = await fake.waitFor('the comparison', replyIn(CHANNEL, String(event.ts), (t) => t.includes('Compared with the previous dataset')));
     expect(reply.text).toContain('credit-card-customer-data.csv');
     expect(reply.text).toMatch(/then, .* now/);
+    // The new rows are also placed in the previous segments with the previous model.
+    expect(reply.text).toContain('The new customers placed in the previous segments');
+    const placed = [...reply.text.matchAll(/• Segment \d \([^)]*\): ([\d,]+) customers?/g)].map((m) => Number(m[1].replace(/,/g, '')));
+    expect(placed.reduce((sum, n) => sum + n, 0)).toBe(400);
   });
 });

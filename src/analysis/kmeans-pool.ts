@@ -11,14 +11,21 @@ interface Pending {
 }
 
 /**
+ * Starts posted ahead to each worker. A worker runs its messages in order, so a few queued
+ * starts keep it busy while the main thread is itself computing (the pipeline fits K-Medoids and
+ * the mixture meanwhile) and cannot hand out the next start.
+ */
+const STARTS_IN_FLIGHT_PER_WORKER = 4;
+
+/**
  * A small pool of worker threads that run K-Means starts, one start per task, shared by every
  * fit in the process. Workers are created on first use and kept for the next fit; they hold the
  * process open only while they have work, so a script or test run exits when it is done.
  */
 class StartPool {
   private readonly workers: Worker[] = [];
-  private readonly idle: Worker[] = [];
-  private readonly running = new Map<Worker, Pending>();
+  /** Per worker, its posted starts in posting order (the order it answers them). */
+  private readonly running = new Map<Worker, Pending[]>();
   private readonly queue: Pending[] = [];
   private nextTask = 0;
   private broken: Error | null = null;
@@ -49,7 +56,7 @@ class StartPool {
 
   async close(): Promise<void> {
     const workers = this.workers.splice(0);
-    this.idle.length = 0;
+    this.running.clear();
     await Promise.all(workers.map((w) => w.terminate()));
   }
 
@@ -62,25 +69,33 @@ class StartPool {
         if (this.workers.includes(worker)) this.fail(new Error(`K-Means worker stopped with exit code ${code}`));
       });
       this.workers.push(worker);
-      this.idle.push(worker);
+      this.running.set(worker, []);
     }
   }
 
+  /** Posts queued starts to the least-loaded workers, up to the in-flight limit each. */
   private dispatch(): void {
-    while (this.idle.length > 0 && this.queue.length > 0) {
-      const worker = this.idle.pop()!;
+    while (this.queue.length > 0) {
+      let target: Worker | null = null;
+      let load = STARTS_IN_FLIGHT_PER_WORKER;
+      for (const worker of this.workers) {
+        const posted = this.running.get(worker)?.length ?? 0;
+        if (posted < load) {
+          target = worker;
+          load = posted;
+        }
+      }
+      if (target === null) break;
       const pending = this.queue.shift()!;
-      this.running.set(worker, pending);
-      worker.ref();
-      worker.postMessage(pending.message);
+      this.running.get(target)?.push(pending);
+      target.ref();
+      target.postMessage(pending.message);
     }
-    for (const worker of this.idle) worker.unref();
+    for (const worker of this.workers) if ((this.running.get(worker)?.length ?? 0) === 0) worker.unref();
   }
 
   private finish(worker: Worker, message: StartOutcome | StartFailure): void {
-    const pending = this.running.get(worker);
-    this.running.delete(worker);
-    this.idle.push(worker);
+    const pending = this.running.get(worker)?.shift();
     if (pending !== undefined) {
       if ('error' in message) pending.reject(new Error(message.error));
       else pending.resolve(message);
@@ -91,7 +106,7 @@ class StartPool {
   /** A worker that cannot start or dies fails everything in flight; callers fall back to the main thread. */
   private fail(error: Error): void {
     this.broken = error;
-    const pending = [...this.running.values(), ...this.queue.splice(0)];
+    const pending = [...[...this.running.values()].flat(), ...this.queue.splice(0)];
     this.running.clear();
     for (const p of pending) p.reject(error);
     void this.close();

@@ -1,7 +1,7 @@
 import type { CleanTable } from '../data/schema.js';
 import { featureLabel } from './feature-labels.js';
 import type { Segment } from './report.js';
-import { mean, median, populationStd, sampleStd } from './stats.js';
+import { mean, median, populationStd, sampleStd, zScore } from './stats.js';
 
 /** Deviations smaller than this (in overall standard deviations) do not distinguish a segment. */
 const DISTINGUISHING_THRESHOLD = 0.25;
@@ -41,7 +41,7 @@ export function profileSegments(table: CleanTable, labels: Int32Array, k: number
     const segMean = stat((v) => mean(v));
     const deviation: Record<string, number> = {};
     features.forEach((name, j) => {
-      deviation[name] = overallStd[j] > 0 ? (segMean[name] - overallMean[j]) / overallStd[j] : 0;
+      deviation[name] = overallStd[j] > 0 ? zScore(segMean[name], overallMean[j], overallStd[j]) : 0;
     });
     const categorical: Record<string, Record<string, number>> = {};
     for (const column of table.categorical) {

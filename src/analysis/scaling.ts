@@ -1,4 +1,5 @@
 import { denseMatrix, type DenseMatrix } from './matrix.js';
+import { zScore } from './stats.js';
 
 /**
  * Z-scoring per column, as scikit-learn's StandardScaler: population standard deviation (n, not
@@ -14,10 +15,13 @@ export class StandardScaler {
   fit(X: DenseMatrix): this {
     const { rows, cols, data } = X;
     if (rows === 0) throw new RangeError('cannot fit a scaler on a matrix with no rows');
+    // Sums of values near the largest double overflow to Infinity, so each column is summed in
+    // units of its largest magnitude when that is huge; ordinary data takes the plain path unchanged.
+    const unit = columnUnits(X);
     const mean = new Float64Array(cols);
     for (let i = 0; i < rows; i++) {
       const base = i * cols;
-      for (let j = 0; j < cols; j++) mean[j] += data[base + j];
+      for (let j = 0; j < cols; j++) mean[j] += data[base + j] / unit[j];
     }
     for (let j = 0; j < cols; j++) mean[j] /= rows;
 
@@ -25,14 +29,15 @@ export class StandardScaler {
     for (let i = 0; i < rows; i++) {
       const base = i * cols;
       for (let j = 0; j < cols; j++) {
-        const dev = data[base + j] - mean[j];
+        const dev = data[base + j] / unit[j] - mean[j];
         variance[j] += dev * dev;
       }
     }
     const std = new Float64Array(cols);
     for (let j = 0; j < cols; j++) {
       variance[j] /= rows;
-      std[j] = isConstantColumn(variance[j], mean[j], rows) ? 1 : Math.sqrt(variance[j]);
+      std[j] = isConstantColumn(variance[j], mean[j], rows) ? 1 : Math.sqrt(variance[j]) * unit[j];
+      mean[j] *= unit[j];
     }
     this.mean = mean;
     this.std = std;
@@ -45,7 +50,7 @@ export class StandardScaler {
     const out = new Float64Array(rows * cols);
     for (let i = 0; i < rows; i++) {
       const base = i * cols;
-      for (let j = 0; j < cols; j++) out[base + j] = (data[base + j] - this.mean[j]) / this.std[j];
+      for (let j = 0; j < cols; j++) out[base + j] = zScore(data[base + j], this.mean[j], this.std[j]);
     }
     return denseMatrix(rows, cols, out);
   }
@@ -72,6 +77,19 @@ export class StandardScaler {
       throw new RangeError(`matrix has ${X.cols} columns, the scaler was fitted on ${this.mean.length}`);
     }
   }
+}
+
+/** Magnitudes above this are summed in units of the column's largest magnitude. */
+const HUGE = 1e150;
+
+function columnUnits(X: DenseMatrix): Float64Array {
+  const unit = new Float64Array(X.cols).fill(1);
+  for (let i = 0; i < X.data.length; i++) {
+    const a = Math.abs(X.data[i]);
+    const j = i % X.cols;
+    if (a > HUGE && a > unit[j]) unit[j] = a;
+  }
+  return unit;
 }
 
 /**

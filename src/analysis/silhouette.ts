@@ -13,21 +13,38 @@ export interface SilhouetteOptions {
  * `sampleSize` below the row count, the silhouette of a seeded sample of rows among themselves.
  */
 export function silhouetteScore(X: DenseMatrix, labels: Int32Array, options: SilhouetteOptions = {}): number {
+  return silhouetteScores(X, [labels], options)[0];
+}
+
+/**
+ * `silhouetteScore` of several labelings of the same rows (e.g. one per candidate k) in one pass:
+ * each pair's distance is computed once and added to every labeling's per-cluster sums, so the
+ * cost is n^2 (d + labelings) instead of n^2 d per labeling. Each score is bit-identical to
+ * `silhouetteScore` of that labeling alone (same sample, same order of additions).
+ */
+export function silhouetteScores(
+  X: DenseMatrix,
+  labelings: readonly Int32Array[],
+  options: SilhouetteOptions = {},
+): number[] {
   let data = X;
-  let sampleLabels = labels;
+  let sampled: readonly Int32Array[] = labelings;
+  for (const labels of labelings) {
+    if (labels.length !== X.rows) throw new RangeError(`got ${labels.length} labels for ${X.rows} rows`);
+  }
   if (options.sampleSize !== undefined && options.sampleSize < X.rows) {
     if (!Number.isInteger(options.sampleSize) || options.sampleSize < 2) {
       throw new RangeError(`silhouette sampleSize must be a whole number >= 2 (got ${options.sampleSize})`);
     }
     const picked = sampleIndices(X.rows, options.sampleSize, options.seed ?? 0);
     data = takeRows(X, picked);
-    sampleLabels = new Int32Array(picked.length);
-    for (let r = 0; r < picked.length; r++) sampleLabels[r] = labels[picked[r]];
+    sampled = labelings.map((labels) => Int32Array.from(picked, (row) => labels[row]));
   }
-  const samples = silhouetteSamples(data, sampleLabels);
-  let total = 0;
-  for (let i = 0; i < samples.length; i++) total += samples[i];
-  return total / samples.length;
+  return silhouetteSamplesOf(data, sampled).map((samples) => {
+    let total = 0;
+    for (let i = 0; i < samples.length; i++) total += samples[i];
+    return total / samples.length;
+  });
 }
 
 /**
@@ -37,7 +54,44 @@ export function silhouetteScore(X: DenseMatrix, labels: Int32Array, options: Sil
  * once and added to both rows' per-cluster sums (n x k memory, no n x n matrix).
  */
 export function silhouetteSamples(X: DenseMatrix, labels: Int32Array): Float64Array {
-  const { rows: n, cols, data } = X;
+  return silhouetteSamplesOf(X, [labels])[0];
+}
+
+interface Clustering {
+  readonly labels: Int32Array;
+  readonly k: number;
+  readonly sizes: Float64Array;
+  /**
+   * sums[c * n + i] = sum of distances from row i to the rows of cluster c (cluster-major, so the
+   * updates for one row's later partners run along contiguous memory).
+   */
+  readonly sums: Float64Array;
+}
+
+function silhouetteSamplesOf(X: DenseMatrix, labelings: readonly Int32Array[]): Float64Array[] {
+  const n = X.rows;
+  const clusterings = labelings.map((labels) => describe(labels, n));
+  pairDistanceSums(X, clusterings);
+  return clusterings.map(({ labels, k, sizes, sums }) => {
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const own = labels[i];
+      if (sizes[own] <= 1) continue;
+      const a = sums[own * n + i] / (sizes[own] - 1);
+      let b = Infinity;
+      for (let c = 0; c < k; c++) {
+        if (c === own || sizes[c] === 0) continue;
+        const mean = sums[c * n + i] / sizes[c];
+        if (mean < b) b = mean;
+      }
+      const scale = a > b ? a : b;
+      out[i] = scale > 0 ? (b - a) / scale : 0;
+    }
+    return out;
+  });
+}
+
+function describe(labels: Int32Array, n: number): Clustering {
   if (labels.length !== n) throw new RangeError(`got ${labels.length} labels for ${n} rows`);
   let k = 0;
   for (let i = 0; i < n; i++) {
@@ -51,47 +105,71 @@ export function silhouetteSamples(X: DenseMatrix, labels: Int32Array): Float64Ar
   if (present < 2 || present > n - 1) {
     throw new RangeError(`the silhouette needs 2 to ${n - 1} clusters, got ${present}`);
   }
-
-  const sums = pairDistanceSums(data, n, cols, labels, k);
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const own = labels[i];
-    if (sizes[own] <= 1) continue;
-    const a = sums[i * k + own] / (sizes[own] - 1);
-    let b = Infinity;
-    for (let c = 0; c < k; c++) {
-      if (c === own || sizes[c] === 0) continue;
-      const mean = sums[i * k + c] / sizes[c];
-      if (mean < b) b = mean;
-    }
-    const scale = a > b ? a : b;
-    out[i] = scale > 0 ? (b - a) / scale : 0;
-  }
-  return out;
+  return { labels, k, sizes, sums: new Float64Array(n * k) };
 }
 
 /**
- * sums[i * k + c] = sum of distances from row i to the rows of cluster c. Each pair (i < j) is
- * computed once; the additions into each row's sums still happen in increasing partner order,
- * the order scikit-learn's per-row `bincount` uses.
+ * Fills every clustering's `sums`. Row i's distances to the later rows are computed once into a
+ * buffer, then added to each clustering; the additions into each row's sums still happen in
+ * increasing partner order, the order scikit-learn's per-row `bincount` uses.
  */
-function pairDistanceSums(data: Float64Array, n: number, cols: number, labels: Int32Array, k: number): Float64Array {
-  const sums = new Float64Array(n * k);
+function pairDistanceSums(X: DenseMatrix, clusterings: readonly Clustering[]): void {
+  const { rows: n, cols, data } = X;
+  const distances = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const iBase = i * cols;
-    const iSums = i * k;
-    const own = labels[i];
-    for (let j = i + 1; j < n; j++) {
-      const jBase = j * cols;
-      let s = 0;
-      for (let f = 0; f < cols; f++) {
-        const diff = data[iBase + f] - data[jBase + f];
-        s += diff * diff;
-      }
-      const d = Math.sqrt(s);
-      sums[iSums + labels[j]] += d;
-      sums[j * k + own] += d;
-    }
+    distancesFrom(i, data, n, cols, distances);
+    for (const { labels, sums } of clusterings) addRow(i, n, distances, labels, sums);
   }
-  return sums;
+}
+
+/**
+ * distances[j] = |x_i - x_j| for j > i. Four partners at a time so each load of x_i feeds four
+ * independent sums (about twice as fast in V8); every sum still adds its features in order.
+ */
+function distancesFrom(i: number, data: Float64Array, n: number, cols: number, distances: Float64Array): void {
+  const iBase = i * cols;
+  let j = i + 1;
+  for (; j + 3 < n; j += 4) {
+    const b0 = j * cols;
+    const b1 = b0 + cols;
+    const b2 = b1 + cols;
+    const b3 = b2 + cols;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let f = 0; f < cols; f++) {
+      const x = data[iBase + f];
+      const d0 = x - data[b0 + f];
+      const d1 = x - data[b1 + f];
+      const d2 = x - data[b2 + f];
+      const d3 = x - data[b3 + f];
+      s0 += d0 * d0;
+      s1 += d1 * d1;
+      s2 += d2 * d2;
+      s3 += d3 * d3;
+    }
+    distances[j] = Math.sqrt(s0);
+    distances[j + 1] = Math.sqrt(s1);
+    distances[j + 2] = Math.sqrt(s2);
+    distances[j + 3] = Math.sqrt(s3);
+  }
+  for (; j < n; j++) {
+    const jBase = j * cols;
+    let s = 0;
+    for (let f = 0; f < cols; f++) {
+      const diff = data[iBase + f] - data[jBase + f];
+      s += diff * diff;
+    }
+    distances[j] = Math.sqrt(s);
+  }
+}
+
+function addRow(i: number, n: number, distances: Float64Array, labels: Int32Array, sums: Float64Array): void {
+  const ownBase = labels[i] * n;
+  for (let j = i + 1; j < n; j++) {
+    const d = distances[j];
+    sums[labels[j] * n + i] += d;
+    sums[ownBase + j] += d;
+  }
 }

@@ -50,15 +50,17 @@ export function boxPlotChart(analysis: Analysis, options: BoxPlotOptions = {}): 
     const outliers = segments.flatMap((s, si) =>
       summaries[j][si].outliers.map((value) => ({ id: String(s.id), segment: segmentLabel(s), value })),
     );
-    const x = { field: 'id', type: 'nominal' as const, title: 'Segment', sort: ids, axis: { labelAngle: 0 } };
+    // No per-panel "Segment" title: the shared legend below names the segment numbers.
+    const x = { field: 'id', type: 'nominal' as const, title: null, sort: ids, axis: { labelAngle: 0 } };
     const color = { field: 'segment', type: 'nominal' as const, scale: colors, title: 'Segment' };
     return {
       title: { text: format.label.label, fontSize: 14, frame: 'group' as const },
       width: panelWidth,
       height: 190,
+      // One data source for whisker, box and median (per-layer copies cost Vega a source each).
+      data: { values: boxes },
       layer: [
         {
-          data: { values: boxes },
           mark: { type: 'rule', color: '#555555', strokeWidth: 1.2 },
           encoding: {
             x,
@@ -73,12 +75,10 @@ export function boxPlotChart(analysis: Analysis, options: BoxPlotOptions = {}): 
           },
         },
         {
-          data: { values: boxes },
           mark: { type: 'bar', width: { band: 0.55 }, stroke: '#333333', strokeWidth: 1 },
           encoding: { x, y: { field: 'q1', type: 'quantitative' }, y2: { field: 'q3' }, color },
         },
         {
-          data: { values: boxes },
           mark: { type: 'tick', color: '#111111', opacity: 1, thickness: 2.5, size: 24 },
           encoding: { x, y: { field: 'median', type: 'quantitative' } },
         },

@@ -103,7 +103,6 @@ export function pairPlotChart(analysis: Analysis, options: PairPlotOptions = {})
           labelExpr: `datum.value == 0 ? '${a.format.axis.currency ? '$' : ''}0' : datum.label`,
           tickCount: 4,
           labelFlush: true,
-          labelOverlap: true,
           grid: false,
           titleFontSize: 12,
         }

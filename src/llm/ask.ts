@@ -60,7 +60,22 @@ export function createSession(context: ConversationContext, deps: AskDeps): Tool
   };
 }
 
+/**
+ * Longest question answered (setting MAX_QUESTION_CHARS). Checked before any routing or model
+ * call, so a pasted document cannot run up model cost or slow the router.
+ */
+export const MAX_QUESTION_CHARS = 2_000;
+
+/** The one-sentence reply to a question over the limit, or null when the length is fine. */
+export function questionLengthProblem(question: string): string | null {
+  const length = [...question].length;
+  if (length <= MAX_QUESTION_CHARS) return null;
+  return `That question is ${length.toLocaleString('en-US')} characters long; the limit is ${MAX_QUESTION_CHARS.toLocaleString('en-US')} (setting MAX_QUESTION_CHARS), so ask something shorter.`;
+}
+
 export async function ask(question: string, context: ConversationContext, deps: AskDeps = {}): Promise<Answer> {
+  const tooLong = questionLengthProblem(question);
+  if (tooLong) return plainAnswer(tooLong);
   const session = createSession(context, deps);
   if (deps.llm) {
     try {

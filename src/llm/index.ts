@@ -1,5 +1,5 @@
 /** Public API of the routing and writing layer, for Slack, the console and the CLI. */
-export { answerDeterministically, ask, createSession, reanalyzeTable, type AskDeps, type ConversationContext } from './ask.js';
+export { answerDeterministically, ask, createSession, MAX_QUESTION_CHARS, questionLengthProblem, reanalyzeTable, type AskDeps, type ConversationContext } from './ask.js';
 export { createLlmClient, type LlmClient } from './client.js';
 export { LlmConfigError, LlmEnvSchema, loadLlmConfig, type LlmConfig } from './config.js';
 export { writeInsights, type InsightDeps } from './insights.js';

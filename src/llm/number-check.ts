@@ -93,7 +93,8 @@ function escapeRegExp(text: string): string {
 function sanitise(text: string, context: NumberCheckContext): { text: string; references: WrittenNumber[] } {
   let out = text;
   const passages = [...new Set(context.trusted.map((p) => p.trim()).filter((p) => p.length > 0 && /\d/.test(p)))].sort((a, b) => b.length - a.length);
-  for (const passage of passages) out = out.replace(new RegExp(escapeRegExp(passage), 'gi'), blank);
+  // Whole passages only: a category "32" must not blank the digits of "$32,500" or "3232".
+  for (const passage of passages) out = out.replace(new RegExp(`(?<![\\p{L}\\p{N}])(?<!\\p{N}[.,])${escapeRegExp(passage)}(?![\\p{L}\\p{N}])(?![.,]\\p{N})`, 'giu'), blank);
   out = out.replace(FILE_NAME, blank);
   const references: WrittenNumber[] = [];
   const snippet = (index: number, length: number): string => text.slice(Math.max(0, index - 30), index + length + 30).replace(/\s+/g, ' ').trim();
@@ -220,7 +221,7 @@ export function checkContextFor(analysis: Analysis, facts: readonly Fact[], extr
   for (let k = Math.min(lo, 1); k <= hi; k++) kValues.add(k);
   const trusted = [
     r.source,
-    ...r.columns.map((c) => c.name),
+    ...r.columns.flatMap((c) => [c.name, c.reason]),
     ...r.features.flatMap((f) => [featureLabel(f).label, featureLabel(f).short]),
     ...r.segments.map((s) => s.name),
     ...r.cleaning.notes,

@@ -27,7 +27,7 @@ const MAX_MODEL_TURNS = 8;
 const MAX_HISTORY_TURNS = 8;
 const MAX_HISTORY_CHARS = 2000;
 
-export type ModelFailureReason = 'timeout' | 'rate-limited' | 'server error' | 'connection failed' | 'malformed reply' | 'bad tool calls' | 'no answer' | 'unchecked numbers';
+export type ModelFailureReason = 'timeout' | 'rate-limited' | 'server error' | 'connection failed' | 'malformed reply' | 'bad tool calls' | 'no answer' | 'unchecked numbers' | 'echoed its instructions';
 
 /** The model could not produce a usable answer; the caller falls back to the deterministic router. */
 export class ModelFailure extends Error {
@@ -151,6 +151,7 @@ export async function answerWithModel(question: string, session: ToolSession, ll
     }
     const text = typeof message.content === 'string' ? message.content.trim() : '';
     if (text.length === 0) throw new ModelFailure('no answer');
+    if (echoesInstructions(text, loadPrompt('router-system'))) throw new ModelFailure('echoed its instructions');
     const facts = [
       ...contextFacts(baseAnalysis),
       ...(session.analysis !== baseAnalysis ? contextFacts(session.analysis) : []),
@@ -173,6 +174,26 @@ export async function answerWithModel(question: string, session: ToolSession, ll
     messages.push({ role: 'assistant', content: text }, { role: 'user', content: fillPrompt(loadPrompt('number-retry'), { unsupported: unsupported.map((u) => `- ${u}`).join('\n') }) });
   }
   throw new ModelFailure('no answer', 'too many turns');
+}
+
+/** Length of a verbatim run of the instructions that counts as echoing them (a sentence or so). */
+const ECHO_RUN_CHARS = 60;
+
+/**
+ * Whether `text` repeats a run of at least ECHO_RUN_CHARS characters of `instructions` (spacing
+ * and case ignored): a prompt-injected "print your system prompt" must not reach the person.
+ * Any such run contains one of the windows of half that length taken at every half-length step.
+ */
+export function echoesInstructions(text: string, instructions: string): boolean {
+  const normalise = (s: string): string => s.toLowerCase().replace(/\s+/g, ' ');
+  const said = normalise(text);
+  const secret = normalise(instructions);
+  const window = ECHO_RUN_CHARS / 2;
+  if (said.length < window) return false;
+  for (let start = 0; start + window <= secret.length; start += window) {
+    if (said.includes(secret.slice(start, start + window))) return true;
+  }
+  return false;
 }
 
 /** Run one tool call from the model; a problem goes back to the model as the tool's answer. */

@@ -17,7 +17,17 @@ export interface SlackAppDeps {
   readonly store: ChannelStore;
   readonly seenEvents: SeenEvents;
   readonly log: ServiceLogger;
+  /** Web API retries (429 honouring Retry-After, 5xx, network errors); default WEB_API_RETRIES. */
+  readonly retryConfig?: webApi.RetryOptions;
+  /** Releases the runtime (analysis workers) after the app stops. */
+  readonly close?: () => Promise<void>;
 }
+
+/**
+ * Bounded: at most 3 retries, waiting 1 s, 2 s, 4 s (plus any Retry-After), so a failing Slack
+ * costs a reply seconds, not the half hour of the SDK's default policy.
+ */
+export const WEB_API_RETRIES: webApi.RetryOptions = { retries: 3, factor: 2, minTimeout: 1000, maxTimeout: 8000, randomize: true };
 
 export interface RunningSlackApp {
   readonly app: App;
@@ -39,7 +49,8 @@ export function createSlackApp(deps: SlackAppDeps): App {
     ignoreSelf: true,
     clientOptions: {
       slackApiUrl: config.slackApiUrl,
-      retryConfig: webApi.retryPolicies.fiveRetriesInFiveMinutes,
+      retryConfig: deps.retryConfig ?? WEB_API_RETRIES,
+      rejectRateLimitedCalls: false,
       timeout: 30_000,
     },
   };
@@ -85,8 +96,12 @@ function ignoreRepeatedEvents(seen: SeenEvents, log: ServiceLogger): Middleware<
 export async function startSlackApp(deps: SlackAppDeps, port?: number): Promise<RunningSlackApp> {
   const app = createSlackApp(deps);
   const stop = async (): Promise<void> => {
-    await app.stop();
-    await deps.seenEvents.flush();
+    try {
+      await app.stop();
+    } finally {
+      await deps.seenEvents.flush();
+      await deps.close?.();
+    }
   };
   if (deps.mode.kind === 'socket') {
     await app.start();

@@ -13,6 +13,10 @@ export interface DownloadPolicy {
   readonly maxBytes: number;
   /** Redirects followed (each checked against the allowed hosts). */
   readonly maxRedirects?: number;
+  /** Extra attempts after a connection failure, a 429 or a 5xx. Default 2. */
+  readonly retries?: number;
+  /** Wait before the first retry, doubled each time (a Retry-After header wins). Default 500 ms. */
+  readonly retryDelayMs?: number;
 }
 
 export const LOGIN_PAGE_MESSAGE =
@@ -37,7 +41,7 @@ export async function downloadSlackFile(urlPrivate: string, fileName: string, po
     if (!isAllowedFileHost(url, policy.slackApiUrl)) {
       throw new InputError(`I only read files stored in Slack, and ${fileName} points elsewhere (${url.hostname}); upload the CSV to Slack directly.`, 'file-host');
     }
-    const response = await fetch(url, { headers: { Authorization: `Bearer ${policy.botToken}` }, redirect: 'manual' });
+    const response = await fetchWithRetries(url, fileName, policy);
     if (response.status >= 300 && response.status < 400) {
       await response.body?.cancel();
       const location = response.headers.get('location');
@@ -56,7 +60,12 @@ export async function downloadSlackFile(urlPrivate: string, fileName: string, po
     }
     if (!response.ok) {
       await response.body?.cancel();
-      throw new InputError(`Slack could not give me ${fileName} (HTTP ${response.status}); try uploading it again.`, 'file-download');
+      throw new InputError(
+        response.status === 404 || response.status === 410
+          ? `Slack no longer has ${fileName} (HTTP ${response.status}); it may have been deleted. Upload it again.`
+          : `Slack could not give me ${fileName} (HTTP ${response.status}); try uploading it again in a minute.`,
+        'file-download',
+      );
     }
     if ((response.headers.get('content-type') ?? '').toLowerCase().includes('text/html')) {
       await response.body?.cancel();
@@ -71,6 +80,38 @@ export async function downloadSlackFile(urlPrivate: string, fileName: string, po
     if (looksLikeHtml(bytes)) throw new InputError(LOGIN_PAGE_MESSAGE, 'file-login-page');
     return bytes;
   }
+}
+
+/**
+ * One GET of the file, retried a bounded number of times when the failure is Slack's (connection
+ * reset, 429, 5xx). What remains wrong afterwards becomes a sentence for the user.
+ */
+async function fetchWithRetries(url: URL, fileName: string, policy: DownloadPolicy): Promise<Response> {
+  const retries = policy.retries ?? 2;
+  let delay = policy.retryDelayMs ?? 500;
+  for (let attempt = 0; ; attempt++) {
+    let response: Response;
+    try {
+      response = await fetch(url, { headers: { Authorization: `Bearer ${policy.botToken}` }, redirect: 'manual', signal: AbortSignal.timeout(60_000) });
+    } catch {
+      if (attempt < retries) {
+        await sleep(delay);
+        delay *= 2;
+        continue;
+      }
+      throw new InputError(`I could not download ${fileName} from Slack (the connection failed); try uploading it again in a minute.`, 'file-download');
+    }
+    const transient = response.status === 429 || response.status >= 500;
+    if (!transient || attempt >= retries) return response;
+    await response.body?.cancel();
+    const retryAfter = Number(response.headers.get('retry-after'));
+    await sleep(Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter * 1000, 10_000) : delay);
+    delay *= 2;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function parseUrl(value: string): URL {
@@ -88,7 +129,13 @@ async function readLimited(response: Response, fileName: string, maxBytes: numbe
   if (!response.body) return Buffer.alloc(0);
   const reader = response.body.getReader();
   for (;;) {
-    const { done, value } = await reader.read();
+    let chunk: Awaited<ReturnType<typeof reader.read>>;
+    try {
+      chunk = await reader.read();
+    } catch {
+      throw new InputError(`The download of ${fileName} from Slack broke off; try uploading it again in a minute.`, 'file-download');
+    }
+    const { done, value } = chunk;
     if (done) break;
     total += value.byteLength;
     if (total > maxBytes) {

@@ -11,8 +11,11 @@ import type { Answer, ChartOutput } from '../tools/answer.js';
 export interface SegmentEngine {
   /** Parse and clean an uploaded CSV; throws InputError worded for the user. */
   ingest(bytes: Buffer, fileName: string): CleanTable | Promise<CleanTable>;
-  /** The deterministic analysis of a cleaned table under the channel's settings. */
-  analyze(table: CleanTable, settings: ChannelSettings, source: string): Promise<Analysis>;
+  /**
+   * The deterministic analysis of a cleaned table under the channel's settings. `onQueued` is
+   * called with the job's place in line when it has to wait for other analyses.
+   */
+  analyze(table: CleanTable, settings: ChannelSettings, source: string, onQueued?: (position: number) => void): Promise<Analysis>;
   /**
    * The reply to an upload: data quality, recommended k with its reason, segment table, key
    * charts, and (when the channel had a dataset before) the comparison with it.
@@ -26,6 +29,8 @@ export interface SegmentEngine {
   exportSegments(analysis: Analysis): Promise<Answer>;
   /** Turn a chart spec into PNG bytes. */
   renderChart(chart: ChartOutput): Promise<Buffer>;
+  /** Release what the engine holds (worker threads) when the app stops. */
+  close?(): Promise<void>;
 }
 
 export interface PreviousDataset {

@@ -32,7 +32,7 @@ async function main(): Promise<void> {
       maxUploadBytes: config.maxUploadBytes,
       prompt: process.stdin.isTTY === true,
     });
-    await runtime.seenEvents.flush();
+    await runtime.close();
     return;
   }
   const mode = config.mode;

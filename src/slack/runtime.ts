@@ -10,11 +10,19 @@ export interface Runtime {
   readonly store: ChannelStore;
   readonly seenEvents: SeenEvents;
   readonly service: SegmentService;
+  /** Stop the engine's workers and flush the seen-event list. */
+  close(): Promise<void>;
 }
 
 export async function createRuntime(config: AppConfig, engine: SegmentEngine, log: ServiceLogger): Promise<Runtime> {
   const store = new ChannelStore(config.dataDir, log);
+  const swept = await store.sweepTemporaryFiles();
+  if (swept > 0) log.info({ files: swept }, 'Removed temporary files left by an interrupted write');
   const seenEvents = await new SeenEvents(join(config.dataDir, 'seen-events.json'), log).load();
   const service = new SegmentService(store, engine, log, { maxUploadBytes: config.maxUploadBytes });
-  return { store, seenEvents, service };
+  const close = async (): Promise<void> => {
+    await engine.close?.();
+    await seenEvents.flush();
+  };
+  return { store, seenEvents, service, close };
 }

@@ -7,6 +7,7 @@ import { ChannelSettingsSchema, type ChannelSettings, type DatasetRecord, type D
 import type { Answer } from '../tools/answer.js';
 import type { Conversation, RenderedImage } from './conversation.js';
 import type { PreviousDataset, SegmentEngine } from './engine.js';
+import { tableAsText } from './format.js';
 
 /** What the service logs through (pino's Logger fits). Never given tokens or customer rows. */
 export interface ServiceLogger {
@@ -65,7 +66,9 @@ export class SegmentService {
       const { settings } = await this.store.state(conversation.key);
       await conversation.progress(`Cleaning ${table.cleaning.rowsIn} rows… ${this.fitting(settings)}`);
       // Analysed before it is stored: a file the analysis refuses never replaces the channel's dataset.
-      const analysis = await this.engine.analyze(table, settings, file.name);
+      const analysis = await this.engine.analyze(table, settings, file.name, (position) => {
+        conversation.progress(queuedMessage(position)).catch((error: unknown) => this.log.warn({ err: errorSummary(error) }, 'Queue notice failed'));
+      });
       const saved = await this.store.saveUpload(conversation.key, { fileName: file.name, bytes, uploadedBy: conversation.userId });
       const record = saved.active;
       if (!record) throw new Error('The upload was not recorded');
@@ -76,7 +79,7 @@ export class SegmentService {
       await this.store.saveSummary(conversation.key, record.sha256, summarize(analysis));
       if (conversation.threadTs) await this.store.claimThread(conversation.key, conversation.threadTs);
       await conversation.post(summary);
-      await conversation.postImages(await this.render(summary));
+      await this.postCharts(conversation, summary);
       this.log.info(
         { channel: conversation.key.channelId, rows: analysis.report.rowsUsed, k: analysis.report.segments.length, ms: Date.now() - started },
         'Upload analysed',
@@ -235,7 +238,19 @@ export class SegmentService {
     if (sink.started) await sink.finish(answer);
     else await conversation.post(answer);
     if (sink.started && answer.files.length > 0) await conversation.post({ ...answer, text: '', table: null, footnote: null, charts: [] });
-    await conversation.postImages(await this.render(answer));
+    await this.postCharts(conversation, answer);
+  }
+
+  /** Charts are illustrations: when Slack will not take the images, the figures go out as text instead. */
+  private async postCharts(conversation: Conversation, answer: Answer): Promise<void> {
+    const images = await this.render(answer);
+    if (images.length === 0) return;
+    try {
+      await conversation.postImages(images);
+    } catch (error) {
+      this.log.warn({ err: errorSummary(error), channel: conversation.key.channelId, charts: images.length }, 'Chart upload failed; replying with text');
+      await conversation.say(chartsFallbackText(answer));
+    }
   }
 
   private async streamInsights(conversation: Conversation, analysis: Analysis): Promise<void> {
@@ -351,6 +366,22 @@ export function summarize(analysis: Analysis): DatasetSummary {
     algorithm: report.algorithm,
     segments: report.segments.map((s) => ({ id: s.id, name: s.name, size: s.size, share: s.share })),
   };
+}
+
+/** Shown while an upload waits for other channels' analyses. */
+export function queuedMessage(position: number): string {
+  return `I'm busy with other analyses — yours is queued as #${position}. I will start as soon as one finishes.`;
+}
+
+export const CHARTS_FAILED_MESSAGE = "I couldn't upload the charts; here are the figures instead.";
+
+/** The text reply when chart uploads fail: the answer's table or its facts, which the charts showed. */
+export function chartsFallbackText(answer: Answer): string {
+  const titles = answer.charts.map((chart) => chart.title).join('; ');
+  const figures = answer.table
+    ? `\`\`\`\n${tableAsText(answer.table.columns, answer.table.rows)}\n\`\`\``
+    : answer.facts.slice(0, 20).map((fact) => `• ${fact.label}: ${fact.value}`).join('\n');
+  return [CHARTS_FAILED_MESSAGE, titles ? `(Charts: ${titles}.)` : '', figures].filter((part) => part.length > 0).join('\n');
 }
 
 function plainAnswer(text: string): Answer {

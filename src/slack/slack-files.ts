@@ -62,6 +62,7 @@ async function describe(client: webApi.WebClient, fileId: string): Promise<Slack
     if (code === 'file_not_found' || code === 'file_deleted') {
       throw new InputError('That file is no longer in Slack (it was deleted or I cannot see it); upload it again.', 'file-missing');
     }
-    throw error;
+    // Slack itself failing (5xx, rate limits, connection) after the client's bounded retries.
+    throw new InputError('Slack did not answer when I asked for the file; try uploading it again in a minute.', 'file-info');
   }
 }

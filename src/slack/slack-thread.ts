@@ -74,12 +74,20 @@ export class SlackThread implements Conversation {
 
   async post(answer: Answer): Promise<void> {
     if (answer.text.trim().length > 0 || answer.table) await this.replaceOrPost(answerMessage(answer));
-    for (const file of answer.files) {
+    for (const file of answer.files) await this.uploadFile(file);
+  }
+
+  /** An export Slack would not take is reported in the thread instead of failing the whole reply. */
+  async uploadFile(file: { readonly content: string; readonly fileName: string }): Promise<void> {
+    try {
       await this.client.filesUploadV2({
         channel_id: this.options.channel,
         thread_ts: this.threadTs ?? undefined,
         file_uploads: [{ content: file.content, filename: file.fileName, title: file.fileName }],
       });
+    } catch (error) {
+      this.options.log.warn({ method: 'files.uploadV2', err: errorSummary(error) }, 'File upload failed');
+      await this.postMessage(textMessage(`I couldn't upload ${file.fileName}; Slack refused the file. Ask again in a minute.`));
     }
   }
 
@@ -110,8 +118,9 @@ export class SlackThread implements Conversation {
     if (!ts) return;
     this.placeholder = null;
     // A progress line ends as the summary; without one (a refusal, an error) it would only be noise.
-    if (summary) await this.update(ts, textMessage(summary));
-    else await this.call('chat.delete', () => this.client.chat.delete({ channel: this.options.channel, ts }));
+    // If Slack will not update it, it is deleted rather than left saying the work is still going on.
+    if (summary && (await this.update(ts, textMessage(summary)))) return;
+    await this.call('chat.delete', () => this.client.chat.delete({ channel: this.options.channel, ts }));
   }
 
   /** Post a message in the thread; returns its ts (null when Slack refused it, which is logged). */
@@ -122,8 +131,10 @@ export class SlackThread implements Conversation {
     return result?.ts ?? null;
   }
 
-  async update(ts: string, message: SlackMessage): Promise<void> {
-    await this.call('chat.update', () => this.client.chat.update({ channel: this.options.channel, ts, text: message.text, blocks: message.blocks }));
+  /** Replace a message; false when Slack refused (logged). */
+  async update(ts: string, message: SlackMessage): Promise<boolean> {
+    const result = await this.call('chat.update', () => this.client.chat.update({ channel: this.options.channel, ts, text: message.text, blocks: message.blocks }));
+    return result !== null;
   }
 
   /** In 'replace' style the first reply takes the placeholder's place. */
@@ -216,13 +227,7 @@ class SlackTextSink implements TextSink {
     } else {
       await this.thread.postMessage(message);
     }
-    for (const file of final.files) {
-      await this.options.client.filesUploadV2({
-        channel_id: this.options.channel,
-        thread_ts: this.options.threadTs ?? undefined,
-        file_uploads: [{ content: file.content, filename: file.fileName, title: file.fileName }],
-      });
-    }
+    for (const file of final.files) await this.thread.uploadFile(file);
   }
 
   private async push(delta: string): Promise<void> {

@@ -177,6 +177,24 @@ export class ChannelStore {
     return keys;
   }
 
+  /**
+   * Remove temporary files a crashed writer left behind (writeFileAtomic's `.name.pid.uuid.tmp`).
+   * They are never read, so this only reclaims space; call it at start-up, before any writes.
+   * Returns how many were removed.
+   */
+  async sweepTemporaryFiles(): Promise<number> {
+    let removed = 0;
+    for (const key of await this.channels()) {
+      const dir = this.directoryOf(key);
+      for (const name of await readdir(dir)) {
+        if (!TEMPORARY_FILE.test(name)) continue;
+        await rm(join(dir, name), { force: true });
+        removed += 1;
+      }
+    }
+    return removed;
+  }
+
   private lockName(key: ChannelKey): string {
     return `${safeSegment(key.teamId)}/${safeSegment(key.channelId)}`;
   }
@@ -215,6 +233,9 @@ export class ChannelStore {
     }
   }
 }
+
+/** The temporary names writeFileAtomic uses. */
+const TEMPORARY_FILE = /^\..+\.\d+\.[0-9a-f-]{36}\.tmp$/;
 
 /** Slack ids are [A-Z0-9]; anything else is replaced so a key can never climb out of the data directory. */
 function safeSegment(id: string): string {

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { correlationMatrix } from '../analysis/stats.js';
 import type { Analysis } from '../analysis/analysis.js';
 import { featureLabel } from '../analysis/feature-labels.js';
 import { count } from '../data/wording.js';
 import { featureFactUnit } from './facts.js';
 import { formatDecimal, formatFeatureValue, formatInteger, quoted } from './format.js';
-import { featureColumn, overallStats } from './lookup.js';
+import { overallStats } from './lookup.js';
 import { defineTool, fact, output } from './tool.js';
 
 export const DescribeDataArgs = z.object({}).describe('No arguments.');
@@ -35,33 +36,13 @@ export const DescribeDataData = z.object({
 /** Pearson correlation of every feature pair, strongest first. */
 export function featureCorrelations(analysis: Analysis): z.infer<typeof CorrelationSchema>[] {
   const features = analysis.table.features;
-  const columns = features.map((_, j) => featureColumn(analysis, j));
+  const r = correlationMatrix(analysis.table.matrix);
+  const d = features.length;
   const pairs: z.infer<typeof CorrelationSchema>[] = [];
-  for (let a = 0; a < features.length; a++) {
-    for (let b = a + 1; b < features.length; b++) pairs.push({ a: features[a], b: features[b], r: pearson(columns[a], columns[b]) });
+  for (let a = 0; a < d; a++) {
+    for (let b = a + 1; b < d; b++) pairs.push({ a: features[a], b: features[b], r: r[a * d + b] });
   }
   return pairs.sort((x, y) => Math.abs(y.r) - Math.abs(x.r));
-}
-
-function pearson(x: Float64Array, y: Float64Array): number {
-  const n = x.length;
-  let mx = 0;
-  let my = 0;
-  for (let i = 0; i < n; i++) {
-    mx += x[i];
-    my += y[i];
-  }
-  mx /= n;
-  my /= n;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < n; i++) {
-    sxy += (x[i] - mx) * (y[i] - my);
-    sxx += (x[i] - mx) ** 2;
-    syy += (y[i] - my) ** 2;
-  }
-  return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : 0;
 }
 
 export const describeData = defineTool({

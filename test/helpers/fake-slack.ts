@@ -16,6 +16,18 @@ export interface RecordedCall {
   readonly at: number;
 }
 
+/**
+ * A scripted failure: an HTTP status (429 with Retry-After seconds, 500, 404...), a Slack error
+ * in an ok:false body, or a connection reset.
+ */
+export type ScriptedFailure =
+  | { readonly status: number; readonly retryAfter?: number }
+  | { readonly slackError: string }
+  | { readonly reset: true };
+
+/** Where a failure applies: a Web API method, the upload POST of files.uploadV2, or url_private downloads. */
+export type FailureTarget = string | 'upload-post' | 'download';
+
 export interface FakeFileInput {
   readonly name: string;
   readonly content: Buffer | string;
@@ -82,6 +94,10 @@ export class FakeSlack {
   private tsCounter = 0;
   /** Whether chat.startStream works (Slack only allows it for some apps and surfaces). */
   streamingEnabled = true;
+  /** Failures still to be served, per target, in order. */
+  private readonly scripted = new Map<FailureTarget, ScriptedFailure[]>();
+  /** Calls answered with a scripted failure (also recorded in `calls`, with `failed` set). */
+  readonly failures: { readonly target: FailureTarget; readonly failure: ScriptedFailure; readonly at: number }[] = [];
 
   private constructor(
     private readonly server: Server,
@@ -141,6 +157,37 @@ export class FakeSlack {
     return info;
   }
 
+  /** Fail the next `times` requests to `target` (Infinity: until clearFailures). */
+  failNext(target: FailureTarget, failure: ScriptedFailure, times = 1): void {
+    const list = this.scripted.get(target) ?? [];
+    for (let i = 0; i < Math.min(times, 10_000); i++) list.push(failure);
+    this.scripted.set(target, list);
+  }
+
+  clearFailures(): void {
+    this.scripted.clear();
+  }
+
+  /** Serve a scripted failure for `target` if one is due; true when the request was answered. */
+  private serveFailure(target: FailureTarget, res: ServerResponse): boolean {
+    const failure = this.scripted.get(target)?.shift();
+    if (!failure) return false;
+    this.failures.push({ target, failure, at: Date.now() });
+    if ('reset' in failure) {
+      res.socket?.destroy();
+      return true;
+    }
+    if ('slackError' in failure) {
+      sendJson(res, { ok: false, error: failure.slackError });
+      return true;
+    }
+    const headers: Record<string, string> = { 'content-type': 'text/plain' };
+    if (failure.retryAfter !== undefined) headers['retry-after'] = String(failure.retryAfter);
+    res.writeHead(failure.status, headers);
+    res.end(failure.status === 429 ? 'ratelimited' : 'scripted failure');
+    return true;
+  }
+
   callsTo(method: string): RecordedCall[] {
     return this.calls.filter((c) => c.method === method);
   }
@@ -187,15 +234,18 @@ export class FakeSlack {
       const args = await parseArguments(req, body);
       const token = bearer(req) ?? (typeof args.token === 'string' ? args.token : null);
       this.calls.push({ method, args, token, at: Date.now() });
+      if (this.serveFailure(method, res)) return;
       const result = token === this.botToken ? this.apiMethod(method, args) : { ok: false, error: 'invalid_auth' };
       sendJson(res, result);
       return;
     }
     if (url.pathname.startsWith('/files-pri/')) {
+      if (this.serveFailure('download', res)) return;
       this.serveDownload(url, req, res);
       return;
     }
     if (url.pathname.startsWith('/upload/')) {
+      if (this.serveFailure('upload-post', res)) return;
       await this.receiveUpload(url, req, body, res);
       return;
     }

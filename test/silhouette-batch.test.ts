@@ -1,0 +1,94 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { denseMatrix, type DenseMatrix } from '../src/analysis/matrix.js';
+import { createRng } from '../src/analysis/random.js';
+import { silhouetteScore, silhouetteScores } from '../src/analysis/silhouette.js';
+
+/** Textbook silhouette, one labeling at a time, written independently of the module. */
+function naiveSilhouette(X: DenseMatrix, labels: Int32Array): number {
+  const n = X.rows;
+  const distance = (i: number, j: number): number => {
+    let s = 0;
+    for (let f = 0; f < X.cols; f++) s += (X.data[i * X.cols + f] - X.data[j * X.cols + f]) ** 2;
+    return Math.sqrt(s);
+  };
+  const clusters = [...new Set(labels)];
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const sums = new Map<number, { sum: number; count: number }>();
+    for (let j = 0; j < n; j++) {
+      if (j === i) continue;
+      const entry = sums.get(labels[j]) ?? { sum: 0, count: 0 };
+      entry.sum += distance(i, j);
+      entry.count++;
+      sums.set(labels[j], entry);
+    }
+    const own = sums.get(labels[i]);
+    if (own === undefined) continue;
+    const a = own.sum / own.count;
+    let b = Infinity;
+    for (const c of clusters) {
+      if (c === labels[i]) continue;
+      const other = sums.get(c);
+      if (other) b = Math.min(b, other.sum / other.count);
+    }
+    const scale = Math.max(a, b);
+    total += scale > 0 ? (b - a) / scale : 0;
+  }
+  return total / n;
+}
+
+/** Random rows and several labelings (one per candidate k), each with at least two clusters. */
+const batch = fc
+  .record({
+    rows: fc.integer({ min: 3, max: 61 }),
+    cols: fc.integer({ min: 1, max: 6 }),
+    labelings: fc.integer({ min: 1, max: 5 }),
+    seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+  })
+  .map(({ rows, cols, labelings, seed }) => {
+    const rng = createRng(seed);
+    const data = new Float64Array(rows * cols);
+    for (let i = 0; i < data.length; i++) data[i] = rng.int(5) + rng.next();
+    const all = Array.from({ length: labelings }, (_, t) => {
+      const k = Math.min(2 + t, rows - 1);
+      const labels = new Int32Array(rows);
+      for (let i = 0; i < rows; i++) labels[i] = i < 2 ? i : rng.int(k);
+      return labels;
+    });
+    return { X: denseMatrix(rows, cols, data), labelings: all };
+  });
+
+describe('silhouetteScores (one pass for every labeling)', () => {
+  it('gives each labeling exactly the score of silhouetteScore alone, and the textbook value within 1e-12', () => {
+    fc.assert(
+      fc.property(batch, ({ X, labelings }) => {
+        const scores = silhouetteScores(X, labelings);
+        expect(scores).toHaveLength(labelings.length);
+        labelings.forEach((labels, t) => {
+          expect(scores[t]).toBe(silhouetteScore(X, labels));
+          expect(Math.abs(scores[t] - naiveSilhouette(X, labels))).toBeLessThanOrEqual(1e-12);
+        });
+      }),
+      { numRuns: 120, seed: 23 },
+    );
+  });
+
+  it('scores every labeling on the same seeded sample as silhouetteScore', () => {
+    const rng = createRng(5);
+    const rows = 257;
+    const data = new Float64Array(rows * 3);
+    for (let i = 0; i < data.length; i++) data[i] = rng.next() + (i % 7);
+    const X = denseMatrix(rows, 3, data);
+    const labelings = [2, 3, 4].map((k) => Int32Array.from({ length: rows }, (_, i) => i % k));
+    const scores = silhouetteScores(X, labelings, { sampleSize: 90, seed: 4 });
+    labelings.forEach((labels, t) => expect(scores[t]).toBe(silhouetteScore(X, labels, { sampleSize: 90, seed: 4 })));
+  });
+
+  it('checks every labeling before any work', () => {
+    const X = denseMatrix(3, 1, Float64Array.from([0, 1, 2]));
+    expect(() => silhouetteScores(X, [Int32Array.from([0, 1, 1]), Int32Array.from([0, 1])])).toThrow(/labels for 3 rows/);
+    expect(() => silhouetteScores(X, [Int32Array.from([0, 1, 1]), Int32Array.from([0, 0, 0])])).toThrow(/got 1/);
+    expect(silhouetteScores(X, [])).toEqual([]);
+  });
+});
