@@ -122,3 +122,18 @@ function runMode(values: z.infer<typeof SlackEnvSchema>, port: number): RunMode 
   }
   return { kind: 'http', botToken, signingSecret, port };
 }
+
+/**
+ * For entry points: the validated config, or null after writing the one-sentence reason to stderr
+ * and setting exit code 1, so a misconfigured start stops without a stack trace.
+ */
+export function loadConfigOrExit(env: Readonly<Record<string, string | undefined>> = process.env): AppConfig | null {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exitCode = 1;
+    return null;
+  }
+}

@@ -24,6 +24,7 @@ describe('delimiters, encodings and line endings', () => {
     ['comma', ','],
     ['semicolon', ';'],
     ['tab', '\t'],
+    ['pipe', '|'],
   ])('detects %s delimiters', (_, delimiter) => {
     const table = ingestCsv(csv(delimiter));
     expect(table.cleaning.delimiter).toBe(delimiter);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
-import { ConfigError, loadConfig, type AppConfig } from '../config.js';
+import { loadConfigOrExit, type AppConfig } from '../config.js';
 import { ConsoleConversation } from '../console/console-conversation.js';
 import { transcriptMarkdown, type ReportSection } from '../console/report.js';
 import { CONSOLE_KEY, localFile } from '../console/session.js';
@@ -59,15 +59,8 @@ export async function runDemo(options: DemoOptions): Promise<{ reportPath: strin
 }
 
 async function main(): Promise<void> {
-  let config: AppConfig;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    process.exitCode = 1;
-    return;
-  }
+  const config = loadConfigOrExit();
+  if (!config) return;
   if (!process.env.LOG_LEVEL) logger.level = 'warn';
   await runDemo({ csvPath: process.argv[2] ?? DEMO_CSV, outDir: config.outDir, output: process.stdout, config });
 }

@@ -9,10 +9,10 @@ import { CellKind, parseCell } from './numbers.js';
 import { InputError, type IngestLimits } from './schema.js';
 import { count, formatNumber } from './wording.js';
 
-export const DELIMITERS = [',', ';', '\t'] as const;
+export const DELIMITERS = [',', ';', '\t', '|'] as const;
 export type Delimiter = (typeof DELIMITERS)[number];
 
-const DELIMITER_NAMES: Record<Delimiter, string> = { ',': 'commas', ';': 'semicolons', '\t': 'tabs' };
+const DELIMITER_NAMES: Record<Delimiter, string> = { ',': 'commas', ';': 'semicolons', '\t': 'tabs', '|': 'pipes' };
 
 /** Characters of the start of the file used to pick the delimiter. */
 const SAMPLE_CHARS = 64 * 1024;

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, type AppConfig } from '../config.js';
+import { loadConfigOrExit } from '../config.js';
 import { runConsoleSession } from '../console/session.js';
 import { logger } from '../log.js';
 import { startSlackApp } from './app.js';
@@ -11,15 +11,8 @@ import { errorSummary } from './service.js';
  * /slack/events), or, without Slack credentials, the local console on this terminal.
  */
 async function main(): Promise<void> {
-  let config: AppConfig;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    process.exitCode = 1;
-    return;
-  }
+  const config = loadConfigOrExit();
+  if (!config) return;
   if (config.mode.kind === 'console') {
     // The console owns the terminal: only warnings and errors go to the log there.
     if (!process.env.LOG_LEVEL) logger.level = 'warn';
