@@ -8,6 +8,7 @@ import { ingestCsv } from '../src/data/ingest.js';
 import { InputError } from '../src/data/schema.js';
 import { startSlackApp, type RunningSlackApp, type SlackMode } from '../src/slack/app.js';
 import { createEngine } from '../src/slack/default-engine.js';
+import { LOGIN_PAGE_MESSAGE, looksLikeHtml } from '../src/slack/download.js';
 import { createRuntime } from '../src/slack/runtime.js';
 import { eventEnvelope, FakeSlack, postSigned, userTs, type FakeFile } from './helpers/fake-slack.js';
 import { expectOneSentence, hostileCorpus, type HostileCase } from './helpers/hostile-csv.js';
@@ -21,25 +22,8 @@ import { expectOneSentence, hostileCorpus, type HostileCase } from './helpers/ho
 const SECRET = 'reliability-signing-secret-0123456789';
 const quiet = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
-/** Representative hostile files: encodings, containers, sizes, quoting, injection, formulas. */
-const PICKED = [
-  'utf16le-bom.csv',
-  'zip-renamed.csv',
-  'binary.csv',
-  'empty.csv',
-  'unbalanced-quotes.csv',
-  'mixed-delimiters.csv',
-  'one-row.csv',
-  'ten-thousand-columns.csv',
-  'one-megabyte-line-of-fields.csv',
-  'latin1-bytes.csv',
-  'prompt-injection-header.csv',
-  'formula-cells.csv',
-  'duplicate-headers.csv',
-  'data-marker-headers.csv',
-];
-/** Known analysis bug (scaler overflow near 1e308): the app must survive it and say something. */
-const HUGE_VALUES = 'huge-values.csv';
+/** Uploads sent at the same moment: a burst, but below the analysis queue's bound. */
+const BURST = 12;
 
 let fake: FakeSlack;
 let dataDir: string;
@@ -88,49 +72,51 @@ afterAll(async () => {
 });
 
 describe('hostile uploads through the real Slack app', () => {
-  it(`replies once and clearly to each of ${PICKED.length} hostile files, then still analyses a good file`, async () => {
-    const corpus = new Map(hostileCorpus().map((c) => [c.name, c]));
-    const cases = PICKED.map((name, i) => ({ hostile: corpus.get(name) as HostileCase, channel: `C0REL${String(i).padStart(3, '0')}` }));
-    expect(cases.every((c) => c.hostile !== undefined)).toBe(true);
+  it('replies once and clearly to every file of the hostile corpus, then still analyses a good file', async () => {
+    const corpus = hostileCorpus();
+    expect(corpus.length).toBeGreaterThanOrEqual(40);
+    const cases = corpus.map((hostile, i) => ({ hostile, channel: `C0REL${String(i).padStart(3, '0')}` }));
 
-    // All at once: the app must cope with a burst of bad files as well as with one.
-    const threads = await Promise.all(cases.map((c) => upload(c.channel, c.hostile.name, c.hostile.bytes)));
-    for (const [i, { hostile, channel }] of cases.entries()) {
-      tally.tried++;
-      const thread = threads[i];
-      try {
-        const refusal = await toolLayerRefusal(hostile);
-        if (refusal) {
-          const reply = await fake.waitFor(`the reply to ${hostile.name}`, () => fake.botMessages(channel, thread).find((m) => m.text === refusal));
-          expectOneSentence(reply.text);
-          await new Promise((resolve) => setTimeout(resolve, 100));
-          // One reply: the progress line was removed, nothing else was posted or uploaded.
-          expect(fake.botMessages(channel, thread).map((m) => m.text)).toEqual([refusal]);
-          expect(fake.uploadsIn(channel)).toEqual([]);
-        } else {
-          await fake.waitFor(`the analysis of ${hostile.name}`, () => fake.botMessages(channel, thread).find((m) => m.text.startsWith(`Analysed ${hostile.name}`)), 30_000);
-          const text = fake.threadText(channel, thread);
-          expect(text).toContain('Recommended:');
-          expect(text).not.toContain('Something went wrong');
-        }
-        tally.clearReplies++;
-      } catch (error) {
-        tally.failures.push(`${hostile.name}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
-        throw error;
+    // In bursts: the app must cope with many bad files at once as well as with one.
+    for (let start = 0; start < cases.length; start += BURST) {
+      const burst = cases.slice(start, start + BURST);
+      const threads = await Promise.all(burst.map((c) => upload(c.channel, c.hostile.name, c.hostile.bytes)));
+      for (const [i, { hostile, channel }] of burst.entries()) {
+        await expectClearReply(hostile, channel, threads[i]);
       }
     }
-
-    // Values near the largest double are analysed like any others (sums are taken in safe units).
-    const overflow = corpus.get(HUGE_VALUES) as HostileCase;
-    const overflowThread = await upload('C0RELOVF', overflow.name, overflow.bytes);
-    const isProgress = (text: string): boolean => /^(Reading|Cleaning|Rendering|Writing)\b/.test(text);
-    const overflowReply = await fake.waitFor('the overflow reply', () => fake.botMessages('C0RELOVF', overflowThread).find((m) => !isProgress(m.text)), 30_000);
-    expect(overflowReply.text).toMatch(/huge-values\.csv\*?: \d+ of \d+ rows used/);
 
     // Still up: a good file afterwards is analysed as usual.
     const good = ['customer_id,credit_limit,cards,calls', ...Array.from({ length: 40 }, (_, i) => `${1000 + i},${[12000, 48000, 150000][i % 3] + i * 10},${[2, 5, 9][i % 3]},${[8, 3, 1][i % 3]}`)].join('\n');
     const goodThread = await upload('C0RELGOOD', 'after-the-storm.csv', `${good}\n`);
     await fake.waitFor('the good file analysis', () => fake.botMessages('C0RELGOOD', goodThread).find((m) => m.text.startsWith('Analysed after-the-storm.csv')), 30_000);
     expect(fake.threadText('C0RELGOOD', goodThread)).toContain('Recommended:');
-  });
+  }, 300_000);
 });
+
+/** One reply per file: the tool layer's sentence for a refused file, the analysis otherwise. */
+async function expectClearReply(hostile: HostileCase, channel: string, thread: string): Promise<void> {
+    tally.tried++;
+    try {
+      // An HTML page is what Slack serves instead of the file when the app lacks files:read, so the
+    // download step answers it before the tool layer sees it.
+    const refusal = looksLikeHtml(hostile.bytes) ? LOGIN_PAGE_MESSAGE : await toolLayerRefusal(hostile);
+      if (refusal) {
+        const reply = await fake.waitFor(`the reply to ${hostile.name}`, () => fake.botMessages(channel, thread).find((m) => m.text === refusal));
+        expectOneSentence(reply.text);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        // One reply: the progress line was removed, nothing else was posted or uploaded.
+        expect(fake.botMessages(channel, thread).map((m) => m.text)).toEqual([refusal]);
+        expect(fake.uploadsIn(channel)).toEqual([]);
+      } else {
+        await fake.waitFor(`the analysis of ${hostile.name}`, () => fake.botMessages(channel, thread).find((m) => m.text.startsWith(`Analysed ${hostile.name}`)), 30_000);
+        const text = fake.threadText(channel, thread);
+        expect(text).toContain('Recommended:');
+        expect(text).not.toContain('Something went wrong');
+      }
+      tally.clearReplies++;
+    } catch (error) {
+      tally.failures.push(`${hostile.name}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+      throw error;
+    }
+  }
