@@ -120,6 +120,6 @@ describe('analysis options', () => {
 
   it('rejects an impossible k with a clear message', async () => {
     await expect(analyzeFile(MISSION_CSV, { k: 1 })).rejects.toThrow(/at least 2/);
-    await expect(analyzeFile(MISSION_CSV, { k: 5000 })).rejects.toThrow(/Cannot make 5000 segments/);
+    await expect(analyzeFile(MISSION_CSV, { k: 5000 })).rejects.toThrow(/more than the 20 allowed/);
   });
 });

@@ -106,11 +106,21 @@ describe('k and the k range', () => {
     expect((await inputError(() => analyze(table, { algorithm: 'kmeans', ...options }))).code).toBe(code);
   });
 
-  // Known bug in src/analysis (pipeline validateK / chooseK), reported to the lead: a k range that
-  // starts above the rows available throws a RangeError instead of an InputError.
-  it.fails('a k range above the number of rows is an InputError (known bug: RangeError today)', async () => {
+  it('a k range starting above the number of rows is one sentence', async () => {
     const small = ingestCsv(csvOf(12, 3));
-    await inputError(() => analyze(small, { algorithm: 'kmeans', kRange: [15, 20] }));
+    const error = await inputError(() => analyze(small, { algorithm: 'kmeans', kRange: [15, 20] }));
+    expect(error.code).toBe('bad-k-range');
+    expectOneSentence(error.message);
+  });
+
+  it.each([
+    [{ kRange: [2, 1_000_000] as const }, 'bad-k-range'],
+    [{ k: 21 }, 'bad-k'],
+    [{ k: Number.NaN }, 'bad-k'],
+  ])('analyze(%j) beyond MAX_SEGMENTS or not a number -> %s before any fitting', async (options, code) => {
+    const error = await inputError(() => analyze(table, { algorithm: 'kmeans', ...options }));
+    expect(error.code).toBe(code);
+    expect(error.message).not.toContain('NaN');
   });
 
   it('the segment tool bounds k to 2..20 in its arguments, and k above the rows is one sentence', async () => {

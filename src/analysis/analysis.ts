@@ -3,6 +3,9 @@ import type { GaussianMixture } from './gmm.js';
 import type { DenseMatrix } from './matrix.js';
 import type { Algorithm, AnalysisReport } from './report.js';
 
+/** The most segments one analysis makes or compares: more is not a segmentation people can act on. */
+export const MAX_SEGMENTS = 20;
+
 /** Options of one analysis run; every field has a documented default. */
 export interface AnalyzeOptions {
   /** A fixed number of segments, or 'auto' (default) to choose it from the evidence over `kRange`. */

@@ -59,7 +59,7 @@ export function chooseK(X: DenseMatrix, options: ChooseKOptions = {}): KSelectio
   const plan = planEvidence(X, options);
   const fits = new Map<number, KMeans>();
   for (let k = 1; k <= plan.kMax; k++) fits.set(k, kmeansFor(plan, k).fit(plan.data));
-  return weighEvidence(X, plan, fits);
+  return weighEvidence(X, plan, fits, fitMixtures(plan));
 }
 
 /** Evidence tables at least this big spread each k's K-Means starts over worker threads. */
@@ -67,19 +67,23 @@ export const PARALLEL_EVIDENCE_ROWS = 5_000;
 
 /**
  * `chooseK` with the K-Means starts of larger evidence tables run on worker threads (the same
- * bits: each start has its own seed and the best is chosen in start order). The silhouettes and
- * mixtures still run on the calling thread.
+ * bits: each start has its own seed and the best is chosen in start order). The mixtures are
+ * fitted on the calling thread meanwhile, then the silhouettes; small tables stay on one thread.
  */
 export async function chooseKAsync(X: DenseMatrix, options: ChooseKOptions = {}): Promise<KSelectionResult> {
   const plan = planEvidence(X, options);
-  const parallel = plan.data.rows >= PARALLEL_EVIDENCE_ROWS ? 'always' : 'never';
+  if (plan.data.rows < PARALLEL_EVIDENCE_ROWS) return chooseK(X, options);
   const pending: Promise<KMeans>[] = [];
   for (let k = 1; k <= plan.kMax; k++) {
     const km = kmeansFor(plan, k);
-    pending.push(k === 1 ? Promise.resolve(km.fit(plan.data)) : km.fitAsync(plan.data, { parallel }));
+    pending.push(k === 1 ? Promise.resolve(km.fit(plan.data)) : km.fitAsync(plan.data, { parallel: 'always' }));
   }
-  const fitted = await Promise.all(pending);
-  return weighEvidence(X, plan, new Map(fitted.map((km) => [km.k, km])));
+  const fitted = Promise.all(pending);
+  fitted.catch(() => undefined); // awaited below; a failure must not surface as unhandled meanwhile
+  // The workers already hold their starts, so this thread fits the mixtures meanwhile.
+  const mixtures = fitMixtures(plan);
+  const fits = new Map((await fitted).map((km) => [km.k, km]));
+  return weighEvidence(X, plan, fits, mixtures);
 }
 
 interface EvidencePlan {
@@ -131,9 +135,22 @@ function kmeansFor(plan: EvidencePlan, k: number): KMeans {
   return new KMeans({ k, nInit, seed: plan.seed });
 }
 
-function weighEvidence(X: DenseMatrix, plan: EvidencePlan, fits: ReadonlyMap<number, KMeans>): KSelectionResult {
+/** The full-covariance mixture at each k = 1..kMax, on the BIC rows. */
+function fitMixtures(plan: EvidencePlan): Map<number, GaussianMixture> {
+  const mixtures = new Map<number, GaussianMixture>();
+  for (let k = 1; k <= plan.kMax; k++) {
+    mixtures.set(k, new GaussianMixture({ k, covarianceType: 'full', seed: plan.seed }).fit(plan.bicData));
+  }
+  return mixtures;
+}
+
+function weighEvidence(
+  X: DenseMatrix,
+  plan: EvidencePlan,
+  fits: ReadonlyMap<number, KMeans>,
+  gmmFits: ReadonlyMap<number, GaussianMixture>,
+): KSelectionResult {
   const { seed, kMin, kMax, usedAllRows, data, bicData, silhouetteSize, silhouetteSampled } = plan;
-  const gmmFits = new Map<number, GaussianMixture>();
   // One pass over the row pairs scores every k (the pairwise distances dominate the cost).
   const scored = Array.from(fits.values()).filter((km) => km.k > 1);
   const silhouettes = silhouetteScores(
@@ -145,9 +162,8 @@ function weighEvidence(X: DenseMatrix, plan: EvidencePlan, fits: ReadonlyMap<num
   const byK: KEvidence[] = [];
   for (let k = 1; k <= kMax; k++) {
     const km = fits.get(k);
-    if (km === undefined) throw new RangeError(`no K-Means fit for k = ${k}`);
-    const gmm = new GaussianMixture({ k, covarianceType: 'full', seed }).fit(bicData);
-    gmmFits.set(k, gmm);
+    const gmm = gmmFits.get(k);
+    if (km === undefined || gmm === undefined) throw new RangeError(`no fits for k = ${k}`);
     const bic = gmm.bic(bicData);
     byK.push({
       k,

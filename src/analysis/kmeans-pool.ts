@@ -11,11 +11,12 @@ interface Pending {
 }
 
 /**
- * Starts posted ahead to each worker. A worker runs its messages in order, so a few queued
- * starts keep it busy while the main thread is itself computing (the pipeline fits K-Medoids and
- * the mixture meanwhile) and cannot hand out the next start.
+ * Starts posted ahead to each worker. A worker runs its messages in order, so queued starts keep
+ * it busy while the main thread is itself computing (the evidence fits mixtures, the pipeline
+ * K-Medoids, meanwhile) and cannot hand out the next start. Bounded so a long queue still goes
+ * to whichever worker frees up first.
  */
-const STARTS_IN_FLIGHT_PER_WORKER = 4;
+const STARTS_IN_FLIGHT_PER_WORKER = 64;
 
 /**
  * A small pool of worker threads that run K-Means starts, one start per task, shared by every

@@ -1,6 +1,6 @@
 import { ingestFile } from '../data/ingest.js';
 import { InputError, type CleanTable, type IngestOptions } from '../data/schema.js';
-import type { Analysis, AnalyzeOptions, FittedModels } from './analysis.js';
+import { MAX_SEGMENTS, type Analysis, type AnalyzeOptions, type FittedModels } from './analysis.js';
 import { chooseKAsync } from './choose-k.js';
 import { GaussianMixture } from './gmm.js';
 import { KMeans } from './kmeans.js';
@@ -45,32 +45,40 @@ export async function analyze(table: CleanTable, options: AnalyzeOptions = {}): 
   const selection = await chooseKAsync(scaled, { range, seed });
   const k = options.k === undefined || options.k === 'auto' ? selection.recommended : options.k;
 
-  const kmeans = selection.fits.get(k) ?? (await new KMeans({ k, seed }).fitAsync(scaled));
+  // When the evidence was sampled, the K-Means starts run on worker threads while this thread
+  // fits K-Medoids and the mixture; the pool posts starts ahead so the workers stay busy meanwhile.
+  const reused = selection.fits.get(k);
+  const pendingKmeans = reused ? Promise.resolve(reused) : new KMeans({ k, seed }).fitAsync(scaled);
+  pendingKmeans.catch(() => undefined); // awaited below; a failure must not surface as unhandled meanwhile
+
+  const fitKmedoids = algorithm === 'all' || algorithm === 'kmedoids';
+  const fitGmm = algorithm === 'all' || algorithm === 'gmm';
+  const kmedoids = fitKmedoids
+    ? new KMedoids({ k, seed, claraThreshold: fasterPamRowLimit(scaled.cols) }).fit(scaled)
+    : null;
+  // The evidence already fitted this exact model (same k, seed and rows) when it used every row.
+  const gmm = fitGmm
+    ? (selection.gmmFits.get(k) ?? new GaussianMixture({ k, covarianceType: 'full', seed }).fit(scaled))
+    : null;
+
+  const kmeans = await pendingKmeans;
   const bySize = relabelBySize(kmeans.labels, k);
   const kmeansLabels = bySize.labels;
   const centroids = reorderRows(kmeans.centroids, bySize.mapping);
 
-  const fitKmedoids = algorithm === 'all' || algorithm === 'kmedoids';
-  const fitGmm = algorithm === 'all' || algorithm === 'gmm';
-
   let kmedoidsLabels: Int32Array | undefined;
   let medoidIndices: Int32Array | null = null;
-  let kmedoids: KMedoids | null = null;
-  if (fitKmedoids) {
-    kmedoids = new KMedoids({ k, seed, claraThreshold: fasterPamRowLimit(scaled.cols) }).fit(scaled);
+  if (kmedoids) {
     const aligned = alignLabels(kmeansLabels, kmedoids.labels, k);
     kmedoidsLabels = aligned.labels;
     medoidIndices = new Int32Array(k);
     for (let c = 0; c < k; c++) medoidIndices[aligned.mapping[c]] = kmedoids.medoidIndices[c];
   }
 
-  let gmm: GaussianMixture | null = null;
   let gmmLabels: Int32Array | undefined;
   let componentOfSegment: Int32Array | null = null;
   let probabilities: DenseMatrix | null = null;
-  if (fitGmm) {
-    // The evidence already fitted this exact model (same k, seed and rows) when it used every row.
-    gmm = selection.gmmFits.get(k) ?? new GaussianMixture({ k, covarianceType: 'full', seed }).fit(scaled);
+  if (gmm) {
     const aligned = alignLabels(kmeansLabels, gmm.labels, k);
     gmmLabels = aligned.labels;
     componentOfSegment = new Int32Array(k);
@@ -179,9 +187,18 @@ function validateK(k: AnalyzeOptions['k'], range: readonly [number, number], row
   if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo < 2 || hi < lo) {
     throw new InputError(`The k range ${lo}..${hi} is not valid; use whole numbers with 2 <= from <= to.`, 'bad-k-range');
   }
+  if (hi > MAX_SEGMENTS) {
+    throw new InputError(`The k range ${lo}..${hi} goes above ${MAX_SEGMENTS} segments (setting MAX_SEGMENTS); choose a range within 2..${MAX_SEGMENTS}.`, 'bad-k-range');
+  }
+  if (lo >= rows) {
+    throw new InputError(`Cannot compare ${lo} or more segments with only ${rows} rows; start the k range below ${rows}.`, 'bad-k-range');
+  }
   if (k === undefined || k === 'auto') return;
   if (!Number.isInteger(k) || k < 2) {
-    throw new InputError(`The number of segments must be a whole number of at least 2 (got ${k}).`, 'bad-k');
+    throw new InputError(`The number of segments must be a whole number of at least 2, not ${Number.isNaN(k) ? 'a non-number' : k}.`, 'bad-k');
+  }
+  if (k > MAX_SEGMENTS) {
+    throw new InputError(`${k} segments is more than the ${MAX_SEGMENTS} allowed (setting MAX_SEGMENTS); choose between 2 and ${MAX_SEGMENTS}.`, 'bad-k');
   }
   if (k >= rows) {
     throw new InputError(`Cannot make ${k} segments from ${rows} rows; choose a k below ${rows}.`, 'bad-k');

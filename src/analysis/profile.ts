@@ -1,7 +1,7 @@
 import type { CleanTable } from '../data/schema.js';
 import { featureLabel } from './feature-labels.js';
 import type { Segment } from './report.js';
-import { mean, median, populationStd, sampleStd, zScore } from './stats.js';
+import { extent, mean, median, populationStd, sampleStd, zScore } from './stats.js';
 
 /** Deviations smaller than this (in overall standard deviations) do not distinguish a segment. */
 const DISTINGUISHING_THRESHOLD = 0.25;
@@ -56,8 +56,8 @@ export function profileSegments(table: CleanTable, labels: Int32Array, k: number
       mean: segMean,
       median: stat((v) => median(v)),
       std: stat((v) => sampleStd(v)),
-      min: stat((v) => (v.length ? Math.min(...v) : NaN)),
-      max: stat((v) => (v.length ? Math.max(...v) : NaN)),
+      min: stat((v) => extent(v)[0]),
+      max: stat((v) => extent(v)[1]),
       deviation,
       distinguishing: distinguishingFeatures(deviation),
       categorical,

@@ -96,3 +96,15 @@ export function zScore(x: number, mean: number, std: number): number {
   const z = (x - mean) / std;
   return Number.isFinite(z) ? z : x / std - mean / std;
 }
+
+/** Smallest and largest value; NaN for none. A loop, not Math.min(...v): spreads overflow the stack on large segments. */
+export function extent(values: ArrayLike<number>): [number, number] {
+  if (values.length === 0) return [NaN, NaN];
+  let lo = values[0];
+  let hi = values[0];
+  for (let i = 1; i < values.length; i++) {
+    if (values[i] < lo) lo = values[i];
+    if (values[i] > hi) hi = values[i];
+  }
+  return [lo, hi];
+}

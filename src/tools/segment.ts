@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Analysis } from '../analysis/analysis.js';
+import { MAX_SEGMENTS, type Analysis } from '../analysis/analysis.js';
 import { AlgorithmSchema } from '../analysis/report.js';
 import { KEvidenceSchema } from '../analysis/report.js';
 import { allSegmentFacts, datasetFacts, segmentTable } from './facts.js';
@@ -10,7 +10,7 @@ import { defineTool, fact, METHOD_NAMES, output, ToolInputError, type Segmentati
 export const SegmentArgs = z.object({
   algorithm: AlgorithmSchema.optional().describe('kmeans, kmedoids or gmm (Gaussian mixture); omit to keep the current method.'),
   k: z
-    .union([z.number().int().min(2).max(20), z.literal('auto')])
+    .union([z.number().int().min(2).max(MAX_SEGMENTS), z.literal('auto')])
     .optional()
     .describe('Number of segments (2-20), or "auto" to choose it from the evidence; omit to keep the current setting.'),
   seed: z.number().int().min(0).optional().describe('Random seed; omit for the default.'),

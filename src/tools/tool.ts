@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import type { Analysis } from '../analysis/analysis.js';
+import { MAX_SEGMENTS, type Analysis } from '../analysis/analysis.js';
 import { AlgorithmSchema, type Algorithm } from '../analysis/report.js';
 import type { ChartKind } from '../charts/types.js';
 import { AnswerSchema, ChartOutputSchema, FactSchema, FileOutputSchema, TableOutputSchema, type ChartOutput, type Fact } from './answer.js';
 
 /** The segmentation settings a conversation carries: a fixed k (null = chosen from the evidence) and a method. */
 export const SegmentationSettingsSchema = z.object({
-  k: z.number().int().min(2).max(20).nullable(),
+  k: z.number().int().min(2).max(MAX_SEGMENTS).nullable(),
   algorithm: AlgorithmSchema,
 });
 export type SegmentationSettings = z.infer<typeof SegmentationSettingsSchema>;
