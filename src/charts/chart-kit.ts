@@ -70,3 +70,14 @@ export function signed(value: number, decimals = 1): string {
 export function percentText(share: number, decimals = 1): string {
   return `${(share * 100).toFixed(decimals)}%`;
 }
+
+/** The y channel of a one-bar-per-segment chart: segment labels in the given order, no ticks or domain line. */
+export function segmentBarAxis(order: readonly string[]) {
+  return {
+    field: 'segment',
+    type: 'nominal',
+    title: null,
+    sort: [...order],
+    axis: { labelFontSize: 13, ticks: false, domain: false, labelPadding: 8 },
+  } as const;
+}

@@ -2,7 +2,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { Analysis } from '../analysis/analysis.js';
 import { z } from 'zod';
 import { featureFormats, featureIndex, resolveFeature } from './chart-data.js';
-import { fileStem } from './chart-kit.js';
+import { fileStem, segmentBarAxis } from './chart-kit.js';
 import { d3Format, formatNumber } from './format.js';
 import { segmentColorScale, segmentLabel } from './palette.js';
 import { CHART_CONFIG, PLOT_WIDTH } from './theme.js';
@@ -61,13 +61,7 @@ export function rankingChart(analysis: Analysis, options: RankingOptions): Chart
     height: { step: 46 },
     data: { values },
     encoding: {
-      y: {
-        field: 'segment',
-        type: 'nominal',
-        title: null,
-        sort: values.map((v) => v.segment),
-        axis: { labelFontSize: 13, ticks: false, domain: false, labelPadding: 8 },
-      },
+      y: segmentBarAxis(values.map((v) => v.segment)),
       x: {
         field: 'value',
         type: 'quantitative',

@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { AnalysisReport } from '../analysis/report.js';
-import { METHOD_NAMES, percentText } from './chart-kit.js';
+import { METHOD_NAMES, percentText, segmentBarAxis } from './chart-kit.js';
 import { formatCount } from './chart-data.js';
 import { segmentColorScale, segmentLabel } from './palette.js';
 import { CHART_CONFIG, PLOT_WIDTH } from './theme.js';
@@ -26,13 +26,7 @@ export function sizesChart(report: AnalysisReport): ChartSpec {
     height: { step: 46 },
     data: { values },
     encoding: {
-      y: {
-        field: 'segment',
-        type: 'nominal',
-        title: null,
-        sort: values.map((v) => v.segment),
-        axis: { labelFontSize: 13, ticks: false, domain: false, labelPadding: 8 },
-      },
+      y: segmentBarAxis(values.map((v) => v.segment)),
       x: {
         field: 'size',
         type: 'quantitative',

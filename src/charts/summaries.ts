@@ -176,29 +176,5 @@ export function binCounts(m: DenseMatrix, column: number, labels: Int32Array, k:
   return counts;
 }
 
-/** Pearson correlation of every pair of columns (d x d, row-major); constant columns correlate 0. */
-export function correlationMatrix(m: DenseMatrix): Float64Array {
-  const { rows: n, cols: d, data } = m;
-  const mean = new Float64Array(d);
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] += data[i * d + j];
-  for (let j = 0; j < d; j++) mean[j] /= n || 1;
-  const cross = new Float64Array(d * d);
-  const centred = new Float64Array(d);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < d; j++) centred[j] = data[i * d + j] - mean[j];
-    for (let a = 0; a < d; a++) {
-      const ca = centred[a];
-      for (let b = a; b < d; b++) cross[a * d + b] += ca * centred[b];
-    }
-  }
-  const r = new Float64Array(d * d);
-  for (let a = 0; a < d; a++) {
-    for (let b = a; b < d; b++) {
-      const denominator = Math.sqrt(cross[a * d + a] * cross[b * d + b]);
-      const value = a === b ? 1 : denominator > 0 ? cross[a * d + b] / denominator : 0;
-      r[a * d + b] = value;
-      r[b * d + a] = value;
-    }
-  }
-  return r;
-}
+/** Pearson correlation matrix: the analysis layer's overflow-safe one, re-exported for chart code. */
+export { correlationMatrix } from '../analysis/stats.js';
