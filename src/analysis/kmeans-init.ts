@@ -1,4 +1,4 @@
-import { squaredDistance } from './distance.js';
+import { squaredDistance, squaredDistancesToPoints } from './distance.js';
 import type { Rng } from './random.js';
 
 /**
@@ -29,10 +29,13 @@ export interface Seeding {
  * Each step makes two passes over the rows: one scoring every candidate at once, one updating the
  * nearest distances while locating the next step's candidates on the running cumulative sum (no
  * cumulative-sum array is kept; the additions are the same, in the same order, as in the scoring
- * pass). A row is skipped for a candidate when the triangle inequality proves the candidate is no
- * nearer than the row's current centre (d(candidate, centre) >= 2 d(row, centre)), which after
- * the first few centres is most rows. The last pass also builds the start of Lloyd's algorithm
- * (bounds, cluster sums), saving Lloyd a pass over the rows.
+ * pass). A candidate keeps a row's current distance when the triangle inequality proves it is no
+ * nearer than the row's current centre (d(candidate, centre) >= 2 d(row, centre)). The scoring
+ * pass still computes every candidate's distance, reading the row once: that rule holds for about
+ * half the pairs, unpredictably, and the distances cost less than the mispredicted branches; it is
+ * consulted only for the rare distances below the current one, so the sums are exactly those of
+ * skipping. The update pass skips the distance when the rule holds. The last pass also builds the
+ * start of Lloyd's algorithm (bounds, cluster sums), saving Lloyd a pass over the rows.
  */
 export function kmeansPlusPlus(data: Float64Array, rows: number, cols: number, k: number, rng: Rng): Seeding {
   const centers = new Float64Array(k * cols);
@@ -59,25 +62,26 @@ export function kmeansPlusPlus(data: Float64Array, rows: number, cols: number, k
   // Squared distance of each chosen centre to each candidate (centre-major), for the triangle-inequality skip.
   const toCenters = new Float64Array(k * trials);
 
+  // The candidates' rows, copied together so the scoring pass reads them from one small block.
+  const candidateRows = new Float64Array(trials * cols);
+  const candidateDistances = new Float64Array(trials);
+  const chosenToCenters = new Float64Array(k);
+  const rootChosenToCenters = new Float64Array(k);
+
   for (let c = 1; c < k; c++) {
     for (let t = 0; t < trials; t++) {
+      candidateRows.set(data.subarray(candidates[t] * cols, (candidates[t] + 1) * cols), t * cols);
       for (let j = 0; j < c; j++) {
         toCenters[j * trials + t] = squaredDistance(data, candidates[t] * cols, centers, j * cols, cols);
       }
     }
     candidatePotential.fill(0);
     for (let i = 0; i < rows; i++) {
-      const base = i * cols;
       const current = closest[i];
-      const reach = 4 * current;
-      const own = labels[i] * trials;
+      squaredDistancesToPoints(data, i * cols, candidateRows, trials, cols, candidateDistances);
       for (let t = 0; t < trials; t++) {
-        if (toCenters[own + t] >= reach) {
-          candidatePotential[t] += current;
-        } else {
-          const d = squaredDistance(data, base, data, candidates[t] * cols, cols);
-          candidatePotential[t] += d < current ? d : current;
-        }
+        const d = candidateDistances[t];
+        candidatePotential[t] += d < current && toCenters[labels[i] * trials + t] < 4 * current ? d : current;
       }
     }
     let best = 0;
@@ -85,8 +89,10 @@ export function kmeansPlusPlus(data: Float64Array, rows: number, cols: number, k
     const chosen = candidates[best];
     potential = candidatePotential[best];
     centers.set(data.subarray(chosen * cols, (chosen + 1) * cols), c * cols);
-    const chosenToCenters = new Float64Array(c);
-    for (let j = 0; j < c; j++) chosenToCenters[j] = toCenters[j * trials + best];
+    for (let j = 0; j < c; j++) {
+      chosenToCenters[j] = toCenters[j * trials + best];
+      rootChosenToCenters[j] = Math.sqrt(chosenToCenters[j]);
+    }
 
     // The running sum repeats the scoring pass's additions, so it ends exactly at `potential`.
     const last = c === k - 1;
@@ -94,15 +100,17 @@ export function kmeansPlusPlus(data: Float64Array, rows: number, cols: number, k
     const order = sortedOrder(targets);
     let running = 0;
     let found = 0;
+    let nextTarget = targets.length > 0 ? targets[order[0]] : Infinity;
+    const chosenBase = c * cols;
     for (let i = 0; i < rows; i++) {
       const current = closest[i];
       const own = labels[i];
       if (chosenToCenters[own] >= 4 * current) {
         // Not nearer: d(row, new centre) >= d(new centre, own) - d(row, own) bounds it from below.
-        const bound = Math.sqrt(chosenToCenters[own]) - Math.sqrt(current);
+        const bound = rootChosenToCenters[own] - Math.sqrt(current);
         if (bound < lower[i]) lower[i] = bound;
       } else {
-        const d = squaredDistance(data, i * cols, data, chosen * cols, cols);
+        const d = squaredDistance(data, i * cols, centers, chosenBase, cols);
         if (d < current) {
           const previous = Math.sqrt(current);
           if (previous < lower[i]) lower[i] = previous;
@@ -114,7 +122,10 @@ export function kmeansPlusPlus(data: Float64Array, rows: number, cols: number, k
         }
       }
       running += closest[i];
-      while (found < targets.length && running >= targets[order[found]]) candidates[order[found++]] = i;
+      if (running >= nextTarget) {
+        while (found < targets.length && running >= targets[order[found]]) candidates[order[found++]] = i;
+        nextTarget = found < targets.length ? targets[order[found]] : Infinity;
+      }
       if (last) addToCluster(data, i, cols, labels[i], closest[i], upper, sums, counts);
     }
     while (found < targets.length) candidates[order[found++]] = rows - 1;
