@@ -1,42 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { denseMatrix, type DenseMatrix } from '../src/analysis/matrix.js';
+import { denseMatrix } from '../src/analysis/matrix.js';
 import { createRng } from '../src/analysis/random.js';
 import { silhouetteScore, silhouetteScores } from '../src/analysis/silhouette.js';
+import { naiveSilhouette } from './helpers/naive-silhouette.js';
 
-/** Textbook silhouette, one labeling at a time, written independently of the module. */
-function naiveSilhouette(X: DenseMatrix, labels: Int32Array): number {
-  const n = X.rows;
-  const distance = (i: number, j: number): number => {
-    let s = 0;
-    for (let f = 0; f < X.cols; f++) s += (X.data[i * X.cols + f] - X.data[j * X.cols + f]) ** 2;
-    return Math.sqrt(s);
-  };
-  const clusters = [...new Set(labels)];
-  let total = 0;
-  for (let i = 0; i < n; i++) {
-    const sums = new Map<number, { sum: number; count: number }>();
-    for (let j = 0; j < n; j++) {
-      if (j === i) continue;
-      const entry = sums.get(labels[j]) ?? { sum: 0, count: 0 };
-      entry.sum += distance(i, j);
-      entry.count++;
-      sums.set(labels[j], entry);
-    }
-    const own = sums.get(labels[i]);
-    if (own === undefined) continue;
-    const a = own.sum / own.count;
-    let b = Infinity;
-    for (const c of clusters) {
-      if (c === labels[i]) continue;
-      const other = sums.get(c);
-      if (other) b = Math.min(b, other.sum / other.count);
-    }
-    const scale = Math.max(a, b);
-    total += scale > 0 ? (b - a) / scale : 0;
-  }
-  return total / n;
-}
 
 /** Random rows and several labelings (one per candidate k), each with at least two clusters. */
 const batch = fc
