@@ -1,3 +1,5 @@
+import { medianSorted } from '../data/stats.js';
+
 /** Small descriptive statistics on plain number arrays (profiles work per segment column). */
 
 /** Magnitudes above this are summed in units of the largest one, so sums cannot overflow. */
@@ -40,17 +42,8 @@ export function populationStd(values: ArrayLike<number>, m = mean(values)): numb
   return Math.sqrt(sum / values.length) * unit;
 }
 
-/** Quantile with linear interpolation between order statistics (numpy's default). */
-export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
-  if (sorted.length === 0) return NaN;
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
-}
-
 export function median(values: ArrayLike<number>): number {
-  return quantileSorted(Float64Array.from(values).sort(), 0.5);
+  return medianSorted(Float64Array.from(values).sort());
 }
 
 /**
