@@ -212,3 +212,25 @@ describe('GaussianMixture behaviour', () => {
     expect(() => model.predict(denseMatrix(1, 2, Float64Array.from([0, 0])))).toThrow(InputError);
   });
 });
+
+describe('GaussianMixture criteria on the fitted rows', () => {
+  it('reuses the likelihood of the fit, bit for bit what a fresh E-step on the same rows gives', () => {
+    const X = missionMatrix('all-customers');
+    const copy = denseMatrix(X.rows, X.cols, Float64Array.from(X.data));
+    for (const k of [2, 3, 5]) {
+      const gmm = new GaussianMixture({ k, seed: 0 }).fit(X);
+      expect(gmm.score(X)).toBe(gmm.score(copy));
+      expect(gmm.bic(X)).toBe(gmm.bic(copy));
+      expect(gmm.aic(X)).toBe(gmm.aic(copy));
+      expect(gmm.bic(X)).toBe(-2 * gmm.meanLogLikelihood * X.rows + gmm.parameterCount() * Math.log(X.rows));
+    }
+  });
+
+  it('still scores other rows with an E-step of their own', () => {
+    const X = missionMatrix('all-customers');
+    const gmm = new GaussianMixture({ k: 3, seed: 0 }).fit(X);
+    const half = denseMatrix(330, X.cols, X.data.slice(0, 330 * X.cols));
+    expect(gmm.score(half)).not.toBe(gmm.meanLogLikelihood);
+    expect(Number.isFinite(gmm.score(half))).toBe(true);
+  });
+});

@@ -58,6 +58,11 @@ export class GaussianMixture {
   degenerate = false;
   /** Why the fit is degenerate, in words; null when it is not. */
   degenerateReason: string | null = null;
+  /**
+   * The rows `fit` saw: `score`, `bic` and `aic` on the same matrix reuse the likelihood `fit`
+   * already computed instead of running the E-step again (model selection asks for every k).
+   */
+  private fittedRows: DenseMatrix | null = null;
 
   private parameters: MixtureParameters | null = null;
   private factors: MixtureFactors | null = null;
@@ -100,6 +105,7 @@ export class GaussianMixture {
 
     const factors = this.requireFactors();
     this.meanLogLikelihood = expectation(X, best.params, factors, resp);
+    this.fittedRows = X;
     this.labels = argMaxRows(resp, X.rows, k);
     const reason = diagnoseDegeneracy(best.params, componentMass(resp, X.rows, k), factors, regCovar);
     this.degenerate = reason !== null;
@@ -120,6 +126,7 @@ export class GaussianMixture {
 
   /** Mean log-likelihood per row of X (scikit-learn's `score`). */
   score(X: DenseMatrix): number {
+    if (X === this.fittedRows) return this.meanLogLikelihood;
     return expectation(this.checked(X), this.requireParameters(), this.requireFactors(), null);
   }
 
