@@ -14,6 +14,7 @@ import { sizesChart } from '../src/charts/sizes.js';
 import type { ChartSpec } from '../src/charts/types.js';
 import { fixtureAnalysis, replicateAnalysis } from './helpers/analysis-fixture.js';
 import { fontSizes, pixelSpread, renderAndDecode } from './helpers/chart-checks.js';
+import { dejaVuTextWidth } from '../src/charts/text-metrics.js';
 
 const analysis = fixtureAnalysis();
 const { report } = analysis;
@@ -88,6 +89,9 @@ describe('every chart builder', () => {
     expect(result.height).toBe(Math.round(result.logicalHeight * 2));
     expect(result.logicalWidth).toBeGreaterThanOrEqual(500);
     expect(result.logicalWidth).toBeLessThanOrEqual(1000);
+    // libvips hands librsvg 2,000-pixel tiles and librsvg draws the whole chart once per tile:
+    // a 2x chart over 1,000 logical pixels each way is drawn two to four times over.
+    expect(result.logicalHeight).toBeLessThanOrEqual(1000);
     const spread = await pixelSpread(result.png);
     expect(spread.distinctLevels).toBeGreaterThan(100);
     expect(spread.entropy).toBeGreaterThan(0.3);
@@ -214,6 +218,25 @@ describe('scatter charts on large tables', () => {
     expect(subtitleOf(spec)).toContain('Showing 2,000 of 60,000 customers');
     const markers = dataRows(spec).filter((r) => typeof r.marker === 'string');
     expect(markers.filter((r) => 'segment' in r)).toHaveLength(6);
+  });
+
+  it('lays the pair plot out as one view: labels clear of each other, legend in the empty corner when it fits', () => {
+    const spec = pairPlotChart(analysis).spec as TopLevelSpec & { width: number };
+    const texts = dataRows(spec).filter((r) => typeof r.text === 'string' && typeof r.x === 'number');
+    // Tick labels are the first text row under the grid (the axis titles sit below them).
+    const labelRow = Math.min(...texts.map((r) => Number(r.y)).filter((y) => y > spec.width));
+    const tickLabels = texts.filter((r) => r.y === labelRow).sort((a, b) => Number(a.x) - Number(b.x));
+    expect(tickLabels.length).toBeGreaterThanOrEqual(10);
+    for (let i = 1; i < tickLabels.length; i++) {
+      const previous = tickLabels[i - 1];
+      const current = tickLabels[i];
+      const previousEnd = Number(previous.x) + dejaVuTextWidth(String(previous.text), 12) / 2;
+      const currentStart = Number(current.x) - dejaVuTextWidth(String(current.text), 12) / 2;
+      expect(currentStart).toBeGreaterThan(previousEnd);
+    }
+    expect(JSON.stringify(spec)).toContain('"orient":"top-right"');
+    const two = pairPlotChart(analysis, { features: ['Avg_Credit_Limit', 'Total_calls_made'] }).spec;
+    expect(JSON.stringify(two)).toMatch(/"orient":"bottom","offset":\d+/);
   });
 
   it('keeps at most six features in the pair plot', () => {

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { fromRows } from '../src/analysis/matrix.js';
+import { createRng } from '../src/analysis/random.js';
 import { fileStem, wrapWords, wrappedLabelExpr } from '../src/charts/chart-kit.js';
 import { featureFormat, formatNumber } from '../src/charts/format.js';
 import { rasterizePoints } from '../src/charts/raster.js';
@@ -177,5 +178,56 @@ describe('layout helpers', () => {
     expect(regular).toBeLessThan(0.8 * 12 * text.length);
     expect(dejaVuTextWidth(text, 12, 'bold')).toBeGreaterThan(regular);
     expect(dejaVuTextWidth('MMMM', 10)).toBeCloseTo(4 * 8.63, 1);
+  });
+});
+
+describe('point raster sprites', () => {
+  /** The plain way: every pixel's coverage from its exact distance to the exact centre. */
+  function plainAlpha(width: number, height: number, xs: number[], ys: number[], radius: number, opacity: number): Float64Array {
+    const alpha = new Float64Array(width * height);
+    const outer = radius + 0.5;
+    xs.forEach((cx, p) => {
+      const cy = ys[p];
+      for (let py = 0; py < height; py++) {
+        for (let px = 0; px < width; px++) {
+          const coverage = outer - Math.hypot(px + 0.5 - cx, py + 0.5 - cy);
+          if (coverage <= 0) continue;
+          const a = Math.min(1, coverage) * opacity;
+          alpha[py * width + px] = a + alpha[py * width + px] * (1 - a);
+        }
+      }
+    });
+    return alpha;
+  }
+
+  it('paints the same discs as the per-pixel formula, centres rounded to a quarter pixel', async () => {
+    const rng = createRng(5);
+    const xs = Array.from({ length: 40 }, () => rng.next() * 60 - 2);
+    const ys = Array.from({ length: 40 }, () => rng.next() * 45 - 2);
+    const url = rasterizePoints({
+      width: 60,
+      height: 45,
+      x: Float64Array.from(xs),
+      y: Float64Array.from(ys),
+      color: new Int32Array(40),
+      colors: ['#0072B2'],
+      radius: 2.6,
+      opacity: 0.65,
+      density: 1,
+    });
+    const png = Buffer.from(url.replace('data:image/png;base64,', ''), 'base64');
+    const { data } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
+    const expected = plainAlpha(60, 45, xs, ys, 2.6, 0.65);
+    let worst = 0;
+    let painted = 0;
+    for (let i = 0; i < expected.length; i++) {
+      worst = Math.max(worst, Math.abs(data[i * 4 + 3] / 255 - expected[i]));
+      if (expected[i] > 0) painted++;
+    }
+    expect(painted).toBeGreaterThan(400);
+    // Rounding the centre to a quarter pixel moves it at most √2/8 px, and an edge pixel's
+    // coverage (times the opacity) by as much; plus 8-bit rounding.
+    expect(worst).toBeLessThanOrEqual((Math.SQRT2 / 8) * 0.65 + 1 / 255);
+    expect(worst).toBeGreaterThan(0);
   });
 });

@@ -1,20 +1,13 @@
+import { scale as vegaScale } from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
 import type { Analysis } from '../analysis/analysis.js';
 import { createRng } from '../analysis/random.js';
-import {
-  columnFacts,
-  featureCorrelation,
-  featureFormats,
-  featureHistogram,
-  formatCount,
-  sampleRows,
-  segmentIndexOf,
-  topFeatures,
-} from './chart-data.js';
-import { wrapWords, type ViewSpec } from './chart-kit.js';
+import { columnFacts, featureFormats, featureHistogram, formatCount, sampleRows, segmentIndexOf, topFeatures } from './chart-data.js';
+import { wrapWords, type LayerMember } from './chart-kit.js';
 import { d3Format, type FeatureFormat } from './format.js';
 import { segmentColor, segmentColorScale, segmentLabel } from './palette.js';
 import { rasterizePoints } from './raster.js';
+import { dejaVuTextWidth } from './text-metrics.js';
 import { CHART_CONFIG } from './theme.js';
 import type { ChartSpec } from './types.js';
 
@@ -29,6 +22,22 @@ export interface PairPlotOptions {
   /** Sampling seed. Default the analysis seed. */
   seed?: number;
 }
+
+/** Logical size of the whole grid of cells; with labels the chart stays under 1,000 px each way. */
+const GRID = 720;
+const GAP = 8;
+const LABEL_SIZE = 12;
+const TITLE_SIZE = 12;
+const TITLE_LINE = 14;
+const TICK = 4;
+/** Smallest gap between two tick labels before every other one is dropped. */
+const LABEL_GAP = 4;
+/** Space between a tick's end and its label, and between the labels and the axis title. */
+const LABEL_PAD = 2;
+const TITLE_PAD = 8;
+const FRAME = '#d0d0d0';
+const INK = '#333333';
+const TITLE_INK = '#222222';
 
 interface Axis {
   feature: string;
@@ -47,31 +56,83 @@ function compactFormat(format: FeatureFormat): string {
   return format.axis.decimals > 0 ? d3Format(format.axis) : '~s';
 }
 
+/** The part of Vega's (d3's) linear scale used here; vega's typings declare scales as `any`. */
+interface LinearScale {
+  (value: number): number;
+  domain(domain: [number, number]): LinearScale;
+  range(range: [number, number]): LinearScale;
+  ticks(count: number): number[];
+  tickFormat(count: number, specifier: string): (value: number) => string;
+}
+
+const TICK_COUNT = 3;
+
+interface Tick {
+  /** Offset from the start of the cell along the axis, in logical pixels. */
+  offset: number;
+  text: string;
+}
+
+/**
+ * About four round tick values inside the axis range, written compactly: the same values and
+ * labels a Vega axis with `tickCount: 3` would draw (Vega's own scale and d3-format do the work).
+ */
+function axisTicks(axis: Axis, cell: number): Tick[] {
+  const scale = (vegaScale('linear') as () => LinearScale)().domain([axis.lo, axis.hi]).range([0, cell]);
+  const format = scale.tickFormat(TICK_COUNT, compactFormat(axis.format));
+  return scale.ticks(TICK_COUNT).map((value) => ({
+    offset: scale(value),
+    // SI formats give every tick the step's prefix ("$0k"); zero reads better bare.
+    text: value === 0 ? (axis.format.axis.currency ? '$0' : '0') : format(value),
+  }));
+}
+
+/**
+ * Vega's `labelOverlap: 'parity'`: while two neighbouring labels would touch, keep every other
+ * one. `extent` gives a label's [start, end] along the axis.
+ */
+function withoutOverlaps<T>(labels: T[], extent: (label: T) => [number, number]): T[] {
+  let kept = labels;
+  const overlaps = (list: T[]) =>
+    list.some((label, i) => {
+      if (i === 0) return false;
+      const [aStart, aEnd] = extent(list[i - 1]);
+      const [bStart, bEnd] = extent(label);
+      return Math.max(aStart, bStart) < Math.min(aEnd, bEnd) + LABEL_GAP;
+    });
+  while (kept.length > 2 && overlaps(kept)) kept = kept.filter((_, i) => i % 2 === 0);
+  return kept;
+}
+
+/** Keeps a label of `size` centred on `at` but inside [start, end] (Vega's `labelFlush`). */
+function flush(at: number, size: number, start: number, end: number): number {
+  return Math.min(Math.max(at, start + size / 2), end - size / 2);
+}
+
 /**
  * Scatter matrix of the features coloured by segment, drawn as a corner matrix: scatter plots
- * below the diagonal, each segment's distribution on it, and the correlation above it. The points
- * of each scatter cell are painted into a picture (see raster.ts) because Vega-Lite's `repeat`
- * with thousands of SVG points takes seconds to render; scales, axes and legend stay vector.
+ * below the diagonal and each segment's distribution on it. It is one Vega-Lite view in pixel
+ * coordinates (`scale: null`) rather than a `repeat` of views with their own axes: a 5 x 5 grid
+ * of views costs Vega and librsvg ~100 ms more. Tick values and labels come from Vega's own scale
+ * and number format, and the points of each scatter cell are painted into a picture (raster.ts).
  */
 export function pairPlotChart(analysis: Analysis, options: PairPlotOptions = {}): ChartSpec {
   const { segments, features: all } = analysis.report;
   const requested = options.features?.length ? [...options.features].slice(0, MAX_PAIR_FEATURES) : null;
   const features = requested ?? topFeatures(analysis, MAX_PAIR_FEATURES);
   const m = features.length;
-  const budget = options.maxPoints ?? DEFAULT_MAX_POINTS;
   const seed = options.seed ?? analysis.report.seed;
-  const rows = sampleRows(analysis, budget, seed);
+  const rows = sampleRows(analysis, options.maxPoints ?? DEFAULT_MAX_POINTS, seed);
   const labels = segmentIndexOf(analysis);
   const facts = columnFacts(analysis);
   const formats = featureFormats(analysis);
-  const correlation = featureCorrelation(analysis);
-  const d = analysis.table.features.length;
   const { data, cols } = analysis.table.matrix;
-  const cell = m <= 3 ? 200 : Math.floor(760 / m);
-  const radius = cell >= 150 ? 2.6 : 2.1;
+  const cell = Math.min(200, Math.floor((GRID - (m - 1) * GAP) / m));
+  const step = cell + GAP;
+  const size = m * cell + (m - 1) * GAP;
+  const radius = cell >= 140 ? 2.6 : 2.1;
   // Characters of a 12 px bold title line that fit one cell (DejaVu Sans Bold averages ~0.7 em).
   const titleChars = Math.max(8, Math.floor(cell / 8.5));
-  const colors = segmentColorScale(segments);
   const palette = segments.map((s) => segmentColor(s.id));
   const segmentOfSample = Int32Array.from(rows, (r) => labels[r]);
 
@@ -80,36 +141,24 @@ export function pairPlotChart(analysis: Analysis, options: PairPlotOptions = {})
     const span = facts.max[column] - facts.min[column] || 1;
     const jitter = facts.integerValued[column] && span <= 40;
     const margin = Math.max(span * 0.04, jitter ? 0.3 : 0);
-    return {
-      feature,
-      column,
-      format: formats[column],
-      lo: facts.min[column] - margin,
-      hi: facts.max[column] + margin,
-      jitter,
-    };
+    return { feature, column, format: formats[column], lo: facts.min[column] - margin, hi: facts.max[column] + margin, jitter };
   });
-  const position = (a: Axis, show: 'x' | 'y' | null, field: string, title: boolean) => ({
-    field,
-    type: 'quantitative' as const,
-    scale: { domain: [a.lo, a.hi], nice: false, zero: false },
-    axis: show
-      ? {
-          // Wrapped so a long name never widens (x) or lengthens (y) its row or column of cells.
-          title: title ? wrapWords(a.format.label.label, titleChars) : null,
-          titleLimit: cell,
-          format: compactFormat(a.format),
-          // SI formats give every tick the step's prefix ("$0k"); zero reads better bare.
-          labelExpr: `datum.value == 0 ? '${a.format.axis.currency ? '$' : ''}0' : datum.label`,
-          tickCount: 4,
-          labelFlush: true,
-          grid: false,
-          titleFontSize: 12,
-        }
-      : null,
-  });
+  const ticks = axes.map((a) => axisTicks(a, cell));
 
-  const scatter = (row: Axis, col: Axis, isBottom: boolean, isFirst: boolean): ViewSpec => {
+  const frames: { x: number; y: number; x2: number; y2: number }[] = [];
+  const pictures: { url: string; x: number; y: number }[] = [];
+  const curves: { cell: number; segment: string; x: number; y: number }[] = [];
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j <= i; j++) {
+      const left = j * step;
+      const top = i * step;
+      frames.push({ x: left, y: top, x2: left + cell, y2: top + cell });
+      if (j < i) pictures.push({ url: scatterPicture(axes[i], axes[j]), x: left, y: top });
+    }
+    diagonalCurves(i, axes[i], i * step);
+  }
+
+  function scatterPicture(row: Axis, col: Axis): string {
     const xs = new Float64Array(rows.length);
     const ys = new Float64Array(rows.length);
     const rng = createRng(seed + row.column * 31 + col.column);
@@ -121,93 +170,139 @@ export function pairPlotChart(analysis: Analysis, options: PairPlotOptions = {})
       xs[t] = ((vx - col.lo) / (col.hi - col.lo)) * cell;
       ys[t] = cell - ((vy - row.lo) / (row.hi - row.lo)) * cell;
     }
-    const url = rasterizePoints({ width: cell, height: cell, x: xs, y: ys, color: segmentOfSample, colors: palette, radius, opacity: 0.65 });
-    return {
-      width: cell,
-      height: cell,
-      data: { values: [{ url, left: col.lo, top: row.hi }] },
-      mark: { type: 'image', width: cell, height: cell, aspect: false, align: 'left', baseline: 'top' },
-      encoding: {
-        url: { field: 'url', type: 'nominal' },
-        x: position(col, isBottom ? 'x' : null, 'left', true),
-        y: position(row, isFirst ? 'y' : null, 'top', true),
-      },
-    };
-  };
+    return rasterizePoints({ width: cell, height: cell, x: xs, y: ys, color: segmentOfSample, colors: palette, radius, opacity: 0.65 });
+  }
 
-  const diagonal = (a: Axis, isBottom: boolean, isFirst: boolean): ViewSpec => {
+  /** Each segment's share of its customers per bin, as curves scaled to the cell's height. */
+  function diagonalCurves(index: number, a: Axis, corner: number): void {
     const { bins, counts } = featureHistogram(analysis, a.column);
-    const values = segments.flatMap((s, si) =>
-      Array.from({ length: bins.count }, (_, b) => ({
-        segment: segmentLabel(s),
-        x: bins.start + (b + 0.5) * bins.step,
-        share: s.size > 0 ? counts[si * bins.count + b] / s.size : 0,
-      })),
+    const shares = segments.map((s, si) =>
+      Array.from({ length: bins.count }, (_, b) => (s.size > 0 ? counts[si * bins.count + b] / s.size : 0)),
     );
-    return {
-      width: cell,
-      height: cell,
+    const highest = Math.max(...shares.flat()) || 1;
+    segments.forEach((s, si) => {
+      for (let b = 0; b < bins.count; b++) {
+        const value = bins.start + (b + 0.5) * bins.step;
+        curves.push({
+          cell: index,
+          segment: segmentLabel(s),
+          x: corner + ((value - a.lo) / (a.hi - a.lo)) * cell,
+          // 8% headroom so a peak never touches the frame.
+          y: corner + cell - (shares[si][b] / highest) * cell * 0.92,
+        });
+      }
+    });
+  }
+
+  const tickMarks: { x: number; y: number; x2: number; y2: number }[] = [];
+  const xLabels: { x: number; y: number; text: string }[] = [];
+  const yLabels: { x: number; y: number; text: string }[] = [];
+  axes.forEach((a, j) => {
+    const left = j * step;
+    const placed = ticks[j].map((t) => {
+      const width = dejaVuTextWidth(t.text, LABEL_SIZE);
+      return { tick: left + t.offset, x: flush(left + t.offset, width, left, left + cell), width, text: t.text };
+    });
+    for (const label of withoutOverlaps(placed, (l) => [l.x - l.width / 2, l.x + l.width / 2])) {
+      tickMarks.push({ x: label.tick, y: size, x2: label.tick, y2: size + TICK });
+      xLabels.push({ x: label.x, y: size + TICK + LABEL_PAD, text: label.text });
+    }
+  });
+  // The first row's left cell is a distribution, whose height is a share, not the feature: no ticks.
+  let widestYLabel = 0;
+  axes.forEach((a, i) => {
+    if (i === 0) return;
+    const top = i * step;
+    const placed = ticks[i].map((t) => ({ tick: top + cell - t.offset, y: flush(top + cell - t.offset, LABEL_SIZE, top, top + cell), text: t.text }));
+    for (const label of withoutOverlaps(placed, (l) => [l.y - LABEL_SIZE / 2, l.y + LABEL_SIZE / 2])) {
+      tickMarks.push({ x: -TICK, y: label.tick, x2: 0, y2: label.tick });
+      yLabels.push({ x: -TICK - LABEL_PAD, y: label.y, text: label.text });
+      widestYLabel = Math.max(widestYLabel, dejaVuTextWidth(label.text, LABEL_SIZE));
+    }
+  });
+  const titleLines = axes.map((a) => wrapWords(a.format.label.label, titleChars));
+  const titleTop = size + TICK + LABEL_PAD + LABEL_SIZE + TITLE_PAD;
+  const xTitles = axes.map((_, j) => ({ x: j * step + cell / 2, y: titleTop, text: titleLines[j].join('\n') }));
+  // A rotated title's later lines stack towards the axis, so its first line moves out by the rest.
+  const yTitles = axes.map((_, i) => ({
+    x: -(TICK + LABEL_PAD + widestYLabel + TITLE_PAD + (titleLines[i].length - 1) * TITLE_LINE),
+    y: i * step + cell / 2,
+    text: titleLines[i].join('\n'),
+  }));
+  const belowGrid = titleTop - size + Math.max(...titleLines.map((l) => l.length)) * TITLE_LINE;
+
+  const pixels = (field: string) => ({ field, type: 'quantitative' as const, scale: null, axis: null });
+  const text = (values: object[], mark: Record<string, unknown>): LayerMember =>
+    ({
       data: { values },
+      mark: { type: 'text', fontSize: LABEL_SIZE, color: INK, lineBreak: '\n', ...mark },
+      encoding: { x: pixels('x'), y: pixels('y'), text: { field: 'text', type: 'nominal' } },
+    }) as LayerMember;
+  const layers: LayerMember[] = [
+    {
+      data: { values: frames },
+      mark: { type: 'rect', fill: 'white', stroke: FRAME, strokeWidth: 1 },
+      encoding: { x: pixels('x'), y: pixels('y'), x2: { field: 'x2' }, y2: { field: 'y2' } },
+    },
+    {
+      data: { values: pictures },
+      mark: { type: 'image', width: cell, height: cell, aspect: false, align: 'left', baseline: 'top' },
+      encoding: { x: pixels('x'), y: pixels('y'), url: { field: 'url', type: 'nominal' } },
+    },
+    {
+      data: { values: curves },
       mark: { type: 'line', interpolate: 'monotone', strokeWidth: 2 },
       encoding: {
-        x: position(a, isBottom ? 'x' : null, 'x', true),
-        y: {
-          field: 'share',
-          type: 'quantitative',
-          axis: isFirst
-            ? { title: wrapWords(a.format.label.label, titleChars), titleLimit: cell, labels: false, ticks: false, domain: false, grid: false, titleFontSize: 12 }
-            : null,
-        },
-        color: { field: 'segment', type: 'nominal', scale: colors, title: 'Segment' },
+        x: pixels('x'),
+        y: pixels('y'),
+        detail: { field: 'cell', type: 'nominal' },
+        color: { field: 'segment', type: 'nominal', scale: segmentColorScale(segments), title: 'Segment', legend: legendPlacement() },
       },
-    };
-  };
+    },
+    {
+      data: { values: tickMarks },
+      mark: { type: 'rule', color: '#888888', strokeWidth: 1 },
+      encoding: { x: pixels('x'), y: pixels('y'), x2: { field: 'x2' }, y2: { field: 'y2' } },
+    },
+    text(xLabels, { align: 'center', baseline: 'top' }),
+    text(yLabels, { align: 'right', baseline: 'middle' }),
+    text(xTitles, { align: 'center', baseline: 'top', fontSize: TITLE_SIZE, lineHeight: TITLE_LINE, fontWeight: 600, color: TITLE_INK }),
+    text(yTitles, { align: 'center', baseline: 'bottom', angle: 270, fontSize: TITLE_SIZE, lineHeight: TITLE_LINE, fontWeight: 600, color: TITLE_INK }),
+  ];
 
-  const upper = (row: Axis, col: Axis): ViewSpec => {
-    const r = correlation[row.column * d + col.column];
-    return {
-      width: cell,
-      height: cell,
-      data: { values: [{ text: `r = ${r.toFixed(2).replace('-', '−')}`, strength: Math.abs(r) }] },
-      mark: { type: 'text', fontSize: cell >= 150 ? 16 : 14 },
-      encoding: {
-        text: { field: 'text' },
-        color: { condition: { test: 'datum.strength >= 0.5', value: '#1a1a1a' }, value: '#8a8a8a' },
-      },
-    };
-  };
-
-  const cells: ViewSpec[] = [];
-  for (let i = 0; i < m; i++) {
-    for (let j = 0; j < m; j++) {
-      const isBottom = i === m - 1;
-      const isFirst = j === 0;
-      if (j < i) cells.push(scatter(axes[i], axes[j], isBottom, isFirst));
-      else if (j === i) cells.push(diagonal(axes[i], isBottom, isFirst));
-      else cells.push(upper(axes[i], axes[j]));
-    }
+  /**
+   * In the empty corner above the diagonal when the legend fits there (it keeps the chart under
+   * 1,000 px tall), otherwise below the grid.
+   */
+  function legendPlacement() {
+    const widest = Math.max(dejaVuTextWidth('Segment', 13, 600), ...segments.map((s) => dejaVuTextWidth(segmentLabel(s), 12)));
+    const width = widest + 32;
+    const height = 24 + segments.length * 18;
+    // The legend covers columns from `firstColumn` rightwards and rows down to `lastRow`; every
+    // covered cell must lie above the diagonal (column > row).
+    const firstColumn = Math.floor((size - width) / step);
+    const lastRow = Math.floor(height / step);
+    // Below, Vega measures from the grid: the tick labels and titles drawn there are not axes.
+    return firstColumn > lastRow ? { orient: 'top-right' as const, offset: 0 } : { orient: 'bottom' as const, offset: belowGrid + 14 };
   }
 
   const total = analysis.report.rowsUsed;
   const subtitle = [
     rows.length < total
       ? `Showing ${formatCount(rows.length)} of ${formatCount(total)} customers (random sample, every segment represented).`
-      : `All ${formatCount(total)} customers.`,
-    'Diagonal: how each segment spreads on that feature. Above it: correlation over all customers.',
+      : `All ${formatCount(total)} customers. Diagonal: how each segment spreads on that feature.`,
   ];
+  if (rows.length < total) subtitle.push('Diagonal: how each segment spreads on that feature (all customers).');
   if (axes.some((a) => a.jitter)) subtitle.push('Whole-number features are jittered slightly so customers with equal values stay visible.');
-  if (!requested && m < all.length) {
-    subtitle.push(`The ${m} of ${all.length} features that differ most between segments.`);
-  }
+  if (!requested && m < all.length) subtitle.push(`The ${m} of ${all.length} features that differ most between segments.`);
   const title = 'Every pair of features, coloured by segment';
   const spec: TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: { text: title, subtitle },
-    columns: m,
-    concat: cells,
-    spacing: 8,
-    resolve: { scale: { color: 'shared' }, legend: { color: 'shared' } },
-    config: { ...CHART_CONFIG, view: { stroke: '#d0d0d0' } },
+    width: size,
+    height: size,
+    layer: layers,
+    config: { ...CHART_CONFIG, view: { stroke: null } },
   };
   return { kind: 'pair-plot', title, fileName: 'pair-plot', spec };
 }

@@ -1,8 +1,8 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { Analysis } from '../analysis/analysis.js';
 import { featureFormats, topFeatures } from './chart-data.js';
-import { signed, wrappedLabelExpr, type ViewSpec } from './chart-kit.js';
-import { d3Format, formatNumber } from './format.js';
+import { signed, wrappedLabelExpr, type LayerMember } from './chart-kit.js';
+import { formatNumber } from './format.js';
 import { segmentColorScale, segmentLabel } from './palette.js';
 import { CHART_CONFIG, PLOT_WIDTH } from './theme.js';
 import type { ChartSpec } from './types.js';
@@ -134,73 +134,81 @@ function unitsProfile(analysis: Analysis, features: readonly string[], note: str
   const colors = segmentColorScale(segments);
   const columns = features.length <= 4 ? features.length : 3;
   const panelWidth = Math.floor((PLOT_WIDTH + 80) / columns) - 70;
-  const panels: ViewSpec[] = features.map((f) => {
+  const order = segments.map((s) => String(s.id));
+  const headers: string[] = [];
+  const values = features.flatMap((f) => {
     const format = formats[analysis.table.features.indexOf(f)];
     const overall = segments.reduce((sum, s) => sum + s.share * (s.mean[f] ?? 0), 0);
-    const values = segments.map((s) => ({
+    const means = segments.map((s) => s.mean[f] ?? NaN);
+    // Room above the tallest bar (or the average line) for its value label.
+    const headroom = Math.max(overall, ...means.filter(Number.isFinite)) * 1.22;
+    const header = `${format.label.label}|All customers: ${formatNumber(overall, format.average)}`;
+    headers.push(header);
+    return segments.map((s, i) => ({
+      panel: header,
       segment: segmentLabel(s),
       id: String(s.id),
-      mean: s.mean[f] ?? NaN,
-      text: formatNumber(s.mean[f] ?? NaN, format.average),
+      mean: means[i],
+      text: formatNumber(means[i], format.average),
+      overall,
+      headroom,
     }));
-    const hi = Math.max(overall, ...values.map((v) => v.mean));
-    return {
-      title: { text: format.label.label, fontSize: 14, frame: 'group' },
-      width: panelWidth,
-      height: 170,
-      data: { values },
-      layer: [
-        {
-          mark: { type: 'bar', cornerRadiusEnd: 2, width: { band: 0.7 } },
-          encoding: {
-            // No per-panel "Segment" title or grid: the legend names the segment numbers and every
-            // bar carries its value, and each axis piece costs Vega ~1 ms to lay out.
-            x: { field: 'id', type: 'nominal', title: null, axis: { labelAngle: 0 }, sort: values.map((v) => v.id) },
-            y: {
-              field: 'mean',
-              type: 'quantitative',
-              title: null,
-              scale: { domain: [0, hi * 1.22], nice: false },
-              axis: { format: d3Format(format.axis), tickCount: 4, grid: false },
-            },
-            color: { field: 'segment', type: 'nominal', scale: colors, title: 'Segment' },
-          },
-        },
-        {
-          data: { values: [{ overall }] },
-          mark: { type: 'rule', strokeDash: [5, 4], color: '#555555', strokeWidth: 1.5 },
-          encoding: { y: { field: 'overall', type: 'quantitative' } },
-        },
-        {
-          // A white halo under each value label keeps the dashed line from running through it.
-          mark: { type: 'text', baseline: 'bottom', dy: -3, fontSize: 11, color: 'white', stroke: 'white', strokeWidth: 4 },
-          encoding: {
-            x: { field: 'id', type: 'nominal', sort: values.map((v) => v.id) },
-            y: { field: 'mean', type: 'quantitative' },
-            text: { field: 'text' },
-          },
-        },
-        {
-          mark: { type: 'text', baseline: 'bottom', dy: -3, fontSize: 11, color: '#222222' },
-          encoding: {
-            x: { field: 'id', type: 'nominal', sort: values.map((v) => v.id) },
-            y: { field: 'mean', type: 'quantitative' },
-            text: { field: 'text' },
-          },
-        },
-      ],
-    };
+  });
+  const valueLabel = (extra: Record<string, unknown>): LayerMember => ({
+    mark: { type: 'text', baseline: 'bottom', dy: -3, fontSize: 11, ...extra },
+    encoding: { x: { field: 'id', type: 'nominal', sort: order }, y: { field: 'mean', type: 'quantitative' }, text: { field: 'text' } },
   });
   const title = 'Segment averages in original units';
   const spec: TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
       text: title,
-      subtitle: ['One panel per feature, each on its own scale. Dashed line: average over all customers.', ...note],
+      subtitle: ['One panel per feature, each on its own scale, every bar labelled. Dashed line: the average over all customers.', ...note],
     },
+    data: { values },
     columns,
-    concat: panels,
-    resolve: { scale: { color: 'shared' }, legend: { color: 'shared' } },
+    // One faceted view instead of a concat of panels: Vega-Lite compiles the panel once, and the
+    // bars carry their values, so the panels need no y axes (each costs Vega milliseconds to lay out).
+    facet: {
+      field: 'panel',
+      type: 'nominal',
+      sort: headers,
+      title: null,
+      header: { labelExpr: "split(datum.value, '|')", labelFontSize: 14, labelFontWeight: 'bold', labelAnchor: 'start', labelAlign: 'left', labelColor: '#1a1a1a', labelPadding: 8 },
+    },
+    spec: {
+      width: panelWidth,
+      height: 170,
+      layer: [
+        {
+          mark: { type: 'bar', cornerRadiusEnd: 2, width: { band: 0.7 } },
+          encoding: {
+            x: { field: 'id', type: 'nominal', title: null, axis: null, sort: order },
+            y: { field: 'mean', type: 'quantitative', title: null, axis: null },
+            color: { field: 'segment', type: 'nominal', scale: colors, title: 'Segment' },
+          },
+        },
+        {
+          // Invisible: stretches each panel's scale so the tallest value label fits.
+          mark: { type: 'tick', opacity: 0 },
+          encoding: { x: { field: 'id', type: 'nominal', sort: order }, y: { field: 'headroom', type: 'quantitative' } },
+        },
+        {
+          mark: { type: 'rule', strokeDash: [5, 4], color: '#555555', strokeWidth: 1.5 },
+          encoding: { y: { field: 'overall', type: 'quantitative', aggregate: 'max' } },
+        },
+        {
+          // Segment numbers under the bars: a text layer rather than x axes, which Vega-Lite would
+          // either draw under empty grid slots (shared) or lay out per panel at ~4 ms each.
+          mark: { type: 'text', baseline: 'top', dy: 5, fontSize: 12, color: '#333333' },
+          encoding: { x: { field: 'id', type: 'nominal', sort: order }, y: { datum: 0 }, text: { field: 'id' } },
+        },
+        // A white halo under each value label keeps the dashed line from running through it.
+        valueLabel({ color: 'white', stroke: 'white', strokeWidth: 4 }),
+        valueLabel({ color: '#222222' }),
+      ],
+    },
+    resolve: { scale: { y: 'independent' } },
     config: CHART_CONFIG,
   };
   return { kind: 'profile', title, fileName: 'profile-units', spec };

@@ -57,12 +57,42 @@ function detachImages(value: unknown, urls: string[]): unknown {
   return value;
 }
 
+/** The parts of Vega's scenegraph that `primeInlineImages` walks (vega's typings leave it untyped). */
+interface SceneMark {
+  marktype?: string;
+  items?: SceneItem[];
+}
+interface SceneItem {
+  url?: unknown;
+  width?: number;
+  height?: number;
+  image?: unknown;
+  items?: SceneMark[];
+}
+
+/**
+ * Hands every inline (data URL) image item its picture up front. Otherwise Vega's SVG renderer
+ * asks its loader for each image, polls for the loads with a 10 ms timer and then draws the whole
+ * scene a second time: +11 ms for every chart with points. The SVG output only needs the URL,
+ * and the charts always give images their width and height.
+ */
+function primeInlineImages(mark: SceneMark): void {
+  for (const item of mark.items ?? []) {
+    if (mark.marktype === 'image' && typeof item.url === 'string' && item.url.startsWith('data:image/')) {
+      item.image = { complete: true, src: item.url, url: item.url, width: item.width ?? 0, height: item.height ?? 0 };
+    }
+    for (const child of item.items ?? []) primeInlineImages(child);
+  }
+}
+
 /** The chart as an SVG string, plus warnings from compiling and running it. */
 export async function renderSvgWithWarnings(spec: TopLevelSpec): Promise<{ svg: string; warnings: string[] }> {
   const urls: string[] = [];
   const { vega, warnings } = compileChart(detachImages(spec, urls) as TopLevelSpec);
   const view = new View(parse(vega), { renderer: 'none', logger: collectingLogger(warnings) });
   try {
+    await view.runAsync();
+    primeInlineImages((view.scenegraph() as unknown as { root: SceneMark }).root);
     const svg = await view.toSVG();
     // Base64 needs no XML escaping, so the URLs go back into the markup verbatim.
     return { svg: urls.length > 0 ? svg.replace(DETACHED_URL, (_, index: string) => urls[Number(index)]) : svg, warnings };
