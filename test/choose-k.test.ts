@@ -41,6 +41,8 @@ describe('chooseK evidence', () => {
     const result = await chooseKAsync(mission);
     expect(result.byK).toEqual(chooseK(mission).byK);
     expect(result.silhouetteSample).toBeNull();
+    expect(result.bicSample).toBeNull();
+    expect(result.evidenceSample).toBeNull();
     expect(result.reasons.join(' ')).not.toMatch(/BIC was computed on a seeded sample/);
     expect(result.gmmFits.get(result.recommended)?.options.k).toBe(result.recommended);
   }, 60_000);
@@ -52,6 +54,16 @@ describe('chooseK evidence', () => {
     expect(one?.centroids.data).toEqual(many.centroids.data);
   });
 
+  it('gathers the evidence on a seeded sample of a large table, says so, and keeps no fits to reuse', () => {
+    const X = new StandardScaler().fitTransform(blobs(1_200, 3, 3, 2));
+    const result = chooseK(X, { range: [2, 3], nInit: 2, evidenceSampleSize: 600, seed: 4 });
+    expect(result.evidenceSample).toEqual({ size: 600, seed: 4 });
+    expect(result.usedAllRows).toBe(false);
+    expect(result.reasons).toContain('Evidence computed on a seeded sample of 600 of 1,200 rows.');
+    expect(result.fits.size).toBe(0);
+    expect(chooseK(X, { range: [2, 3], nInit: 2, evidenceSampleSize: 600, seed: 4 }).byK).toEqual(result.byK);
+  });
+
   it('fits the evidence mixtures on a seeded sample above the cost budget, and says so', () => {
     expect(bicRowsWithinBudget(17)).toBe(2614);
     expect(bicRowsWithinBudget(5)).toBe(26_666);
@@ -60,6 +72,8 @@ describe('chooseK evidence', () => {
     expect(result.reasons).toContain(
       'The Gaussian-mixture BIC was computed on a seeded sample of 500 of 1,200 rows (full-covariance EM is the costly step).',
     );
+    expect(result.bicSample).toEqual({ size: 500, seed: 0 });
+    expect(result.evidenceSample).toBeNull();
     expect(result.gmmFits.size).toBe(0);
     expect(result.fits.size).toBe(3);
     const full = chooseK(X, { range: [2, 3], nInit: 2 });

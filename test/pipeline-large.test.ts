@@ -30,6 +30,7 @@ describe('analysis of a table too big for FasterPAM on every row', () => {
     expect(report.models.kmedoids?.sampleSize).toBe(2_000);
     expect(report.models.kmedoids?.sizes.reduce((a, b) => a + b, 0)).toBe(5_000);
     expect(report.kSelection.reasons.join(' ')).toMatch(/BIC was computed on a seeded sample of 2,614 of 5,000 rows/);
+    expect(report.kSelection.bicSample).toEqual({ size: 2_614, seed: 0 });
     expect(report.models.gmm?.sizes.reduce((a, b) => a + b, 0)).toBe(5_000);
   }, 120_000);
 

@@ -205,6 +205,8 @@ function weighEvidence(
     agree,
     reasons: explain(recommended, criteria, byK, usedAllRows ? null : data.rows, X.rows, bicData === data ? null : bicData.rows),
     silhouetteSample: silhouetteSampled ? { size: silhouetteSize, seed } : null,
+    evidenceSample: usedAllRows ? null : { size: data.rows, seed },
+    bicSample: bicData === data ? null : { size: bicData.rows, seed },
     fits: usedAllRows ? fits : new Map(),
     gmmFits: usedAllRows && bicData === data ? gmmFits : new Map(),
     usedAllRows,

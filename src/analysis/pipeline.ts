@@ -122,6 +122,8 @@ export async function analyze(table: CleanTable, options: AnalyzeOptions = {}): 
       agree: selection.agree,
       reasons: selection.reasons,
       silhouetteSample: selection.silhouetteSample,
+      evidenceSample: selection.evidenceSample,
+      bicSample: selection.bicSample,
     },
     models: {
       kmeans: {

@@ -21,6 +21,9 @@ export const KEvidenceSchema = z.object({
 });
 export type KEvidence = z.infer<typeof KEvidenceSchema>;
 
+/** A seeded random sample of rows: how many, and the seed that picked them. */
+export const SeededSampleSchema = z.object({ size: z.number().int(), seed: z.number().int() });
+
 export const KSelectionSchema = z.object({
   range: z.tuple([z.number().int(), z.number().int()]),
   byK: z.array(KEvidenceSchema),
@@ -35,7 +38,11 @@ export const KSelectionSchema = z.object({
   /** The recommendation and its reasons, in words. */
   reasons: z.array(z.string()),
   /** Set when silhouettes were computed on a seeded sample of the rows. */
-  silhouetteSample: z.object({ size: z.number().int(), seed: z.number().int() }).nullable(),
+  silhouetteSample: SeededSampleSchema.nullable(),
+  /** Set when the whole evidence (every k, every method) was gathered on a seeded sample of the rows. */
+  evidenceSample: SeededSampleSchema.nullable(),
+  /** Set when the mixtures behind the BIC were fitted on a seeded sample of the evidence rows. */
+  bicSample: SeededSampleSchema.nullable(),
 });
 export type KSelection = z.infer<typeof KSelectionSchema>;
 

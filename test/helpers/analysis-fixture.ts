@@ -125,6 +125,8 @@ export function fixtureAnalysis(options: { rowsPerSegment?: readonly number[]; s
       agree: true,
       reasons: ['3 segments: the silhouette is highest at k = 3 (0.620), the inertia curve bends (elbow) at k = 3.'],
       silhouetteSample: null,
+      evidenceSample: null,
+      bicSample: null,
     },
     models: {
       kmeans: { k, inertia: 31, sizes: sizesOf(labels), centroids: chunk(centroids, d), iterations: 4 },
