@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fasterPam } from '../src/analysis/kmedoids-fasterpam.js';
-import { buildInit } from '../src/analysis/kmedoids-init.js';
+import { bestSingleMedoid, buildInit } from '../src/analysis/kmedoids-init.js';
 import { denseMatrix, type DenseMatrix } from '../src/analysis/matrix.js';
 import { createRng } from '../src/analysis/random.js';
 
@@ -88,3 +88,20 @@ describe('FasterPAM with skipping equals the plain algorithm', () => {
     expect(fast.totalDeviation).toBeCloseTo(plainFasterPam(X, start).total, 9);
   });
 });
+
+describe('BUILD from a distance matrix equals BUILD computing each distance', () => {
+  it('picks the same medoids, ties and duplicated rows included', () => {
+    for (let seed = 0; seed < 8; seed++) {
+      const rng = createRng(100 + seed);
+      const n = 40 + rng.int(120);
+      const cols = 1 + rng.int(9);
+      const k = 1 + rng.int(6);
+      // Whole numbers in a small range: many equal distances, so tie-breaking is exercised.
+      const data = Float64Array.from({ length: n * cols }, () => rng.int(4));
+      const X = denseMatrix(n, cols, data);
+      expect(buildInit(X, k, 'matrix')).toEqual(buildInit(X, k, 'computed'));
+      expect(bestSingleMedoid(X, 'matrix')).toBe(bestSingleMedoid(X, 'computed'));
+    }
+  });
+});
+

@@ -5,13 +5,58 @@ import { sampleIndices } from './sample.js';
 import { fasterPam } from './kmedoids-fasterpam.js';
 import { rowDistance } from './kmedoids-distance.js';
 
+/**
+ * Up to this many rows BUILD reads its distances from a precomputed n x n matrix (at most 64 MB):
+ * each pair costs one subtraction pass over the features instead of k + 1 of them. Above it the
+ * distances are computed as they are needed, in memory linear in the rows.
+ */
+export const BUILD_MATRIX_MAX_ROWS = 2896;
+
+/** How BUILD gets its distances: 'auto' (default) uses the matrix up to BUILD_MATRIX_MAX_ROWS. */
+export type BuildDistances = 'auto' | 'matrix' | 'computed';
+
+/** The distances from row c to every row (o = 0..n-1). The returned array is only valid until the next call. */
+type DistanceRow = (c: number) => Float64Array;
+
+/** Every pairwise distance, each computed once (d(a, b) and d(b, a) have the same bits). */
+function matrixRows(X: DenseMatrix): DistanceRow {
+  const n = X.rows;
+  const matrix = new Float64Array(n * n);
+  for (let a = 0; a < n; a++) {
+    for (let b = a + 1; b < n; b++) {
+      const dist = rowDistance(X.data, a, X.data, b, X.cols);
+      matrix[a * n + b] = dist;
+      matrix[b * n + a] = dist;
+    }
+  }
+  return (c) => matrix.subarray(c * n, (c + 1) * n);
+}
+
+function computedRows(X: DenseMatrix): DistanceRow {
+  const row = new Float64Array(X.rows);
+  return (c) => {
+    for (let o = 0; o < X.rows; o++) row[o] = rowDistance(X.data, o, X.data, c, X.cols);
+    return row;
+  };
+}
+
+function distanceRows(X: DenseMatrix, distances: BuildDistances): DistanceRow {
+  const useMatrix = distances === 'matrix' || (distances === 'auto' && X.rows <= BUILD_MATRIX_MAX_ROWS);
+  return useMatrix ? matrixRows(X) : computedRows(X);
+}
+
 /** Row with the smallest sum of distances to all rows: the exact 1-medoid (O(n^2) distances). */
-export function bestSingleMedoid(X: DenseMatrix): number {
+export function bestSingleMedoid(X: DenseMatrix, distances: BuildDistances = 'auto'): number {
+  return singleMedoid(X.rows, distanceRows(X, distances));
+}
+
+function singleMedoid(n: number, rowOf: DistanceRow): number {
   let best = Infinity;
   let bestRow = 0;
-  for (let c = 0; c < X.rows; c++) {
+  for (let c = 0; c < n; c++) {
+    const row = rowOf(c);
     let sum = 0;
-    for (let o = 0; o < X.rows && sum < best; o++) sum += rowDistance(X.data, o, X.data, c, X.cols);
+    for (let o = 0; o < n && sum < best; o++) sum += row[o];
     if (sum < best) {
       best = sum;
       bestRow = c;
@@ -22,27 +67,28 @@ export function bestSingleMedoid(X: DenseMatrix): number {
 
 /**
  * PAM's BUILD (Kaufman & Rousseeuw): the 1-medoid first, then greedily the row that lowers the
- * total deviation most. O(k n^2) distances, so meant for small n; ties go to the lower row.
+ * total deviation most. O(k n^2) distance reads, so meant for small n; ties go to the lower row.
+ * Both ways of getting the distances give the same medoids, bit for bit.
  */
-export function buildInit(X: DenseMatrix, k: number): Int32Array {
+export function buildInit(X: DenseMatrix, k: number, distances: BuildDistances = 'auto'): Int32Array {
   const n = X.rows;
+  const rowOf = distanceRows(X, distances);
   const medoids = new Int32Array(k);
   const isMedoid = new Uint8Array(n);
   const nearest = new Float64Array(n);
-  medoids[0] = bestSingleMedoid(X);
+  medoids[0] = singleMedoid(n, rowOf);
   isMedoid[medoids[0]] = 1;
-  for (let o = 0; o < n; o++) nearest[o] = rowDistance(X.data, o, X.data, medoids[0], X.cols);
+  nearest.set(rowOf(medoids[0]));
   for (let m = 1; m < k; m++) {
     let bestGain = -1;
     let bestRow = -1;
     for (let c = 0; c < n; c++) {
       if (isMedoid[c]) continue;
+      const row = rowOf(c);
       let gain = 0;
       for (let o = 0; o < n; o++) {
-        const current = nearest[o];
-        if (current === 0) continue;
-        const dist = rowDistance(X.data, o, X.data, c, X.cols);
-        if (dist < current) gain += current - dist;
+        const dist = row[o];
+        if (dist < nearest[o]) gain += nearest[o] - dist;
       }
       if (gain > bestGain) {
         bestGain = gain;
@@ -51,10 +97,8 @@ export function buildInit(X: DenseMatrix, k: number): Int32Array {
     }
     medoids[m] = bestRow;
     isMedoid[bestRow] = 1;
-    for (let o = 0; o < n; o++) {
-      const dist = rowDistance(X.data, o, X.data, bestRow, X.cols);
-      if (dist < nearest[o]) nearest[o] = dist;
-    }
+    const row = rowOf(bestRow);
+    for (let o = 0; o < n; o++) if (row[o] < nearest[o]) nearest[o] = row[o];
   }
   return medoids;
 }
