@@ -89,6 +89,23 @@ describe('lloyd with Hamerly bounds', () => {
     );
   });
 
+  it('follows plain Lloyd on tables of several assignment blocks', () => {
+    for (const [rows, cols, k, seed] of [[9000, 3, 5, 1], [13000, 5, 8, 2], [8193, 2, 3, 3]]) {
+      const rng = createRng(seed);
+      const data = new Float64Array(rows * cols);
+      for (let i = 0; i < rows; i++) {
+        const blob = rng.int(4);
+        for (let f = 0; f < cols; f++) data[i * cols + f] = blob * 1.2 * ((f % 2) * 2 - 1) + rng.next() * 2;
+      }
+      const seeding = kmeansPlusPlus(data, rows, cols, k, createRng(seed + 1));
+      const plain = plainLloyd(data, rows, cols, Float64Array.from(seeding.centers), k, 60, 0);
+      const fast = lloyd(data, rows, cols, k, seeding, 60, 0);
+      expect(Array.from(fast.labels)).toEqual(Array.from(plain.labels));
+      expect(fast.iterations).toBe(plain.iterations);
+      expect(Math.abs(fast.inertia - plain.inertia)).toBeLessThanOrEqual(1e-9 * plain.inertia);
+    }
+  });
+
   it('k-means++ assigns every row to its nearest seed, with valid bounds and cluster sums', () => {
     fc.assert(
       fc.property(fc.integer({ min: 5, max: 300 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 9 }), fc.integer(), (rows, cols, k, seed) => {

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { KMeans } from '../src/analysis/kmeans.js';
-import { closeStartPool } from '../src/analysis/kmeans-pool.js';
+import { closeStartPool, startPool } from '../src/analysis/kmeans-pool.js';
 import { denseMatrix } from '../src/analysis/matrix.js';
 import { createRng } from '../src/analysis/random.js';
 import { StandardScaler } from '../src/analysis/scaling.js';
@@ -46,12 +46,41 @@ describe('KMeans.fitAsync on worker threads', () => {
     fits.forEach((threaded) => expectSameFit(threaded, new KMeans({ k: threaded.k, nInit: 4, seed: threaded.k }).fit(Y)));
   });
 
+  it('gives the same bits when a worker with no start left helps with the Lloyd iterations of another', async () => {
+    // Three blobs with overlap, so Lloyd runs many iterations; enough rows to split each one.
+    const rows = 30_000;
+    const rng = createRng(11);
+    const data = new Float64Array(rows * 4);
+    for (let i = 0; i < rows; i++) {
+      const blob = rng.int(3);
+      for (let f = 0; f < 4; f++) data[i * 4 + f] = blob * 1.5 * (f % 2 === 0 ? 1 : -1) + rng.next() * 2;
+    }
+    const Y = denseMatrix(rows, 4, data);
+    const pool = startPool();
+    const before = pool.helpedAssignments;
+    for (const [k, nInit, seed] of [[6, 1, 1], [4, 1, 2], [5, 3, 3]]) {
+      const threaded = await new KMeans({ k, nInit, seed }).fitAsync(Y, { parallel: 'always' });
+      expect(threaded.usedWorkers).toBe(true);
+      expectSameFit(threaded, new KMeans({ k, nInit, seed }).fit(Y));
+    }
+    // With one start per fit, the other worker has nothing to do but help.
+    expect(pool.helpedAssignments).toBeGreaterThan(before);
+  });
+
   it('stays on the current thread for small tables unless told otherwise', async () => {
     const small = await new KMeans({ k: 3 }).fitAsync(X);
     expect(small.usedWorkers).toBe(false);
     expectSameFit(small, new KMeans({ k: 3 }).fit(X));
     const never = await new KMeans({ k: 4 }).fitAsync(X, { parallel: 'never' });
     expectSameFit(never, new KMeans({ k: 4 }).fit(X));
+  });
+
+  it('finishes a fit on the current thread when the pool is closed under it', async () => {
+    const pending = new KMeans({ k: 4, seed: 6 }).fitAsync(X, { parallel: 'always' });
+    await closeStartPool();
+    const fit = await pending;
+    expect(fit.usedWorkers).toBe(false);
+    expectSameFit(fit, new KMeans({ k: 4, seed: 6 }).fit(X));
   });
 
   it('rejects the same bad input as fit', async () => {

@@ -1,4 +1,4 @@
-import { squaredDistance, squaredDistancesToPoints } from './distance.js';
+import { squaredDistance } from './distance.js';
 import type { Rng } from './random.js';
 
 /**
@@ -12,7 +12,7 @@ export interface Seeding {
   readonly labels: Int32Array;
   /** Distance of each row to its nearest centre. */
   readonly upper: Float64Array;
-  /** A lower bound on the distance of each row to every other centre. */
+  /** A lower bound on the distance of each row to every other centre (here: the second-nearest). */
   readonly lower: Float64Array;
   /** k x cols: per cluster, the sum of its rows. */
   readonly sums: Float64Array;
@@ -21,136 +21,278 @@ export interface Seeding {
 }
 
 /**
+ * The row-sized arrays a start works in besides its labels. One thread reuses them from start to
+ * start: fresh arrays of millions of values cost page faults and garbage collection each time.
+ */
+export interface StartWorkspace {
+  readonly upper: Float64Array;
+  readonly lower: Float64Array;
+  /** Row indices Lloyd's assignment must look at (see `kmeans-lloyd.ts`). */
+  readonly suspects: Int32Array;
+  /**
+   * Where the start keeps its labels, when they must live in given (shared) memory; otherwise
+   * each start gets a fresh array, which it returns.
+   */
+  readonly labels?: Int32Array;
+}
+
+export function startWorkspace(rows: number): StartWorkspace {
+  return { upper: new Float64Array(rows), lower: new Float64Array(rows), suspects: new Int32Array(rows) };
+}
+
+/** Candidates scored per pass over the rows: four running sums stay in registers. */
+const CANDIDATES_PER_PASS = 4;
+
+/**
  * Greedy k-means++ seeding as scikit-learn's `_kmeans_plusplus`: the first centre is a uniform
  * row; each further centre is the best of `2 + floor(ln k)` candidates drawn with probability
- * proportional to the squared distance to the nearest chosen centre, "best" meaning the candidate
- * that leaves the smallest potential (sum of squared distances to the nearest centre).
+ * proportional to the squared distance to the nearest chosen centre (`closest`), "best" meaning
+ * the candidate that leaves the smallest potential: the sum over rows of
+ * `min(closest, distance to the candidate)`.
  *
- * Each step makes two passes over the rows: one scoring every candidate at once, one updating the
- * nearest distances while locating the next step's candidates on the running cumulative sum (no
- * cumulative-sum array is kept; the additions are the same, in the same order, as in the scoring
- * pass). A candidate keeps a row's current distance when the triangle inequality proves it is no
- * nearer than the row's current centre (d(candidate, centre) >= 2 d(row, centre)). The scoring
- * pass still computes every candidate's distance, reading the row once: that rule holds for about
- * half the pairs, unpredictably, and the distances cost less than the mispredicted branches; it is
- * consulted only for the rare distances below the current one, so the sums are exactly those of
- * skipping. The update pass skips the distance when the rule holds. The last pass also builds the
- * start of Lloyd's algorithm (bounds, cluster sums), saving Lloyd a pass over the rows.
+ * Each step makes two passes over the rows: one scoring the candidates (four at a time), one
+ * adding the chosen centre: lowering `closest`, keeping each row's nearest centre and its squared
+ * distance to the second-nearest, and locating the next step's candidates on the running
+ * cumulative sum (no cumulative-sum array is kept; the additions are the same, in the same order,
+ * as in the scoring pass, so the sum ends exactly at the chosen potential). Minima are taken by
+ * selecting with a comparison's 0/1 as an index rather than by branching: whether a centre is
+ * nearer is close to random from row to row, and mispredicted branches cost more than the
+ * distances. The pass adding the last centre also turns this into the start of Lloyd's algorithm
+ * (labels, exact bounds, cluster sums), saving Lloyd a pass.
+ *
+ * `workspace` (rows long) holds `closest` and the second-nearest distances, then the bounds; the
+ * result's `upper` and `lower` are its arrays.
  */
-export function kmeansPlusPlus(data: Float64Array, rows: number, cols: number, k: number, rng: Rng): Seeding {
+export function kmeansPlusPlus(
+  data: Float64Array,
+  rows: number,
+  cols: number,
+  k: number,
+  rng: Rng,
+  workspace: StartWorkspace = startWorkspace(rows),
+): Seeding {
   const centers = new Float64Array(k * cols);
-  const labels = new Int32Array(rows);
-  const closest = new Float64Array(rows);
-  const lower = new Float64Array(rows).fill(Infinity);
-  const upper = new Float64Array(rows);
+  const labels = workspace.labels?.fill(0) ?? new Int32Array(rows);
+  // Squared distances until the last pass takes their roots in place.
+  const closest = workspace.upper;
+  const second = workspace.lower;
+  const trials = 2 + Math.floor(Math.log(k));
   const sums = new Float64Array(k * cols);
   const counts = new Float64Array(k);
-  const trials = 2 + Math.floor(Math.log(k));
 
   const first = rng.int(rows);
   centers.set(data.subarray(first * cols, (first + 1) * cols), 0);
-  let potential = 0;
-  for (let i = 0; i < rows; i++) {
-    const d = squaredDistance(data, i * cols, data, first * cols, cols);
-    closest[i] = d;
-    potential += d;
-  }
+  let potential = distancesToRow(data, rows, cols, first, closest);
+  second.fill(Infinity, 0, rows);
 
   const candidates = new Int32Array(trials);
-  if (k > 1) locateOnCumulativeSum(closest, drawTargets(rng, trials, potential), candidates);
+  if (k > 1) locateOnCumulativeSum(closest, rows, drawTargets(rng, trials, potential), candidates);
   const candidatePotential = new Float64Array(trials);
-  // Squared distance of each chosen centre to each candidate (centre-major), for the triangle-inequality skip.
-  const toCenters = new Float64Array(k * trials);
-
-  // The candidates' rows, copied together so the scoring pass reads them from one small block.
-  const candidateRows = new Float64Array(trials * cols);
-  const candidateDistances = new Float64Array(trials);
-  const chosenToCenters = new Float64Array(k);
-  const rootChosenToCenters = new Float64Array(k);
+  // A group of candidates' rows, copied together so the scoring pass reads them from one small block.
+  const group = new Float64Array(CANDIDATES_PER_PASS * cols);
+  const select = new Float64Array(CANDIDATES_PER_PASS + 1);
 
   for (let c = 1; c < k; c++) {
-    for (let t = 0; t < trials; t++) {
-      candidateRows.set(data.subarray(candidates[t] * cols, (candidates[t] + 1) * cols), t * cols);
-      for (let j = 0; j < c; j++) {
-        toCenters[j * trials + t] = squaredDistance(data, candidates[t] * cols, centers, j * cols, cols);
+    for (let from = 0; from < trials; from += CANDIDATES_PER_PASS) {
+      const size = Math.min(CANDIDATES_PER_PASS, trials - from);
+      // A short group repeats its last candidate; the repeat's sum is not kept.
+      for (let g = 0; g < CANDIDATES_PER_PASS; g++) {
+        const row = candidates[from + Math.min(g, size - 1)];
+        group.set(data.subarray(row * cols, (row + 1) * cols), g * cols);
       }
-    }
-    candidatePotential.fill(0);
-    for (let i = 0; i < rows; i++) {
-      const current = closest[i];
-      squaredDistancesToPoints(data, i * cols, candidateRows, trials, cols, candidateDistances);
-      for (let t = 0; t < trials; t++) {
-        const d = candidateDistances[t];
-        candidatePotential[t] += d < current && toCenters[labels[i] * trials + t] < 4 * current ? d : current;
-      }
+      scoreGroup(data, rows, cols, closest, group, select, candidatePotential, from, size);
     }
     let best = 0;
     for (let t = 1; t < trials; t++) if (candidatePotential[t] < candidatePotential[best]) best = t;
     const chosen = candidates[best];
     potential = candidatePotential[best];
     centers.set(data.subarray(chosen * cols, (chosen + 1) * cols), c * cols);
-    for (let j = 0; j < c; j++) {
-      chosenToCenters[j] = toCenters[j * trials + best];
-      rootChosenToCenters[j] = Math.sqrt(chosenToCenters[j]);
+    if (c < k - 1) {
+      addCenter(data, rows, cols, centers, c, labels, closest, second, select, drawTargets(rng, trials, potential), candidates);
+    } else {
+      addLastCenter(data, rows, cols, centers, c, labels, closest, second, select, sums, counts);
     }
-
-    // The running sum repeats the scoring pass's additions, so it ends exactly at `potential`.
-    const last = c === k - 1;
-    const targets = last ? new Float64Array(0) : drawTargets(rng, trials, potential);
-    const order = sortedOrder(targets);
-    let running = 0;
-    let found = 0;
-    let nextTarget = targets.length > 0 ? targets[order[0]] : Infinity;
-    const chosenBase = c * cols;
-    for (let i = 0; i < rows; i++) {
-      const current = closest[i];
-      const own = labels[i];
-      if (chosenToCenters[own] >= 4 * current) {
-        // Not nearer: d(row, new centre) >= d(new centre, own) - d(row, own) bounds it from below.
-        const bound = rootChosenToCenters[own] - Math.sqrt(current);
-        if (bound < lower[i]) lower[i] = bound;
-      } else {
-        const d = squaredDistance(data, i * cols, centers, chosenBase, cols);
-        if (d < current) {
-          const previous = Math.sqrt(current);
-          if (previous < lower[i]) lower[i] = previous;
-          closest[i] = d;
-          labels[i] = c;
-        } else {
-          const distance = Math.sqrt(d);
-          if (distance < lower[i]) lower[i] = distance;
-        }
-      }
-      running += closest[i];
-      if (running >= nextTarget) {
-        while (found < targets.length && running >= targets[order[found]]) candidates[order[found++]] = i;
-        nextTarget = found < targets.length ? targets[order[found]] : Infinity;
-      }
-      if (last) addToCluster(data, i, cols, labels[i], closest[i], upper, sums, counts);
-    }
-    while (found < targets.length) candidates[order[found++]] = rows - 1;
   }
-
-  if (k === 1) for (let i = 0; i < rows; i++) addToCluster(data, i, cols, 0, closest[i], upper, sums, counts);
-  return { centers, labels, upper, lower, sums, counts };
+  if (k === 1) finishAssignment(data, rows, cols, labels, closest, second, sums, counts);
+  return { centers, labels, upper: workspace.upper, lower: workspace.lower, sums, counts };
 }
 
-/** Final assignment of row i: its exact upper bound and its share of the cluster sums. */
-function addToCluster(
+/** Squared distance of every row to row `first` into `closest`; returns their sum. */
+function distancesToRow(data: Float64Array, rows: number, cols: number, first: number, closest: Float64Array): number {
+  const at = first * cols;
+  let potential = 0;
+  for (let i = 0; i < rows; i++) {
+    const d = squaredDistance(data, i * cols, data, at, cols);
+    closest[i] = d;
+    potential += d;
+  }
+  return potential;
+}
+
+/**
+ * Scores up to four candidates (`group`, always four rows) in one pass: into
+ * `candidatePotential[from + g]` for g < size, the sum over rows of min(closest, squared distance
+ * to candidate g). Each distance adds its terms in column order, as `squaredDistance` does.
+ */
+function scoreGroup(
   data: Float64Array,
-  i: number,
+  rows: number,
   cols: number,
-  label: number,
-  squared: number,
-  upper: Float64Array,
+  closest: Float64Array,
+  group: Float64Array,
+  select: Float64Array,
+  candidatePotential: Float64Array,
+  from: number,
+  size: number,
+): void {
+  const b1 = cols;
+  const b2 = 2 * cols;
+  const b3 = 3 * cols;
+  let p0 = 0;
+  let p1 = 0;
+  let p2 = 0;
+  let p3 = 0;
+  for (let i = 0; i < rows; i++) {
+    const current = closest[i];
+    const base = i * cols;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let f = 0; f < cols; f++) {
+      const x = data[base + f];
+      const d0 = x - group[f];
+      const d1 = x - group[b1 + f];
+      const d2 = x - group[b2 + f];
+      const d3 = x - group[b3 + f];
+      s0 += d0 * d0;
+      s1 += d1 * d1;
+      s2 += d2 * d2;
+      s3 += d3 * d3;
+    }
+    select[0] = current;
+    select[1] = s0;
+    select[2] = s1;
+    select[3] = s2;
+    select[4] = s3;
+    p0 += select[+(s0 < current)];
+    p1 += select[2 * +(s1 < current)];
+    p2 += select[3 * +(s2 < current)];
+    p3 += select[4 * +(s3 < current)];
+  }
+  const sums = [p0, p1, p2, p3];
+  for (let g = 0; g < size; g++) candidatePotential[from + g] = sums[g];
+}
+
+/**
+ * Adds centre `c`: where it is strictly nearer than the row's nearest centre so far, it becomes
+ * the row's label (so a tie keeps the earlier centre, as a plain argmin) and sets `closest`; the
+ * farther of the two may lower `second`, the squared distance to the second-nearest centre.
+ * Locates `targets` on the running cumulative sum of `closest` into `candidates`.
+ */
+function addCenter(
+  data: Float64Array,
+  rows: number,
+  cols: number,
+  centers: Float64Array,
+  c: number,
+  labels: Int32Array,
+  closest: Float64Array,
+  second: Float64Array,
+  select: Float64Array,
+  targets: Float64Array,
+  candidates: Int32Array,
+): void {
+  const order = sortedOrder(targets);
+  const count = targets.length;
+  let running = 0;
+  let found = 0;
+  let nextTarget = count > 0 ? targets[order[0]] : Infinity;
+  const chosenBase = c * cols;
+  for (let i = 0; i < rows; i++) {
+    const d = squaredDistance(data, i * cols, centers, chosenBase, cols);
+    const current = closest[i];
+    const nearer = +(d < current);
+    select[0] = current;
+    select[1] = d;
+    const nearest = select[nearer];
+    const farther = select[1 - nearer];
+    const previousSecond = second[i];
+    select[2] = previousSecond;
+    select[3] = farther;
+    second[i] = select[2 + +(farther < previousSecond)];
+    closest[i] = nearest;
+    const label = labels[i];
+    labels[i] = label + (c - label) * nearer;
+    running += nearest;
+    if (running >= nextTarget) {
+      while (found < count && running >= targets[order[found]]) candidates[order[found++]] = i;
+      nextTarget = found < count ? targets[order[found]] : Infinity;
+    }
+  }
+  while (found < count) candidates[order[found++]] = rows - 1;
+}
+
+/**
+ * `addCenter` for the last centre, which has no candidates to locate, fused with
+ * `finishAssignment`: one pass instead of two.
+ */
+function addLastCenter(
+  data: Float64Array,
+  rows: number,
+  cols: number,
+  centers: Float64Array,
+  c: number,
+  labels: Int32Array,
+  closest: Float64Array,
+  second: Float64Array,
+  select: Float64Array,
   sums: Float64Array,
   counts: Float64Array,
 ): void {
-  upper[i] = Math.sqrt(squared);
-  const base = i * cols;
-  const target = label * cols;
-  for (let f = 0; f < cols; f++) sums[target + f] += data[base + f];
-  counts[label]++;
+  const chosenBase = c * cols;
+  for (let i = 0; i < rows; i++) {
+    const base = i * cols;
+    const d = squaredDistance(data, base, centers, chosenBase, cols);
+    const current = closest[i];
+    const nearer = +(d < current);
+    select[0] = current;
+    select[1] = d;
+    const nearest = select[nearer];
+    const farther = select[1 - nearer];
+    const previousSecond = second[i];
+    select[2] = previousSecond;
+    select[3] = farther;
+    second[i] = Math.sqrt(select[2 + +(farther < previousSecond)]);
+    closest[i] = Math.sqrt(nearest);
+    const previousLabel = labels[i];
+    const label = previousLabel + (c - previousLabel) * nearer;
+    labels[i] = label;
+    const target = label * cols;
+    for (let f = 0; f < cols; f++) sums[target + f] += data[base + f];
+    counts[label]++;
+  }
+}
+
+/** For k = 1, where no centre is added: squared distances to bounds (in place), and the sums. */
+function finishAssignment(
+  data: Float64Array,
+  rows: number,
+  cols: number,
+  labels: Int32Array,
+  closest: Float64Array,
+  second: Float64Array,
+  sums: Float64Array,
+  counts: Float64Array,
+): void {
+  for (let i = 0; i < rows; i++) {
+    closest[i] = Math.sqrt(closest[i]);
+    second[i] = Math.sqrt(second[i]);
+    const base = i * cols;
+    const target = labels[i] * cols;
+    for (let f = 0; f < cols; f++) sums[target + f] += data[base + f];
+    counts[labels[i]]++;
+  }
 }
 
 /** scikit-learn draws `uniform(size=trials) * potential`. */
@@ -164,14 +306,17 @@ function sortedOrder(values: Float64Array): Int32Array {
   return Int32Array.from(values.keys()).sort((a, b) => values[a] - values[b] || a - b);
 }
 
-/** numpy's `searchsorted(cumsum(weights), targets)` (first index whose cumulative sum >= target), clipped. */
-function locateOnCumulativeSum(weights: Float64Array, targets: Float64Array, out: Int32Array): void {
+/**
+ * numpy's `searchsorted(cumsum(weights[0..count)), targets)` (first index whose cumulative sum
+ * >= target), clipped.
+ */
+function locateOnCumulativeSum(weights: Float64Array, count: number, targets: Float64Array, out: Int32Array): void {
   const order = sortedOrder(targets);
   let running = 0;
   let found = 0;
-  for (let i = 0; i < weights.length && found < targets.length; i++) {
+  for (let i = 0; i < count && found < targets.length; i++) {
     running += weights[i];
     while (found < targets.length && running >= targets[order[found]]) out[order[found++]] = i;
   }
-  while (found < targets.length) out[order[found++]] = weights.length - 1;
+  while (found < targets.length) out[order[found++]] = count - 1;
 }

@@ -1,5 +1,5 @@
 import { squaredDistance, squaredDistancesToPoints } from './distance.js';
-import type { Seeding } from './kmeans-init.js';
+import type { Seeding, StartWorkspace } from './kmeans-init.js';
 
 /** One K-Means run from given initial centres. */
 export interface LloydResult {
@@ -27,9 +27,20 @@ export interface LloydResult {
  * of plain Lloyd.
  *
  * `start` is the first assignment (centres, labels, bounds, cluster sums) as k-means++ leaves it;
- * its arrays are used as working storage.
+ * its arrays are used as working storage, as is `workspace` (rows long). `help`, when given,
+ * assigns half the rows of each iteration on another thread; the result is the same bits.
  */
-export function lloyd(data: Float64Array, rows: number, cols: number, k: number, start: Seeding, maxIter: number, tol: number): LloydResult {
+export function lloyd(
+  data: Float64Array,
+  rows: number,
+  cols: number,
+  k: number,
+  start: Seeding,
+  maxIter: number,
+  tol: number,
+  workspace: Pick<StartWorkspace, 'suspects'> = { suspects: new Int32Array(rows) },
+  help: LloydHelp | null = null,
+): LloydResult {
   const { labels, upper, lower, sums, counts } = start;
   let centers = Float64Array.from(start.centers);
   let updated = new Float64Array(k * cols);
@@ -43,7 +54,7 @@ export function lloyd(data: Float64Array, rows: number, cols: number, k: number,
     let changed = rows;
     if (iteration > 0) {
       halfGapsBetween(centers, k, cols, halfGap);
-      changed = assignWithBounds(data, rows, cols, centers, k, labels, upper, lower, shift, halfGap, sums, counts);
+      changed = assignWithBounds(data, rows, cols, centers, k, labels, upper, lower, shift, halfGap, sums, counts, workspace.suspects, help);
     }
     changed += relocateEmptyClusters(data, rows, cols, centers, k, labels, upper, lower, sums, counts);
     let shiftTotal = 0;
@@ -111,8 +122,9 @@ function halfGapsBetween(centers: Float64Array, k: number, cols: number, out: Fl
 }
 
 /**
- * Nearest and second-nearest centre of one row: stores their distances as the row's bounds and
- * returns the nearest index (the first one on ties, as a plain argmin). `scratch` holds k values.
+ * Nearest and second-nearest centre of one row: stores the distances to them in `upper[i]` and
+ * `lower[i]` and returns the nearest index (the first one on ties, as a plain argmin). The
+ * squared distances to all k centres are left in `scratch` (k values).
  */
 function nearestTwo(
   data: Float64Array,
@@ -156,9 +168,14 @@ function moveRow(data: Float64Array, base: number, cols: number, from: number, t
 }
 
 /**
- * Hamerly assignment after the centres moved by `shift`: loosen each row's bounds by the moves,
- * and compute distances only for rows whose bounds no longer prove their label. Rows that change
- * cluster are moved in the running sums. Returns how many labels changed.
+ * Hamerly assignment after the centres moved by `shift`, block by block: in each block a first
+ * pass loosens every row's bounds by the moves and lists the rows whose bounds no longer prove
+ * their label (into `suspects`), without branching on that test: it goes either way from row to
+ * row, and a mispredicted branch costs more than the list. A second pass computes distances for
+ * the listed rows only. The rows that change cluster are then moved in the running sums, in row
+ * order. With `help` (another thread), the two threads share out the blocks as they go (so a
+ * thread that gets less CPU takes fewer), and the moves are applied afterwards block by block:
+ * the same sums, bit for bit. Returns how many labels changed.
  */
 function assignWithBounds(
   data: Float64Array,
@@ -173,6 +190,8 @@ function assignWithBounds(
   halfGap: Float64Array,
   sums: Float64Array,
   counts: Float64Array,
+  suspects: Int32Array,
+  help: LloydHelp | null,
 ): number {
   let largest = 0;
   let largestIndex = -1;
@@ -186,29 +205,229 @@ function assignWithBounds(
       secondLargest = shift[c];
     }
   }
+  // Per label, the farthest any other centre moved: what the lower bound loses.
+  const otherShift = new Float64Array(k).fill(largest);
+  if (largestIndex >= 0) otherShift[largestIndex] = secondLargest;
 
-  const scratch = new Float64Array(k);
+  const moves: CenterMoves = { centers, shift, otherShift, halfGap };
   let changed = 0;
-  for (let i = 0; i < rows; i++) {
+  if (help !== null && help.joined() && rows >= 2 * ASSIGN_BLOCK) {
+    help.assignTogether(moves, rows, suspects);
+    for (let b = 0, from = 0; from < rows; b++, from += ASSIGN_BLOCK) {
+      applyMoves(data, cols, labels, help.movedRows, help.movedFrom, from, help.blockMoved[b], sums, counts);
+      changed += help.blockMoved[b];
+    }
+    return changed;
+  }
+  const movedRows = new Int32Array(ASSIGN_BLOCK);
+  const movedFrom = new Int32Array(ASSIGN_BLOCK);
+  for (let from = 0; from < rows; from += ASSIGN_BLOCK) {
+    const to = Math.min(rows, from + ASSIGN_BLOCK);
+    const moved = assignRange(data, cols, k, labels, upper, lower, moves, suspects, from, to, movedRows, movedFrom);
+    applyMoves(data, cols, labels, movedRows, movedFrom, 0, moved, sums, counts);
+    changed += moved;
+  }
+  return changed;
+}
+
+/** What an assignment needs to know about the centres after an update. */
+export interface CenterMoves {
+  readonly centers: Float64Array;
+  /** Per centre, how far it moved in the last update. */
+  readonly shift: Float64Array;
+  /** Per label, the farthest any other centre moved. */
+  readonly otherShift: Float64Array;
+  /** Per centre, half the distance to its nearest other centre. */
+  readonly halfGap: Float64Array;
+}
+
+/**
+ * Another thread that assigns part of the rows of each Lloyd iteration (see `kmeans-help.ts`).
+ * It works on the same labels and bounds arrays as the caller.
+ */
+export interface LloydHelp {
+  /** Whether a helper is ready to take rows. */
+  joined(): boolean;
+  /**
+   * Assigns every row, block by block (`ASSIGN_BLOCK` rows), this thread and the helper each
+   * taking the next block not yet taken; returns when all are done. Block b's moves are recorded
+   * in `movedRows` and `movedFrom` from b * ASSIGN_BLOCK on, `blockMoved[b]` of them.
+   */
+  assignTogether(moves: CenterMoves, rows: number, suspects: Int32Array): void;
+  readonly movedRows: Int32Array;
+  readonly movedFrom: Int32Array;
+  readonly blockMoved: Int32Array;
+}
+
+/**
+ * Assigns rows [from, to) (`from` a multiple of `ASSIGN_BLOCK`), block by block: updates labels
+ * and bounds, and records the rows that change cluster, in row order, into `movedRows` with
+ * their previous label in `movedFrom`. Returns how many it recorded. Touches nothing outside its
+ * rows besides `suspects`, so two threads can assign disjoint ranges at once.
+ */
+export function assignRange(
+  data: Float64Array,
+  cols: number,
+  k: number,
+  labels: Int32Array,
+  upper: Float64Array,
+  lower: Float64Array,
+  moves: CenterMoves,
+  suspects: Int32Array,
+  from: number,
+  to: number,
+  movedRows: Int32Array,
+  movedFrom: Int32Array,
+): number {
+  const select = new Float64Array(2);
+  const scratch = new Float64Array(k);
+  let moved = 0;
+  for (let start = from; start < to; start += ASSIGN_BLOCK) {
+    const end = Math.min(to, start + ASSIGN_BLOCK);
+    const listed = listSuspects(start, end, labels, upper, lower, moves.shift, moves.otherShift, moves.halfGap, select, suspects);
+    moved =
+      listed > (end - start) * DENSE_SUSPECTS
+        ? reassignAll(data, cols, moves.centers, k, labels, upper, lower, suspects, listed, scratch, movedRows, movedFrom, moved)
+        : reassignSuspects(data, cols, moves.centers, k, labels, upper, lower, moves.halfGap, suspects, listed, scratch, movedRows, movedFrom, moved);
+  }
+  return moved;
+}
+
+/** Moves the `moved` rows recorded from `at` on (now labelled with their new cluster) in the running sums. */
+function applyMoves(
+  data: Float64Array,
+  cols: number,
+  labels: Int32Array,
+  movedRows: Int32Array,
+  movedFrom: Int32Array,
+  at: number,
+  moved: number,
+  sums: Float64Array,
+  counts: Float64Array,
+): void {
+  for (let m = at; m < at + moved; m++) {
+    const row = movedRows[m];
+    moveRow(data, row * cols, cols, movedFrom[m], labels[row], sums, counts);
+  }
+}
+
+/**
+ * Rows per block of an assignment: both passes run over one block before the next, so the
+ * second finds the block's labels and bounds still in cache.
+ */
+export const ASSIGN_BLOCK = 4096;
+
+/**
+ * The first pass of an assignment over rows [from, to): loosens each row's bounds by the moves
+ * and lists (into `suspects`) the rows whose bounds no longer prove their label. Returns how many
+ * it listed.
+ */
+function listSuspects(
+  from: number,
+  to: number,
+  labels: Int32Array,
+  upper: Float64Array,
+  lower: Float64Array,
+  shift: Float64Array,
+  otherShift: Float64Array,
+  halfGap: Float64Array,
+  select: Float64Array,
+  suspects: Int32Array,
+): number {
+  let listed = 0;
+  for (let i = from; i < to; i++) {
     const label = labels[i];
-    let up = upper[i] + shift[label];
-    const low = lower[i] - (label === largestIndex ? secondLargest : largest);
+    const up = upper[i] + shift[label];
+    const low = lower[i] - otherShift[label];
     upper[i] = up;
     lower[i] = low;
+    const gap = halfGap[label];
+    select[0] = low;
+    select[1] = gap;
+    suspects[listed] = i;
+    listed += +(up > select[+(gap > low)]);
+  }
+  return listed;
+}
+
+/**
+ * When more than this share of a block's rows are suspects (early iterations, when the centres
+ * still move far), checking each one's own distance first mostly just delays computing all of them.
+ */
+const DENSE_SUSPECTS = 0.5;
+
+/**
+ * Every listed row to its nearest centre, without first checking its own distance. Records the
+ * rows that change cluster from index `moved` on; returns the new count.
+ */
+function reassignAll(
+  data: Float64Array,
+  cols: number,
+  centers: Float64Array,
+  k: number,
+  labels: Int32Array,
+  upper: Float64Array,
+  lower: Float64Array,
+  suspects: Int32Array,
+  listed: number,
+  scratch: Float64Array,
+  movedRows: Int32Array,
+  movedFrom: Int32Array,
+  moved: number,
+): number {
+  for (let s = 0; s < listed; s++) {
+    const i = suspects[s];
+    const label = labels[i];
+    const nearest = nearestTwo(data, i * cols, cols, centers, k, upper, lower, i, scratch);
+    if (nearest !== label) {
+      labels[i] = nearest;
+      movedRows[moved] = i;
+      movedFrom[moved] = label;
+      moved++;
+    }
+  }
+  return moved;
+}
+
+/**
+ * The second pass over the listed suspect rows, in row order: the exact distance to its centre as
+ * the row's upper bound, and if that does not prove the label either, the nearest centre. Records
+ * the rows that change cluster from index `moved` on; returns the new count.
+ */
+function reassignSuspects(
+  data: Float64Array,
+  cols: number,
+  centers: Float64Array,
+  k: number,
+  labels: Int32Array,
+  upper: Float64Array,
+  lower: Float64Array,
+  halfGap: Float64Array,
+  suspects: Int32Array,
+  listed: number,
+  scratch: Float64Array,
+  movedRows: Int32Array,
+  movedFrom: Int32Array,
+  moved: number,
+): number {
+  for (let s = 0; s < listed; s++) {
+    const i = suspects[s];
+    const label = labels[i];
+    const low = lower[i];
     const bound = halfGap[label] > low ? halfGap[label] : low;
-    if (up <= bound) continue;
     const base = i * cols;
-    up = Math.sqrt(squaredDistance(data, base, centers, label * cols, cols));
+    const up = Math.sqrt(squaredDistance(data, base, centers, label * cols, cols));
     upper[i] = up;
     if (up <= bound) continue;
     const nearest = nearestTwo(data, base, cols, centers, k, upper, lower, i, scratch);
     if (nearest !== label) {
-      changed++;
       labels[i] = nearest;
-      moveRow(data, base, cols, label, nearest, sums, counts);
+      movedRows[moved] = i;
+      movedFrom[moved] = label;
+      moved++;
     }
   }
-  return changed;
+  return moved;
 }
 
 /**

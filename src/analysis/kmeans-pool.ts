@@ -1,124 +1,180 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { helpSlot } from './kmeans-help.js';
 import type { LloydResult } from './kmeans-lloyd.js';
 import type { StartSpec } from './kmeans-start.js';
-import type { StartFailure, StartOutcome, StartTask } from './kmeans-worker.js';
+import type { StartJob, WorkerReply } from './kmeans-worker.js';
 
-interface Pending {
-  readonly message: StartTask;
-  readonly resolve: (result: LloydResult) => void;
+interface Job {
+  /** The shared copy of the rows the pool made for this job, if it made one. */
+  readonly copy: Float64Array | null;
+  readonly results: (LloydResult | undefined)[];
+  /** Starts without a result yet. */
+  remaining: number;
+  /** Workers that have not yet reported the job done. */
+  workersLeft: number;
+  readonly resolve: (results: LloydResult[]) => void;
   readonly reject: (error: Error) => void;
+  /** Called once every worker has reported the job done. */
+  readonly drained: () => void;
 }
 
 /**
- * Starts posted ahead to each worker. A worker runs its messages in order, so queued starts keep
- * it busy while the main thread is itself computing (the evidence fits mixtures, the pipeline
- * K-Medoids, meanwhile) and cannot hand out the next start. Bounded so a long queue still goes
- * to whichever worker frees up first.
- */
-const STARTS_IN_FLIGHT_PER_WORKER = 64;
-
-/**
- * A small pool of worker threads that run K-Means starts, one start per task, shared by every
- * fit in the process. Workers are created on first use and kept for the next fit; they hold the
- * process open only while they have work, so a script or test run exits when it is done.
+ * A small pool of worker threads that run K-Means starts, shared by every fit in the process.
+ * A fit is posted to every worker at once, and the workers share out its starts themselves
+ * through a counter in shared memory: starts differ in length (a few Lloyd iterations or dozens),
+ * so a fixed split would leave one core idle at the end, and asking the main thread for the next
+ * start would stall while it computes something else (the evidence fits mixtures, the pipeline
+ * K-Medoids, meanwhile). A worker left without a start helps with the Lloyd iterations of one
+ * still running (`kmeans-help.ts`). Workers are created on first use and kept for the next fit;
+ * they hold the process open only while they have work, so a script or test run exits when it is
+ * done.
  */
 class StartPool {
   private readonly workers: Worker[] = [];
-  /** Per worker, its posted starts in posting order (the order it answers them). */
-  private readonly running = new Map<Worker, Pending[]>();
-  private readonly queue: Pending[] = [];
-  private nextTask = 0;
+  /** Per worker, the jobs posted to it that it has not finished yet. */
+  private readonly busy = new Map<Worker, number>();
+  private readonly jobs = new Map<number, Job>();
+  private nextJob = 0;
   private broken: Error | null = null;
+  /**
+   * The shared copy of the last job's rows, kept for the next job of the same size: writing into
+   * fresh shared memory costs a page fault per 4 KiB, more than the copy itself.
+   */
+  private spare: Float64Array | null = null;
+  /** Lloyd assignments a worker did for a start running on another worker, over the pool's life. */
+  helpedAssignments = 0;
 
   constructor(private readonly size: number) {}
 
   /** Runs one start per seed on the workers; results in seed order. */
   runStarts(data: Float64Array, spec: StartSpec, seeds: Uint32Array): Promise<LloydResult[]> {
-    if (this.broken) return Promise.reject(this.broken);
-    const shared = toShared(data);
-    const results = Array.from(
-      seeds,
-      (seed) =>
-        new Promise<LloydResult>((resolve, reject) => {
-          this.queue.push({ message: { task: this.nextTask++, data: shared, spec, seed }, resolve, reject });
-        }),
-    );
-    this.grow();
-    this.dispatch();
-    return Promise.all(results);
+    return this.post(data, spec, seeds, () => undefined);
   }
 
-  /** Starts every worker and waits until each has loaded the K-Means code (one tiny start each). */
+  /** Starts every worker and waits until each has loaded the K-Means code and taken its turn at a tiny job. */
   async warm(): Promise<void> {
     const tiny = new Float64Array([0, 1]);
-    await this.runStarts(tiny, { rows: 2, cols: 1, k: 1, maxIter: 1, tol: 0 }, new Uint32Array(this.size));
+    let drained = (): void => undefined;
+    const allDone = new Promise<void>((resolve) => {
+      drained = resolve;
+    });
+    await this.post(tiny, { rows: 2, cols: 1, k: 1, maxIter: 1, tol: 0 }, new Uint32Array(this.size), drained);
+    await allDone;
   }
 
+  private post(data: Float64Array, spec: StartSpec, seeds: Uint32Array, drained: () => void): Promise<LloydResult[]> {
+    if (this.broken) return Promise.reject(this.broken);
+    this.grow();
+    const id = this.nextJob++;
+    const copy = data.buffer instanceof SharedArrayBuffer ? null : this.sharedCopy(data);
+    const message: StartJob = {
+      job: id,
+      data: copy ?? data,
+      spec,
+      seeds,
+      next: new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT)),
+      nextSlot: new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT)),
+      slots: this.workers.map(() => helpSlot(spec.rows, spec.cols, spec.k)),
+    };
+    const finished = new Promise<LloydResult[]>((resolve, reject) => {
+      this.jobs.set(id, {
+        copy,
+        results: new Array<LloydResult | undefined>(seeds.length),
+        remaining: seeds.length,
+        workersLeft: this.workers.length,
+        resolve,
+        reject,
+        drained,
+      });
+      if (seeds.length === 0) resolve([]);
+    });
+    for (const worker of this.workers) {
+      this.busy.set(worker, (this.busy.get(worker) ?? 0) + 1);
+      worker.ref();
+      worker.postMessage(message);
+    }
+    return finished;
+  }
+
+  /** Stops the workers; fits still in flight are rejected (`fitAsync` then runs them on its own thread). */
   async close(): Promise<void> {
     const workers = this.workers.splice(0);
-    this.running.clear();
+    this.busy.clear();
+    this.spare = null;
+    this.settleAll(new Error('K-Means worker pool closed'));
+    // An idle worker is unreferenced; referenced, it keeps the process alive until it has stopped.
+    for (const worker of workers) worker.ref();
     await Promise.all(workers.map((w) => w.terminate()));
+  }
+
+  /** A copy of `data` in shared memory, in the spare copy if it has the size and no job uses it. */
+  private sharedCopy(data: Float64Array): Float64Array {
+    const spare = this.spare;
+    this.spare = null;
+    const shared = spare !== null && spare.length === data.length ? spare : new Float64Array(new SharedArrayBuffer(data.byteLength));
+    shared.set(data);
+    return shared;
   }
 
   private grow(): void {
     while (this.workers.length < this.size) {
       const worker = new Worker(new URL('./kmeans-worker.mjs', import.meta.url));
-      worker.on('message', (message: StartOutcome | StartFailure) => this.finish(worker, message));
+      worker.on('message', (message: WorkerReply) => this.receive(worker, message));
       worker.on('error', (error) => this.fail(error));
       worker.on('exit', (code) => {
         if (this.workers.includes(worker)) this.fail(new Error(`K-Means worker stopped with exit code ${code}`));
       });
       this.workers.push(worker);
-      this.running.set(worker, []);
+      this.busy.set(worker, 0);
     }
   }
 
-  /** Posts queued starts to the least-loaded workers, up to the in-flight limit each. */
-  private dispatch(): void {
-    while (this.queue.length > 0) {
-      let target: Worker | null = null;
-      let load = STARTS_IN_FLIGHT_PER_WORKER;
-      for (const worker of this.workers) {
-        const posted = this.running.get(worker)?.length ?? 0;
-        if (posted < load) {
-          target = worker;
-          load = posted;
-        }
+  private receive(worker: Worker, message: WorkerReply): void {
+    // A closed pool's workers may still deliver: their jobs are settled, and they must stay referenced until they stop.
+    if (!this.workers.includes(worker)) return;
+    const job = this.jobs.get(message.job);
+    if ('done' in message) {
+      this.helpedAssignments += message.helped;
+      const left = (this.busy.get(worker) ?? 1) - 1;
+      this.busy.set(worker, left);
+      if (left === 0) worker.unref();
+      if (job !== undefined && --job.workersLeft === 0) {
+        this.jobs.delete(message.job);
+        job.drained();
       }
-      if (target === null) break;
-      const pending = this.queue.shift()!;
-      this.running.get(target)?.push(pending);
-      target.ref();
-      target.postMessage(pending.message);
+      return;
     }
-    for (const worker of this.workers) if ((this.running.get(worker)?.length ?? 0) === 0) worker.unref();
+    if (job === undefined || job.remaining === 0) return;
+    if ('error' in message) {
+      job.remaining = 0;
+      job.reject(new Error(message.error));
+      return;
+    }
+    const { labels, centroids, inertia, iterations } = message;
+    job.results[message.start] = { labels, centroids, inertia, iterations };
+    if (--job.remaining === 0) {
+      // Every start has returned, so no worker reads the rows any more.
+      if (job.copy !== null) this.spare = job.copy;
+      job.resolve(job.results as LloydResult[]);
+    }
   }
 
-  private finish(worker: Worker, message: StartOutcome | StartFailure): void {
-    const pending = this.running.get(worker)?.shift();
-    if (pending !== undefined) {
-      if ('error' in message) pending.reject(new Error(message.error));
-      else pending.resolve(message);
-    }
-    this.dispatch();
-  }
-
-  /** A worker that cannot start or dies fails everything in flight; callers fall back to the main thread. */
+  /** A worker that cannot start or dies fails every job in flight; callers fall back to the main thread. */
   private fail(error: Error): void {
     this.broken = error;
-    const pending = [...[...this.running.values()].flat(), ...this.queue.splice(0)];
-    this.running.clear();
-    for (const p of pending) p.reject(error);
+    this.settleAll(error);
     void this.close();
   }
-}
 
-function toShared(data: Float64Array): Float64Array {
-  if (data.buffer instanceof SharedArrayBuffer) return data;
-  const shared = new Float64Array(new SharedArrayBuffer(data.byteLength));
-  shared.set(data);
-  return shared;
+  private settleAll(error: Error): void {
+    const jobs = [...this.jobs.values()];
+    this.jobs.clear();
+    for (const job of jobs) {
+      job.reject(error);
+      job.drained();
+    }
+  }
 }
 
 let pool: StartPool | null = null;

@@ -1,5 +1,5 @@
-import { kmeansPlusPlus } from './kmeans-init.js';
-import { lloyd, type LloydResult } from './kmeans-lloyd.js';
+import { kmeansPlusPlus, startWorkspace, type StartWorkspace } from './kmeans-init.js';
+import { lloyd, type LloydHelp, type LloydResult } from './kmeans-lloyd.js';
 import { createRng } from './random.js';
 
 /** What one K-Means start needs; plain data so it can be posted to a worker thread. */
@@ -12,11 +12,23 @@ export interface StartSpec {
   readonly tol: number;
 }
 
-/** One start: k-means++ seeding from its own generator, then Lloyd. */
-export function runStart(data: Float64Array, spec: StartSpec, startSeed: number): LloydResult {
+/**
+ * One start: k-means++ seeding from its own generator, then Lloyd. Starts run one after another
+ * on a thread can share one `workspace` (`startWorkspace(spec.rows)`); `help` lets another
+ * thread take part in Lloyd's assignments (same result).
+ */
+export function runStart(
+  data: Float64Array,
+  spec: StartSpec,
+  startSeed: number,
+  workspace: StartWorkspace = startWorkspace(spec.rows),
+  help: LloydHelp | null = null,
+): LloydResult {
   const rng = createRng(startSeed);
-  const seeding = kmeansPlusPlus(data, spec.rows, spec.cols, spec.k, rng);
-  return lloyd(data, spec.rows, spec.cols, spec.k, seeding, spec.maxIter, spec.tol);
+  const seeding = kmeansPlusPlus(data, spec.rows, spec.cols, spec.k, rng, workspace);
+  const result = lloyd(data, spec.rows, spec.cols, spec.k, seeding, spec.maxIter, spec.tol, workspace, help);
+  // Labels kept in the workspace are overwritten by the next start: the result gets its own copy.
+  return workspace.labels === undefined ? result : { ...result, labels: result.labels.slice() };
 }
 
 /**

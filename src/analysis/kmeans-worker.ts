@@ -1,16 +1,30 @@
 import { parentPort } from 'node:worker_threads';
+import { helpSlotOwner, SlotOwner, type HelpSlot } from './kmeans-help.js';
 import { runStart, type StartSpec } from './kmeans-start.js';
 
-/** One K-Means start to run: the rows live in shared memory, so posting this copies nothing big. */
-export interface StartTask {
-  readonly task: number;
+/**
+ * The starts of one fit, posted to every worker. The rows live in shared memory, so posting this
+ * copies nothing big. Each worker takes the next start to run from the shared counter `next`
+ * until none is left, so a worker that drew short starts takes more of them and neither waits on
+ * the other nor on the main thread; then it helps with the starts still running (`kmeans-help.ts`).
+ */
+export interface StartJob {
+  readonly job: number;
   readonly data: Float64Array;
   readonly spec: StartSpec;
-  readonly seed: number;
+  readonly seeds: Uint32Array;
+  /** One shared Int32 counter: the index of the next start to run. */
+  readonly next: Int32Array;
+  /** One shared Int32 counter: the index of the next slot to claim. */
+  readonly nextSlot: Int32Array;
+  /** One slot of shared working memory per worker. */
+  readonly slots: readonly HelpSlot[];
 }
 
+/** One start's result. */
 export interface StartOutcome {
-  readonly task: number;
+  readonly job: number;
+  readonly start: number;
   readonly labels: Int32Array;
   readonly centroids: Float64Array;
   readonly inertia: number;
@@ -18,19 +32,45 @@ export interface StartOutcome {
 }
 
 export interface StartFailure {
-  readonly task: number;
+  readonly job: number;
+  readonly start: number;
   readonly error: string;
 }
 
+/** Sent once a worker finds no start of the job left to run or help with. */
+export interface JobDone {
+  readonly job: number;
+  readonly done: true;
+  /** Lloyd assignments this worker did for starts running on another worker. */
+  readonly helped: number;
+}
+
+export type WorkerReply = StartOutcome | StartFailure | JobDone;
+
 const port = parentPort;
 if (port === null) throw new Error('kmeans-worker must run in a worker thread');
-port.on('message', (message: StartTask) => {
-  try {
-    const result = runStart(message.data, message.spec, message.seed);
-    const outcome: StartOutcome = { task: message.task, ...result };
-    port.postMessage(outcome, [result.labels.buffer as ArrayBuffer, result.centroids.buffer as ArrayBuffer]);
-  } catch (error) {
-    const failure: StartFailure = { task: message.task, error: error instanceof Error ? error.message : String(error) };
-    port.postMessage(failure);
+port.on('message', (message: StartJob) => {
+  const { data, spec } = message;
+  const own = message.slots[Atomics.add(message.nextSlot, 0, 1)];
+  const workspace = { upper: own.upper, lower: own.lower, suspects: own.suspects, labels: own.labels };
+  const owner = new SlotOwner(own, data, spec.cols, spec.k);
+  for (;;) {
+    const start = Atomics.add(message.next, 0, 1);
+    if (start >= message.seeds.length) break;
+    owner.open();
+    try {
+      const result = runStart(data, spec, message.seeds[start], workspace, owner);
+      const outcome: StartOutcome = { job: message.job, start, ...result };
+      port.postMessage(outcome, [result.labels.buffer as ArrayBuffer, result.centroids.buffer as ArrayBuffer]);
+    } catch (error) {
+      const failure: StartFailure = { job: message.job, start, error: error instanceof Error ? error.message : String(error) };
+      port.postMessage(failure);
+    } finally {
+      owner.close();
+    }
   }
+  let helped = 0;
+  for (const slot of message.slots) if (slot !== own) helped += helpSlotOwner(slot, data, spec.cols, spec.k, own.suspects);
+  const done: JobDone = { job: message.job, done: true, helped };
+  port.postMessage(done);
 });

@@ -1,6 +1,7 @@
+import { startWorkspace } from './kmeans-init.js';
 import { inertiaOf, nearestCenters, type LloydResult } from './kmeans-lloyd.js';
-import { bestOf, runStart, scaledTolerance, startSeeds, type StartSpec } from './kmeans-start.js';
 import { startPool } from './kmeans-pool.js';
+import { bestOf, runStart, scaledTolerance, startSeeds, type StartSpec } from './kmeans-start.js';
 import { denseMatrix, type DenseMatrix } from './matrix.js';
 
 export interface KMeansOptions {
@@ -67,7 +68,7 @@ export class KMeans {
   fit(X: DenseMatrix): this {
     const spec = this.prepare(X);
     const seeds = startSeeds(this.seed, this.nInit);
-    const results = Array.from(seeds, (startSeed) => runStart(X.data, spec, startSeed));
+    const results = runStartsHere(X.data, spec, seeds);
     this.usedWorkers = false;
     return this.keep(bestOf(results, this.k), X.cols);
   }
@@ -92,7 +93,7 @@ export class KMeans {
       }
     }
     this.usedWorkers = results !== null;
-    results ??= Array.from(seeds, (startSeed) => runStart(X.data, spec, startSeed));
+    results ??= runStartsHere(X.data, spec, seeds);
     return this.keep(bestOf(results, this.k), X.cols);
   }
 
@@ -131,6 +132,12 @@ export class KMeans {
     this.iterations = best.iterations;
     return this;
   }
+}
+
+/** The starts one after another on the current thread, sharing one workspace. */
+function runStartsHere(data: Float64Array, spec: StartSpec, seeds: Uint32Array): LloydResult[] {
+  const workspace = startWorkspace(spec.rows);
+  return Array.from(seeds, (startSeed) => runStart(data, spec, startSeed, workspace));
 }
 
 function requireWhole(name: string, value: number, min: number): void {
