@@ -208,6 +208,7 @@ describe('scatter charts on large tables', () => {
     const images = dataRows(spec).filter((r) => typeof r.url === 'string');
     expect(images).toHaveLength((5 * 4) / 2);
     expect(String(images[0].url)).toMatch(/^data:image\/png;base64,/);
+    expect(subtitleOf(pairPlotChart(big).spec)).toContain('Showing 1,000 of 60,000 customers');
   });
 
   it('puts variance explained in the map axis titles and samples the points', () => {

@@ -7,7 +7,7 @@ import { featuresBySeparation, resolveFeature } from './chart-data.js';
 import { correlationChart } from './correlation.js';
 import { distributionChart } from './distribution.js';
 import { bicChart, elbowChart, silhouetteChart } from './k-evidence.js';
-import { DEFAULT_MAX_POINTS, MAX_PAIR_FEATURES, pairPlotChart } from './pair-plot.js';
+import { MAX_PAIR_FEATURES, pairPlotChart } from './pair-plot.js';
 import { pcaMapChart } from './pca-map.js';
 import { profileChart } from './profile.js';
 import { RankingStatisticSchema, rankingChart } from './ranking.js';
@@ -15,7 +15,8 @@ import { sizesChart } from './sizes.js';
 import type { ChartKind, ChartSpec } from './types.js';
 
 const FeatureList = z.array(z.string().min(1)).max(200).optional();
-const MaxPoints = z.number().int().min(100).max(20_000).default(DEFAULT_MAX_POINTS);
+/** Points drawn by a scatter chart; each chart has its own default (see its builder). */
+const MaxPoints = z.number().int().min(100).max(20_000).optional();
 
 /**
  * What the tools layer (or a language model through it) may ask for: a chart kind and its
@@ -95,7 +96,7 @@ export interface CatalogueOptions {
    * that differs most between segments. Pass 'all' for every feature.
    */
   features?: readonly string[] | 'all';
-  /** Points in the pair plot and the map. Default 2,000. */
+  /** Points in the pair plot and the map. Default: each chart's own (1,000 per pair-plot cell, 2,000 on the map). */
   maxPoints?: number;
 }
 
@@ -107,7 +108,7 @@ export function chartCatalogue(analysis: Analysis, options: CatalogueOptions = {
       : options.features?.length
         ? options.features.map((f) => resolveFeature(analysis, f))
         : featuresBySeparation(analysis).slice(0, 1).map((f) => f.feature);
-  const maxPoints = options.maxPoints ?? DEFAULT_MAX_POINTS;
+  const maxPoints = options.maxPoints;
   const requests: ChartRequestInput[] = [
     { kind: 'elbow' },
     { kind: 'silhouette' },

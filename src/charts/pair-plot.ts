@@ -12,12 +12,17 @@ import { CHART_CONFIG } from './theme.js';
 import type { ChartSpec } from './types.js';
 
 export const MAX_PAIR_FEATURES = 6;
-export const DEFAULT_MAX_POINTS = 2000;
+/**
+ * Points per scatter cell: a 140-pixel cell shows the segments' shapes with 1,000 (the mission
+ * table's 660 already fill it), and every point is painted, compressed and decoded again in each
+ * of ten or fifteen cells (the pictures' size is most of librsvg's time on this chart).
+ */
+export const DEFAULT_PAIR_POINTS = 1000;
 
 export interface PairPlotOptions {
   /** Features to pair (at most MAX_PAIR_FEATURES); default the most distinguishing ones. */
   features?: readonly string[];
-  /** Points drawn per scatter cell (seeded sample, every segment represented). Default 2,000. */
+  /** Points drawn per scatter cell (seeded sample, every segment represented). Default 1,000. */
   maxPoints?: number;
   /** Sampling seed. Default the analysis seed. */
   seed?: number;
@@ -122,7 +127,7 @@ export function pairPlotChart(analysis: Analysis, options: PairPlotOptions = {})
   const features = requested ?? topFeatures(analysis, MAX_PAIR_FEATURES);
   const m = features.length;
   const seed = options.seed ?? analysis.report.seed;
-  const rows = sampleRows(analysis, options.maxPoints ?? DEFAULT_MAX_POINTS, seed);
+  const rows = sampleRows(analysis, options.maxPoints ?? DEFAULT_PAIR_POINTS, seed);
   const labels = segmentIndexOf(analysis);
   const facts = columnFacts(analysis);
   const formats = featureFormats(analysis);

@@ -43,6 +43,16 @@ function scratch(length: number): Float32Array {
   return scratchBuffer.subarray(0, length);
 }
 
+let scanlineBuffer = Buffer.alloc(0);
+
+/** Zeroed PNG scanline bytes, reused like `scratch` (deflate reads them before the next call). */
+function scratchScanlines(length: number): Buffer {
+  if (scanlineBuffer.length < length) scanlineBuffer = Buffer.alloc(length);
+  const view = scanlineBuffer.subarray(0, length);
+  view.fill(0);
+  return view;
+}
+
 /** Per row, the first and last painted pixel (first > last: nothing painted). */
 function spans(rows: number, width: number): Int32Array {
   if (scratchSpans.length < rows * 2) scratchSpans = new Int32Array(rows * 2);
@@ -161,7 +171,7 @@ export function rasterizePoints(layer: PointRaster): string {
   // Outside a row's painted span every pixel is transparent black, whose Sub difference is zero
   // (already there in the zero-filled scanlines), except the one pixel just after the span.
   const stride = w * 4;
-  const scanlines = Buffer.alloc((stride + 1) * h);
+  const scanlines = scratchScanlines((stride + 1) * h);
   for (let y = 0; y < h; y++) {
     const rowStart = y * (stride + 1);
     scanlines[rowStart] = SUB_FILTER;
