@@ -145,7 +145,7 @@ async function main(): Promise<void> {
   if (!values['skip-cc']) {
     const cc = await timeAnalysis(CC_GENERAL, false);
     console.log(
-      `cc-general (8,950 x 17), one run: ingest ${f(cc.ingest)} s, analysis ${f(cc.analyze)} s, together ${f(cc.ingest + cc.analyze)} s (target ~5 s); k = ${cc.recommended}, K-Medoids ${cc.kmedoidsMethod}.`,
+      `cc-general (8,950 x 17), one run: ingest ${f(cc.ingest)} s, analysis ${f(cc.analyze)} s, together ${f(cc.ingest + cc.analyze)} s; k = ${cc.recommended}, K-Medoids ${cc.kmedoidsMethod}.`,
     );
     console.log('');
   }

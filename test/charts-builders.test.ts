@@ -6,7 +6,7 @@ import { correlationChart } from '../src/charts/correlation.js';
 import { distributionChart } from '../src/charts/distribution.js';
 import { bicChart, elbowChart, silhouetteChart } from '../src/charts/k-evidence.js';
 import { pairPlotChart } from '../src/charts/pair-plot.js';
-import { segmentColorScale, segmentLabel, SEGMENT_PALETTE } from '../src/charts/palette.js';
+import { segmentColor, segmentColorScale, segmentLabel, SEGMENT_PALETTE } from '../src/charts/palette.js';
 import { pcaMapChart } from '../src/charts/pca-map.js';
 import { profileChart } from '../src/charts/profile.js';
 import { rankingChart } from '../src/charts/ranking.js';
@@ -235,9 +235,20 @@ describe('scatter charts on large tables', () => {
       const currentStart = Number(current.x) - dejaVuTextWidth(String(current.text), 12) / 2;
       expect(currentStart).toBeGreaterThan(previousEnd);
     }
-    expect(JSON.stringify(spec)).toContain('"orient":"top-right"');
-    const two = pairPlotChart(analysis, { features: ['Avg_Credit_Limit', 'Total_calls_made'] }).spec;
-    expect(JSON.stringify(two)).toMatch(/"orient":"bottom","offset":\d+/);
+    // The legend, drawn in pixel space too: each segment's name and colour, in the empty corner
+    // above the diagonal (right of the first column, within the first row) when it fits.
+    const rows = dataRows(spec);
+    for (const segment of report.segments) {
+      const entry = rows.find((r) => r.text === segmentLabel(segment));
+      expect(entry).toBeDefined();
+      expect(Number(entry?.y)).toBeLessThan(spec.width / 5);
+      expect(Number(entry?.x)).toBeGreaterThan(spec.width / 5);
+      expect(rows.some((r) => r.color === segmentColor(segment.id) && typeof r.x2 === 'number')).toBe(true);
+      expect(rows.some((r) => r.color === segmentColor(segment.id) && typeof r.curve === 'string')).toBe(true);
+    }
+    const two = pairPlotChart(analysis, { features: ['Avg_Credit_Limit', 'Total_calls_made'] }).spec as TopLevelSpec & { height: number };
+    const below = dataRows(two).find((r) => r.text === segmentLabel(report.segments[0]));
+    expect(Number(below?.y)).toBeGreaterThan(two.height);
   });
 
   it('keeps at most six features in the pair plot', () => {

@@ -5,7 +5,7 @@ import { createRng } from '../analysis/random.js';
 import { columnFacts, featureFormats, featureHistogram, formatCount, sampleRows, segmentIndexOf, topFeatures } from './chart-data.js';
 import { wrapWords, type LayerMember } from './chart-kit.js';
 import { d3Format, type FeatureFormat } from './format.js';
-import { segmentColor, segmentColorScale, segmentLabel } from './palette.js';
+import { segmentColor, segmentLabel } from './palette.js';
 import { rasterizePoints } from './raster.js';
 import { dejaVuTextWidth } from './text-metrics.js';
 import { CHART_CONFIG } from './theme.js';
@@ -29,7 +29,7 @@ export interface PairPlotOptions {
 }
 
 /** Logical size of the whole grid of cells; with labels the chart stays under 1,000 px each way. */
-const GRID = 720;
+const GRID = 680;
 const GAP = 8;
 const LABEL_SIZE = 12;
 const TITLE_SIZE = 12;
@@ -41,6 +41,13 @@ const LABEL_GAP = 4;
 const LABEL_PAD = 2;
 const TITLE_PAD = 8;
 const FRAME = '#d0d0d0';
+const TICK_INK = '#888888';
+/** Vega draws a 12 px label with baseline 'middle' 5 px lower than with baseline 'top'. */
+const MIDDLE_BELOW_TOP = 5;
+const SWATCH = 18;
+const SWATCH_PAD = 6;
+const LEGEND_TITLE = 20;
+const LEGEND_ROW = 18;
 const INK = '#333333';
 const TITLE_INK = '#222222';
 
@@ -152,7 +159,7 @@ export function pairPlotChart(analysis: Analysis, options: PairPlotOptions = {})
 
   const frames: { x: number; y: number; x2: number; y2: number }[] = [];
   const pictures: { url: string; x: number; y: number }[] = [];
-  const curves: { cell: number; segment: string; x: number; y: number }[] = [];
+  const curves: { curve: string; color: string; x: number; y: number }[] = [];
   for (let i = 0; i < m; i++) {
     for (let j = 0; j <= i; j++) {
       const left = j * step;
@@ -189,8 +196,8 @@ export function pairPlotChart(analysis: Analysis, options: PairPlotOptions = {})
       for (let b = 0; b < bins.count; b++) {
         const value = bins.start + (b + 0.5) * bins.step;
         curves.push({
-          cell: index,
-          segment: segmentLabel(s),
+          curve: `${index}:${si}`,
+          color: segmentColor(s.id),
           x: corner + ((value - a.lo) / (a.hi - a.lo)) * cell,
           // 8% headroom so a peak never touches the frame.
           y: corner + cell - (shares[si][b] / highest) * cell * 0.92,
@@ -199,9 +206,11 @@ export function pairPlotChart(analysis: Analysis, options: PairPlotOptions = {})
     });
   }
 
-  const tickMarks: { x: number; y: number; x2: number; y2: number }[] = [];
-  const xLabels: { x: number; y: number; text: string }[] = [];
-  const yLabels: { x: number; y: number; text: string }[] = [];
+  // Every label is centred on its point (Vega's 'middle' baseline sits 5 px lower than 'top' at
+  // 12 px), so tick labels, flushed ends and legend entries share one text layer.
+  const rules: { x: number; y: number; x2: number; y2: number; color: string; width: number }[] = [];
+  const texts: { x: number; y: number; text: string }[] = [];
+  const labelMiddle = size + TICK + LABEL_PAD + MIDDLE_BELOW_TOP;
   axes.forEach((a, j) => {
     const left = j * step;
     const placed = ticks[j].map((t) => {
@@ -209,8 +218,8 @@ export function pairPlotChart(analysis: Analysis, options: PairPlotOptions = {})
       return { tick: left + t.offset, x: flush(left + t.offset, width, left, left + cell), width, text: t.text };
     });
     for (const label of withoutOverlaps(placed, (l) => [l.x - l.width / 2, l.x + l.width / 2])) {
-      tickMarks.push({ x: label.tick, y: size, x2: label.tick, y2: size + TICK });
-      xLabels.push({ x: label.x, y: size + TICK + LABEL_PAD, text: label.text });
+      rules.push({ x: label.tick, y: size, x2: label.tick, y2: size + TICK, color: TICK_INK, width: 1 });
+      texts.push({ x: label.x, y: labelMiddle, text: label.text });
     }
   });
   // The first row's left cell is a distribution, whose height is a share, not the feature: no ticks.
@@ -220,14 +229,15 @@ export function pairPlotChart(analysis: Analysis, options: PairPlotOptions = {})
     const top = i * step;
     const placed = ticks[i].map((t) => ({ tick: top + cell - t.offset, y: flush(top + cell - t.offset, LABEL_SIZE, top, top + cell), text: t.text }));
     for (const label of withoutOverlaps(placed, (l) => [l.y - LABEL_SIZE / 2, l.y + LABEL_SIZE / 2])) {
-      tickMarks.push({ x: -TICK, y: label.tick, x2: 0, y2: label.tick });
-      yLabels.push({ x: -TICK - LABEL_PAD, y: label.y, text: label.text });
-      widestYLabel = Math.max(widestYLabel, dejaVuTextWidth(label.text, LABEL_SIZE));
+      const width = dejaVuTextWidth(label.text, LABEL_SIZE);
+      rules.push({ x: -TICK, y: label.tick, x2: 0, y2: label.tick, color: TICK_INK, width: 1 });
+      texts.push({ x: -TICK - LABEL_PAD - width / 2, y: label.y, text: label.text });
+      widestYLabel = Math.max(widestYLabel, width);
     }
   });
   const titleLines = axes.map((a) => wrapWords(a.format.label.label, titleChars));
   const titleTop = size + TICK + LABEL_PAD + LABEL_SIZE + TITLE_PAD;
-  const xTitles = axes.map((_, j) => ({ x: j * step + cell / 2, y: titleTop, text: titleLines[j].join('\n') }));
+  const titles = axes.map((_, j) => ({ x: j * step + cell / 2, y: titleTop, text: titleLines[j].join('\n') }));
   // A rotated title's later lines stack towards the axis, so its first line moves out by the rest.
   const yTitles = axes.map((_, i) => ({
     x: -(TICK + LABEL_PAD + widestYLabel + TITLE_PAD + (titleLines[i].length - 1) * TITLE_LINE),
@@ -236,13 +246,35 @@ export function pairPlotChart(analysis: Analysis, options: PairPlotOptions = {})
   }));
   const belowGrid = titleTop - size + Math.max(...titleLines.map((l) => l.length)) * TITLE_LINE;
 
+  // The legend is drawn here too (a Vega legend and colour scale cost ~5 ms): in the empty corner
+  // above the diagonal when it fits there, keeping the chart under 1,000 px tall, else below.
+  const entries = segments.map((s) => ({ text: segmentLabel(s), color: segmentColor(s.id) }));
+  const legendWidth = SWATCH + SWATCH_PAD + Math.max(...entries.map((e) => dejaVuTextWidth(e.text, LABEL_SIZE)));
+  const legendHeight = LEGEND_TITLE + entries.length * LEGEND_ROW;
+  // Covered cells run from `firstColumn` rightwards and down to `lastRow`; all must lie above the diagonal.
+  const firstColumn = Math.floor((size - legendWidth) / step);
+  const lastRow = Math.floor(legendHeight / step);
+  const inCorner = firstColumn > lastRow;
+  const legendLeft = inCorner ? size - legendWidth : 0;
+  const legendTop = inCorner ? 0 : size + belowGrid + 14;
+  titles.push({ x: legendLeft + dejaVuTextWidth('Segment', TITLE_SIZE, 600) / 2, y: legendTop, text: 'Segment' });
+  entries.forEach((e, i) => {
+    const y = legendTop + LEGEND_TITLE + i * LEGEND_ROW + LEGEND_ROW / 2;
+    rules.push({ x: legendLeft, y, x2: legendLeft + SWATCH, y2: y, color: e.color, width: 2.5 });
+    const x = legendLeft + SWATCH + SWATCH_PAD;
+    texts.push({ x: x + dejaVuTextWidth(e.text, LABEL_SIZE) / 2, y, text: e.text });
+  });
+
   const pixels = (field: string) => ({ field, type: 'quantitative' as const, scale: null, axis: null });
+  // `scale: null` on colour and width: the values are the colours and pixel widths themselves.
+  const literal = (field: string) => ({ field, type: 'nominal' as const, scale: null, legend: null });
   const text = (values: object[], mark: Record<string, unknown>): LayerMember =>
     ({
       data: { values },
       mark: { type: 'text', fontSize: LABEL_SIZE, color: INK, lineBreak: '\n', ...mark },
       encoding: { x: pixels('x'), y: pixels('y'), text: { field: 'text', type: 'nominal' } },
     }) as LayerMember;
+  const bold = { fontSize: TITLE_SIZE, lineHeight: TITLE_LINE, fontWeight: 600, color: TITLE_INK };
   const layers: LayerMember[] = [
     {
       data: { values: frames },
@@ -257,49 +289,38 @@ export function pairPlotChart(analysis: Analysis, options: PairPlotOptions = {})
     {
       data: { values: curves },
       mark: { type: 'line', interpolate: 'monotone', strokeWidth: 2 },
+      encoding: { x: pixels('x'), y: pixels('y'), detail: { field: 'curve', type: 'nominal' }, color: literal('color') },
+    },
+    {
+      data: { values: rules },
+      mark: { type: 'rule' },
       encoding: {
         x: pixels('x'),
         y: pixels('y'),
-        detail: { field: 'cell', type: 'nominal' },
-        color: { field: 'segment', type: 'nominal', scale: segmentColorScale(segments), title: 'Segment', legend: legendPlacement() },
+        x2: { field: 'x2' },
+        y2: { field: 'y2' },
+        color: literal('color'),
+        strokeWidth: { field: 'width', type: 'quantitative', scale: null, legend: null },
       },
     },
-    {
-      data: { values: tickMarks },
-      mark: { type: 'rule', color: '#888888', strokeWidth: 1 },
-      encoding: { x: pixels('x'), y: pixels('y'), x2: { field: 'x2' }, y2: { field: 'y2' } },
-    },
-    text(xLabels, { align: 'center', baseline: 'top' }),
-    text(yLabels, { align: 'right', baseline: 'middle' }),
-    text(xTitles, { align: 'center', baseline: 'top', fontSize: TITLE_SIZE, lineHeight: TITLE_LINE, fontWeight: 600, color: TITLE_INK }),
-    text(yTitles, { align: 'center', baseline: 'bottom', angle: 270, fontSize: TITLE_SIZE, lineHeight: TITLE_LINE, fontWeight: 600, color: TITLE_INK }),
+    text(texts, { align: 'center', baseline: 'middle' }),
+    text(titles, { align: 'center', baseline: 'top', ...bold }),
+    text(yTitles, { align: 'center', baseline: 'bottom', angle: 270, ...bold }),
   ];
-
-  /**
-   * In the empty corner above the diagonal when the legend fits there (it keeps the chart under
-   * 1,000 px tall), otherwise below the grid.
-   */
-  function legendPlacement() {
-    const widest = Math.max(dejaVuTextWidth('Segment', 13, 600), ...segments.map((s) => dejaVuTextWidth(segmentLabel(s), 12)));
-    const width = widest + 32;
-    const height = 24 + segments.length * 18;
-    // The legend covers columns from `firstColumn` rightwards and rows down to `lastRow`; every
-    // covered cell must lie above the diagonal (column > row).
-    const firstColumn = Math.floor((size - width) / step);
-    const lastRow = Math.floor(height / step);
-    // Below, Vega measures from the grid: the tick labels and titles drawn there are not axes.
-    return firstColumn > lastRow ? { orient: 'top-right' as const, offset: 0 } : { orient: 'bottom' as const, offset: belowGrid + 14 };
-  }
 
   const total = analysis.report.rowsUsed;
+  const sampled = rows.length < total;
   const subtitle = [
-    rows.length < total
+    sampled
       ? `Showing ${formatCount(rows.length)} of ${formatCount(total)} customers (random sample, every segment represented).`
-      : `All ${formatCount(total)} customers. Diagonal: how each segment spreads on that feature.`,
+      : `All ${formatCount(total)} customers.`,
   ];
-  if (rows.length < total) subtitle.push('Diagonal: how each segment spreads on that feature (all customers).');
-  if (axes.some((a) => a.jitter)) subtitle.push('Whole-number features are jittered slightly so customers with equal values stay visible.');
-  if (!requested && m < all.length) subtitle.push(`The ${m} of ${all.length} features that differ most between segments.`);
+  const notes = [sampled ? "Diagonal: each segment's spread over all customers." : "Diagonal: each segment's spread."];
+  if (axes.some((a) => a.jitter)) notes.push('Whole numbers are jittered slightly so equal values show.');
+  if (!requested && m < all.length) notes.push(`The ${m} of ${all.length} features that differ most.`);
+  // Short lines: every glyph costs librsvg ~20 µs, and a phone shows little more than 90 characters.
+  if (sampled) subtitle.push(notes.join(' '));
+  else subtitle[0] = [subtitle[0], ...notes].join(' ');
   const title = 'Every pair of features, coloured by segment';
   const spec: TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
