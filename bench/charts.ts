@@ -5,7 +5,7 @@
  * charting cost is measured, not the clustering. "Cold build" is the first build on a fresh
  * analysis, when the per-analysis summaries (box plots, bins, PCA, sample) are computed.
  *
- * Usage: npm run bench:charts [-- --runs N]   (default 9 timed runs after 2 warm-up runs)
+ * Usage: npm run bench:charts [-- --runs N]   (default 25 timed runs after 2 warm-up runs)
  */
 import { parseArgs } from 'node:util';
 import type { Analysis } from '../src/analysis/analysis.js';
@@ -89,7 +89,7 @@ async function measure(analysis: Analysis, request: ChartRequestInput, runs: num
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { runs: { type: 'string', default: '9' } } });
+  const { values } = parseArgs({ options: { runs: { type: 'string', default: '25' } } });
   const runs = Math.max(1, Number(values.runs));
   const mission = await analyzeFile(MISSION);
   const big = replicate(mission, BIG_ROWS);
