@@ -86,7 +86,7 @@ interface Tick {
 }
 
 /**
- * About four round tick values inside the axis range, written compactly: the same values and
+ * About three round tick values inside the axis range, written compactly: the same values and
  * labels a Vega axis with `tickCount: 3` would draw (Vega's own scale and d3-format do the work).
  */
 function axisTicks(axis: Axis, cell: number): Tick[] {
@@ -192,15 +192,15 @@ export function pairPlotChart(analysis: Analysis, options: PairPlotOptions = {})
       Array.from({ length: bins.count }, (_, b) => (s.size > 0 ? counts[si * bins.count + b] / s.size : 0)),
     );
     const highest = Math.max(...shares.flat()) || 1;
-    segments.forEach((s, si) => {
+    shares.forEach((share, si) => {
       for (let b = 0; b < bins.count; b++) {
         const value = bins.start + (b + 0.5) * bins.step;
         curves.push({
           curve: `${index}:${si}`,
-          color: segmentColor(s.id),
+          color: palette[si],
           x: corner + ((value - a.lo) / (a.hi - a.lo)) * cell,
           // 8% headroom so a peak never touches the frame.
-          y: corner + cell - (shares[si][b] / highest) * cell * 0.92,
+          y: corner + cell - (share[b] / highest) * cell * 0.92,
         });
       }
     });
@@ -211,9 +211,9 @@ export function pairPlotChart(analysis: Analysis, options: PairPlotOptions = {})
   const rules: { x: number; y: number; x2: number; y2: number; color: string; width: number }[] = [];
   const texts: { x: number; y: number; text: string }[] = [];
   const labelMiddle = size + TICK + LABEL_PAD + MIDDLE_BELOW_TOP;
-  axes.forEach((a, j) => {
+  ticks.forEach((columnTicks, j) => {
     const left = j * step;
-    const placed = ticks[j].map((t) => {
+    const placed = columnTicks.map((t) => {
       const width = dejaVuTextWidth(t.text, LABEL_SIZE);
       return { tick: left + t.offset, x: flush(left + t.offset, width, left, left + cell), width, text: t.text };
     });
@@ -224,10 +224,10 @@ export function pairPlotChart(analysis: Analysis, options: PairPlotOptions = {})
   });
   // The first row's left cell is a distribution, whose height is a share, not the feature: no ticks.
   let widestYLabel = 0;
-  axes.forEach((a, i) => {
+  ticks.forEach((rowTicks, i) => {
     if (i === 0) return;
     const top = i * step;
-    const placed = ticks[i].map((t) => ({ tick: top + cell - t.offset, y: flush(top + cell - t.offset, LABEL_SIZE, top, top + cell), text: t.text }));
+    const placed = rowTicks.map((t) => ({ tick: top + cell - t.offset, y: flush(top + cell - t.offset, LABEL_SIZE, top, top + cell), text: t.text }));
     for (const label of withoutOverlaps(placed, (l) => [l.y - LABEL_SIZE / 2, l.y + LABEL_SIZE / 2])) {
       const width = dejaVuTextWidth(label.text, LABEL_SIZE);
       rules.push({ x: -TICK, y: label.tick, x2: 0, y2: label.tick, color: TICK_INK, width: 1 });
@@ -248,7 +248,7 @@ export function pairPlotChart(analysis: Analysis, options: PairPlotOptions = {})
 
   // The legend is drawn here too (a Vega legend and colour scale cost ~5 ms): in the empty corner
   // above the diagonal when it fits there, keeping the chart under 1,000 px tall, else below.
-  const entries = segments.map((s) => ({ text: segmentLabel(s), color: segmentColor(s.id) }));
+  const entries = segments.map((s, si) => ({ text: segmentLabel(s), color: palette[si] }));
   const legendWidth = SWATCH + SWATCH_PAD + Math.max(...entries.map((e) => dejaVuTextWidth(e.text, LABEL_SIZE)));
   const legendHeight = LEGEND_TITLE + entries.length * LEGEND_ROW;
   // Covered cells run from `firstColumn` rightwards and down to `lastRow`; all must lie above the diagonal.
