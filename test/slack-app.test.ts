@@ -322,9 +322,11 @@ describe('Slack app over HTTP', () => {
     await fake.waitFor('the DM upload', () => fake.uploadsIn('D0ASSIST', threadTs).length > 0);
     await sendEvent({ type: 'message', channel: 'D0ASSIST', channel_type: 'im', user: 'U0ALICE', text: 'and now?', ts: userTs(), thread_ts: threadTs });
     await fake.waitFor('the DM answer', () => fake.botMessages('D0ASSIST', threadTs).find((m) => m.text.includes('and now?')));
-    const statuses = fake.callsTo('assistant.threads.setStatus').filter((c) => c.args.channel_id === 'D0ASSIST').map((c) => String(c.args.status));
-    expect(statuses).toContain('Reading dm.csv…');
-    expect(statuses.at(-1)).toBe('');
+    const statuses = () => fake.callsTo('assistant.threads.setStatus').filter((c) => c.args.channel_id === 'D0ASSIST').map((c) => String(c.args.status));
+    expect(statuses()).toContain('Reading dm.csv…');
+    // The status is cleared after the answer is posted, so its call can arrive just after the message.
+    await fake.waitFor('the status cleared after the answer', () => statuses().at(-1) === '');
+    expect(statuses()).toContain('Looking at the data…');
   });
 
   it('builds a Socket Mode app when SLACK_APP_TOKEN is set (no public URL)', async () => {
