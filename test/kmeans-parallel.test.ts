@@ -58,12 +58,15 @@ describe('KMeans.fitAsync on worker threads', () => {
     const Y = denseMatrix(rows, 4, data);
     const pool = startPool();
     const before = pool.helpedAssignments;
-    for (const [k, nInit, seed] of [[6, 1, 1], [4, 1, 2], [5, 3, 3]]) {
-      const threaded = await new KMeans({ k, nInit, seed }).fitAsync(Y, { parallel: 'always' });
-      expect(threaded.usedWorkers).toBe(true);
-      expectSameFit(threaded, new KMeans({ k, nInit, seed }).fit(Y));
+    // With one start per fit, the other worker has nothing to do but help. Whether it joins in
+    // time depends on thread scheduling, so on a busy machine the fits repeat (a few rounds at most).
+    for (let round = 0; round < 5 && (round === 0 || pool.helpedAssignments === before); round++) {
+      for (const [k, nInit, seed] of [[6, 1, 1], [4, 1, 2], [5, 3, 3]]) {
+        const threaded = await new KMeans({ k, nInit, seed }).fitAsync(Y, { parallel: 'always' });
+        expect(threaded.usedWorkers).toBe(true);
+        expectSameFit(threaded, new KMeans({ k, nInit, seed }).fit(Y));
+      }
     }
-    // With one start per fit, the other worker has nothing to do but help.
     expect(pool.helpedAssignments).toBeGreaterThan(before);
   });
 
