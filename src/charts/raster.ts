@@ -228,20 +228,7 @@ export function rasterizePoints(layer: PointRaster): string {
  */
 const SUB_FILTER = 1;
 
-/** Minimal PNG encoder (8-bit RGBA, Sub filter): enough for mostly transparent point layers. */
-export function encodePng(rgba: Uint8Array, width: number, height: number): Buffer {
-  const stride = width * 4;
-  const scanlines = Buffer.alloc((stride + 1) * height);
-  for (let y = 0; y < height; y++) {
-    const out = y * (stride + 1) + 1;
-    const row = y * stride;
-    scanlines[out - 1] = SUB_FILTER;
-    for (let i = 0; i < 4 && i < stride; i++) scanlines[out + i] = rgba[row + i];
-    for (let i = 4; i < stride; i++) scanlines[out + i] = (rgba[row + i] - rgba[row + i - 4]) & 255;
-  }
-  return pngFromScanlines(scanlines, width, height);
-}
-
+/** An 8-bit RGBA PNG around Sub-filtered scanlines (mostly transparent point layers). */
 function pngFromScanlines(scanlines: Buffer, width: number, height: number): Buffer {
   const header = Buffer.alloc(13);
   header.writeUInt32BE(width, 0);
