@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { GaussianMixture } from '../src/analysis/gmm.js';
 import { KMedoids } from '../src/analysis/kmedoids.js';
 import { assignToMedoids, rowDistance } from '../src/analysis/kmedoids-distance.js';
-import { denseMatrix, takeRows, type DenseMatrix } from '../src/analysis/matrix.js';
+import { denseMatrix, takeRows, type DenseMatrix } from '../src/common/matrix.js';
 import { createRng, type Rng } from '../src/analysis/random.js';
 
 const PYTHON = '/usr/bin/python3';

@@ -9,7 +9,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { Analysis } from '../src/analysis/analysis.js';
-import { takeRows } from '../src/analysis/matrix.js';
+import { takeRows } from '../src/common/matrix.js';
 import { analyzeFile } from '../src/analysis/pipeline.js';
 import { buildChart, type ChartRequestInput } from '../src/charts/catalogue.js';
 import { renderPng } from '../src/charts/render.js';

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { kmeans as mlKmeans } from 'ml-kmeans';
 import { KMeans } from '../src/analysis/kmeans.js';
 import { closeStartPool, warmUpKMeansWorkers } from '../src/analysis/kmeans-pool.js';
-import { denseMatrix, type DenseMatrix } from '../src/analysis/matrix.js';
+import { denseMatrix, type DenseMatrix } from '../src/common/matrix.js';
 import { createRng } from '../src/analysis/random.js';
 import { silhouetteScore } from '../src/analysis/silhouette.js';
 

@@ -1,13 +1,11 @@
 import { z } from 'zod';
 import { LlmEnvSchema, loadLlmConfig, type LlmConfig } from './llm/config.js';
+import { ConfigError } from './common/errors.js';
 
-/**
+/*
  * The app's settings, read once from the environment at start-up and validated here, so a
  * missing or malformed variable stops start-up with one sentence instead of failing later.
  */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
 
 /** Slack's Web API base URL; the SDK appends method names to it, so it must end with '/'. */
 export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';

@@ -4,7 +4,7 @@ import { analyzeFile } from '../src/analysis/pipeline.js';
 import { buildChart, CHART_KINDS, chartCatalogue, ChartRequestSchema, toChartOutput } from '../src/charts/catalogue.js';
 import { compileChart, renderPng } from '../src/charts/render.js';
 import { ChartKindSchema } from '../src/charts/types.js';
-import { InputError } from '../src/data/schema.js';
+import { InputError } from '../src/common/errors.js';
 import { ChartOutputSchema } from '../src/tools/answer.js';
 import { pixelSpread } from './helpers/chart-checks.js';
 

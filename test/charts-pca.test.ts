@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { denseMatrix } from '../src/analysis/matrix.js';
+import { denseMatrix } from '../src/common/matrix.js';
 import { PCA } from '../src/analysis/pca.js';
 import { createRng } from '../src/analysis/random.js';
 

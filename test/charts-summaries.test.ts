@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { fromRows } from '../src/analysis/matrix.js';
+import { fromRows } from '../src/common/matrix.js';
 import { createRng } from '../src/analysis/random.js';
 import { fileStem, wrapWords, wrappedLabelExpr } from '../src/charts/chart-kit.js';
 import { featureFormat, formatNumber } from '../src/charts/format.js';

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../src/data/schema.js';
+import { InputError } from '../src/common/errors.js';
 import { GaussianMixture } from '../src/analysis/gmm.js';
-import { denseMatrix, type DenseMatrix } from '../src/analysis/matrix.js';
+import { denseMatrix, type DenseMatrix } from '../src/common/matrix.js';
 import { createRng } from '../src/analysis/random.js';
 import { StandardScaler } from '../src/analysis/scaling.js';
 import { creditCardFeatures } from './helpers/credit-card-matrix.js';

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ingestCsv, ingestFile } from '../src/data/ingest.js';
-import { CleaningReportSchema, InputError, type CleanTable } from '../src/data/schema.js';
+import { InputError } from '../src/common/errors.js';
+import { CleaningReportSchema, type CleanTable } from '../src/data/schema.js';
 import { CC_GENERAL_CSV, MALL_CSV, MISSION_CSV } from './helpers/shared.js';
 
 const BEHAVIOUR = ['Avg_Credit_Limit', 'Total_Credit_Cards', 'Total_visits_bank', 'Total_visits_online', 'Total_calls_made'];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../src/data/schema.js';
+import { InputError } from '../src/common/errors.js';
 import { KMedoids } from '../src/analysis/kmedoids.js';
-import { denseMatrix, type DenseMatrix } from '../src/analysis/matrix.js';
+import { denseMatrix, type DenseMatrix } from '../src/common/matrix.js';
 import { createRng } from '../src/analysis/random.js';
 import { StandardScaler } from '../src/analysis/scaling.js';
 import { creditCardFeatures } from './helpers/credit-card-matrix.js';

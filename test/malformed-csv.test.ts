@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ingestCsv } from '../src/data/ingest.js';
-import { CleaningReportSchema, InputError, type CleanTable, type IngestOptions } from '../src/data/schema.js';
+import { InputError } from '../src/common/errors.js';
+import { CleaningReportSchema, type CleanTable, type IngestOptions } from '../src/data/schema.js';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/malformed/', import.meta.url));
 

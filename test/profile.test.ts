@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { denseMatrix } from '../src/analysis/matrix.js';
+import { denseMatrix } from '../src/common/matrix.js';
 import { profileSegments } from '../src/analysis/profile.js';
 import type { CleanTable } from '../src/data/schema.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyze } from '../src/analysis/pipeline.js';
 import { ingestCsv } from '../src/data/ingest.js';
-import { InputError } from '../src/data/schema.js';
+import { InputError } from '../src/common/errors.js';
 import { ask } from '../src/llm/ask.js';
 import { summarizeUpload } from '../src/llm/upload-summary.js';
 import { expectOneSentence, expectSaneReply, hostileCorpus, type HostileCase } from './helpers/hostile-csv.js';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyze } from '../src/analysis/pipeline.js';
 import { ingestCsv } from '../src/data/ingest.js';
-import { InputError } from '../src/data/schema.js';
+import { InputError } from '../src/common/errors.js';
 import { expectOneSentence } from './helpers/hostile-csv.js';
 
 /**

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../src/analysis/pipeline.js';
 import { loadConfig, type AppConfig } from '../src/config.js';
 import { ingestCsv } from '../src/data/ingest.js';
-import { InputError } from '../src/data/schema.js';
+import { InputError } from '../src/common/errors.js';
 import { startSlackApp, type RunningSlackApp, type SlackMode } from '../src/slack/app.js';
 import { createEngine } from '../src/slack/default-engine.js';
 import { LOGIN_PAGE_MESSAGE, looksLikeHtml } from '../src/slack/download.js';

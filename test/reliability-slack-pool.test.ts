@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { GaussianMixture } from '../src/analysis/gmm.js';
 import { ingestCsv } from '../src/data/ingest.js';
-import { InputError } from '../src/data/schema.js';
+import { InputError } from '../src/common/errors.js';
 import { AnalysisPool, AnalysisQueueFullError } from '../src/slack/analysis-pool.js';
 import { runAnalysis, type AnalysisJob } from '../src/slack/run-analysis.js';
 import { queuedMessage } from '../src/slack/service.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fromRows } from '../src/analysis/matrix.js';
+import { fromRows } from '../src/common/matrix.js';
 import { StandardScaler } from '../src/analysis/scaling.js';
 import { creditCardFeatures } from './helpers/credit-card-matrix.js';
 import { loadReference } from './helpers/shared.js';

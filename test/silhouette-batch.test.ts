@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { denseMatrix } from '../src/analysis/matrix.js';
+import { denseMatrix } from '../src/common/matrix.js';
 import { createRng } from '../src/analysis/random.js';
 import { silhouetteScore, silhouetteScores } from '../src/analysis/silhouette.js';
 import { naiveSilhouette } from './helpers/naive-silhouette.js';

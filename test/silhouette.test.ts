@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { denseMatrix, fromRows, takeRows } from '../src/analysis/matrix.js';
+import { denseMatrix, fromRows, takeRows } from '../src/common/matrix.js';
 import { createRng } from '../src/analysis/random.js';
 import { sampleIndices } from '../src/analysis/sample.js';
 import { silhouetteSamples, silhouetteScore } from '../src/analysis/silhouette.js';

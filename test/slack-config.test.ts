@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AppEnvSchema, ConfigError, loadConfig, normaliseApiUrl } from '../src/config.js';
+import { ConfigError } from '../src/common/errors.js';
+import { AppEnvSchema, loadConfig, normaliseApiUrl } from '../src/config.js';
 
 describe('loadConfig', () => {
   it('uses the local console without Slack credentials, with documented defaults', () => {

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InputError } from '../src/data/schema.js';
+import { InputError } from '../src/common/errors.js';
 import { downloadSlackFile, isAllowedFileHost, LOGIN_PAGE_MESSAGE, looksLikeHtml } from '../src/slack/download.js';
 
 let server: Server;

@@ -1,6 +1,6 @@
 import type { CleanTable } from '../data/schema.js';
 import type { GaussianMixture } from './gmm.js';
-import type { DenseMatrix } from './matrix.js';
+import type { DenseMatrix } from '../common/matrix.js';
 import type { Algorithm, AnalysisReport } from './report.js';
 
 /** The most segments one analysis makes or compares: more is not a segmentation people can act on. */

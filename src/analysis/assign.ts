@@ -1,5 +1,5 @@
 import type { Analysis } from './analysis.js';
-import { denseMatrix, type DenseMatrix } from './matrix.js';
+import { denseMatrix, type DenseMatrix } from '../common/matrix.js';
 
 /**
  * Places rows (original units, the analysis's features in order) into an existing segmentation:

@@ -1,7 +1,7 @@
 import { GaussianMixture } from './gmm.js';
 import { KMeans } from './kmeans.js';
 import { kneeOf } from './knee.js';
-import { takeRows, type DenseMatrix } from './matrix.js';
+import { takeRows, type DenseMatrix } from '../common/matrix.js';
 import type { KEvidence, KSelection } from './report.js';
 import { sampleIndices } from './sample.js';
 import { silhouetteScores } from './silhouette.js';

@@ -1,4 +1,4 @@
-import type { DenseMatrix } from './matrix.js';
+import type { DenseMatrix } from '../common/matrix.js';
 import { cholesky, invertLowerTriangular, logDetFromCholesky } from './linalg.js';
 
 /**

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { InputError } from '../data/schema.js';
+import { InputError } from '../common/errors.js';
 import { KMeans } from './kmeans.js';
-import { denseMatrix, type DenseMatrix } from './matrix.js';
+import { denseMatrix, type DenseMatrix } from '../common/matrix.js';
 import { createRng } from './random.js';
 import {
   componentMass,

@@ -1,4 +1,4 @@
-import { takeRows, type DenseMatrix } from './matrix.js';
+import { takeRows, type DenseMatrix } from '../common/matrix.js';
 import type { Rng } from './random.js';
 import { sampleIndices } from './sample.js';
 import { assignToMedoids } from './kmedoids-distance.js';

@@ -1,6 +1,6 @@
-import type { DenseMatrix } from './matrix.js';
+import type { DenseMatrix } from '../common/matrix.js';
 import type { Rng } from './random.js';
-import { takeRows } from './matrix.js';
+import { takeRows } from '../common/matrix.js';
 import { sampleIndices } from './sample.js';
 import { fasterPam } from './kmedoids-fasterpam.js';
 import { rowDistance } from './kmedoids-distance.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { InputError } from '../data/schema.js';
-import { takeRows, type DenseMatrix } from './matrix.js';
+import { InputError } from '../common/errors.js';
+import { takeRows, type DenseMatrix } from '../common/matrix.js';
 import { createRng } from './random.js';
 import { assignToMedoids } from './kmedoids-distance.js';
 import { initialMedoids } from './kmedoids-init.js';

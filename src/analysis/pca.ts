@@ -1,5 +1,5 @@
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
-import { denseMatrix, type DenseMatrix } from './matrix.js';
+import { denseMatrix, type DenseMatrix } from '../common/matrix.js';
 
 export interface PCAOptions {
   /** Number of principal components kept. Default 2. */

@@ -1,11 +1,12 @@
 import { ingestFile } from '../data/ingest.js';
-import { InputError, type CleanTable, type IngestOptions } from '../data/schema.js';
+import { InputError } from '../common/errors.js';
+import { type CleanTable, type IngestOptions } from '../data/schema.js';
 import { MAX_SEGMENTS, type Analysis, type AnalyzeOptions, type FittedModels } from './analysis.js';
 import { chooseKAsync } from './choose-k.js';
 import { GaussianMixture } from './gmm.js';
 import { KMeans } from './kmeans.js';
 import { KMedoids } from './kmedoids.js';
-import { denseMatrix, takeRows, type DenseMatrix } from './matrix.js';
+import { denseMatrix, takeRows, type DenseMatrix } from '../common/matrix.js';
 import { adjustedRandIndex, alignLabels, relabelBySize } from './metrics.js';
 import { profileSegments } from './profile.js';
 import { AnalysisReportSchema, type Algorithm, type AnalysisReport } from './report.js';

@@ -1,4 +1,4 @@
-import { denseMatrix, type DenseMatrix } from './matrix.js';
+import { denseMatrix, type DenseMatrix } from '../common/matrix.js';
 import { zScore } from './stats.js';
 
 /**

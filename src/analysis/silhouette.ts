@@ -1,5 +1,5 @@
 import { squaredDistancesToPoints } from './distance.js';
-import { takeRows, type DenseMatrix } from './matrix.js';
+import { takeRows, type DenseMatrix } from '../common/matrix.js';
 import { sampleIndices } from './sample.js';
 
 export interface SilhouetteOptions {

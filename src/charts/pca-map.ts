@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { Analysis } from '../analysis/analysis.js';
-import { takeRows } from '../analysis/matrix.js';
+import { takeRows } from '../common/matrix.js';
 import { formatCount, principalComponents, sampleRows, segmentIndexOf } from './chart-data.js';
 import { segmentColor, segmentColorScale, segmentLabel } from './palette.js';
 import { rasterizePoints } from './raster.js';

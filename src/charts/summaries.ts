@@ -1,4 +1,4 @@
-import type { DenseMatrix } from '../analysis/matrix.js';
+import type { DenseMatrix } from '../common/matrix.js';
 
 /**
  * Summaries charts draw instead of raw rows, so a million-row table ships a few hundred numbers

@@ -5,7 +5,7 @@ import { featureLabel } from '../analysis/feature-labels.js';
 import { analyzeFile } from '../analysis/pipeline.js';
 import { AlgorithmSchema } from '../analysis/report.js';
 import { toCsv } from '../data/csv-writer.js';
-import { InputError } from '../data/schema.js';
+import { InputError } from '../common/errors.js';
 
 export const ANALYZE_USAGE =
   'usage: npm run cli -- analyze <file.csv> [--k auto|N] [--algorithm kmeans|kmedoids|gmm|all] [--seed N] [--dedupe-features] [--features a,b,c] [--log1p a,b] [--json] [--labels out.csv]';

@@ -9,7 +9,7 @@ import { analyze } from '../analysis/pipeline.js';
 import { AlgorithmSchema, type Algorithm } from '../analysis/report.js';
 import { renderPng } from '../charts/index.js';
 import { ingestCsv } from '../data/ingest.js';
-import { InputError } from '../data/schema.js';
+import { InputError } from '../common/errors.js';
 import { ask } from '../llm/ask.js';
 import { createLlmClient } from '../llm/client.js';
 import { LlmConfigError, loadLlmConfig } from '../llm/config.js';

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { analyzeFile } from '../analysis/pipeline.js';
 import { chartCatalogue } from '../charts/catalogue.js';
 import { renderPng } from '../charts/render.js';
-import { InputError } from '../data/schema.js';
+import { InputError } from '../common/errors.js';
 
 const USAGE =
   'usage: npm run charts -- <file.csv> --out <dir> [--k auto|N] [--seed N] [--features all|a,b] [--max-points N] [--scale 1|2|3] [--dedupe-features]';

@@ -1,4 +1,4 @@
-import { InputError } from '../data/schema.js';
+import { InputError } from '../common/errors.js';
 import { ANALYZE_USAGE, runAnalyze } from './analyze.js';
 
 const USAGE = `Segment Analyst command line

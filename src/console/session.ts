@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { InputError } from '../data/schema.js';
+import { InputError } from '../common/errors.js';
 import { COMMAND_HELP, tooLargeMessage, type IncomingFile, type SegmentService } from '../slack/service.js';
 import type { ChannelKey } from '../store/channel-store.js';
 import { ConsoleConversation } from './console-conversation.js';

@@ -6,7 +6,7 @@
  * imputed values go straight into the row-major output matrix.
  */
 import type { z } from 'zod';
-import { denseMatrix, takeRows } from '../analysis/matrix.js';
+import { denseMatrix, takeRows } from '../common/matrix.js';
 import { describeFeatures } from './describe.js';
 import { hashNumbers, hashTextRow, markRepeats } from './duplicates.js';
 import { imputationNote, imputeInto, keepMostlyFilled } from './impute.js';
@@ -23,7 +23,8 @@ import {
   type RoleDecision,
 } from './roles.js';
 import { positionsWhere, pickRows } from './rows.js';
-import { InputError, type CleaningReport, type CleanTable, type IngestOptionsSchema } from './schema.js';
+import { InputError } from '../common/errors.js';
+import { type CleaningReport, type CleanTable, type IngestOptionsSchema } from './schema.js';
 import { count, listNames, quoteName } from './wording.js';
 
 export type IngestSettings = z.output<typeof IngestOptionsSchema>;

@@ -3,7 +3,7 @@
  * exports, binary files. Invalid UTF-8 is read as Latin-1 instead of failing (old Windows exports).
  */
 import { isUtf8 } from 'node:buffer';
-import { InputError } from './schema.js';
+import { InputError } from '../common/errors.js';
 
 export interface DecodedText {
   readonly text: string;

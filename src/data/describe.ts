@@ -2,7 +2,7 @@
  * Per-feature statistics on the cleaned values: IQR outliers (flagged, kept), skew, log-transform
  * suggestions and negative values, with one note for each finding.
  */
-import type { DenseMatrix } from '../analysis/matrix.js';
+import type { DenseMatrix } from '../common/matrix.js';
 import { countOutliers, skewness } from './stats.js';
 import { count, formatNumber, quoteName } from './wording.js';
 

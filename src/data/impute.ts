@@ -2,7 +2,7 @@
  * Missing and unusable feature cells: rows missing most features are dropped, the remaining gaps
  * are filled with the column median, written straight into the output matrix.
  */
-import type { DenseMatrix } from '../analysis/matrix.js';
+import type { DenseMatrix } from '../common/matrix.js';
 import { CellKind, type NumericColumn } from './numbers.js';
 import { pickRows, positionsWhere } from './rows.js';
 import type { CleaningReport } from './schema.js';

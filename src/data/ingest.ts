@@ -6,7 +6,8 @@ import { readFile, stat } from 'node:fs/promises';
 import { cleanTable } from './clean.js';
 import { decodeInput } from './decode.js';
 import { parseTable } from './parse.js';
-import { IngestOptionsSchema, InputError, type CleanTable, type IngestOptions } from './schema.js';
+import { InputError } from '../common/errors.js';
+import { IngestOptionsSchema, type CleanTable, type IngestOptions } from './schema.js';
 import { formatBytes, quoteName } from './wording.js';
 
 /** Parse and clean a CSV held in memory (bytes as uploaded, or already-decoded text). */

@@ -6,7 +6,8 @@
 import Papa from 'papaparse';
 import { cleanHeader } from './header.js';
 import { CellKind, parseCell } from './numbers.js';
-import { InputError, type IngestLimits } from './schema.js';
+import { InputError } from '../common/errors.js';
+import { type IngestLimits } from './schema.js';
 import { count, formatNumber } from './wording.js';
 
 export const DELIMITERS = [',', ';', '\t', '|'] as const;

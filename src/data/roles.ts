@@ -3,7 +3,8 @@
  * kept for describing segments, or something to drop. Every decision carries a reason in words.
  */
 import { nameTokens } from '../analysis/feature-labels.js';
-import { InputError, type ColumnInfo, type ColumnRole } from './schema.js';
+import { InputError } from '../common/errors.js';
+import { type ColumnInfo, type ColumnRole } from './schema.js';
 import { count, listNames, quoteName } from './wording.js';
 
 /** Text columns with at most this many distinct values are categorical (kept for profiling). */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { DenseMatrix } from '../analysis/matrix.js';
+import type { DenseMatrix } from '../common/matrix.js';
 
 /** What a column is used for. Only `feature` columns are clustered. */
 export const ColumnRoleSchema = z.enum(['identifier', 'feature', 'categorical', 'constant', 'text', 'excluded']);
@@ -85,17 +85,3 @@ export const IngestOptionsSchema = z.object({
   limits: IngestLimitsSchema.default(IngestLimitsSchema.parse({})),
 });
 export type IngestOptions = z.input<typeof IngestOptionsSchema>;
-
-/**
- * A problem with the user's file, worded for the user: what is wrong and what to upload instead.
- * Everything user-facing catches this type and shows `message`; anything else is a bug.
- */
-export class InputError extends Error {
-  override readonly name = 'InputError';
-  constructor(
-    message: string,
-    readonly code: string,
-  ) {
-    super(message);
-  }
-}

@@ -1,6 +1,6 @@
 import type { Analysis } from '../analysis/analysis.js';
 import { analyze } from '../analysis/pipeline.js';
-import { InputError } from '../data/schema.js';
+import { InputError } from '../common/errors.js';
 import { logger } from '../log.js';
 import type { Answer } from '../tools/answer.js';
 import { buildToolChart } from '../tools/charts-adapter.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConfigError } from '../common/errors.js';
 
 /**
  * The model settings, from the environment. Any OpenAI-compatible server works (OpenAI, Azure's
@@ -45,8 +46,11 @@ export interface LlmConfig {
   readonly maxRetryAfterMs: number;
 }
 
-export class LlmConfigError extends Error {
+export class LlmConfigError extends ConfigError {
   override readonly name = 'LlmConfigError';
+  constructor(message: string) {
+    super(message, 'config-model');
+  }
 }
 
 /** The model settings, or null when no API key is set. Throws LlmConfigError with one sentence for a bad value. */

@@ -2,7 +2,7 @@ import OpenAI from 'openai';
 import type { ChatCompletionMessageParam, ChatCompletionMessageToolCall, ChatCompletionTool } from 'openai/resources/chat/completions';
 import type { Analysis } from '../analysis/analysis.js';
 import { featureLabel } from '../analysis/feature-labels.js';
-import { InputError } from '../data/schema.js';
+import { InputError } from '../common/errors.js';
 import { logger } from '../log.js';
 import type { Answer, Fact } from '../tools/answer.js';
 import { datasetFacts } from '../tools/facts.js';
@@ -12,6 +12,7 @@ import type { LlmClient } from './client.js';
 import { checkText, composeAnswer, runFacts, runsText } from './compose.js';
 import { describeUnsupported } from './number-check.js';
 import { dataBlock, fillPrompt, loadPrompt } from './prompts.js';
+import { DomainError } from '../common/errors.js';
 
 /**
  * The model-driven router: the model picks tools (JSON-schema function calling), we validate
@@ -30,13 +31,13 @@ const MAX_HISTORY_CHARS = 2000;
 export type ModelFailureReason = 'timeout' | 'rate-limited' | 'server error' | 'connection failed' | 'malformed reply' | 'bad tool calls' | 'no answer' | 'unchecked numbers' | 'echoed its instructions';
 
 /** The model could not produce a usable answer; the caller falls back to the deterministic router. */
-export class ModelFailure extends Error {
+export class ModelFailure extends DomainError {
   override readonly name = 'ModelFailure';
   constructor(
     readonly reason: ModelFailureReason,
     detail?: string,
   ) {
-    super(detail ? `${reason}: ${detail}` : reason);
+    super(detail ? `${reason}: ${detail}` : reason, 'model-failure');
   }
 }
 

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { Analysis } from '../analysis/analysis.js';
-import { InputError } from '../data/schema.js';
+import { InputError } from '../common/errors.js';
 import type { AnalysisJob } from './run-analysis.js';
 import { reviveAnalysis, runAnalysis } from './run-analysis.js';
 import type { WorkerReply, WorkerRequest } from './analysis-worker.js';

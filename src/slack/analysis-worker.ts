@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { InputError } from '../data/schema.js';
+import { InputError } from '../common/errors.js';
 import { runAnalysis, type AnalysisJob } from './run-analysis.js';
 
 /** A job sent to an analysis worker. */

@@ -1,4 +1,4 @@
-import { InputError } from '../data/schema.js';
+import { InputError } from '../common/errors.js';
 import { tooLargeMessage } from './service.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { Analysis } from '../analysis/analysis.js';
 import { AlgorithmSchema, type Algorithm } from '../analysis/report.js';
-import { InputError } from '../data/schema.js';
+import { InputError } from '../common/errors.js';
 import { AnalysisCache } from '../store/analysis-cache.js';
 import type { ChannelKey, ChannelStore } from '../store/channel-store.js';
 import { ChannelSettingsSchema, type ChannelSettings, type DatasetRecord, type DatasetSummary } from '../store/schema.js';

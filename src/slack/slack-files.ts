@@ -1,6 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import { z } from 'zod';
-import { InputError } from '../data/schema.js';
+import { InputError } from '../common/errors.js';
 import { downloadSlackFile } from './download.js';
 import { tooLargeMessage, type IncomingFile } from './service.js';
 

@@ -9,6 +9,7 @@ import { compareSegments, profileSegment } from './profile.js';
 import { rankSegments } from './rank.js';
 import { chooseK, segment } from './segment.js';
 import { toolResultSchema, ToolInputError, type ToolDefinition, type ToolOutputBase, type ToolSession } from './tool.js';
+import { DomainError } from '../common/errors.js';
 
 /** Every tool, in the order the model sees them. Slack, the CLI and the LLM all run tools through this list. */
 export const TOOLS = [
@@ -43,8 +44,11 @@ export interface ToolRun {
 }
 
 /** A failed validation, worded so a model (or a person) can correct the call. */
-export class ToolArgumentsError extends Error {
+export class ToolArgumentsError extends DomainError {
   override readonly name = 'ToolArgumentsError';
+  constructor(message: string) {
+    super(message, 'tool-arguments');
+  }
 }
 
 /**

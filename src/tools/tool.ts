@@ -3,6 +3,7 @@ import { MAX_SEGMENTS, type Analysis } from '../analysis/analysis.js';
 import { AlgorithmSchema, type Algorithm } from '../analysis/report.js';
 import type { ChartKind } from '../charts/types.js';
 import { AnswerSchema, ChartOutputSchema, FactSchema, FileOutputSchema, TableOutputSchema, type ChartOutput, type Fact } from './answer.js';
+import { DomainError } from '../common/errors.js';
 
 /** The segmentation settings a conversation carries: a fixed k (null = chosen from the evidence) and a method. */
 export const SegmentationSettingsSchema = z.object({
@@ -71,13 +72,13 @@ export function defineTool<A extends z.ZodType, D extends z.ZodType>(tool: ToolD
  * A tool argument the tool cannot use: a phrase matching no column, two equally good matches,
  * a segment that does not exist. `message` is worded for the person (and the model) to fix it.
  */
-export class ToolInputError extends Error {
+export class ToolInputError extends DomainError {
   override readonly name = 'ToolInputError';
   constructor(
     message: string,
     readonly kind: 'ambiguous' | 'unknown' | 'invalid',
   ) {
-    super(message);
+    super(message, `tool-${kind}`);
   }
 }
 

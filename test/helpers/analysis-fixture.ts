@@ -1,5 +1,5 @@
 import type { Analysis } from '../../src/analysis/analysis.js';
-import { denseMatrix, takeRows, type DenseMatrix } from '../../src/analysis/matrix.js';
+import { denseMatrix, takeRows, type DenseMatrix } from '../../src/common/matrix.js';
 import { profileSegments } from '../../src/analysis/profile.js';
 import { createRng } from '../../src/analysis/random.js';
 import { AnalysisReportSchema, type AnalysisReport, type KEvidence } from '../../src/analysis/report.js';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { fromRows, type DenseMatrix } from '../../src/analysis/matrix.js';
+import { fromRows, type DenseMatrix } from '../../src/common/matrix.js';
 import { MISSION_CSV } from './shared.js';
 
 /**

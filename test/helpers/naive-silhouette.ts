@@ -1,4 +1,4 @@
-import type { DenseMatrix } from '../../src/analysis/matrix.js';
+import type { DenseMatrix } from '../../src/common/matrix.js';
 
 /** The textbook O(n^2) definition, written independently (scikit-learn's conventions). */
 export function naiveSilhouette(X: DenseMatrix, labels: Int32Array): number {
