@@ -37,7 +37,7 @@ function line(name: string, values: readonly number[]): string {
 async function main(): Promise<void> {
   const datasets = loadDatasets(20);
   const workers = Math.min(4, availableParallelism());
-  const h = await startHarness({ engine: { analysisWorkers: workers } });
+  const h = await startHarness({ analyses: { workers } });
   const delay = monitorEventLoopDelay({ resolution: 10 });
   const started = Date.now();
   try {

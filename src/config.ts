@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LlmEnvSchema, loadLlmConfig, type LlmConfig } from './llm/config.js';
+import { DEFAULT_MAX_QUEUED_ANALYSES } from './app/analysis-runner.js';
 import { ConfigError } from './common/errors.js';
 
 /*
@@ -16,7 +17,9 @@ const optionalText = z.preprocess(
   z.string().trim().optional(),
 );
 
-const LOG_LEVELS: readonly string[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+const isLogLevel = (value: string): value is LogLevel => (LOG_LEVELS as readonly string[]).includes(value);
 
 export const SlackEnvSchema = z.object({
   SLACK_BOT_TOKEN: optionalText.refine((v) => v === undefined || /^xox[bp]-\S+$/.test(v), {
@@ -41,9 +44,16 @@ export const SlackEnvSchema = z.object({
   MAX_UPLOAD_MB: optionalText.refine((v) => v === undefined || (/^\d+(\.\d+)?$/.test(v) && Number(v) > 0 && Number(v) <= 1024), {
     message: 'Set MAX_UPLOAD_MB to the largest CSV to accept, in megabytes, between 0 and 1024 (default 50).',
   }),
-  LOG_LEVEL: optionalText.refine((v) => v === undefined || LOG_LEVELS.includes(v), {
+  LOG_LEVEL: optionalText.refine((v) => v === undefined || isLogLevel(v), {
     message: 'Set LOG_LEVEL to one of fatal, error, warn, info, debug, trace or silent (default info).',
   }),
+  ANALYSIS_WORKERS: optionalText.refine((v) => v === undefined || (/^\d+$/.test(v) && Number(v) <= 16), {
+    message: 'Set ANALYSIS_WORKERS to the number of worker threads for analyses, a whole number from 0 (analyse in the main thread) to 16.',
+  }),
+  MAX_QUEUED_ANALYSES: optionalText.refine((v) => v === undefined || (/^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 10_000), {
+    message: 'Set MAX_QUEUED_ANALYSES to how many analyses may wait for a worker before uploads are refused, from 1 to 10000 (default 50).',
+  }),
+  DEBUG: optionalText,
 });
 
 function isHttpUrl(value: string): boolean {
@@ -74,7 +84,14 @@ export interface AppConfig {
   /** Charts and reports written by the console and the demo. */
   readonly outDir: string;
   readonly maxUploadBytes: number;
-  readonly logLevel: string;
+  /** LOG_LEVEL, or null when unset (each entry point then picks its default). */
+  readonly logLevel: LogLevel | null;
+  /** Worker threads for analyses (ANALYSIS_WORKERS); default the CPU count, at most 4. */
+  readonly analysisWorkers: number | undefined;
+  /** Analyses allowed to wait for a worker (MAX_QUEUED_ANALYSES). */
+  readonly maxQueuedAnalyses: number;
+  /** DEBUG set: command-line errors print their stack trace. */
+  readonly debug: boolean;
   /** The model settings, or null without OPENAI_API_KEY (the built-in router answers). */
   readonly llm: LlmConfig | null;
 }
@@ -97,7 +114,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     dataDir: values.DATA_DIR ?? './var',
     outDir: values.OUT_DIR ?? './out',
     maxUploadBytes: Math.round((values.MAX_UPLOAD_MB === undefined ? 50 : Number(values.MAX_UPLOAD_MB)) * 1024 * 1024),
-    logLevel: values.LOG_LEVEL ?? 'info',
+    logLevel: values.LOG_LEVEL !== undefined && isLogLevel(values.LOG_LEVEL) ? values.LOG_LEVEL : null,
+    analysisWorkers: values.ANALYSIS_WORKERS === undefined ? undefined : Number(values.ANALYSIS_WORKERS),
+    maxQueuedAnalyses: values.MAX_QUEUED_ANALYSES === undefined ? DEFAULT_MAX_QUEUED_ANALYSES : Number(values.MAX_QUEUED_ANALYSES),
+    debug: values.DEBUG !== undefined,
     llm: loadLlmConfig(env),
   };
 }

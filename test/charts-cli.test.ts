@@ -15,7 +15,7 @@ describe('npm run charts', () => {
   it('writes the whole catalogue for the mission data as PNG + Vega-Lite JSON', async () => {
     const out = await mkdtemp(join(tmpdir(), 'charts-cli-'));
     try {
-      const { stdout } = await run('npx', ['tsx', 'src/cli/charts.ts', MISSION, '--out', out], { timeout: 120_000 });
+      const { stdout } = await run('npx', ['tsx', 'src/main.ts', 'cli', 'charts', MISSION, '--out', out], { timeout: 120_000 });
       const files = await readdir(out);
       const pngs = files.filter((f) => f.endsWith('.png')).sort();
       const specs = files.filter((f) => f.endsWith('.vl.json')).sort();
@@ -38,7 +38,7 @@ describe('npm run charts', () => {
   });
 
   it('says what to do when --out is missing', async () => {
-    const failure = await run('npx', ['tsx', 'src/cli/charts.ts', MISSION], { timeout: 60_000 }).catch((e: { stderr: string; code: number }) => e);
+    const failure = await run('npx', ['tsx', 'src/main.ts', 'cli', 'charts', MISSION], { timeout: 60_000 }).catch((e: { stderr: string; code: number }) => e);
     expect('code' in failure && failure.code).toBe(2);
     expect((failure as { stderr: string }).stderr).toContain('--out <dir>');
   });

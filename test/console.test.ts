@@ -8,14 +8,13 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { runConsoleSession } from '../src/console/session.js';
-import { createEngine } from '../src/slack/default-engine.js';
-import { createRuntime } from '../src/slack/runtime.js';
+import { createSegmentApp } from '../src/app/segment-app.js';
+import { silentLogger } from '../src/common/logger.js';
 import { MISSION_CSV } from './helpers/shared.js';
 
 /** The local console (npm start without Slack credentials): the same service and tools, typed lines in, text and files out. */
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
-const quiet = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
 let dataDir: string;
 let outDir: string;
@@ -33,15 +32,16 @@ afterAll(async () => {
 /** Run one console session over the given lines; returns everything it printed. */
 async function session(lines: readonly string[]): Promise<string> {
   const config = loadConfig({ DATA_DIR: dataDir, OUT_DIR: outDir });
-  const runtime = await createRuntime(config, createEngine(config, quiet), quiet);
+  const app = await createSegmentApp(config, silentLogger);
   const input = new PassThrough();
   const output = new PassThrough();
   let printed = '';
   output.on('data', (chunk: Buffer) => (printed += chunk.toString('utf8')));
-  const done = runConsoleSession({ service: runtime.service, input, output, outDir, maxUploadBytes: config.maxUploadBytes });
+  const done = runConsoleSession({ app, input, output, outDir, maxUploadBytes: config.maxUploadBytes });
   for (const line of lines) input.write(`${line}\n`);
   input.end();
   await done;
+  await app.close();
   return printed;
 }
 
@@ -51,7 +51,7 @@ describe('local console session', () => {
     expect(printed).toContain('Recommended: 3 segments');
     expect(printed).toMatch(/386 customers[\s\S]*224 customers[\s\S]*50 customers/);
     expect(printed).toContain('6.87');
-    expect(printed).toContain('Dataset: *credit-card-customer-data.csv*');
+    expect(printed).toContain('Dataset: credit-card-customer-data.csv,');
     const chartPaths = [...printed.matchAll(/^\[chart\] .*: (.+\.png)$/gm)].map((m) => m[1]);
     expect(chartPaths.length).toBeGreaterThanOrEqual(3);
     expect(chartPaths.some((p) => p.endsWith('pca-map.png'))).toBe(true);
@@ -91,7 +91,7 @@ describe('local console session', () => {
 function runMain(env: Record<string, string>, stdin: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('SLACK_') && !key.startsWith('OPENAI_')));
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/slack/main.ts'], { cwd: REPO, env: { ...cleanEnv, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: REPO, env: { ...cleanEnv, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));

@@ -6,7 +6,8 @@ import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_QUESTIONS, runDemo } from '../src/cli/demo.js';
+import { DEMO_QUESTIONS, runDemo } from '../src/console/demo.js';
+import { silentLogger } from '../src/common/logger.js';
 import { loadConfig } from '../src/config.js';
 
 const SAMPLE = fileURLToPath(new URL('../data/sample-customers.csv', import.meta.url));
@@ -19,7 +20,7 @@ beforeAll(async () => {
   outDir = await mkdtemp(join(tmpdir(), 'demo-out-'));
   const output = new PassThrough();
   output.on('data', (chunk: Buffer) => (printed += chunk.toString('utf8')));
-  const { reportPath } = await runDemo({ csvPath: SAMPLE, outDir, output, config: loadConfig({}) });
+  const { reportPath } = await runDemo({ csvPath: SAMPLE, outDir, output, config: loadConfig({}), log: silentLogger });
   report = await readFile(reportPath, 'utf8');
 });
 

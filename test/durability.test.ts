@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
-import { createEngine } from '../src/slack/default-engine.js';
-import { createRuntime } from '../src/slack/runtime.js';
+import { createSegmentApp } from '../src/app/segment-app.js';
 import { ChannelStore } from '../src/store/channel-store.js';
 import { createRng } from '../src/analysis/random.js';
 
@@ -134,9 +133,9 @@ describe('store durability under SIGKILL', () => {
       await writeFile(join(dir, 'seen-events.json'), 'sha256:00\n{"version":1,"ids":["Ev1"]}\n');
 
       const warnings: { object: object; message: string }[] = [];
-      const log = { info: () => {}, warn: (object: object, message: string) => warnings.push({ object, message }), error: () => {} };
+      const log = { debug: () => {}, info: () => {}, warn: (object: object, message: string) => warnings.push({ object, message }), error: () => {} };
       const config = loadConfig({ DATA_DIR: dir });
-      const runtime = await createRuntime(config, createEngine(config, log, { analysisWorkers: 0 }), log);
+      const runtime = await createSegmentApp(config, log, { analyses: { workers: 0 } });
       expect((await runtime.store.state(a)).active).toBeNull();
       expect((await runtime.store.state(b)).active?.fileName).toBe('b.csv');
       expect(await runtime.store.ownsThread(b, '1.000001')).toBe(false);

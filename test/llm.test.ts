@@ -1,3 +1,5 @@
+import { silentLogger } from '../src/common/logger.js';
+import { conversationContext } from './helpers/conversation-context.js';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Analysis } from '../src/analysis/analysis.js';
@@ -52,7 +54,7 @@ async function scripted(steps: readonly Step[], overrides: Partial<LlmConfig> = 
     totalTimeoutMs: 10_000,
     maxRetryAfterMs: 1_000,
     ...overrides,
-  });
+  }, silentLogger);
   return { server, llm };
 }
 
@@ -67,7 +69,7 @@ function lastToolContent(body: ChatRequestBody): string {
 describe('model router through a loopback OpenAI-compatible server', () => {
   it('runs a correct tool call and returns the model’s checked answer', async () => {
     const { server, llm } = await scripted([rankCall, textReply(goodCallsText())]);
-    const answer = await ask('which segment calls support most?', { analysis: mission, settings: SETTINGS }, { llm });
+    const answer = await ask('which segment calls support most?', conversationContext(mission, SETTINGS), { llm });
     expect(answer.text).toBe(goodCallsText());
     expect(answer.toolsUsed).toEqual(['rank_segments']);
     expect(answer.numbersChecked).toBe(true);
@@ -86,7 +88,7 @@ describe('model router through a loopback OpenAI-compatible server', () => {
       toolCallReply([{ name: 'rank_segments', args: { feature: 'support calls', statistic: 'mean' } }]),
       textReply(goodCallsText()),
     ]);
-    const answer = await ask('which segment calls support most?', { analysis: mission, settings: SETTINGS }, { llm });
+    const answer = await ask('which segment calls support most?', conversationContext(mission, SETTINGS), { llm });
     expect(lastToolContent(server.requests[1])).toMatch(/Invalid arguments for rank_segments/);
     expect(lastToolContent(server.requests[1])).toMatch(/feature/);
     expect(answer.text).toBe(goodCallsText());
@@ -101,7 +103,7 @@ describe('model router through a loopback OpenAI-compatible server', () => {
       rankCall,
       textReply(goodCallsText()),
     ]);
-    const answer = await ask('which segment calls support most?', { analysis: mission, settings: SETTINGS }, { llm });
+    const answer = await ask('which segment calls support most?', conversationContext(mission, SETTINGS), { llm });
     expect(lastToolContent(server.requests[1])).toMatch(/not valid JSON/);
     expect((JSON.parse(lastToolContent(server.requests[2])) as { error: string }).error).toMatch(/no tool named "rank_segment_by"/);
     expect(answer.text).toBe(goodCallsText());
@@ -110,7 +112,7 @@ describe('model router through a loopback OpenAI-compatible server', () => {
   it('gives up after two correction rounds and lets the deterministic router answer', async () => {
     const bad = toolCallReply([{ name: 'rank_segments', args: { feature: 42 } }]);
     const { server, llm } = await scripted([bad, bad, bad, bad]);
-    const answer = await ask('which segment calls support most?', { analysis: mission, settings: SETTINGS }, { llm });
+    const answer = await ask('which segment calls support most?', conversationContext(mission, SETTINGS), { llm });
     expect(server.requests).toHaveLength(3);
     expect(answer.footnote).toMatch(/^The AI model could not answer \(bad tool calls\), so the built-in router did\. Figures checked/);
     expect(answer.text).toContain('6.87');
@@ -129,7 +131,7 @@ describe('model router through a loopback OpenAI-compatible server', () => {
         return textReply('Segment 3 has the highest credit limit, $141,040 on average against $34,574 overall; its 50 customers are the digital ones.');
       },
     ]);
-    const answer = await ask('tell me about the digital customers and who has the highest limit', { analysis: mission, settings: SETTINGS }, { llm });
+    const answer = await ask('tell me about the digital customers and who has the highest limit', conversationContext(mission, SETTINGS), { llm });
     expect(answer.toolsUsed).toEqual(['profile_segment', 'rank_segments']);
     expect(answer.numbersChecked).toBe(true);
     expect(answer.charts.length).toBeGreaterThan(0);
@@ -137,7 +139,7 @@ describe('model router through a loopback OpenAI-compatible server', () => {
 
   it('passes a settings change on to the surface', async () => {
     const { llm } = await scripted([toolCallReply([{ name: 'segment', args: { k: 4 } }]), (body) => textReply(toolResults(body)[0].text ?? '')]);
-    const answer = await ask('split them into four groups', { analysis: mission, settings: SETTINGS }, { llm });
+    const answer = await ask('split them into four groups', conversationContext(mission, SETTINGS), { llm });
     expect(answer.settings).toEqual({ k: 4, algorithm: 'kmeans' });
     expect(answer.text).toContain('4 segments');
   });
@@ -145,7 +147,7 @@ describe('model router through a loopback OpenAI-compatible server', () => {
   it('retries a made-up number once, then shows the computed results instead', async () => {
     const made = textReply(`Segment ${phoneHeavy} averages 9.5 calls, far above the 3.58 average.`);
     const { server, llm } = await scripted([rankCall, made, made]);
-    const answer = await ask('which segment calls support most?', { analysis: mission, settings: SETTINGS }, { llm });
+    const answer = await ask('which segment calls support most?', conversationContext(mission, SETTINGS), { llm });
     const retry = server.requests[2].messages[server.requests[2].messages.length - 1];
     expect(retry.role).toBe('user');
     expect(retry.content).toContain('9.5');
@@ -157,7 +159,7 @@ describe('model router through a loopback OpenAI-compatible server', () => {
 
   it('keeps the retried text when the retry fixes the number', async () => {
     const { llm } = await scripted([rankCall, textReply(`Segment ${phoneHeavy} averages 9.5 calls.`), textReply(goodCallsText())]);
-    const answer = await ask('which segment calls support most?', { analysis: mission, settings: SETTINGS }, { llm });
+    const answer = await ask('which segment calls support most?', conversationContext(mission, SETTINGS), { llm });
     expect(answer.text).toBe(goodCallsText());
     expect(answer.footnote).toBe('Figures checked against the analysis.');
   });
@@ -165,7 +167,7 @@ describe('model router through a loopback OpenAI-compatible server', () => {
   it('falls back with a footnote on a timeout', async () => {
     const { llm } = await scripted([{ ...rankCall, delayMs: 3_000 }], { timeoutMs: 150, maxRetries: 1 });
     const started = Date.now();
-    const answer = await ask('which segment calls support most?', { analysis: mission, settings: SETTINGS }, { llm });
+    const answer = await ask('which segment calls support most?', conversationContext(mission, SETTINGS), { llm });
     expect(Date.now() - started).toBeLessThan(2_500);
     expect(answer.footnote).toMatch(/could not answer \(timeout\)/);
     expect(answer.toolsUsed).toEqual(['rank_segments']);
@@ -174,21 +176,21 @@ describe('model router through a loopback OpenAI-compatible server', () => {
 
   it('recovers from a 500 through the SDK’s retry', async () => {
     const { server, llm } = await scripted([errorReply(500), rankCall, textReply(goodCallsText())], { maxRetries: 2 });
-    const answer = await ask('which segment calls support most?', { analysis: mission, settings: SETTINGS }, { llm });
+    const answer = await ask('which segment calls support most?', conversationContext(mission, SETTINGS), { llm });
     expect(server.requests).toHaveLength(3);
     expect(answer.text).toBe(goodCallsText());
   });
 
   it('falls back when the server keeps failing', async () => {
     const { llm } = await scripted([errorReply(500)], { maxRetries: 1 });
-    const answer = await ask('which segment calls support most?', { analysis: mission, settings: SETTINGS }, { llm });
+    const answer = await ask('which segment calls support most?', conversationContext(mission, SETTINGS), { llm });
     expect(answer.footnote).toMatch(/could not answer \(server error\)/);
     expect(answer.text).toContain('6.87');
   });
 
   it('waits out a 429 with a short Retry-After, then answers', async () => {
     const { server, llm } = await scripted([errorReply(429, { 'retry-after-ms': '50' }), rankCall, textReply(goodCallsText())], { maxRetries: 2 });
-    const answer = await ask('which segment calls support most?', { analysis: mission, settings: SETTINGS }, { llm });
+    const answer = await ask('which segment calls support most?', conversationContext(mission, SETTINGS), { llm });
     expect(server.requests).toHaveLength(3);
     expect(answer.text).toBe(goodCallsText());
   });
@@ -196,7 +198,7 @@ describe('model router through a loopback OpenAI-compatible server', () => {
   it('does not wait out a long Retry-After: the built-in router answers at once', async () => {
     const { server, llm } = await scripted([errorReply(429, { 'retry-after': '3600' }), rankCall], { maxRetries: 2 });
     const started = Date.now();
-    const answer = await ask('which segment calls support most?', { analysis: mission, settings: SETTINGS }, { llm });
+    const answer = await ask('which segment calls support most?', conversationContext(mission, SETTINGS), { llm });
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(server.requests).toHaveLength(1);
     expect(answer.footnote).toMatch(/could not answer \(rate-limited\)/);
@@ -205,21 +207,23 @@ describe('model router through a loopback OpenAI-compatible server', () => {
 
   it('falls back on a reply that is not JSON', async () => {
     const { llm } = await scripted([{ status: 200, raw: '<html>gateway error</html>' }]);
-    const answer = await ask('which segment calls support most?', { analysis: mission, settings: SETTINGS }, { llm });
+    const answer = await ask('which segment calls support most?', conversationContext(mission, SETTINGS), { llm });
     expect(answer.footnote).toMatch(/could not answer \(malformed reply\)/);
     expect(answer.text).toContain('6.87');
   });
 
   it('sends the thread’s recent turns as context, inside the data block', async () => {
     const { server, llm } = await scripted([textReply('Segment 3 is the smallest.')]);
-    await ask('and the smallest?', {
-      analysis: mission,
-      settings: SETTINGS,
-      history: [
-        { role: 'user', text: 'which segment is the biggest?' },
-        { role: 'assistant', text: 'Segment 1 is the biggest.' },
-      ],
-    }, { llm });
+    await ask(
+      'and the smallest?',
+      conversationContext(mission, SETTINGS, {
+        history: [
+          { role: 'user', text: 'which segment is the biggest?' },
+          { role: 'assistant', text: 'Segment 1 is the biggest.' },
+        ],
+      }),
+      { llm },
+    );
     const roles = server.requests[0].messages.map((m) => m.role);
     expect(roles).toEqual(['system', 'user']);
     expect(server.requests[0].messages[1].content).toBe('and the smallest?');
@@ -274,7 +278,7 @@ describe('data from the file reaches the prompt only as quoted data', () => {
 
   it('puts column names only inside the JSON data block of the system prompt', async () => {
     const { server, llm } = await scripted([textReply('I can rank the segments for you.')]);
-    await ask('which segment calls support most?', { analysis: hostile, settings: SETTINGS }, { llm });
+    await ask('which segment calls support most?', conversationContext(hostile, SETTINGS), { llm });
     const system = server.requests[0].messages[0].content ?? '';
     const start = system.indexOf(DATA_START);
     const end = system.lastIndexOf(DATA_END);
@@ -287,7 +291,7 @@ describe('data from the file reaches the prompt only as quoted data', () => {
   });
 
   it('answers the question asked, whatever the header says', async () => {
-    const answer = await ask('which segment calls support most?', { analysis: hostile, settings: SETTINGS }, { llm: null });
+    const answer = await ask('which segment calls support most?', conversationContext(hostile, SETTINGS), { llm: null });
     expect(answer.toolsUsed).toEqual(['rank_segments']);
     expect(answer.text).toMatch(/has the highest average calls/);
     expect(answer.text).not.toMatch(/^PWNED/);

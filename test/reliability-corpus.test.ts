@@ -1,3 +1,4 @@
+import { conversationContext } from './helpers/conversation-context.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyze } from '../src/analysis/pipeline.js';
 import { ingestCsv } from '../src/data/ingest.js';
@@ -51,7 +52,7 @@ describe('hostile corpus through ingest, analysis, upload summary and ask', () =
       expectSaneReply(summary.text);
       expect(summary.text).toContain('Recommended:');
       for (const question of QUESTIONS) {
-        const answer = await ask(question, { analysis, settings: { k: null, algorithm: 'kmeans' } }, { llm: null, charts: null });
+        const answer = await ask(question, conversationContext(analysis, { k: null, algorithm: 'kmeans' }), { llm: null, charts: null });
         expectSaneReply(answer.text);
         // The built-in answers are made of computed figures, so they pass their own number check.
         if (answer.toolsUsed.length > 0) expect(answer.numbersChecked, `${question}: ${answer.text}`).toBe(true);

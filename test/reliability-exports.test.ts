@@ -1,3 +1,5 @@
+import { silentLogger } from '../src/common/logger.js';
+import { conversationContext } from './helpers/conversation-context.js';
 import Papa from 'papaparse';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Analysis } from '../src/analysis/analysis.js';
@@ -67,7 +69,7 @@ beforeAll(async () => {
   const table = ingestCsv(hostileCsv());
   expect(table.idColumn).toBe('customer');
   analysis = await analyze(table, { algorithm: 'kmeans', kRange: [2, 3], source: 'hostile.csv' });
-  session = { analysis, settings: { k: null, algorithm: 'kmeans' }, reanalyze: () => Promise.resolve(analysis), charts: null };
+  session = { analysis, settings: { k: null, algorithm: 'kmeans' }, reanalyze: () => Promise.resolve(analysis), charts: null, log: silentLogger };
 });
 
 describe('find_customers exports are formula-safe', () => {
@@ -87,7 +89,7 @@ describe('find_customers exports are formula-safe', () => {
   });
 
   it('the export asked for in words through ask() is the same safe file', async () => {
-    const answer = await ask('export segment 1', { analysis, settings: { k: null, algorithm: 'kmeans' } }, { llm: null, charts: null });
+    const answer = await ask('export segment 1', conversationContext(analysis, { k: null, algorithm: 'kmeans' }), { llm: null, charts: null });
     expect(answer.files).toHaveLength(1);
     expectFormulaSafe(answer.files[0].content);
     expect(answer.files[0].fileName).toMatch(SAFE_FILE_NAME);

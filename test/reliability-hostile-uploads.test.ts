@@ -7,9 +7,9 @@ import { loadConfig, type AppConfig } from '../src/config.js';
 import { ingestCsv } from '../src/data/ingest.js';
 import { InputError } from '../src/common/errors.js';
 import { startSlackApp, type RunningSlackApp, type SlackMode } from '../src/slack/app.js';
-import { createEngine } from '../src/slack/default-engine.js';
 import { LOGIN_PAGE_MESSAGE, looksLikeHtml } from '../src/slack/download.js';
-import { createRuntime } from '../src/slack/runtime.js';
+import { createSegmentApp } from '../src/app/segment-app.js';
+import { silentLogger } from '../src/common/logger.js';
 import { eventEnvelope, FakeSlack, postSigned, userTs, type FakeFile } from './helpers/fake-slack.js';
 import { expectOneSentence, hostileCorpus, type HostileCase } from './helpers/hostile-csv.js';
 
@@ -20,7 +20,6 @@ import { expectOneSentence, hostileCorpus, type HostileCase } from './helpers/ho
  */
 
 const SECRET = 'reliability-signing-secret-0123456789';
-const quiet = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
 /** Uploads sent at the same moment: a burst, but below the analysis queue's bound. */
 const BURST = 12;
@@ -59,8 +58,8 @@ beforeAll(async () => {
   fake = await FakeSlack.start();
   dataDir = await mkdtemp(join(tmpdir(), 'reliability-slack-'));
   config = loadConfig({ SLACK_BOT_TOKEN: fake.botToken, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.apiUrl, DATA_DIR: dataDir });
-  const runtime = await createRuntime(config, createEngine(config, quiet), quiet);
-  running = await startSlackApp({ config, mode: config.mode as SlackMode, ...runtime, log: quiet }, 0);
+  const app = await createSegmentApp(config, silentLogger);
+  running = await startSlackApp({ config, mode: config.mode as SlackMode, app, log: silentLogger }, 0);
   eventsUrl = `http://127.0.0.1:${running.port}/slack/events`;
 });
 

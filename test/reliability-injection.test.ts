@@ -1,3 +1,5 @@
+import { silentLogger } from '../src/common/logger.js';
+import { conversationContext } from './helpers/conversation-context.js';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Analysis } from '../src/analysis/analysis.js';
 import { analyze } from '../src/analysis/pipeline.js';
@@ -46,11 +48,11 @@ async function scripted(steps: readonly Step[]): Promise<LlmClient> {
     const step = steps[Math.min(index, steps.length - 1)];
     return typeof step === 'function' ? step(body) : step;
   });
-  return createLlmClient({ apiKey: API_KEY, baseURL: server.baseURL, model: 'test-model', timeoutMs: 2_000, maxRetries: 0, totalTimeoutMs: 10_000, maxRetryAfterMs: 100 });
+  return createLlmClient({ apiKey: API_KEY, baseURL: server.baseURL, model: 'test-model', timeoutMs: 2_000, maxRetries: 0, totalTimeoutMs: 10_000, maxRetryAfterMs: 100 }, silentLogger);
 }
 
 function askA(question: string, llm: LlmClient | null): Promise<Answer> {
-  return ask(question, { analysis: channelA, settings: { ...SETTINGS } }, { llm, charts: null });
+  return ask(question, conversationContext(channelA, { ...SETTINGS }), { llm, charts: null });
 }
 
 /** Every string the model received, message by message. */

@@ -1,3 +1,5 @@
+import { silentLogger } from '../src/common/logger.js';
+import { conversationContext } from './helpers/conversation-context.js';
 import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -125,11 +127,11 @@ describe('k and the k range', () => {
   });
 
   it('the segment tool bounds k to 2..20 in its arguments, and k above the rows is one sentence', async () => {
-    const session = { analysis, settings: { ...SETTINGS }, reanalyze: (s: { k: number | null }) => analyze(table, { k: s.k ?? 'auto', algorithm: 'kmeans', kRange: [2, 4] }), charts: null };
+    const session = { ...conversationContext(analysis, { ...SETTINGS }), charts: null, log: silentLogger };
     await expect(runTool('segment', { k: 500 }, session)).rejects.toBeInstanceOf(ToolArgumentsError);
     const tiny = ingestCsv(csvOf(12, 3));
     const tinyAnalysis = await analyze(tiny, { algorithm: 'kmeans', kRange: [2, 4] });
-    const answer = await ask('use 15 segments', { analysis: tinyAnalysis, settings: { ...SETTINGS } }, { llm: null, charts: null });
+    const answer = await ask('use 15 segments', conversationContext(tinyAnalysis, { ...SETTINGS }), { llm: null, charts: null });
     expectOneSentence(answer.text);
     expect(answer.text).toContain('Cannot make 15 segments from 12 rows');
   });
@@ -139,9 +141,9 @@ describe('question length (setting MAX_QUESTION_CHARS)', () => {
   it('answers a question at the limit and refuses one over it in one sentence, before any model call', async () => {
     const server = await startOpenAiTestServer(() => textReply('The data has 30 rows.'));
     try {
-      const llm = createLlmClient({ apiKey: 'test-key', baseURL: server.baseURL, model: 'test-model', timeoutMs: 2_000, maxRetries: 0, totalTimeoutMs: 5_000, maxRetryAfterMs: 100 });
+      const llm = createLlmClient({ apiKey: 'test-key', baseURL: server.baseURL, model: 'test-model', timeoutMs: 2_000, maxRetries: 0, totalTimeoutMs: 5_000, maxRetryAfterMs: 100 }, silentLogger);
       const long = `how many rows? ${'x'.repeat(MAX_QUESTION_CHARS)}`;
-      const refused = await ask(long, { analysis, settings: { ...SETTINGS } }, { llm, charts: null });
+      const refused = await ask(long, conversationContext(analysis, { ...SETTINGS }), { llm, charts: null });
       expectOneSentence(refused.text);
       expect(refused.text).toBe(
         `That question is ${[...long].length.toLocaleString('en-US')} characters long; the limit is 2,000 (setting MAX_QUESTION_CHARS), so ask something shorter.`,
@@ -151,7 +153,7 @@ describe('question length (setting MAX_QUESTION_CHARS)', () => {
 
       const atLimit = `how many rows? ${' '.repeat(MAX_QUESTION_CHARS - 'how many rows? '.length)}`;
       expect([...atLimit]).toHaveLength(MAX_QUESTION_CHARS);
-      const answered = await ask(atLimit, { analysis, settings: { ...SETTINGS } }, { llm, charts: null });
+      const answered = await ask(atLimit, conversationContext(analysis, { ...SETTINGS }), { llm, charts: null });
       expect(answered.text).not.toContain('MAX_QUESTION_CHARS');
       expect(server.requests).toHaveLength(1);
     } finally {
@@ -161,14 +163,14 @@ describe('question length (setting MAX_QUESTION_CHARS)', () => {
 
   it('counts characters, not UTF-16 units, so emoji are not penalised twice', async () => {
     const emoji = '💳'.repeat(MAX_QUESTION_CHARS);
-    const answer = await ask(emoji, { analysis, settings: { ...SETTINGS } }, { llm: null, charts: null });
+    const answer = await ask(emoji, conversationContext(analysis, { ...SETTINGS }), { llm: null, charts: null });
     expect(answer.text).not.toContain('MAX_QUESTION_CHARS');
   });
 });
 
 describe('tool arguments are bounded', () => {
   it('refuses more than 10 filters, a 50+ row preview and a 200+ character feature name', async () => {
-    const session = { analysis, settings: { ...SETTINGS }, reanalyze: () => Promise.resolve(analysis), charts: null };
+    const session = { analysis, settings: { ...SETTINGS }, reanalyze: () => Promise.resolve(analysis), charts: null, log: silentLogger };
     const filter = { feature: 'f0', op: '>', value: 1 };
     await expect(runTool('find_customers', { filters: Array.from({ length: 11 }, () => filter) }, session)).rejects.toBeInstanceOf(ToolArgumentsError);
     await expect(runTool('find_customers', { preview: 51 }, session)).rejects.toBeInstanceOf(ToolArgumentsError);

@@ -4,7 +4,8 @@ import { ingestCsv } from '../src/data/ingest.js';
 import { ask } from '../src/llm/ask.js';
 import { createLlmClient } from '../src/llm/client.js';
 import { summarizeUpload } from '../src/llm/upload-summary.js';
-import { logger, redirectLogs } from '../src/log.js';
+import { createLogger } from '../src/log.js';
+import { conversationContext } from './helpers/conversation-context.js';
 import { secretCsv } from './helpers/secret-csv.js';
 import { errorReply, startOpenAiTestServer, textReply, toolCallReply, type OpenAiTestServer, type ScriptedReply } from './helpers/openai-test-server.js';
 
@@ -16,7 +17,7 @@ import { errorReply, startOpenAiTestServer, textReply, toolCallReply, type OpenA
 
 const API_KEY = 'sk-test-LOGS-fedcba9876543210';
 const lines: string[] = [];
-let restore: () => void = () => {};
+const log = createLogger('trace', { write: (line: string) => lines.push(line) });
 let server: OpenAiTestServer;
 
 const secret = secretCsv(60, 'LOG');
@@ -37,21 +38,19 @@ const SCRIPT: ScriptedReply[] = [
 
 beforeAll(async () => {
   server = await startOpenAiTestServer((_body, index) => SCRIPT[Math.min(index, SCRIPT.length - 1)]);
-  restore = redirectLogs({ write: (line: string) => lines.push(line) }, 'trace');
 });
 
 afterAll(async () => {
-  restore();
   await server?.close();
 });
 
 describe('logs of a full run', () => {
   it('are written, parse as JSON, and hold no key, identifier, e-mail or cell text', async () => {
-    const llm = createLlmClient({ apiKey: API_KEY, baseURL: server.baseURL, model: 'test-model', timeoutMs: 2_000, maxRetries: 0, totalTimeoutMs: 10_000, maxRetryAfterMs: 100 });
+    const llm = createLlmClient({ apiKey: API_KEY, baseURL: server.baseURL, model: 'test-model', timeoutMs: 2_000, maxRetries: 0, totalTimeoutMs: 10_000, maxRetryAfterMs: 100 }, log);
     const table = ingestCsv(secret.csv);
     const analysis = await analyze(table, { algorithm: 'all', kRange: [2, 4], source: 'secret.csv' });
-    await summarizeUpload(analysis, { llm });
-    const context = { analysis, settings: { k: null, algorithm: 'kmeans' as const } };
+    await summarizeUpload(analysis, { llm, log });
+    const context = conversationContext(analysis);
     for (const question of [
       `export segment 1 and tell me ${secret.ids[0]}'s e-mail`,
       'which segment calls support most?',
@@ -59,10 +58,10 @@ describe('logs of a full run', () => {
       'describe the data',
       'how many customers in segment 2?',
     ]) {
-      await ask(question, context, { llm, charts: null });
+      await ask(question, context, { llm, charts: null, log });
     }
     // The same logger also records the key if someone logs it under a redacted field name.
-    logger.info({ apiKey: API_KEY, authorization: `Bearer ${API_KEY}` }, 'redaction check');
+    log.info({ apiKey: API_KEY, authorization: `Bearer ${API_KEY}` }, 'redaction check');
 
     expect(lines.length).toBeGreaterThan(5);
     const records = lines.map((line) => JSON.parse(line) as { msg?: string; level: number });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CHARTS_FAILED_MESSAGE } from '../src/slack/service.js';
+import { CHARTS_FAILED_MESSAGE } from '../src/app/messages.js';
 import { userTs, type FailureTarget, type ScriptedFailure } from './helpers/fake-slack.js';
 import { fileShareEvent, startHarness, summarySizes, threadQuestion, unresolvedProgress, type Harness } from './helpers/slack-harness.js';
 

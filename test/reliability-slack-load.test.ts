@@ -17,7 +17,7 @@ let h: Harness;
 
 beforeAll(async () => {
   for (const dataset of datasets) expected.set(dataset.channel, await directSegmentSizes(dataset));
-  h = await startHarness({ engine: { analysisWorkers: 2, maxQueuedAnalyses: 50 } });
+  h = await startHarness({ analyses: { workers: 2, maxQueued: 50 } });
 }, 120_000);
 
 afterAll(async () => {

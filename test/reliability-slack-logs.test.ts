@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { logger, redirectLogs } from '../src/log.js';
-import { CHARTS_FAILED_MESSAGE } from '../src/slack/service.js';
+import { createLogger } from '../src/log.js';
+import { CHARTS_FAILED_MESSAGE } from '../src/app/messages.js';
 import { fileShareEvent, startHarness, threadQuestion, unresolvedProgress, type Harness } from './helpers/slack-harness.js';
 
 /**
@@ -12,7 +12,6 @@ import { fileShareEvent, startHarness, threadQuestion, unresolvedProgress, type 
 
 const BOT_TOKEN = 'xoxb-1234-secret-bot-token-do-not-log';
 const lines: string[] = [];
-let restore: () => void;
 let h: Harness;
 
 // The mission CSV with customer keys made unmistakable, so any leak of an id is found by pattern.
@@ -25,13 +24,11 @@ const rows = mission.slice(1).map((line) => {
 const CSV = `${mission[0]}\n${rows.join('\n')}\n`;
 
 beforeAll(async () => {
-  restore = redirectLogs({ write: (line: string) => lines.push(line) }, 'trace');
-  h = await startHarness({ log: logger, botToken: BOT_TOKEN });
+  h = await startHarness({ log: createLogger('trace', { write: (line: string) => lines.push(line) }), botToken: BOT_TOKEN });
 });
 
 afterAll(async () => {
   await h?.stop();
-  restore?.();
 });
 
 describe('logs during a Slack session', () => {

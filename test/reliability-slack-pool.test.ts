@@ -2,17 +2,17 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { GaussianMixture } from '../src/analysis/gmm.js';
 import { ingestCsv } from '../src/data/ingest.js';
-import { InputError } from '../src/common/errors.js';
-import { AnalysisPool, AnalysisQueueFullError } from '../src/slack/analysis-pool.js';
-import { runAnalysis, type AnalysisJob } from '../src/slack/run-analysis.js';
-import { queuedMessage } from '../src/slack/service.js';
+import { CapacityError, InputError } from '../src/common/errors.js';
+import { AnalysisPool, AnalysisQueueFullError } from '../src/app/analysis-pool.js';
+import { runAnalysis, type AnalysisJob } from '../src/app/analysis-job.js';
+import { queuedMessage } from '../src/app/messages.js';
 
 /** The analysis worker pool: same results as in-process, bounded queue, fallback, clean shutdown. */
 
 const warnings: string[] = [];
-const log = { info: () => {}, warn: (_o: object, message: string) => warnings.push(message), error: () => {} };
+const log = { debug: () => {}, info: () => {}, warn: (_o: object, message: string) => warnings.push(message), error: () => {} };
 const MALL = readFileSync(new URL('../../shared/data/mall-customers.csv', import.meta.url));
-const job = (k: number | null = null, algorithm: 'kmeans' | 'gmm' = 'kmeans'): AnalysisJob => ({ table: ingestCsv(MALL), settings: { k, algorithm }, source: 'mall-customers.csv' });
+const job = (k: number | null = null, algorithm: 'kmeans' | 'gmm' = 'kmeans'): AnalysisJob => ({ table: ingestCsv(MALL), options: { k: k ?? 'auto', algorithm, source: 'mall-customers.csv' } });
 
 describe('AnalysisPool', () => {
   it('returns the same analysis as in-process, with a usable fitted mixture', async () => {
@@ -42,16 +42,17 @@ describe('AnalysisPool', () => {
     await expect(pool.run(job(3))).rejects.toThrow(/closed/);
   }, 60_000);
 
-  it('a queue-full refusal is an InputError worded for the user', () => {
+  it('a queue-full refusal is a CapacityError worded for the user', () => {
     const error = new AnalysisQueueFullError(50);
-    expect(error).toBeInstanceOf(InputError);
+    expect(error).toBeInstanceOf(CapacityError);
+    expect(error.code).toBe('analysis-queue-full');
     expect(error.message).toMatch(/^I'm busy/);
     expect(queuedMessage(3)).toBe("I'm busy with other analyses — yours is queued as #3. I will start as soon as one finishes.");
   });
 
   it('analyses in-process when workers cannot start', async () => {
     warnings.length = 0;
-    const pool = new AnalysisPool({ size: 2, maxQueue: 4, log, workerUrl: new URL('./fixtures/does-not-exist-worker.mjs', import.meta.url) });
+    const pool = new AnalysisPool({ size: 2, maxQueue: 4, log, workerModule: new URL('./fixtures/does-not-exist-worker.ts', import.meta.url) });
     try {
       const analyses = await Promise.all([pool.run(job(3)), pool.run(job(4))]);
       expect(analyses.map((a) => a.report.segments.length)).toEqual([3, 4]);
@@ -67,9 +68,9 @@ describe('AnalysisPool', () => {
     try {
       const rows = Array.from({ length: 12 }, (_, i) => `${(i * 3) % 7},${(i * 7) % 5},${(i * 5) % 11}`).join('\n');
       const tiny = ingestCsv(`a,b,c\n${rows}\n`);
-      const direct = await runAnalysis({ table: tiny, settings: { k: 20, algorithm: 'kmeans' }, source: 'tiny.csv' }).catch((error: unknown) => error);
+      const direct = await runAnalysis({ table: tiny, options: { k: 20, algorithm: 'kmeans', source: 'tiny.csv' } }).catch((error: unknown) => error);
       expect(direct).toBeInstanceOf(InputError);
-      const pooled = await pool.run({ table: tiny, settings: { k: 20, algorithm: 'kmeans' }, source: 'tiny.csv' }).catch((error: unknown) => error);
+      const pooled = await pool.run({ table: tiny, options: { k: 20, algorithm: 'kmeans', source: 'tiny.csv' } }).catch((error: unknown) => error);
       expect(pooled).toBeInstanceOf(InputError);
       expect((pooled as InputError).message).toBe((direct as InputError).message);
       expect((pooled as InputError).code).toBe((direct as InputError).code);

@@ -1,3 +1,5 @@
+import { silentLogger } from '../src/common/logger.js';
+import { conversationContext } from './helpers/conversation-context.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Analysis } from '../src/analysis/analysis.js';
 import { analyzeFile } from '../src/analysis/pipeline.js';
@@ -188,14 +190,14 @@ describe('model router on the same table (scripted OpenAI-compatible server)', (
       if ('kind' in expectation) return textReply('I can answer questions about the segments of this data: rankings, profiles, comparisons, charts, campaigns and support actions.');
       return toolCallReply([{ name: expectation.tool, args: expectation.modelArgs ?? expectation.args }]);
     });
-    llm = createLlmClient({ apiKey: 'test-key', baseURL: server.baseURL, model: 'test-model', timeoutMs: 5_000, maxRetries: 0, totalTimeoutMs: 20_000, maxRetryAfterMs: 1_000 });
+    llm = createLlmClient({ apiKey: 'test-key', baseURL: server.baseURL, model: 'test-model', timeoutMs: 5_000, maxRetries: 0, totalTimeoutMs: 20_000, maxRetryAfterMs: 1_000 }, silentLogger);
   });
   afterAll(async () => {
     await server.close();
   });
 
   it('sends every tool with its JSON schema', async () => {
-    await ask('campaign ideas', { analysis, settings: SETTINGS }, { llm });
+    await ask('campaign ideas', conversationContext(analysis, SETTINGS), { llm });
     const sent = server.requests[server.requests.length - 2];
     expect(sent.tools?.map((t) => t.function.name).sort()).toEqual([...TOOL_NAMES].sort());
     for (const tool of sent.tools ?? []) expect(tool.function.parameters?.type).toBe('object');
@@ -204,7 +206,7 @@ describe('model router on the same table (scripted OpenAI-compatible server)', (
   for (const row of TABLE) {
     it(`answers “${row.q}”`, async () => {
       const runs: ToolRun[] = [];
-      const answer = await ask(row.q, { analysis, settings: SETTINGS }, { llm, onToolRun: (run) => runs.push(run) });
+      const answer = await ask(row.q, conversationContext(analysis, SETTINGS), { llm, onToolRun: (run) => runs.push(run) });
       expect(answer.footnote ?? '').not.toMatch(/could not answer/);
       if ('kind' in row.expect) {
         expect(answer.toolsUsed).toEqual([]);
@@ -212,7 +214,7 @@ describe('model router on the same table (scripted OpenAI-compatible server)', (
       }
       expect(answer.toolsUsed).toEqual([row.expect.tool]);
       if (row.expect.tool === 'chart') return; // no chart renderer in this test: the tool's refusal is the result
-      const reference = await runTool(row.expect.tool, row.expect.args, createSession({ analysis, settings: SETTINGS }, {}));
+      const reference = await runTool(row.expect.tool, row.expect.args, createSession(conversationContext(analysis, SETTINGS), {}));
       expect(runs[0].result.data).toEqual(reference.result.data);
       expect(answer.numbersChecked).toBe(true);
     });

@@ -9,8 +9,9 @@ import type { Analysis } from '../src/analysis/analysis.js';
 import { loadConfig } from '../src/config.js';
 import { ingestCsv } from '../src/data/ingest.js';
 import { createSlackApp, startSlackApp, type RunningSlackApp, type SlackMode } from '../src/slack/app.js';
-import type { SegmentEngine } from '../src/slack/engine.js';
-import { createRuntime } from '../src/slack/runtime.js';
+import type { AnalysisJob } from '../src/app/analysis-job.js';
+import type { SegmentEngine } from '../src/app/engine.js';
+import { createSegmentApp } from '../src/app/segment-app.js';
 import { AnswerSchema, type Answer } from '../src/tools/answer.js';
 import { eventEnvelope, FakeSlack, postSigned, slashCommandBody, userTs } from './helpers/fake-slack.js';
 
@@ -34,26 +35,30 @@ function answer(fields: Partial<Answer> & { text: string }): Answer {
   return AnswerSchema.parse(fields);
 }
 
-/** A tiny engine: real ingestion, a fixed two-segment "analysis", answers that echo their inputs. */
-function testEngine(calls: string[]): SegmentEngine {
+/** A fixed two-segment "analysis" of the table, standing in for the pipeline behind the runner. */
+function testAnalysis(calls: string[]): (job: AnalysisJob) => Promise<Analysis> {
+  return async ({ table, options }) => {
+    calls.push(`analyze k=${options.k ?? 'auto'}`);
+    if (options.source === 'slow.csv') await slowGate.promise;
+    const half = Math.floor(table.matrix.rows / 2);
+    return {
+      table,
+      report: {
+        rowsUsed: table.matrix.rows,
+        algorithm: options.algorithm,
+        segments: [
+          { id: 1, name: 'Alpha', size: table.matrix.rows - half, share: 0.5 },
+          { id: 2, name: 'Beta', size: half, share: 0.5 },
+        ],
+      },
+    } as unknown as Analysis;
+  };
+}
+
+/** A tiny engine: real ingestion, answers that echo their inputs. */
+function testEngine(): SegmentEngine {
   return {
     ingest: (bytes) => ingestCsv(bytes),
-    analyze: async (table, settings, source) => {
-      calls.push(`analyze k=${settings.k ?? 'auto'}`);
-      if (source === 'slow.csv') await slowGate.promise;
-      const half = Math.floor(table.matrix.rows / 2);
-      return {
-        table,
-        report: {
-          rowsUsed: table.matrix.rows,
-          algorithm: settings.algorithm,
-          segments: [
-            { id: 1, name: 'Alpha', size: table.matrix.rows - half, share: 0.5 },
-            { id: 2, name: 'Beta', size: half, share: 0.5 },
-          ],
-        },
-      } as unknown as Analysis;
-    },
     uploadSummary: async (analysis, previous) =>
       answer({
         text: `*${analysis.report.rowsUsed} rows*, 2 segments.${previous ? ` Before: ${previous.fileName}.` : ''}`,
@@ -107,8 +112,8 @@ beforeAll(async () => {
     DATA_DIR: dataDir,
     MAX_UPLOAD_MB: '1',
   });
-  const runtime = await createRuntime(config, testEngine(engineCalls), log);
-  running = await startSlackApp({ config, mode: config.mode as SlackMode, ...runtime, log }, 0);
+  const app = await createSegmentApp(config, log, { engine: testEngine(), analyses: { execute: testAnalysis(engineCalls) } });
+  running = await startSlackApp({ config, mode: config.mode as SlackMode, app, log }, 0);
   eventsUrl = `http://127.0.0.1:${running.port}/slack/events`;
 });
 
@@ -332,9 +337,10 @@ describe('Slack app over HTTP', () => {
   it('builds a Socket Mode app when SLACK_APP_TOKEN is set (no public URL)', async () => {
     const config = loadConfig({ SLACK_BOT_TOKEN: fake.botToken, SLACK_APP_TOKEN: 'xapp-1-test', SLACK_API_URL: fake.apiUrl, DATA_DIR: dataDir });
     expect(config.mode.kind).toBe('socket');
-    const runtime = await createRuntime(config, testEngine([]), log);
-    const app = createSlackApp({ config, mode: config.mode as SlackMode, ...runtime, log });
-    expect(app.client.slackApiUrl).toBe(fake.apiUrl);
+    const app = await createSegmentApp(config, log, { engine: testEngine(), analyses: { execute: testAnalysis([]) } });
+    const slack = createSlackApp({ config, mode: config.mode as SlackMode, app, log });
+    expect(slack.client.slackApiUrl).toBe(fake.apiUrl);
+    await app.close();
   });
 
   it('keeps each channel’s data in its own directory, written with checksums', async () => {

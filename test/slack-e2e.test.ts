@@ -6,8 +6,8 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type AppConfig } from '../src/config.js';
 import { startSlackApp, type RunningSlackApp, type SlackMode } from '../src/slack/app.js';
-import { createEngine } from '../src/slack/default-engine.js';
-import { createRuntime } from '../src/slack/runtime.js';
+import { createSegmentApp } from '../src/app/segment-app.js';
+import { silentLogger } from '../src/common/logger.js';
 import { eventEnvelope, FakeSlack, postSigned, userTs, type FakeFile } from './helpers/fake-slack.js';
 import { MISSION_CSV } from './helpers/shared.js';
 
@@ -19,7 +19,6 @@ import { MISSION_CSV } from './helpers/shared.js';
 
 const SECRET = 'e2e-signing-secret-abcdef012345';
 const CHANNEL = 'C0MISSION';
-const quiet = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
 let fake: FakeSlack;
 let dataDir: string;
@@ -28,8 +27,8 @@ let running: RunningSlackApp;
 let eventsUrl: string;
 
 async function startApp(): Promise<void> {
-  const runtime = await createRuntime(config, createEngine(config, quiet), quiet);
-  running = await startSlackApp({ config, mode: config.mode as SlackMode, ...runtime, log: quiet }, 0);
+  const app = await createSegmentApp(config, silentLogger);
+  running = await startSlackApp({ config, mode: config.mode as SlackMode, app, log: silentLogger }, 0);
   eventsUrl = `http://127.0.0.1:${running.port}/slack/events`;
 }
 

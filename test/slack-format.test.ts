@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { answerMessage, splitText, tableAsText, tableBlock } from '../src/slack/format.js';
+import { tableAsText } from '../src/app/render/plain-text.js';
+import { answerMessage, splitText, tableBlock } from '../src/slack/format.js';
 import { AnswerSchema } from '../src/tools/answer.js';
 
 describe('answerMessage', () => {

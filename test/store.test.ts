@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { AnalysisCache } from '../src/store/analysis-cache.js';
 import { writeFileAtomic } from '../src/store/atomic.js';
 import { ChannelStore } from '../src/store/channel-store.js';
 import { readCheckedJson, writeCheckedJson } from '../src/store/checked-file.js';
@@ -193,20 +192,5 @@ describe('KeyedMutex', () => {
     await expect(slow).rejects.toThrow('boom');
     await fast;
     expect(order).toEqual(['slow', 'fast']);
-  });
-});
-
-describe('AnalysisCache', () => {
-  it('shares one computation per fingerprint, recomputes when it changes, and drops failures', async () => {
-    const cache = new AnalysisCache<number>(2);
-    let runs = 0;
-    const compute = async () => ++runs;
-    const [a, b] = await Promise.all([cache.get('c1', 'f1', compute), cache.get('c1', 'f1', compute)]);
-    expect([a, b, runs]).toEqual([1, 1, 1]);
-    expect(await cache.get('c1', 'f2', compute)).toBe(2);
-    await expect(cache.get('c2', 'f', () => Promise.reject(new Error('no')))).rejects.toThrow('no');
-    expect(await cache.get('c2', 'f', compute)).toBe(3);
-    cache.deleteWhere((key) => key === 'c1');
-    expect(await cache.get('c1', 'f2', compute)).toBe(4);
   });
 });

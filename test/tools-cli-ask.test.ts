@@ -1,45 +1,32 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { cacheDirectory, runAsk } from '../src/cli/ask.js';
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { snapshotDirectory } from '../src/cli/ask.js';
+import { runCli } from '../src/cli/main.js';
+import { silentLogger } from '../src/common/logger.js';
+import { loadConfig } from '../src/config.js';
 import { MISSION_CSV } from './helpers/shared.js';
 
 let dataDir: string;
-const saved: Record<string, string | undefined> = {};
+const cacheDirectory = () => snapshotDirectory(dataDir);
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'ask-cli-'));
-  for (const name of ['DATA_DIR', 'OPENAI_API_KEY']) saved[name] = process.env[name];
-  process.env.DATA_DIR = dataDir;
-  delete process.env.OPENAI_API_KEY;
 });
 
 afterAll(async () => {
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
   await rm(dataDir, { recursive: true, force: true });
 });
 
-afterEach(() => {
-  vi.restoreAllMocks();
-});
-
+/** `npm run cli -- ask …` as the entry point runs it: the config from this environment, output captured. */
 async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    err += String(chunk);
-    return true;
-  });
-  const code = await runAsk(argv);
-  vi.restoreAllMocks();
+  const stdout = new PassThrough().on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+  const stderr = new PassThrough().on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
+  const code = await runCli(['ask', ...argv], { config: loadConfig({ DATA_DIR: dataDir }), log: silentLogger, stdout }, stderr);
   return { code, out, err };
 }
 

@@ -1,3 +1,4 @@
+import { conversationContext } from './helpers/conversation-context.js';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Analysis } from '../src/analysis/analysis.js';
@@ -5,7 +6,7 @@ import { analyzeFile } from '../src/analysis/pipeline.js';
 import { ask, createSession } from '../src/llm/ask.js';
 import { checkText } from '../src/llm/compose.js';
 import { summarizeUpload } from '../src/llm/upload-summary.js';
-import { restoreAnalysis, snapshotAnalysis } from '../src/tools/analysis-snapshot.js';
+import { restoreAnalysis, snapshotAnalysis } from '../src/store/analysis-snapshot.js';
 import { runTool, ToolArgumentsError, TOOL_NAMES, type ToolRun } from '../src/tools/registry.js';
 import { ToolInputError, type ToolSession } from '../src/tools/tool.js';
 import { MALL_CSV, MISSION_CSV } from './helpers/shared.js';
@@ -13,7 +14,7 @@ import { MALL_CSV, MISSION_CSV } from './helpers/shared.js';
 let mission: Analysis;
 let mall: Analysis;
 const SETTINGS = { k: null, algorithm: 'kmeans' as const };
-const session = (analysis: Analysis): ToolSession => createSession({ analysis, settings: SETTINGS }, {});
+const session = (analysis: Analysis): ToolSession => createSession(conversationContext(analysis, SETTINGS), {});
 const segmentOfSize = (analysis: Analysis, size: number): number => analysis.report.segments.find((s) => s.size === size)?.id ?? -1;
 
 beforeAll(async () => {
@@ -22,7 +23,7 @@ beforeAll(async () => {
 
 describe('the mission questions (all 660 customers)', () => {
   it('"which segment calls support most?" names the 224-customer segment, its 6.87 calls and the 3.58 overall', async () => {
-    const answer = await ask('which segment calls support most?', { analysis: mission, settings: SETTINGS });
+    const answer = await ask('which segment calls support most?', conversationContext(mission, SETTINGS));
     const phoneHeavy = segmentOfSize(mission, 224);
     expect(answer.toolsUsed).toEqual(['rank_segments']);
     expect(answer.text).toContain(`Segment ${phoneHeavy}`);
@@ -35,7 +36,7 @@ describe('the mission questions (all 660 customers)', () => {
   });
 
   it('"who should we upsell?" points at the 50 high-limit online customers', async () => {
-    const answer = await ask('who should we upsell?', { analysis: mission, settings: SETTINGS });
+    const answer = await ask('who should we upsell?', conversationContext(mission, SETTINGS));
     const target = segmentOfSize(mission, 50);
     expect(answer.text).toMatch(new RegExp(`Who to upsell:\\* Segment ${target} \\(High credit limit · many online visits\\)`));
     expect(answer.text).toContain('50 customers');

@@ -12,7 +12,8 @@ import { profileSegments } from './profile.js';
 import { AnalysisReportSchema, type Algorithm, type AnalysisReport } from './report.js';
 import { StandardScaler } from './scaling.js';
 
-const DEFAULT_RANGE: readonly [number, number] = [2, 10];
+/** The k range the evidence covers unless the caller names one. */
+export const DEFAULT_K_RANGE: readonly [number, number] = [2, 10];
 
 /**
  * FasterPAM on all rows costs about rows^2 * cols per pass (8,950 x 17: 2-4 s); above this budget
@@ -34,7 +35,7 @@ function fasterPamRowLimit(cols: number): number {
 export async function analyze(table: CleanTable, options: AnalyzeOptions = {}): Promise<Analysis> {
   const seed = options.seed ?? 0;
   const algorithm = options.algorithm ?? 'all';
-  const range = options.kRange ?? DEFAULT_RANGE;
+  const range = options.kRange ?? DEFAULT_K_RANGE;
   const n = table.matrix.rows;
   validateK(options.k, range, n);
 

@@ -1,17 +1,20 @@
 import { writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Analysis } from '../analysis/analysis.js';
 import { featureLabel } from '../analysis/feature-labels.js';
-import { analyzeFile } from '../analysis/pipeline.js';
+import { labelsCsv } from '../analysis/labels-csv.js';
 import { AlgorithmSchema } from '../analysis/report.js';
-import { toCsv } from '../data/csv-writer.js';
 import { InputError } from '../common/errors.js';
+import { ingestFile } from '../data/ingest.js';
+import { createAnalysisRunner } from '../app/analysis-runner.js';
+import type { CliContext } from './context.js';
 
 export const ANALYZE_USAGE =
   'usage: npm run cli -- analyze <file.csv> [--k auto|N] [--algorithm kmeans|kmedoids|gmm|all] [--seed N] [--dedupe-features] [--features a,b,c] [--log1p a,b] [--json] [--labels out.csv]';
 
 /** `analyze`: prints a readable summary, or with --json only the report JSON on stdout. */
-export async function runAnalyze(argv: readonly string[]): Promise<void> {
+export async function runAnalyze(argv: readonly string[], context: CliContext): Promise<void> {
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
@@ -36,24 +39,19 @@ export async function runAnalyze(argv: readonly string[]): Promise<void> {
   if (!Number.isInteger(seed)) throw new InputError(`--seed takes a whole number, not "${values.seed}".`, 'usage');
   const list = (s?: string): string[] | undefined => s?.split(',').map((x) => x.trim()).filter(Boolean);
 
-  const analysis = await analyzeFile(file, {
-    k,
-    algorithm,
-    seed,
+  const table = await ingestFile(file, {
     dedupeFeatures: values['dedupe-features'],
     features: list(values.features),
-    log1p: list(values.log1p),
+    limits: { maxFileBytes: context.config.maxUploadBytes },
+  });
+  const runner = createAnalysisRunner({ workers: 0, log: context.log });
+  const analysis = await runner.run({
+    table: () => table,
+    dataset: file,
+    options: { k, algorithm, seed, log1p: list(values.log1p), source: basename(file) },
   });
   if (values.labels) await writeFile(values.labels, labelsCsv(analysis));
-  process.stdout.write(values.json ? `${JSON.stringify(analysis.report, null, 2)}\n` : humanSummary(analysis));
-}
-
-/** One row per used customer: identifier (or row number) and segment id of the reported method. */
-export function labelsCsv(analysis: Analysis): string {
-  const labels = analysis.labels[analysis.report.algorithm] ?? analysis.labels.kmeans;
-  const idHeader = analysis.table.idColumn ?? 'row';
-  const rows = analysis.table.rowIds.map((id, i) => [id, (labels?.[i] ?? -1) + 1] as const);
-  return toCsv([idHeader, 'segment'], rows);
+  context.stdout.write(values.json ? `${JSON.stringify(analysis.report, null, 2)}\n` : humanSummary(analysis));
 }
 
 function humanSummary(analysis: Analysis): string {

@@ -1,19 +1,21 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { analyzeFile } from '../analysis/pipeline.js';
+import { createAnalysisRunner } from '../app/analysis-runner.js';
 import { chartCatalogue } from '../charts/catalogue.js';
 import { renderPng } from '../charts/render.js';
 import { InputError } from '../common/errors.js';
+import { ingestFile } from '../data/ingest.js';
+import type { CliContext } from './context.js';
 
-const USAGE =
+export const CHARTS_USAGE =
   'usage: npm run charts -- <file.csv> --out <dir> [--k auto|N] [--seed N] [--features all|a,b] [--max-points N] [--scale 1|2|3] [--dedupe-features]';
 
 /**
  * `charts`: analyses a CSV and writes the whole chart catalogue to a folder, each chart as a PNG
  * and as its Vega-Lite JSON (open it in the Vega editor to explore or restyle it).
  */
-async function main(argv: readonly string[]): Promise<void> {
+export async function runCharts(argv: readonly string[], context: CliContext): Promise<void> {
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
@@ -28,8 +30,8 @@ async function main(argv: readonly string[]): Promise<void> {
     },
   });
   const file = positionals[0];
-  if (!file || positionals.length > 1) throw new InputError(`Name exactly one CSV file (${USAGE}).`, 'usage');
-  if (!values.out) throw new InputError(`Say where to write the charts with --out <dir> (${USAGE}).`, 'usage');
+  if (!file || positionals.length > 1) throw new InputError(`Name exactly one CSV file (${CHARTS_USAGE}).`, 'usage');
+  if (!values.out) throw new InputError(`Say where to write the charts with --out <dir> (${CHARTS_USAGE}).`, 'usage');
   const k = values.k === 'auto' ? 'auto' : Number(values.k);
   if (k !== 'auto' && !Number.isInteger(k)) throw new InputError(`--k takes "auto" or a whole number, not "${values.k}".`, 'usage');
   const seed = wholeNumber('--seed', values.seed);
@@ -39,7 +41,9 @@ async function main(argv: readonly string[]): Promise<void> {
   if (!(scale > 0 && scale <= 4)) throw new InputError(`--scale takes a number from 1 to 4, not "${values.scale}".`, 'usage');
   const features = values.features === 'all' ? 'all' : values.features.split(',').map((f) => f.trim()).filter(Boolean);
 
-  const analysis = await analyzeFile(file, { k, seed, dedupeFeatures: values['dedupe-features'] });
+  const table = await ingestFile(file, { dedupeFeatures: values['dedupe-features'], limits: { maxFileBytes: context.config.maxUploadBytes } });
+  const runner = createAnalysisRunner({ workers: 0, log: context.log });
+  const analysis = await runner.run({ table: () => table, dataset: file, options: { k, seed, source: basename(file) } });
   const charts = chartCatalogue(analysis, { features, maxPoints });
   await mkdir(values.out, { recursive: true });
   for (const chart of charts) {
@@ -48,9 +52,9 @@ async function main(argv: readonly string[]): Promise<void> {
     await writeFile(join(values.out, `${chart.fileName}.png`), png);
     await writeFile(join(values.out, `${chart.fileName}.vl.json`), `${JSON.stringify(chart.spec, null, 2)}\n`);
     const ms = (performance.now() - started).toFixed(0);
-    process.stdout.write(`${chart.fileName}.png + .vl.json  ${chart.title} (${ms} ms)\n`);
+    context.stdout.write(`${chart.fileName}.png + .vl.json  ${chart.title} (${ms} ms)\n`);
   }
-  process.stdout.write(`Wrote ${charts.length} charts to ${values.out}\n`);
+  context.stdout.write(`Wrote ${charts.length} charts to ${values.out}\n`);
 }
 
 function wholeNumber(flag: string, text: string): number {
@@ -58,13 +62,3 @@ function wholeNumber(flag: string, text: string): number {
   if (!Number.isInteger(n)) throw new InputError(`${flag} takes a whole number, not "${text}".`, 'usage');
   return n;
 }
-
-main(process.argv.slice(2)).catch((error: unknown) => {
-  if (process.env.DEBUG) console.error(error);
-  const message =
-    error instanceof InputError || (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))
-      ? error.message
-      : `Unexpected error: ${error instanceof Error ? error.message : String(error)} (set DEBUG=1 for details).`;
-  process.stderr.write(`error: ${message}\n`);
-  process.exitCode = 2;
-});

@@ -1,42 +1,47 @@
-import { InputError } from '../common/errors.js';
+import type { Writable } from 'node:stream';
+import { DomainError, InputError } from '../common/errors.js';
 import { ANALYZE_USAGE, runAnalyze } from './analyze.js';
+import { ASK_USAGE, runAsk } from './ask.js';
+import { CHARTS_USAGE, runCharts } from './charts.js';
+import type { CliContext } from './context.js';
 
-const USAGE = `Segment Analyst command line
-  ${ANALYZE_USAGE}
-  usage: npm run cli -- ask <file.csv> "<question>" [--out <dir>]`;
+const USAGE = ['Segment Analyst command line', `  ${ANALYZE_USAGE}`, `  ${ASK_USAGE}`, `  ${CHARTS_USAGE}`].join('\n');
 
-/** Exit code 2 and one clear line for anything the user can fix; a stack trace only with DEBUG set. */
-async function main(argv: readonly string[]): Promise<number> {
+/**
+ * `npm run cli -- <command>` (and `npm run charts`): runs one command and returns the exit code.
+ * Anything the user can fix gets exit code 2 and one line on stderr; a stack trace only with DEBUG set.
+ */
+export async function runCli(argv: readonly string[], context: CliContext, stderr: Writable): Promise<number> {
   const [command, ...rest] = argv;
-  switch (command) {
-    case 'analyze':
-      await runAnalyze(rest);
-      return 0;
-    case 'ask': {
-      const { runAsk } = await import('./ask.js');
-      return runAsk(rest);
+  try {
+    switch (command) {
+      case 'analyze':
+        await runAnalyze(rest, context);
+        return 0;
+      case 'ask':
+        await runAsk(rest, context);
+        return 0;
+      case 'charts':
+        await runCharts(rest, context);
+        return 0;
+      case undefined:
+      case 'help':
+      case '--help':
+        context.stdout.write(`${USAGE}\n`);
+        return 0;
+      default:
+        throw new InputError(`Unknown command "${command}"; use analyze, ask or charts.`, 'usage');
     }
-    case undefined:
-    case 'help':
-    case '--help':
-      process.stdout.write(`${USAGE}\n`);
-      return 0;
-    default:
-      throw new InputError(`Unknown command "${command}"; use analyze or ask.`, 'usage');
+  } catch (error) {
+    if (context.config.debug) stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    stderr.write(`error: ${userMessage(error)}\n`);
+    return 2;
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    if (process.env.DEBUG) console.error(error);
-    const message =
-      error instanceof InputError || (error instanceof Error && error.name === 'TypeError' && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))
-        ? error.message
-        : `Unexpected error: ${error instanceof Error ? error.message : String(error)} (set DEBUG=1 for details).`;
-    process.stderr.write(`error: ${message}\n`);
-    process.exitCode = 2;
-  },
-);
+function userMessage(error: unknown): string {
+  if (error instanceof DomainError) return error.message;
+  // node:util parseArgs reports unknown or malformed flags as TypeErrors with an ERR_PARSE_ARGS code.
+  if (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) return error.message;
+  return `Unexpected error: ${error instanceof Error ? error.message : String(error)} (set DEBUG=1 for details).`;
+}

@@ -1,8 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
-import { tableAsText } from '../slack/format.js';
-import type { Conversation, RenderedImage, TextSink } from '../slack/conversation.js';
+import type { Conversation, RenderedImage, TextSink } from '../app/conversation.js';
+import { plainText, tableAsText } from '../app/render/plain-text.js';
 import type { ChannelKey } from '../store/channel-store.js';
 import type { Answer } from '../tools/answer.js';
 
@@ -25,7 +25,7 @@ export interface ConsoleConversationOptions {
 }
 
 /**
- * The console as a Conversation: answers printed as text (tables aligned), charts and
+ * The console as a Conversation: answers printed as plain text (tables aligned), charts and
  * exports written to files whose paths are printed, model text printed as it streams.
  */
 export class ConsoleConversation implements Conversation {
@@ -77,7 +77,7 @@ export class ConsoleConversation implements Conversation {
         output.write('\n');
         if (final.text.trim() !== streamed.trim()) {
           this.print('(final, checked version)');
-          this.print(final.text);
+          this.print(plainText(final.text));
         }
         this.transcript.push({ kind: 'text', text: final.text });
         this.showRest(final);
@@ -92,7 +92,7 @@ export class ConsoleConversation implements Conversation {
 
   private showText(text: string): void {
     this.transcript.push({ kind: 'text', text });
-    this.print(text);
+    this.print(plainText(text));
   }
 
   private showRest(answer: Answer): void {

@@ -1,4 +1,5 @@
 import { relative } from 'node:path';
+import { markdownTable, markdownText } from '../app/render/markdown.js';
 import type { TranscriptEntry } from './console-conversation.js';
 
 export interface ReportSection {
@@ -7,8 +8,8 @@ export interface ReportSection {
 }
 
 /**
- * A console transcript as a Markdown report: Slack-style *bold* becomes **bold**, tables become
- * Markdown tables, charts are embedded images and exports links, paths relative to the report.
+ * A console transcript as a Markdown report (the Markdown renderer's text and tables), charts as
+ * embedded images and exports as links, paths relative to the report.
  */
 export function transcriptMarkdown(title: string, sections: readonly ReportSection[], reportDir: string): string {
   const out: string[] = [`# ${title}`, ''];
@@ -22,7 +23,7 @@ export function transcriptMarkdown(title: string, sections: readonly ReportSecti
 function entryMarkdown(entry: TranscriptEntry, reportDir: string): string {
   switch (entry.kind) {
     case 'text':
-      return mrkdwnToMarkdown(entry.text);
+      return markdownText(entry.text);
     case 'note':
       return `_${entry.text}_`;
     case 'table':
@@ -32,24 +33,6 @@ function entryMarkdown(entry: TranscriptEntry, reportDir: string): string {
     case 'file':
       return `[${linkPath(entry.path, reportDir)}](${linkPath(entry.path, reportDir)})`;
   }
-}
-
-/** Slack mrkdwn bold (*text*) to Markdown bold; bullets and line breaks kept as Markdown lines. */
-export function mrkdwnToMarkdown(text: string): string {
-  return text
-    .replace(/(^|[\s(“"])\*([^*\n]+?)\*(?=$|[\s.,;:!?)”"])/gm, '$1**$2**')
-    .split('\n')
-    .map((line) => (line.startsWith('• ') ? `- ${line.slice(2)}` : line))
-    .join('\n');
-}
-
-function markdownTable(columns: readonly string[], rows: readonly (readonly string[])[]): string {
-  const cell = (value: string | undefined) => (value ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
-  return [
-    `| ${columns.map(cell).join(' | ')} |`,
-    `| ${columns.map(() => '---').join(' | ')} |`,
-    ...rows.map((row) => `| ${columns.map((_, i) => cell(row[i])).join(' | ')} |`),
-  ].join('\n');
 }
 
 function linkPath(path: string, reportDir: string): string {

@@ -1,9 +1,8 @@
-import { readFile, stat } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { InputError } from '../common/errors.js';
-import { COMMAND_HELP, tooLargeMessage, type IncomingFile, type SegmentService } from '../slack/service.js';
+import { localFile } from '../app/local-file.js';
+import { COMMAND_HELP } from '../app/messages.js';
+import type { SegmentApp } from '../app/segment-app.js';
 import type { ChannelKey } from '../store/channel-store.js';
 import { ConsoleConversation } from './console-conversation.js';
 
@@ -20,7 +19,7 @@ export const CONSOLE_HELP = [
 ].join('\n');
 
 export interface ConsoleSessionOptions {
-  readonly service: SegmentService;
+  readonly app: SegmentApp;
   readonly input: Readable;
   readonly output: Writable;
   readonly outDir: string;
@@ -62,11 +61,10 @@ export async function handleLine(line: string, conversation: ConsoleConversation
         await conversation.say('Give the path of a CSV file, e.g. /upload data/sample-customers.csv');
         return;
       }
-      await options.service.handleUpload(conversation, localFile(unquote(argument), options.maxUploadBytes));
+      await options.app.uploads.handle(conversation, localFile(unquote(argument), options.maxUploadBytes));
       return;
     case '/segments': {
-      const reply = await options.service.handleCommand(conversation, argument);
-      if (reply) await conversation.say(reply);
+      await conversation.say(await options.app.commands.handle(conversation, argument));
       return;
     }
     default:
@@ -74,31 +72,10 @@ export async function handleLine(line: string, conversation: ConsoleConversation
         await conversation.say(`Unknown command ${verb}.\n${CONSOLE_HELP}\n${COMMAND_HELP}`);
         return;
       }
-      await options.service.handleQuestion(conversation, line);
+      await options.app.questions.handle(conversation, line);
   }
 }
 
 function unquote(text: string): string {
   return text.replace(/^(["'])(.*)\1$/, '$2');
-}
-
-/** A file on this machine, described like a shared Slack file (size checked before reading). */
-export function localFile(path: string, maxUploadBytes: number): IncomingFile {
-  const absolute = resolve(path);
-  return {
-    name: basename(absolute),
-    size: null,
-    mimetype: null,
-    filetype: null,
-    download: async () => {
-      const info = await stat(absolute).catch(() => {
-        throw new InputError(`There is no file at ${path}; check the path and try again.`, 'no-file');
-      });
-      if (!info.isFile()) throw new InputError(`${path} is a folder, not a file; give the path of a CSV file.`, 'not-a-file');
-      if (info.size > maxUploadBytes) {
-        throw new InputError(tooLargeMessage(basename(absolute), maxUploadBytes), 'file-too-large');
-      }
-      return readFile(absolute);
-    },
-  };
 }

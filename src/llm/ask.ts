@@ -1,7 +1,6 @@
 import type { Analysis } from '../analysis/analysis.js';
-import { analyze } from '../analysis/pipeline.js';
 import { InputError } from '../common/errors.js';
-import { logger } from '../log.js';
+import { silentLogger, type Logger } from '../common/logger.js';
 import type { Answer } from '../tools/answer.js';
 import { buildToolChart } from '../tools/charts-adapter.js';
 import { runTool, ToolArgumentsError, type ToolRun } from '../tools/registry.js';
@@ -24,8 +23,8 @@ export interface ConversationContext {
   readonly settings: SegmentationSettings;
   /** Recent turns of the same thread, oldest first (context for the model). */
   readonly history?: readonly HistoryTurn[];
-  /** Re-run the analysis with other settings; defaults to `analyze` on the same table. */
-  readonly reanalyze?: Reanalyze;
+  /** Re-runs the analysis with other settings: the application's analysis runner. */
+  readonly reanalyze: Reanalyze;
 }
 
 export interface AskDeps {
@@ -35,28 +34,16 @@ export interface AskDeps {
   readonly charts?: ChartBuilder | null;
   /** Called after every tool run (logs, tests). */
   readonly onToolRun?: (run: ToolRun) => void;
-}
-
-/** Re-analyse the same cleaned table with other settings, keeping seed, transforms and k range. */
-export function reanalyzeTable(analysis: Analysis): Reanalyze {
-  const r = analysis.report;
-  return (settings) =>
-    analyze(analysis.table, {
-      k: settings.k ?? 'auto',
-      algorithm: settings.algorithm,
-      seed: settings.seed ?? r.seed,
-      log1p: r.scaler.log1p,
-      kRange: r.kSelection.range,
-      source: r.source,
-    });
+  readonly log?: Logger;
 }
 
 export function createSession(context: ConversationContext, deps: AskDeps): ToolSession {
   return {
     analysis: context.analysis,
     settings: { ...context.settings },
-    reanalyze: context.reanalyze ?? reanalyzeTable(context.analysis),
+    reanalyze: context.reanalyze,
     charts: deps.charts === undefined ? buildToolChart : deps.charts,
+    log: deps.log ?? silentLogger,
   };
 }
 
@@ -82,7 +69,7 @@ export async function ask(question: string, context: ConversationContext, deps: 
       return await answerWithModel(question, session, deps.llm, { history: context.history, onToolRun: deps.onToolRun });
     } catch (error) {
       const failure = modelFailureOf(error);
-      logger.warn({ reason: failure.reason }, 'model router failed; the deterministic router answers');
+      session.log.warn({ reason: failure.reason }, 'model router failed; the deterministic router answers');
       const fresh = createSession(context, deps);
       const answer = await answerDeterministically(question, fresh, deps);
       const checked = answer.footnote === CHECKED_NOTE ? ` ${CHECKED_NOTE}` : '';
@@ -95,7 +82,7 @@ export async function ask(question: string, context: ConversationContext, deps: 
 /** The deterministic router's answer: the tools its plan names, their own texts, checked. */
 export async function answerDeterministically(question: string, session: ToolSession, deps: AskDeps = {}): Promise<Answer> {
   const plan = routeQuestion(question, session.analysis);
-  logger.debug({ plan: plan.kind === 'tools' ? plan.intent : plan.kind }, 'deterministic route');
+  session.log.debug({ plan: plan.kind === 'tools' ? plan.intent : plan.kind }, 'deterministic route');
   switch (plan.kind) {
     case 'help':
       return plainAnswer(helpText(session.analysis));
@@ -104,7 +91,7 @@ export async function answerDeterministically(question: string, session: ToolSes
     case 'clarify':
       return plainAnswer(plan.text);
     case 'insights':
-      return writeInsights(session.analysis, { llm: null });
+      return writeInsights(session.analysis, { llm: null, log: session.log });
     case 'tools': {
       const runs: ToolRun[] = [];
       for (const call of plan.calls) {
@@ -115,7 +102,7 @@ export async function answerDeterministically(question: string, session: ToolSes
         } catch (error) {
           if (error instanceof ToolInputError || error instanceof InputError) return plainAnswer(error.message, { toolsUsed: runs.map((r) => r.tool) });
           if (error instanceof ToolArgumentsError) {
-            logger.error({ tool: call.tool, err: error.message }, 'deterministic router built invalid arguments');
+            session.log.error({ tool: call.tool, err: error.message }, 'deterministic router built invalid arguments');
             return plainAnswer(`Sorry, I could not run that (${error.message}).`);
           }
           throw error;
@@ -123,7 +110,7 @@ export async function answerDeterministically(question: string, session: ToolSes
       }
       const text = runsText(runs);
       const check = checkText(text, session.analysis, runFacts(runs), runs);
-      if (!check.ok) logger.warn({ unsupported: check.unsupported.map((n) => n.text) }, 'tool text failed the number check');
+      if (!check.ok) session.log.warn({ unsupported: check.unsupported.map((n) => n.text) }, 'tool text failed the number check');
       return composeAnswer(runs, text, check);
     }
   }

@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import type { ChatCompletion, ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
-import { logger } from '../log.js';
+import type { Logger } from '../common/logger.js';
 import type { LlmConfig } from './config.js';
 
 /**
@@ -26,14 +26,14 @@ export interface LlmClient {
  * A fetch that tells the SDK not to retry when the server asks for a longer wait than `maxWaitMs`
  * (the SDK would otherwise sleep for as long as Retry-After says).
  */
-export function boundedRetryFetch(maxWaitMs: number, inner: typeof fetch = fetch): typeof fetch {
+export function boundedRetryFetch(maxWaitMs: number, log: Logger, inner: typeof fetch = fetch): typeof fetch {
   return async (input, init) => {
     const response = await inner(input, init);
     const wait = retryAfterMs(response.headers);
     if (wait === null || wait <= maxWaitMs) return response;
     const headers = new Headers(response.headers);
     headers.set('x-should-retry', 'false');
-    logger.warn({ status: response.status, waitMs: wait, maxWaitMs }, 'model asked to wait too long; not retrying');
+    log.warn({ status: response.status, waitMs: wait, maxWaitMs }, 'model asked to wait too long; not retrying');
     return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
   };
 }
@@ -49,13 +49,13 @@ function retryAfterMs(headers: Headers): number | null {
   return Number.isNaN(date) ? null : Math.max(0, date - Date.now());
 }
 
-export function createLlmClient(config: LlmConfig): LlmClient {
+export function createLlmClient(config: LlmConfig, log: Logger): LlmClient {
   const openai = new OpenAI({
     apiKey: config.apiKey,
     baseURL: config.baseURL,
     timeout: config.timeoutMs,
     maxRetries: config.maxRetries,
-    fetch: boundedRetryFetch(config.maxRetryAfterMs),
+    fetch: boundedRetryFetch(config.maxRetryAfterMs, log),
   });
   return {
     model: config.model,
@@ -71,7 +71,7 @@ export function createLlmClient(config: LlmConfig): LlmClient {
         },
         { signal: request.signal },
       );
-      logger.debug({ model: config.model, ms: Date.now() - started, finish: completion.choices?.[0]?.finish_reason }, 'model replied');
+      log.debug({ model: config.model, ms: Date.now() - started, finish: completion.choices?.[0]?.finish_reason }, 'model replied');
       return completion;
     },
   };

@@ -54,7 +54,7 @@ export class LlmConfigError extends ConfigError {
 }
 
 /** The model settings, or null when no API key is set. Throws LlmConfigError with one sentence for a bad value. */
-export function loadLlmConfig(env: Readonly<Record<string, string | undefined>> = process.env): LlmConfig | null {
+export function loadLlmConfig(env: Readonly<Record<string, string | undefined>>): LlmConfig | null {
   const parsed = LlmEnvSchema.safeParse(env);
   if (!parsed.success) throw new LlmConfigError(parsed.error.issues[0]?.message ?? 'The model settings are not valid.');
   const v = parsed.data;

@@ -1,6 +1,6 @@
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { Analysis } from '../analysis/analysis.js';
-import { logger } from '../log.js';
+import { silentLogger, type Logger } from '../common/logger.js';
 import type { Answer } from '../tools/answer.js';
 import type { LlmClient } from './client.js';
 import { CHECKED_NOTE } from './compose.js';
@@ -12,6 +12,7 @@ import { writeInsightsText } from './writer.js';
 
 export interface InsightDeps {
   readonly llm?: LlmClient | null;
+  readonly log?: Logger;
 }
 
 /**
@@ -21,12 +22,13 @@ export interface InsightDeps {
  * and the footnote says so. Either way the reply's figures were checked.
  */
 export async function writeInsights(analysis: Analysis, deps: InsightDeps = {}): Promise<Answer> {
+  const log = deps.log ?? silentLogger;
   const { facts, json } = insightFacts(analysis);
   const context = checkContextFor(analysis, facts);
   const builtIn = (footnote: string | null): Answer => {
     const text = writeInsightsText(analysis);
     const check = checkNumbers(text, context);
-    if (!check.ok) logger.warn({ unsupported: check.unsupported.map((n) => n.text) }, 'built-in insight text failed the number check');
+    if (!check.ok) log.warn({ unsupported: check.unsupported.map((n) => n.text) }, 'built-in insight text failed the number check');
     const checked = check.ok ? CHECKED_NOTE : null;
     return {
       text,
@@ -59,7 +61,7 @@ export async function writeInsights(analysis: Analysis, deps: InsightDeps = {}):
         return { text, table: null, charts: [], files: [], facts, toolsUsed: [], numbersChecked: true, footnote: CHECKED_NOTE, settings: null };
       }
       firstFailure = check.unsupported.map((n) => n.text);
-      logger.info({ unsupported: check.unsupported.length, attempt }, 'insight text failed the number check');
+      log.info({ unsupported: check.unsupported.length, attempt }, 'insight text failed the number check');
       messages.push(
         { role: 'assistant', content: text },
         { role: 'user', content: fillPrompt(loadPrompt('number-retry'), { unsupported: describeUnsupported(check.unsupported).map((u) => `- ${u}`).join('\n') }) },
@@ -68,7 +70,7 @@ export async function writeInsights(analysis: Analysis, deps: InsightDeps = {}):
     return builtIn(`The AI text had figures I could not verify (${firstFailure.slice(0, 5).join(', ')}), so this is the built-in summary.`);
   } catch (error) {
     const { reason } = modelFailureOf(error);
-    logger.warn({ reason }, 'insight model failed; using the built-in writer');
+    log.warn({ reason }, 'insight model failed; using the built-in writer');
     return builtIn(`The AI model was unavailable (${reason}), so this is the built-in summary.`);
   }
 }

@@ -3,7 +3,6 @@ import type { ChatCompletionMessageParam, ChatCompletionMessageToolCall, ChatCom
 import type { Analysis } from '../analysis/analysis.js';
 import { featureLabel } from '../analysis/feature-labels.js';
 import { InputError } from '../common/errors.js';
-import { logger } from '../log.js';
 import type { Answer, Fact } from '../tools/answer.js';
 import { datasetFacts } from '../tools/facts.js';
 import { runTool, ToolArgumentsError, toolJsonSchemas, type ToolRun } from '../tools/registry.js';
@@ -37,7 +36,7 @@ export class ModelFailure extends DomainError {
     readonly reason: ModelFailureReason,
     detail?: string,
   ) {
-    super(detail ? `${reason}: ${detail}` : reason, 'model-failure');
+    super(`The AI model could not answer (${detail ? `${reason}: ${detail}` : reason}).`, 'model-failure');
   }
 }
 
@@ -162,7 +161,7 @@ export async function answerWithModel(question: string, session: ToolSession, ll
     const check = checkText(text, session.analysis, facts, runs);
     if (check.ok) return composeAnswer(runs, text, check);
     const unsupported = describeUnsupported(check.unsupported);
-    logger.info({ unsupported: check.unsupported.length, retried }, 'model text failed the number check');
+    session.log.info({ unsupported: check.unsupported.length, retried }, 'model text failed the number check');
     if (retried) {
       if (runs.length === 0) throw new ModelFailure('unchecked numbers');
       const fallback = runsText(runs);
@@ -217,7 +216,7 @@ async function executeCall(
     const run = await runTool(call.function.name, args, session);
     runs.push(run);
     onToolRun?.(run);
-    logger.debug({ tool: run.tool }, 'tool ran for the model');
+    session.log.debug({ tool: run.tool }, 'tool ran for the model');
     return { content: modelView(run), bad: false };
   } catch (e) {
     if (e instanceof ToolArgumentsError) return error(e.message, true);

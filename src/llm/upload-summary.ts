@@ -1,7 +1,7 @@
 import type { Analysis } from '../analysis/analysis.js';
 import type { ChartKind } from '../charts/types.js';
 import { count } from '../data/wording.js';
-import { logger } from '../log.js';
+import { silentLogger, type Logger } from '../common/logger.js';
 import type { Answer, ChartOutput } from '../tools/answer.js';
 import { buildToolChart } from '../tools/charts-adapter.js';
 import { datasetFacts, segmentTable } from '../tools/facts.js';
@@ -18,6 +18,7 @@ export interface UploadSummaryDeps {
   readonly charts?: ChartBuilder | null;
   /** Append the written insights (default true). Surfaces that stream insights separately pass false. */
   readonly withInsights?: boolean;
+  readonly log?: Logger;
 }
 
 const KEY_CHARTS: readonly ChartKind[] = ['profile', 'sizes', 'elbow'];
@@ -28,6 +29,7 @@ const MAX_NOTES = 8;
  * with its reason, the segment table, the key charts (profile, sizes, elbow) and the insights.
  */
 export async function summarizeUpload(analysis: Analysis, deps: UploadSummaryDeps = {}): Promise<Answer> {
+  const log = deps.log ?? silentLogger;
   const r = analysis.report;
   const c = r.cleaning;
   const lines: string[] = [];
@@ -50,7 +52,7 @@ export async function summarizeUpload(analysis: Analysis, deps: UploadSummaryDep
   ];
   const summaryText = lines.join('\n');
   const check = checkNumbers(summaryText, checkContextFor(analysis, facts));
-  if (!check.ok) logger.warn({ unsupported: check.unsupported.map((n) => n.text) }, 'upload summary failed the number check');
+  if (!check.ok) log.warn({ unsupported: check.unsupported.map((n) => n.text) }, 'upload summary failed the number check');
 
   const charts: ChartOutput[] = [];
   const draw = deps.charts === undefined ? buildToolChart : deps.charts;
@@ -59,7 +61,7 @@ export async function summarizeUpload(analysis: Analysis, deps: UploadSummaryDep
       try {
         charts.push(draw(kind, analysis, {}));
       } catch (error) {
-        logger.warn({ kind, err: error instanceof Error ? error.message : String(error) }, 'chart could not be drawn');
+        log.warn({ kind, err: error instanceof Error ? error.message : String(error) }, 'chart could not be drawn');
       }
     }
   }
@@ -75,7 +77,7 @@ export async function summarizeUpload(analysis: Analysis, deps: UploadSummaryDep
     settings: null,
   };
   if (deps.withInsights === false) return base;
-  const insights = await writeInsights(analysis, { llm: deps.llm ?? null });
+  const insights = await writeInsights(analysis, { llm: deps.llm ?? null, log });
   return {
     ...base,
     text: `${summaryText}\n\n${insights.text}`,

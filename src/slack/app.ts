@@ -1,26 +1,23 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, type Middleware, type AnyMiddlewareArgs, webApi } from '@slack/bolt';
+import type { SegmentApp } from '../app/segment-app.js';
+import { errorSummary } from '../common/errors.js';
+import type { Logger } from '../common/logger.js';
 import type { AppConfig, RunMode } from '../config.js';
-import type { ChannelStore } from '../store/channel-store.js';
 import type { SeenEvents } from '../store/seen-events.js';
 import { boltLogger } from './bolt-logger.js';
 import { registerListeners } from './listeners/index.js';
-import { errorSummary, type SegmentService, type ServiceLogger } from './service.js';
 
 export type SlackMode = Exclude<RunMode, { kind: 'console' }>;
 
 export interface SlackAppDeps {
   readonly config: AppConfig;
   readonly mode: SlackMode;
-  readonly service: SegmentService;
-  readonly store: ChannelStore;
-  readonly seenEvents: SeenEvents;
-  readonly log: ServiceLogger;
+  readonly app: SegmentApp;
+  readonly log: Logger;
   /** Web API retries (429 honouring Retry-After, 5xx, network errors); default WEB_API_RETRIES. */
   readonly retryConfig?: webApi.RetryOptions;
-  /** Releases the runtime (analysis workers) after the app stops. */
-  readonly close?: () => Promise<void>;
 }
 
 /**
@@ -64,10 +61,9 @@ export function createSlackApp(deps: SlackAppDeps): App {
           processBeforeResponse: false,
           customRoutes: [{ path: '/healthz', method: ['GET'], handler: (_req, res) => res.writeHead(200).end('ok') }],
         });
-  app.use(ignoreRepeatedEvents(deps.seenEvents, log));
+  app.use(ignoreRepeatedEvents(deps.app.seenEvents, log));
   registerListeners(app, {
-    service: deps.service,
-    store: deps.store,
+    app: deps.app,
     files: { botToken: mode.botToken, slackApiUrl: config.slackApiUrl, maxUploadBytes: config.maxUploadBytes },
     log,
   });
@@ -81,7 +77,7 @@ export function createSlackApp(deps: SlackAppDeps): App {
  * Slack re-sends an event it did not see acknowledged within 3 seconds (x-slack-retry-num).
  * Events are acknowledged before this runs; a repeated event id stops here, so the work runs once.
  */
-function ignoreRepeatedEvents(seen: SeenEvents, log: ServiceLogger): Middleware<AnyMiddlewareArgs> {
+function ignoreRepeatedEvents(seen: SeenEvents, log: Logger): Middleware<AnyMiddlewareArgs> {
   return async ({ body, context, next }) => {
     const eventId = (body as { event_id?: unknown }).event_id;
     if (typeof eventId === 'string' && !seen.firstTime(eventId)) {
@@ -99,8 +95,7 @@ export async function startSlackApp(deps: SlackAppDeps, port?: number): Promise<
     try {
       await app.stop();
     } finally {
-      await deps.seenEvents.flush();
-      await deps.close?.();
+      await deps.app.close();
     }
   };
   if (deps.mode.kind === 'socket') {

@@ -1,11 +1,11 @@
-import { LogLevel, type Logger } from '@slack/bolt';
-import type { ServiceLogger } from './service.js';
+import { LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import type { Logger } from '../common/logger.js';
 
 /**
  * Bolt's Logger interface on top of the app's logger, so Bolt's messages land in the same
  * structured log. Bolt passes free-form arguments; errors are reduced to name and message.
  */
-export function boltLogger(log: ServiceLogger, name = 'bolt'): Logger {
+export function boltLogger(log: Logger, name = 'bolt'): BoltLogger {
   let level = LogLevel.INFO;
   const line = (parts: unknown[]): string =>
     parts.map((p) => (p instanceof Error ? `${p.name}: ${p.message}` : typeof p === 'string' ? p : safeJson(p))).join(' ');

@@ -1,5 +1,5 @@
 import { InputError } from '../common/errors.js';
-import { tooLargeMessage } from './service.js';
+import { tooLargeMessage } from '../app/messages.js';
 
 /**
  * Download a file a user shared in Slack, with the bot token, only from Slack's own hosts

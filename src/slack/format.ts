@@ -52,14 +52,6 @@ export function tableBlock(columns: readonly string[], rows: readonly (readonly 
   };
 }
 
-/** The table as aligned plain text, for surfaces without table blocks (console, notifications). */
-export function tableAsText(columns: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = columns.map((c, i) => Math.max(c.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) =>
-    cells.map((c, i) => (i === 0 ? (c ?? '').padEnd(widths[i]) : (c ?? '').padStart(widths[i]))).join('  ').trimEnd();
-  return [line(columns), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
-}
-
 function fallbackText(answer: Answer): string {
   return truncate(answer.text.length > 0 ? answer.text : 'Here is the result.', FALLBACK_CHARS);
 }

@@ -2,7 +2,8 @@ import type { webApi } from '@slack/bolt';
 import { z } from 'zod';
 import { InputError } from '../common/errors.js';
 import { downloadSlackFile } from './download.js';
-import { tooLargeMessage, type IncomingFile } from './service.js';
+import type { IncomingFile } from '../app/conversation.js';
+import { tooLargeMessage } from '../app/messages.js';
 
 /** The fields of a Slack file object the bot reads (events and files.info). */
 export const SlackFileRefSchema = z.object({
@@ -27,7 +28,7 @@ const NO_SCOPE_MESSAGE =
   'I could not read the file: Slack refused to describe it, which means the app lacks the files:read scope. Add files:read in the app settings and reinstall.';
 
 /**
- * A shared Slack file as the service sees it. Downloading asks files.info first (the size limit
+ * A shared Slack file as the application sees it. Downloading asks files.info first (the size limit
  * is checked before a byte is fetched), then fetches url_private from Slack's hosts only.
  */
 export function slackIncomingFile(client: webApi.WebClient, ref: SlackFileRef, policy: FilePolicy): IncomingFile {

@@ -1,9 +1,10 @@
 import type { webApi } from '@slack/bolt';
 import type { ChannelKey } from '../store/channel-store.js';
 import type { Answer } from '../tools/answer.js';
-import type { Conversation, RenderedImage, TextSink } from './conversation.js';
+import type { Conversation, RenderedImage, TextSink } from '../app/conversation.js';
 import { answerMessage, textMessage, type SlackMessage } from './format.js';
-import { errorSummary, type ServiceLogger } from './service.js';
+import { errorSummary } from '../common/errors.js';
+import type { Logger } from '../common/logger.js';
 
 type WebClient = webApi.WebClient;
 
@@ -25,7 +26,7 @@ export interface SlackThreadOptions {
   readonly placeholderDelayMs?: number;
   /** Minimum interval between chat.update calls while streaming without chat streaming. */
   readonly streamUpdateMs?: number;
-  readonly log: ServiceLogger;
+  readonly log: Logger;
 }
 
 /**

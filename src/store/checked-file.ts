@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readFile, rename } from 'node:fs/promises';
 import type { z } from 'zod';
+import type { Logger } from '../common/logger.js';
 import { writeFileAtomic } from './atomic.js';
 
-/** What the store needs from a logger (pino's Logger satisfies it). */
-export interface StoreLogger {
-  warn(object: object, message: string): void;
-}
+/** What the store needs from the app's logger. */
+export type StoreLogger = Pick<Logger, 'warn'>;
 
 export function sha256(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');

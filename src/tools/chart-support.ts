@@ -1,5 +1,4 @@
 import type { ChartKind } from '../charts/types.js';
-import { logger } from '../log.js';
 import type { ChartOutput } from './answer.js';
 import type { ChartParams, ToolSession } from './tool.js';
 
@@ -12,7 +11,7 @@ export function chartIfAvailable(session: ToolSession, kind: ChartKind, params: 
   try {
     return [session.charts(kind, session.analysis, params)];
   } catch (error) {
-    logger.warn({ kind, err: error instanceof Error ? error.message : String(error) }, 'chart could not be drawn');
+    session.log.warn({ kind, err: error instanceof Error ? error.message : String(error) }, 'chart could not be drawn');
     return [];
   }
 }

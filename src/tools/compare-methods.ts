@@ -5,7 +5,7 @@ import { AlgorithmSchema, type Algorithm } from '../analysis/report.js';
 import { withAllMethods } from './all-methods.js';
 import { chartIfAvailable } from './chart-support.js';
 import { customers, formatDecimal, formatInteger, formatShare } from './format.js';
-import { defineTool, fact, METHOD_NAMES, output } from './tool.js';
+import { defineTool, fact, METHOD_NAMES, output, type ToolSession } from './tool.js';
 
 export const CompareMethodsArgs = z.object({}).describe('No arguments.');
 
@@ -24,8 +24,8 @@ export const CompareMethodsData = z.object({
 const ORDER: readonly Algorithm[] = ['kmeans', 'kmedoids', 'gmm'];
 
 /** Labels of all three methods at the current k, fitting the missing ones on the same table. */
-async function allMethodLabels(analysis: Analysis): Promise<Partial<Record<Algorithm, Int32Array>>> {
-  return (await withAllMethods(analysis)).labels;
+async function allMethodLabels(session: ToolSession, analysis: Analysis): Promise<Partial<Record<Algorithm, Int32Array>>> {
+  return (await withAllMethods(session, analysis)).labels;
 }
 
 export const compareMethods = defineTool({
@@ -37,7 +37,7 @@ export const compareMethods = defineTool({
   async run(_args, session) {
     const { analysis } = session;
     const k = analysis.report.segments.length;
-    const labels = await allMethodLabels(analysis);
+    const labels = await allMethodLabels(session, analysis);
     const methods = ORDER.filter((m) => labels[m]).map((method) => {
       const sizes = new Array<number>(k).fill(0);
       for (const s of labels[method] as Int32Array) sizes[s]++;

@@ -100,7 +100,7 @@ export const predictSegment = defineTool({
     }
     const { dims, x } = scaledInputs(analysis, inputs);
     const centre = nearestCentre(analysis, dims, x);
-    const withMixture = await withAllMethods(analysis);
+    const withMixture = await withAllMethods(session, analysis);
     const posterior = mixturePosterior(withMixture, dims, x);
     const useMixture = posterior !== null && analysis.report.algorithm === 'gmm';
     const chosen = useMixture && posterior ? posterior.indexOf(Math.max(...posterior)) : centre;

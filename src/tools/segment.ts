@@ -55,7 +55,7 @@ export const segment = defineTool({
       throw new ToolInputError(`Cannot make ${settings.k} segments from ${rows} rows; choose fewer segments.`, 'invalid');
     }
     const changed = args.k !== undefined || args.algorithm !== undefined || args.seed !== undefined;
-    const analysis = changed ? await session.reanalyze({ ...settings, seed: args.seed }) : session.analysis;
+    const analysis = changed ? await session.reanalyze(session.analysis, { ...settings, seed: args.seed }) : session.analysis;
     session.analysis = analysis;
     session.settings = settings;
     const r = analysis.report;

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { MAX_SEGMENTS, type Analysis } from '../analysis/analysis.js';
 import { AlgorithmSchema, type Algorithm } from '../analysis/report.js';
+import type { Variation } from '../analysis/variation.js';
+import type { Logger } from '../common/logger.js';
 import type { ChartKind } from '../charts/types.js';
 import { AnswerSchema, ChartOutputSchema, FactSchema, FileOutputSchema, TableOutputSchema, type ChartOutput, type Fact } from './answer.js';
 import { DomainError } from '../common/errors.js';
@@ -12,8 +14,11 @@ export const SegmentationSettingsSchema = z.object({
 });
 export type SegmentationSettings = z.infer<typeof SegmentationSettingsSchema>;
 
-/** Re-run the analysis of the same table with other settings (cheap: well under a second on 660 rows). */
-export type Reanalyze = (settings: SegmentationSettings & { readonly seed?: number }) => Promise<Analysis>;
+/**
+ * Analyse the table behind `base` again with other settings. The application supplies it (its
+ * analysis runner: worker threads and a cache), so tools never start an analysis themselves.
+ */
+export type Reanalyze = (base: Analysis, variation: Variation) => Promise<Analysis>;
 
 /** Draws a chart of the catalogue from an analysis; supplied by src/charts (null where charts are unavailable). */
 export type ChartBuilder = (kind: ChartKind, analysis: Analysis, params: ChartParams) => ChartOutput;
@@ -34,6 +39,7 @@ export interface ToolSession {
   settings: SegmentationSettings;
   readonly reanalyze: Reanalyze;
   readonly charts: ChartBuilder | null;
+  readonly log: Logger;
 }
 
 /** Fields every tool result has; each tool adds its own `data`. */

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { ingestCsv } from '../../src/data/ingest.js';
 import { DEFAULT_SETTINGS } from '../../src/store/schema.js';
-import { runAnalysis } from '../../src/slack/run-analysis.js';
+import { runAnalysis } from '../../src/app/analysis-job.js';
+import { analysisOptions } from '../../src/app/channel-datasets.js';
 
 /**
  * Twenty different datasets for the load test and bench/load.ts: the mission, mall and sample
@@ -45,6 +46,6 @@ export function loadDatasets(count = 20): LoadDataset[] {
 /** What the bot should report for a dataset: the same analysis run directly. */
 export async function directSegmentSizes(dataset: LoadDataset): Promise<{ rows: number; sizes: number[] }> {
   const table = ingestCsv(dataset.csv);
-  const analysis = await runAnalysis({ table, settings: DEFAULT_SETTINGS, source: dataset.fileName });
+  const analysis = await runAnalysis({ table, options: analysisOptions(DEFAULT_SETTINGS, dataset.fileName) });
   return { rows: analysis.report.rowsUsed, sizes: analysis.report.segments.map((s) => s.size) };
 }

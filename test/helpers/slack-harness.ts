@@ -2,11 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { webApi } from '@slack/bolt';
+import { createSegmentApp, type SegmentAppOverrides } from '../../src/app/segment-app.js';
+import { silentLogger, type Logger } from '../../src/common/logger.js';
 import { loadConfig, type AppConfig } from '../../src/config.js';
 import { startSlackApp, type RunningSlackApp, type SlackMode } from '../../src/slack/app.js';
-import { createEngine, type EngineOptions } from '../../src/slack/default-engine.js';
-import { createRuntime } from '../../src/slack/runtime.js';
-import type { ServiceLogger } from '../../src/slack/service.js';
 import { blocksText, eventEnvelope, FakeSlack, postSigned, userTs, type FakeFile } from './fake-slack.js';
 
 /**
@@ -15,14 +14,14 @@ import { blocksText, eventEnvelope, FakeSlack, postSigned, userTs, type FakeFile
  */
 
 export const HARNESS_SECRET = 'harness-signing-secret-0123456789';
-export const quietLog: ServiceLogger = { info: () => {}, warn: () => {}, error: () => {} };
 
 /** Retries small enough for tests: 2 retries, 20-80 ms apart. */
 export const TEST_RETRIES: webApi.RetryOptions = { retries: 2, factor: 2, minTimeout: 20, maxTimeout: 80, randomize: false };
 
 export interface HarnessOptions {
-  readonly log?: ServiceLogger;
-  readonly engine?: EngineOptions;
+  readonly log?: Logger;
+  /** Analysis runner settings: worker threads and the queue bound (ANALYSIS_WORKERS, MAX_QUEUED_ANALYSES). */
+  readonly analyses?: SegmentAppOverrides['analyses'];
   readonly retryConfig?: webApi.RetryOptions;
   readonly botToken?: string;
 }
@@ -37,15 +36,12 @@ export interface Harness {
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const log = options.log ?? quietLog;
+  const log = options.log ?? silentLogger;
   const fake = await FakeSlack.start(options.botToken ? { botToken: options.botToken } : {});
   const dataDir = await mkdtemp(join(tmpdir(), 'slack-harness-'));
   const config = loadConfig({ SLACK_BOT_TOKEN: fake.botToken, SLACK_SIGNING_SECRET: HARNESS_SECRET, SLACK_API_URL: fake.apiUrl, DATA_DIR: dataDir });
-  const runtime = await createRuntime(config, createEngine(config, log, options.engine), log);
-  const running = await startSlackApp(
-    { config, mode: config.mode as SlackMode, ...runtime, log, retryConfig: options.retryConfig ?? TEST_RETRIES },
-    0,
-  );
+  const app = await createSegmentApp(config, log, { analyses: options.analyses });
+  const running = await startSlackApp({ config, mode: config.mode as SlackMode, app, log, retryConfig: options.retryConfig ?? TEST_RETRIES }, 0);
   const eventsUrl = `http://127.0.0.1:${running.port}/slack/events`;
   return {
     fake,

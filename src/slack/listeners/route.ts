@@ -1,16 +1,15 @@
 import type { webApi } from '@slack/bolt';
 import { z } from 'zod';
-import type { ChannelStore } from '../../store/channel-store.js';
+import type { SegmentApp } from '../../app/segment-app.js';
+import type { Logger } from '../../common/logger.js';
 import { SlackThread } from '../slack-thread.js';
 import { SlackFileRefSchema, slackIncomingFile, type FilePolicy } from '../slack-files.js';
-import type { SegmentService, ServiceLogger } from '../service.js';
 
-/** What every listener needs; listeners stay thin and hand work to the service. */
+/** What every listener needs; listeners stay thin and hand work to the application core. */
 export interface ListenerDeps {
-  readonly service: SegmentService;
-  readonly store: ChannelStore;
+  readonly app: SegmentApp;
   readonly files: FilePolicy;
-  readonly log: ServiceLogger;
+  readonly log: Logger;
 }
 
 /** The fields of a user's message (message or app_mention event) the bot acts on. */
@@ -54,7 +53,7 @@ export interface Dispatch {
 }
 
 /**
- * Hand a user's message to the service: its files as uploads (each replied to in the file's
+ * Hand a user's message to the application: its files as uploads (each replied to in the file's
  * thread), otherwise its text as a question in the message's thread.
  */
 export async function dispatchMessage(deps: ListenerDeps, dispatch: Dispatch): Promise<void> {
@@ -65,11 +64,11 @@ export async function dispatchMessage(deps: ListenerDeps, dispatch: Dispatch): P
     new SlackThread({ client, key, channel: message.channel, threadTs, userId: message.user ?? null, assistantThread, progressStyle, log: deps.log });
   const files = message.files ?? [];
   if (files.length > 0) {
-    for (const file of files) await deps.service.handleUpload(thread('keep'), slackIncomingFile(client, file, deps.files));
+    for (const file of files) await deps.app.uploads.handle(thread('keep'), slackIncomingFile(client, file, deps.files));
     return;
   }
-  await deps.store.claimThread(key, threadTs);
-  await deps.service.handleQuestion(thread('replace'), withoutMention(message.text, dispatch.botUserId));
+  await deps.app.store.claimThread(key, threadTs);
+  await deps.app.questions.handle(thread('replace'), withoutMention(message.text, dispatch.botUserId));
 }
 
 /** The workspace an event belongs to. */

@@ -1,23 +1,16 @@
 import { Assistant } from '@slack/bolt';
+import { AGENT_GREETING, SUGGESTED_PROMPTS } from '../../../app/messages.js';
 import { dispatchMessage, isHumanMessage, UserMessageSchema, type ListenerDeps } from '../route.js';
 
-export const ASSISTANT_GREETING =
-  'Hi! Upload a CSV of customers here (one row per customer, numeric columns) and I will find the segments, chart them and answer questions about them.';
-
-export const SUGGESTED_PROMPTS = [
-  { title: 'Which segment calls support most?', message: 'Which segment calls support most?' },
-  { title: 'Suggest a campaign per segment', message: 'Suggest a campaign per segment' },
-  { title: 'Show the segment map', message: 'Show the segment map' },
-] as const;
 
 /** Slack's AI-app surface: a greeting with suggested prompts, then every message answered with a status indicator. */
 export function createAssistant(deps: ListenerDeps): Assistant {
   return new Assistant({
     threadStarted: async ({ say, setSuggestedPrompts, event, context }) => {
-      await say(ASSISTANT_GREETING);
+      await say(AGENT_GREETING);
       await setSuggestedPrompts({ title: 'Try asking', prompts: [...SUGGESTED_PROMPTS] });
       const thread = event.assistant_thread;
-      await deps.store.claimThread({ teamId: context.teamId ?? 'unknown-team', channelId: thread.channel_id }, thread.thread_ts);
+      await deps.app.store.claimThread({ teamId: context.teamId ?? 'unknown-team', channelId: thread.channel_id }, thread.thread_ts);
     },
     userMessage: async ({ message, client, context, body }) => {
       const parsed = UserMessageSchema.safeParse(message);

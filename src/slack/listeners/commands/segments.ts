@@ -1,6 +1,7 @@
 import type { App, RespondFn, webApi } from '@slack/bolt';
 import { SlackThread } from '../../slack-thread.js';
-import { errorSummary } from '../../service.js';
+import { COMMAND_FAILED_MESSAGE } from '../../../app/messages.js';
+import { errorSummary } from '../../../common/errors.js';
 import type { ListenerDeps } from '../route.js';
 
 /** `/segments help|status|k N|method …|export|reset`: acknowledged at once, answered privately. */
@@ -18,14 +19,14 @@ export function registerSegmentsCommand(app: App, deps: ListenerDeps): void {
       progressStyle: 'replace',
       log: deps.log,
     });
-    let reply: string | null;
+    let reply: string;
     try {
-      reply = await deps.service.handleCommand(conversation, command.text ?? '');
+      reply = await deps.app.commands.handle(conversation, command.text ?? '');
     } catch (error) {
       deps.log.error({ err: errorSummary(error) }, 'Slash command failed');
-      reply = 'Something went wrong with that command; it has been logged. Try again in a moment.';
+      reply = COMMAND_FAILED_MESSAGE;
     }
-    if (reply) await replyPrivately(client, respond, command.channel_id, command.user_id, reply, deps);
+    await replyPrivately(client, respond, command.channel_id, command.user_id, reply, deps);
   });
 }
 

@@ -23,7 +23,7 @@ export function registerUserMessages(app: App, deps: ListenerDeps): void {
       return;
     }
     const inThread = message.thread_ts !== undefined && message.thread_ts !== message.ts;
-    if (inThread && (await deps.store.ownsThread({ teamId, channelId: message.channel }, message.thread_ts as string))) {
+    if (inThread && (await deps.app.store.ownsThread({ teamId, channelId: message.channel }, message.thread_ts as string))) {
       await dispatchMessage(deps, dispatch);
     }
   });

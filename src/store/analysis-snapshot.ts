@@ -1,9 +1,13 @@
+import { readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { z } from 'zod';
 import type { Analysis } from '../analysis/analysis.js';
 import { GaussianMixture } from '../analysis/gmm.js';
 import { denseMatrix, type DenseMatrix } from '../common/matrix.js';
 import { AlgorithmSchema, AnalysisReportSchema } from '../analysis/report.js';
 import { CleaningReportSchema, ColumnInfoSchema, type CleanTable } from '../data/schema.js';
+import { writeFileAtomic } from './atomic.js';
+import { sha256, type StoreLogger } from './checked-file.js';
 
 /**
  * A finished analysis as JSON, so the command line can reuse it for the same file and options
@@ -106,4 +110,36 @@ export function restoreAnalysis(raw: unknown): Analysis | null {
       gmm,
     },
   };
+}
+
+/**
+ * Finished analyses as files under one folder, named by the hash of their cache key and the
+ * snapshot format, written atomically. An unreadable or stale file is ignored and recomputed.
+ */
+export class AnalysisSnapshotFiles {
+  constructor(
+    private readonly dir: string,
+    private readonly log: StoreLogger,
+  ) {}
+
+  async load(key: string): Promise<Analysis | null> {
+    const text = await readFile(this.pathOf(key), 'utf8').catch(() => null);
+    if (text === null) return null;
+    try {
+      return restoreAnalysis(JSON.parse(text));
+    } catch {
+      this.log.warn({ file: basename(this.pathOf(key)) }, 'Ignoring an unreadable analysis snapshot');
+      return null;
+    }
+  }
+
+  async save(key: string, analysis: Analysis): Promise<void> {
+    await writeFileAtomic(this.pathOf(key), JSON.stringify(snapshotAnalysis(analysis))).catch((error: unknown) =>
+      this.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'Could not write the analysis snapshot'),
+    );
+  }
+
+  private pathOf(key: string): string {
+    return join(this.dir, `${sha256(`${SNAPSHOT_VERSION}\u0000${key}`)}.json`);
+  }
 }

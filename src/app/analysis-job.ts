@@ -1,19 +1,17 @@
-import type { Analysis } from '../analysis/analysis.js';
+import type { Analysis, AnalyzeOptions } from '../analysis/analysis.js';
 import { GaussianMixture } from '../analysis/gmm.js';
 import { analyze } from '../analysis/pipeline.js';
 import type { CleanTable } from '../data/schema.js';
-import type { ChannelSettings } from '../store/schema.js';
 
-/** One analysis request: what the engine's `analyze` receives, and what crosses to a worker thread. */
+/** One analysis to run: a cleaned table and the pipeline's options. It crosses to a worker thread as it is. */
 export interface AnalysisJob {
   readonly table: CleanTable;
-  readonly settings: ChannelSettings;
-  readonly source: string;
+  readonly options: AnalyzeOptions;
 }
 
-/** The channel's settings as pipeline options; the same call in-process and in a worker. */
+/** The same call in-process and in a worker. */
 export function runAnalysis(job: AnalysisJob): Promise<Analysis> {
-  return analyze(job.table, { k: job.settings.k ?? 'auto', algorithm: job.settings.algorithm, source: job.source });
+  return analyze(job.table, job.options);
 }
 
 /**

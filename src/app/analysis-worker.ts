@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
-import { InputError } from '../common/errors.js';
-import { runAnalysis, type AnalysisJob } from './run-analysis.js';
+import { errorRecord, type ErrorRecord } from '../common/errors.js';
+import { runAnalysis, type AnalysisJob } from './analysis-job.js';
 
 /** A job sent to an analysis worker. */
 export interface WorkerRequest {
@@ -12,7 +12,7 @@ export interface WorkerRequest {
 export type WorkerReply =
   | { readonly kind: 'ready' }
   | { readonly kind: 'done'; readonly id: number; readonly analysis: unknown }
-  | { readonly kind: 'failed'; readonly id: number; readonly name: string; readonly message: string; readonly inputCode: string | null };
+  | { readonly kind: 'failed'; readonly id: number; readonly error: ErrorRecord };
 
 const port = parentPort;
 if (port === null) throw new Error('analysis-worker must run in a worker thread');
@@ -20,11 +20,7 @@ if (port === null) throw new Error('analysis-worker must run in a worker thread'
 port.on('message', (request: WorkerRequest) => {
   runAnalysis(request.job).then(
     (analysis) => port.postMessage({ kind: 'done', id: request.id, analysis } satisfies WorkerReply),
-    (error: unknown) => {
-      const failure = error instanceof Error ? error : new Error(String(error));
-      const inputCode = error instanceof InputError ? error.code : null;
-      port.postMessage({ kind: 'failed', id: request.id, name: failure.name, message: failure.message, inputCode } satisfies WorkerReply);
-    },
+    (error: unknown) => port.postMessage({ kind: 'failed', id: request.id, error: errorRecord(error) } satisfies WorkerReply),
   );
 });
 port.postMessage({ kind: 'ready' } satisfies WorkerReply);

@@ -1,19 +1,20 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Analysis } from '../analysis/analysis.js';
-import { InputError } from '../common/errors.js';
-import type { AnalysisJob } from './run-analysis.js';
-import { reviveAnalysis, runAnalysis } from './run-analysis.js';
+import { CapacityError, errorFromRecord, errorSummary } from '../common/errors.js';
+import type { Logger } from '../common/logger.js';
+import { startWorker } from '../common/worker-thread.js';
+import { reviveAnalysis, runAnalysis, type AnalysisJob } from './analysis-job.js';
 import type { WorkerReply, WorkerRequest } from './analysis-worker.js';
-import { errorSummary, type ServiceLogger } from './service.js';
+import { analysisQueueFullMessage } from './messages.js';
 
 export interface AnalysisPoolOptions {
   /** Worker threads running analyses at once. */
   readonly size: number;
   /** Jobs allowed to wait for a worker; one more is refused with AnalysisQueueFullError. */
   readonly maxQueue: number;
-  readonly log: ServiceLogger;
-  /** The worker entry (tests point it at a script that cannot start, to exercise the fallback). */
-  readonly workerUrl?: URL;
+  readonly log: Logger;
+  /** The worker module (tests point it at one that cannot start, to exercise the fallback). */
+  readonly workerModule?: URL;
   /** Runs a job in this thread when workers cannot be used. */
   readonly inProcess?: (job: AnalysisJob) => Promise<Analysis>;
 }
@@ -21,9 +22,9 @@ export interface AnalysisPoolOptions {
 /** Told to the user when their analysis has to wait: its 1-based place in the queue. */
 export type QueuedCallback = (position: number) => void;
 
-export class AnalysisQueueFullError extends InputError {
+export class AnalysisQueueFullError extends CapacityError {
   constructor(maxQueue: number) {
-    super(`I'm busy with ${maxQueue} other analyses waiting their turn; upload the file again in a few minutes.`, 'analysis-queue-full');
+    super(analysisQueueFullMessage(maxQueue), 'analysis-queue-full');
   }
 }
 
@@ -102,7 +103,7 @@ export class AnalysisPool {
     while (this.usingWorkers && this.slots.length < this.options.size) {
       let worker: Worker;
       try {
-        worker = new Worker(this.options.workerUrl ?? new URL('./analysis-worker.mjs', import.meta.url));
+        worker = startWorker(this.options.workerModule ?? new URL('./analysis-worker.ts', import.meta.url));
       } catch (error) {
         this.workerFailed(null, error);
         continue;
@@ -154,7 +155,7 @@ export class AnalysisPool {
     if (!task || task.id !== reply.id) return;
     slot.task = null;
     if (reply.kind === 'done') task.resolve(reviveAnalysis(reply.analysis as Analysis));
-    else task.reject(reply.inputCode !== null ? new InputError(reply.message, reply.inputCode) : Object.assign(new Error(reply.message), { name: reply.name }));
+    else task.reject(errorFromRecord(reply.error));
     this.dispatch();
   }
 

@@ -1,0 +1,24 @@
+import type { Analysis, AnalyzeOptions } from './analysis.js';
+import type { Algorithm } from './report.js';
+
+/** What a re-analysis of the same table may change; everything else (transforms, k range, source) carries over. */
+export interface Variation {
+  /** A fixed number of segments, or null to choose it from the evidence. */
+  readonly k: number | null;
+  readonly algorithm: Algorithm | 'all';
+  /** Defaults to the seed of the analysis being varied. */
+  readonly seed?: number;
+}
+
+/** The options that produced `base`, with the variation applied. */
+export function variedOptions(base: Analysis, variation: Variation): AnalyzeOptions {
+  const r = base.report;
+  return {
+    k: variation.k ?? 'auto',
+    algorithm: variation.algorithm,
+    seed: variation.seed ?? r.seed,
+    log1p: r.scaler.log1p,
+    kRange: r.kSelection.range,
+    source: r.source,
+  };
+}

@@ -1,0 +1,141 @@
+import { availableParallelism } from 'node:os';
+import type { Analysis, AnalyzeOptions } from '../analysis/analysis.js';
+import { DEFAULT_K_RANGE } from '../analysis/pipeline.js';
+import { variedOptions, type Variation } from '../analysis/variation.js';
+import type { CleanTable } from '../data/schema.js';
+import type { Logger } from '../common/logger.js';
+import { AnalysisPool, type QueuedCallback } from './analysis-pool.js';
+import { runAnalysis, type AnalysisJob } from './analysis-job.js';
+
+/** One analysis the application wants: a cleaned table, which bytes it came from, and the options. */
+export interface AnalysisRequest {
+  /** Reads the table; called only when the analysis is not cached already. */
+  readonly table: () => CleanTable | Promise<CleanTable>;
+  /** Identifies the data the table was read from (its checksum): equal requests share one result. */
+  readonly dataset: string;
+  readonly options: AnalyzeOptions;
+  /** Told the job's place in line when it has to wait for other analyses. */
+  readonly onQueued?: QueuedCallback;
+}
+
+/** Finished analyses kept for reuse: the persistence the command line uses between runs. */
+export interface AnalysisSnapshots {
+  load(key: string): Promise<Analysis | null>;
+  save(key: string, analysis: Analysis): Promise<void>;
+}
+
+/**
+ * The one way any surface runs an analysis: a worker pool (so the event loop keeps answering)
+ * behind a cache keyed by the dataset's checksum and the options (so a question reuses the
+ * upload's analysis, concurrent requests share one computation, and a re-analysis with other
+ * settings runs once).
+ */
+export interface AnalysisRunner {
+  run(request: AnalysisRequest): Promise<Analysis>;
+  /** The same table as `base` analysed with other settings. */
+  vary(base: Analysis, dataset: string, variation: Variation): Promise<Analysis>;
+  /** Drop every cached analysis of these datasets (a channel reset). */
+  forget(datasets: readonly string[]): void;
+  close(): Promise<void>;
+}
+
+export interface AnalysisRunnerOptions {
+  /** Worker threads for analyses; 0 analyses in this thread. Default: the CPU count, at most 4. */
+  readonly workers?: number;
+  /** Analyses allowed to wait for a worker before uploads are refused. Default 50. */
+  readonly maxQueued?: number;
+  /** Analyses kept in memory, least recently used dropped first. Default 32. */
+  readonly cacheEntries?: number;
+  readonly snapshots?: AnalysisSnapshots;
+  /** Runs one job; the worker pool by default. Tests pass a small stand-in. */
+  readonly execute?: (job: AnalysisJob, onQueued?: QueuedCallback) => Promise<Analysis>;
+  readonly log: Logger;
+}
+
+export const DEFAULT_MAX_QUEUED_ANALYSES = 50;
+const DEFAULT_CACHE_ENTRIES = 32;
+
+export function createAnalysisRunner(options: AnalysisRunnerOptions): AnalysisRunner {
+  const workers = options.workers ?? Math.min(4, availableParallelism());
+  const pool =
+    options.execute === undefined && workers > 0
+      ? new AnalysisPool({ size: workers, maxQueue: options.maxQueued ?? DEFAULT_MAX_QUEUED_ANALYSES, log: options.log })
+      : null;
+  const execute = options.execute ?? ((job: AnalysisJob, onQueued?: QueuedCallback) => (pool ? pool.run(job, onQueued) : runAnalysis(job)));
+  const cache = new LruCache<Promise<Analysis>>(options.cacheEntries ?? DEFAULT_CACHE_ENTRIES);
+  const snapshots = options.snapshots;
+
+  const compute = async (request: AnalysisRequest, key: string): Promise<Analysis> => {
+    const stored = await snapshots?.load(key);
+    if (stored) return stored;
+    const analysis = await execute({ table: await request.table(), options: request.options }, request.onQueued);
+    await snapshots?.save(key, analysis);
+    return analysis;
+  };
+
+  const run = (request: AnalysisRequest): Promise<Analysis> => {
+    const key = cacheKey(request.dataset, request.options);
+    const hit = cache.get(key);
+    if (hit) return hit;
+    const pending = compute(request, key);
+    cache.set(key, pending);
+    pending.catch(() => cache.deleteIf(key, pending));
+    return pending;
+  };
+
+  return {
+    run,
+    vary: (base, dataset, variation) => run({ table: () => base.table, dataset, options: variedOptions(base, variation) }),
+    forget: (datasets) => cache.deleteWhere((key) => datasets.some((dataset) => key.startsWith(`${dataset}|`))),
+    close: async () => {
+      await pool?.close();
+    },
+  };
+}
+
+/** The dataset, then every option in a fixed order with its default filled in, so equal requests meet. */
+export function cacheKey(dataset: string, options: AnalyzeOptions): string {
+  const normalised = {
+    k: options.k ?? 'auto',
+    algorithm: options.algorithm ?? 'all',
+    seed: options.seed ?? 0,
+    log1p: [...(options.log1p ?? [])].sort(),
+    kRange: options.kRange ?? DEFAULT_K_RANGE,
+    source: options.source ?? null,
+  };
+  return `${dataset}|${JSON.stringify(normalised)}`;
+}
+
+/** A bounded map: reading an entry makes it the most recent; past capacity the least recent goes. */
+class LruCache<Value> {
+  private readonly entries = new Map<string, Value>();
+
+  constructor(private readonly capacity: number) {}
+
+  get(key: string): Value | undefined {
+    const value = this.entries.get(key);
+    if (value === undefined) return undefined;
+    this.entries.delete(key);
+    this.entries.set(key, value);
+    return value;
+  }
+
+  set(key: string, value: Value): void {
+    this.entries.delete(key);
+    this.entries.set(key, value);
+    while (this.entries.size > this.capacity) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest === undefined) break;
+      this.entries.delete(oldest);
+    }
+  }
+
+  /** Remove `key` only while it still holds `value` (a failed computation, not its replacement). */
+  deleteIf(key: string, value: Value): void {
+    if (this.entries.get(key) === value) this.entries.delete(key);
+  }
+
+  deleteWhere(matches: (key: string) => boolean): void {
+    for (const key of [...this.entries.keys()]) if (matches(key)) this.entries.delete(key);
+  }
+}

@@ -1,0 +1,106 @@
+import type { TopLevelSpec } from 'vega-lite';
+import type { Analysis } from '../analysis/analysis.js';
+import type { Variation } from '../analysis/variation.js';
+import { renderPng } from '../charts/render.js';
+import type { Logger } from '../common/logger.js';
+import { ingestCsv } from '../data/ingest.js';
+import type { CleanTable } from '../data/schema.js';
+import { ask } from '../llm/ask.js';
+import type { LlmClient } from '../llm/client.js';
+import { writeInsights } from '../llm/insights.js';
+import { summarizeUpload } from '../llm/upload-summary.js';
+import type { ChannelSettings, Turn } from '../store/schema.js';
+import type { Answer, ChartOutput } from '../tools/answer.js';
+import { plainAnswer } from '../llm/compose.js';
+import { buildToolChart } from '../tools/charts-adapter.js';
+import { compareDatasets } from '../tools/dataset-comparison.js';
+import { labelsCsv } from '../analysis/labels-csv.js';
+import { exportIntro } from './messages.js';
+
+/**
+ * What the conversation logic needs from the computing layers: reading a file, the replies
+ * (summary, insights, answers, exports) and chart pictures. Analyses themselves go through the
+ * AnalysisRunner. `createEngine` wires the real modules; tests may pass a small stand-in.
+ */
+export interface SegmentEngine {
+  /** Parse and clean an uploaded CSV; throws InputError worded for the user. */
+  ingest(bytes: Buffer, fileName: string): CleanTable | Promise<CleanTable>;
+  /**
+   * The reply to an upload: data quality, recommended k with its reason, segment table, key
+   * charts, and (when the channel had a dataset before) the comparison with it.
+   */
+  uploadSummary(analysis: Analysis, previous: PreviousDataset | null): Promise<Answer>;
+  /** The written insights (the model when configured, else the deterministic writer). */
+  insights(analysis: Analysis, stream: TextStreamCallbacks): Promise<Answer>;
+  /** Answer a question about the channel's data. */
+  ask(question: string, context: QuestionContext, stream: TextStreamCallbacks): Promise<Answer>;
+  /** The segment of every row, as a CSV file in the Answer. */
+  exportSegments(analysis: Analysis): Promise<Answer>;
+  /** Turn a chart spec into PNG bytes. */
+  renderChart(chart: ChartOutput): Promise<Buffer>;
+}
+
+export interface PreviousDataset {
+  readonly fileName: string;
+  readonly analysis: Analysis;
+}
+
+export interface QuestionContext {
+  readonly analysis: Analysis;
+  readonly fileName: string;
+  readonly settings: ChannelSettings;
+  /** Earlier turns of this thread, oldest first. */
+  readonly history: readonly Turn[];
+  /** The same dataset analysed with other settings ("try 4 segments"), through the runner. */
+  readonly reanalyze: (base: Analysis, variation: Variation) => Promise<Analysis>;
+}
+
+/** Receives model text as it is generated, so a slow model never leaves the conversation silent. */
+export interface TextStreamCallbacks {
+  readonly onText?: (delta: string) => void;
+}
+
+export interface EngineOptions {
+  /** Maximum upload size in bytes (MAX_UPLOAD_MB). */
+  readonly maxUploadBytes: number;
+  /** The model, or null for the built-in router and writer. */
+  readonly llm: LlmClient | null;
+  readonly log: Logger;
+}
+
+/** The engine every surface uses: ingestion, the tools' question router, the writers and the chart renderer. */
+export function createEngine(options: EngineOptions): SegmentEngine {
+  const { llm, log } = options;
+  return {
+    ingest: (bytes) => ingestCsv(bytes, { limits: { maxFileBytes: options.maxUploadBytes } }),
+    uploadSummary: async (analysis, previous) => {
+      const summary = await summarizeUpload(analysis, { llm, charts: buildToolChart, withInsights: false, log });
+      if (!previous) return summary;
+      const comparison = compareDatasets(previous, analysis);
+      return { ...summary, text: `${summary.text}\n\n${comparison.text}`, facts: [...summary.facts, ...comparison.facts] };
+    },
+    // The model layer returns whole, checked replies, so these two have nothing to stream yet.
+    insights: (analysis) => writeInsights(analysis, { llm, log }),
+    ask: (question, context) =>
+      ask(
+        question,
+        {
+          analysis: context.analysis,
+          settings: context.settings,
+          history: context.history.map((turn) => ({ role: turn.role, text: turn.text })),
+          reanalyze: context.reanalyze,
+        },
+        { llm, charts: buildToolChart, log },
+      ),
+    exportSegments: async (analysis) =>
+      plainAnswer(exportIntro(analysis.report.rowsUsed, analysis.report.source), {
+        files: [{ fileName: `${fileStem(analysis.report.source)}-segments.csv`, mimeType: 'text/csv', content: labelsCsv(analysis) }],
+        toolsUsed: ['export'],
+      }),
+    renderChart: (chart) => renderPng(chart.spec as unknown as TopLevelSpec),
+  };
+}
+
+function fileStem(fileName: string): string {
+  return fileName.replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_-]+/g, '-') || 'data';
+}

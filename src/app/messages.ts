@@ -1,0 +1,116 @@
+import { MAX_SEGMENTS } from '../analysis/analysis.js';
+import type { Algorithm } from '../analysis/report.js';
+import { METHOD_NAMES } from '../tools/tool.js';
+
+/**
+ * Every sentence the application says to a person, whatever the surface: the conversation's
+ * notices, refusals and command replies. Surfaces render them; they do not write their own.
+ * Text uses the neutral light markup of answers (*bold*, • bullets, `code`).
+ */
+
+export const GREETING =
+  'Hi! Upload a CSV of customers (or mention me with one) and I will segment it; then ask me things like "which segment calls support most?" in the thread. Type `/segments help` for settings.';
+
+export const AGENT_GREETING =
+  'Hi! Upload a CSV of customers here (one row per customer, numeric columns) and I will find the segments, chart them and answer questions about them.';
+
+export const SUGGESTED_PROMPTS = [
+  { title: 'Which segment calls support most?', message: 'Which segment calls support most?' },
+  { title: 'Suggest a campaign per segment', message: 'Suggest a campaign per segment' },
+  { title: 'Show the segment map', message: 'Show the segment map' },
+] as const;
+
+export const NO_DATASET_MESSAGE =
+  'There is no dataset in this channel yet. Upload a CSV of customers here (or mention me with one) and I will segment it.';
+
+export const PREVIOUS_DATASET_GONE = 'The previous dataset is no longer stored.';
+
+export const COMMAND_HELP = [
+  '*/segments* commands:',
+  '• `/segments status`: this channel’s dataset, its number of segments, its method and when it was uploaded',
+  '• `/segments k 4` (or `k auto`): fix the number of segments, or let me choose it',
+  '• `/segments method kmeans|kmedoids|gmm`: choose the segmentation method',
+  '• `/segments export`: a CSV with the segment of every customer',
+  '• `/segments reset`: delete this channel’s data',
+  'Upload a CSV to this channel (or mention me with one) to start; then ask questions in the thread.',
+].join('\n');
+
+export const CHARTS_FAILED_MESSAGE = "I couldn't upload the charts; here are the figures instead.";
+
+export const INSIGHTS_FAILED_MESSAGE = 'I could not finish the written insights; the figures above stand.';
+
+export const RESET_DONE = 'Deleted this channel’s datasets, settings and conversation history. Upload a CSV to start again.';
+
+export const K_USAGE = 'Give a number of segments, e.g. `/segments k 4`, or `/segments k auto` to let me choose.';
+
+export const METHOD_USAGE = 'Choose one of `/segments method kmeans`, `kmedoids` or `gmm`.';
+
+export function notACsvMessage(fileName: string): string {
+  return `${fileName} is not a CSV file. Upload the customer data as a .csv export (one row per customer, a header row, numeric columns) and I will segment it.`;
+}
+
+/** The reply to a file over the upload limit (MAX_UPLOAD_MB). */
+export function tooLargeMessage(fileName: string, maxBytes: number): string {
+  const mb = maxBytes / (1024 * 1024);
+  return `${fileName} is larger than the ${Number.isInteger(mb) ? mb : mb.toFixed(1)} MB limit; upload a smaller extract (fewer rows, or only the columns to segment).`;
+}
+
+/** Shown while an upload waits for other channels' analyses. */
+export function queuedMessage(position: number): string {
+  return `I'm busy with other analyses — yours is queued as #${position}. I will start as soon as one finishes.`;
+}
+
+export function analysisQueueFullMessage(maxQueue: number): string {
+  return `I'm busy with ${maxQueue} other analyses waiting their turn; upload the file again in a few minutes.`;
+}
+
+/** The apology for a failure that is not the user's (the details go to the log). */
+export function failureMessage(doing: string): string {
+  return `Something went wrong while ${doing}; it has been logged. Try again, or upload the file again if it keeps happening.`;
+}
+
+export const COMMAND_FAILED_MESSAGE = 'Something went wrong with that command; it has been logged. Try again in a moment.';
+
+export function unknownCommandMessage(verb: string): string {
+  return `I do not know "/segments ${verb}". ${COMMAND_HELP}`;
+}
+
+export function readingProgress(fileName: string): string {
+  return `Reading ${fileName}…`;
+}
+
+export function cleaningProgress(rows: number, k: number | null, kRange: readonly [number, number]): string {
+  return `Cleaning ${rows} rows… ${k === null ? `Trying k = ${kRange[0]}..${kRange[1]}…` : `Fitting ${k} segments…`}`;
+}
+
+export const LOOKING_PROGRESS = 'Looking at the data…';
+export const CHARTS_PROGRESS = 'Rendering charts…';
+export const INSIGHTS_PROGRESS = 'Writing the insights…';
+
+export function uploadDoneSummary(fileName: string, rows: number, k: number): string {
+  return `Analysed ${fileName}: ${rows} rows, ${k} segments.`;
+}
+
+export function autoKSet(kRange: readonly [number, number]): string {
+  return `From now on I will choose the number of segments from the evidence (k = ${kRange[0]}..${kRange[1]}).`;
+}
+
+export function kOutOfRange(value: string): string {
+  return `The number of segments must be a whole number from 2 to ${MAX_SEGMENTS} (got "${value}").`;
+}
+
+export function kSet(k: number): string {
+  return `From now on this channel uses ${k} segments. Ask a question (or \`/segments status\`) to see them.`;
+}
+
+export function methodSet(algorithm: Algorithm): string {
+  return `From now on this channel’s segments come from ${METHOD_NAMES[algorithm]}.`;
+}
+
+export function exportDone(rows: number, fileName: string): string {
+  return `Exported the segment of each of the ${rows} rows of ${fileName}.`;
+}
+
+export function exportIntro(rows: number, source: string): string {
+  return `The segment of each of the ${rows} rows of ${source}.`;
+}

@@ -1,0 +1,83 @@
+import type { Logger } from '../common/logger.js';
+import type { ChannelKey, ChannelStore } from '../store/channel-store.js';
+import { ChannelSettingsSchema, type ChannelSettings, type DatasetRecord } from '../store/schema.js';
+import type { Answer } from '../tools/answer.js';
+import type { AnalysisRunner } from './analysis-runner.js';
+import { summarize, type ChannelDatasets } from './channel-datasets.js';
+import type { Conversation } from './conversation.js';
+import type { Delivery } from './delivery.js';
+import type { SegmentEngine } from './engine.js';
+import { GREETING, LOOKING_PROGRESS, NO_DATASET_MESSAGE } from './messages.js';
+
+/**
+ * A question in a thread the bot owns, a mention or a DM: answered from the channel's active
+ * dataset by the engine's router, with the thread's earlier turns as context. Settings a question
+ * changes ("try 4 segments") are kept for the channel.
+ */
+export class Questions {
+  constructor(
+    private readonly store: ChannelStore,
+    private readonly runner: AnalysisRunner,
+    private readonly datasets: ChannelDatasets,
+    private readonly engine: SegmentEngine,
+    private readonly delivery: Delivery,
+    private readonly log: Logger,
+  ) {}
+
+  async handle(conversation: Conversation, question: string): Promise<void> {
+    if (question.trim().length === 0) {
+      await conversation.say(GREETING);
+      return;
+    }
+    try {
+      const state = await this.store.state(conversation.key);
+      if (!state.active) {
+        await conversation.say(NO_DATASET_MESSAGE);
+        await conversation.finish();
+        return;
+      }
+      await conversation.progress(LOOKING_PROGRESS);
+      const loaded = await this.datasets.active(conversation.key);
+      if (!loaded) {
+        await conversation.say(NO_DATASET_MESSAGE);
+        await conversation.finish();
+        return;
+      }
+      const history = conversation.threadTs ? await this.store.recentTurns(conversation.key, conversation.threadTs) : [];
+      const sink = conversation.openStream();
+      const answer = await this.engine.ask(
+        question,
+        {
+          analysis: loaded.analysis,
+          fileName: loaded.record.fileName,
+          settings: state.settings,
+          history,
+          reanalyze: (base, variation) => this.runner.vary(base, loaded.record.sha256, variation),
+        },
+        { onText: (delta) => sink.append(delta) },
+      );
+      await this.delivery.deliver(conversation, answer, sink);
+      if (answer.settings) await this.keepSettings(conversation.key, loaded.record, answer.settings);
+      await this.delivery.rememberTurns(conversation, question, answer.text);
+      await conversation.finish();
+    } catch (error) {
+      await this.delivery.replyToFailure(conversation, error, 'answering a question');
+    }
+  }
+
+  /** Keep settings a question changed for the channel, and the summary `/segments status` shows. */
+  private async keepSettings(key: ChannelKey, record: DatasetRecord, settings: NonNullable<Answer['settings']>): Promise<void> {
+    const parsed = ChannelSettingsSchema.partial().safeParse(settings);
+    if (!parsed.success) {
+      this.log.warn({ settings }, 'Ignoring settings outside the supported range');
+      return;
+    }
+    const patch: Partial<ChannelSettings> = {};
+    if (parsed.data.k !== undefined) patch.k = parsed.data.k;
+    if (parsed.data.algorithm !== undefined) patch.algorithm = parsed.data.algorithm;
+    if (Object.keys(patch).length === 0) return;
+    const state = await this.store.updateSettings(key, patch);
+    const analysis = await this.datasets.analysisOf(key, record, 'active', state.settings);
+    await this.store.saveSummary(key, record.sha256, summarize(analysis));
+  }
+}

@@ -1,0 +1,10 @@
+/**
+ * Answers are written in one light markup, the subset Slack's mrkdwn and a terminal both read:
+ * *bold*, • bullets, `code` and line breaks. Each renderer maps it to its surface from here.
+ */
+const BOLD = /(^|[\s(“"])\*([^*\n]+?)\*(?=$|[\s.,;:!?)”"])/gm;
+
+/** Rewrite every *bold* span with `wrap` (e.g. to **bold** for Markdown, or bare for plain text). */
+export function mapBold(text: string, wrap: (inner: string) => string): string {
+  return text.replace(BOLD, (_match, before: string, inner: string) => `${before}${wrap(inner)}`);
+}

@@ -1,0 +1,71 @@
+import { join } from 'node:path';
+import type { Logger } from '../common/logger.js';
+import type { AppConfig } from '../config.js';
+import { createLlmClient } from '../llm/client.js';
+import { ChannelStore } from '../store/channel-store.js';
+import { SeenEvents } from '../store/seen-events.js';
+import { createAnalysisRunner, type AnalysisRunner, type AnalysisRunnerOptions } from './analysis-runner.js';
+import { ChannelDatasets } from './channel-datasets.js';
+import { Commands } from './commands.js';
+import { Delivery } from './delivery.js';
+import { createEngine, type SegmentEngine } from './engine.js';
+import { Questions } from './questions.js';
+import { Uploads } from './uploads.js';
+
+/**
+ * The application core every surface drives: uploads, questions and settings commands over
+ * the per-channel store, with one analysis runner. A surface turns its events into these calls
+ * and gives them a Conversation to reply to.
+ */
+export interface SegmentApp {
+  readonly uploads: Uploads;
+  readonly questions: Questions;
+  readonly commands: Commands;
+  readonly store: ChannelStore;
+  /** Event ids already handled (platform retries are answered once). */
+  readonly seenEvents: SeenEvents;
+  /** Stop the analysis workers and flush the seen-event list. */
+  close(): Promise<void>;
+}
+
+/** Parts a caller may supply instead of the ones built from the config (tests, the demo). */
+export interface SegmentAppOverrides {
+  /** Where channels' datasets and state live; DATA_DIR by default. */
+  readonly dataDir?: string;
+  readonly engine?: SegmentEngine;
+  readonly runner?: AnalysisRunner;
+  /** Runner settings beyond the config's (tests pass a stand-in `execute`). */
+  readonly analyses?: Partial<Omit<AnalysisRunnerOptions, 'log'>>;
+}
+
+/** The application core as the config describes it: the model (if any), the engine, the runner and the store. */
+export async function createSegmentApp(config: AppConfig, log: Logger, overrides: SegmentAppOverrides = {}): Promise<SegmentApp> {
+  const dataDir = overrides.dataDir ?? config.dataDir;
+  const engine = overrides.engine ?? defaultEngine(config, log);
+  const store = new ChannelStore(dataDir, log);
+  const swept = await store.sweepTemporaryFiles();
+  if (swept > 0) log.info({ files: swept }, 'Removed temporary files left by an interrupted write');
+  const seenEvents = await new SeenEvents(join(dataDir, 'seen-events.json'), log).load();
+  const runner =
+    overrides.runner ??
+    createAnalysisRunner({ workers: config.analysisWorkers, maxQueued: config.maxQueuedAnalyses, ...overrides.analyses, log });
+  const datasets = new ChannelDatasets(store, runner, engine, log);
+  const delivery = new Delivery(engine, store, log);
+  return {
+    uploads: new Uploads(store, runner, datasets, engine, delivery, { maxUploadBytes: config.maxUploadBytes }, log),
+    questions: new Questions(store, runner, datasets, engine, delivery, log),
+    commands: new Commands(store, datasets, engine),
+    store,
+    seenEvents,
+    close: async () => {
+      await runner.close();
+      await seenEvents.flush();
+    },
+  };
+}
+
+function defaultEngine(config: AppConfig, log: Logger): SegmentEngine {
+  const llm = config.llm ? createLlmClient(config.llm, log) : null;
+  log.info({ model: config.llm?.model ?? null }, llm ? 'Questions go through the model, checked by the tools' : 'No model configured; the built-in router answers');
+  return createEngine({ maxUploadBytes: config.maxUploadBytes, llm, log });
+}

@@ -1,0 +1,78 @@
+import { createSegmentApp } from './app/segment-app.js';
+import { runCli } from './cli/main.js';
+import { errorSummary } from './common/errors.js';
+import { loadConfigOrExit, type AppConfig, type LogLevel } from './config.js';
+import { DEMO_CSV, runDemo } from './console/demo.js';
+import { runConsoleSession } from './console/session.js';
+import { createLogger } from './log.js';
+import { startSlackApp } from './slack/app.js';
+
+/**
+ * The composition root: reads the config once, makes the logger, and hands both to one surface.
+ *   (no command)   `npm start`: the Slack bot (Socket Mode with SLACK_APP_TOKEN, else HTTP on
+ *                  PORT), or without Slack credentials the local console on this terminal
+ *   demo [file]    `npm run demo`: the whole story on the sample, written to OUT_DIR/report.md
+ *   cli …          `npm run cli -- analyze|ask|charts …`
+ */
+async function main(argv: readonly string[]): Promise<void> {
+  const config = loadConfigOrExit(process.env);
+  if (!config) return;
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'cli': {
+      // A command's output is the product; the log only speaks up for problems.
+      const log = createLogger(config.logLevel ?? 'warn', process.stderr);
+      process.exitCode = await runCli(rest, { config, log, stdout: process.stdout }, process.stderr);
+      return;
+    }
+    case 'demo': {
+      const log = createLogger(config.logLevel ?? 'warn');
+      await runDemo({ csvPath: rest[0] ?? DEMO_CSV, outDir: config.outDir, output: process.stdout, config, log }).catch((error: unknown) => {
+        process.stderr.write(`The demo failed: ${errorSummary(error).message}\n`);
+        process.exitCode = 1;
+      });
+      return;
+    }
+    case undefined:
+      await serve(config);
+      return;
+    default:
+      process.stderr.write(`Unknown command "${command}"; use demo, cli, or nothing to start the bot.\n`);
+      process.exitCode = 2;
+  }
+}
+
+async function serve(config: AppConfig): Promise<void> {
+  const mode = config.mode;
+  // The console owns the terminal: only warnings and errors go to the log there.
+  const level: LogLevel = config.logLevel ?? (mode.kind === 'console' ? 'warn' : 'info');
+  const log = createLogger(level);
+  const app = await createSegmentApp(config, log);
+  if (mode.kind === 'console') {
+    await runConsoleSession({ app, input: process.stdin, output: process.stdout, outDir: config.outDir, maxUploadBytes: config.maxUploadBytes, prompt: process.stdin.isTTY === true });
+    await app.close();
+    return;
+  }
+  const running = await startSlackApp({ config, mode, app, log });
+  log.info({ mode: mode.kind, port: running.port, dataDir: config.dataDir }, 'Segment Analyst is running');
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'Stopping');
+    running.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: errorSummary(error) }, 'Error while stopping');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`Segment Analyst could not start: ${errorSummary(error).message}\n`);
+  process.exitCode = 1;
+});

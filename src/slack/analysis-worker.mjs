@@ -1,6 +1,0 @@
-// Worker entry for analyses. Node 20 does not apply the parent's TypeScript loader (tsx) to worker
-// threads, so this plain-JavaScript entry registers tsx in the worker, then loads the TypeScript module.
-import { register } from 'tsx/esm/api';
-
-register();
-await import('./analysis-worker.ts');

@@ -1,0 +1,28 @@
+import type { Analysis } from '../../src/analysis/analysis.js';
+import { createAnalysisRunner } from '../../src/app/analysis-runner.js';
+import { silentLogger } from '../../src/common/logger.js';
+import type { ConversationContext } from '../../src/llm/ask.js';
+import type { SegmentationSettings } from '../../src/tools/tool.js';
+
+/** Re-analyses in tests go through the application's runner, in this thread. */
+const runner = createAnalysisRunner({ workers: 0, log: silentLogger });
+const datasetIds = new WeakMap<object, string>();
+
+/** A stable id per table, so the runner's cache never mixes two tests' data. */
+function datasetOf(analysis: Analysis): string {
+  let id = datasetIds.get(analysis.table);
+  if (id === undefined) {
+    id = `test-table-${datasetIds.toString().length}-${Math.random().toString(36).slice(2)}`;
+    datasetIds.set(analysis.table, id);
+  }
+  return id;
+}
+
+/** What `ask` needs for a conversation about `analysis`: its settings and a re-analysis through the runner. */
+export function conversationContext(
+  analysis: Analysis,
+  settings: SegmentationSettings = { k: null, algorithm: 'kmeans' },
+  extra: Partial<Omit<ConversationContext, 'analysis' | 'settings'>> = {},
+): ConversationContext {
+  return { analysis, settings: { ...settings }, reanalyze: (base, variation) => runner.vary(base, datasetOf(base), variation), ...extra };
+}
