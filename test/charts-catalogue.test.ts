@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Analysis } from '../src/analysis/analysis.js';
 import { analyzeFile } from '../src/analysis/pipeline.js';
-import { buildChart, CHART_KINDS, chartCatalogue, ChartRequestSchema, toChartOutput } from '../src/charts/catalogue.js';
+import { buildChart, CHART_KINDS, chartCatalogue, ChartRequestSchema } from '../src/charts/catalogue.js';
+import { toChartOutput } from '../src/tools/charts-adapter.js';
 import { compileChart, renderPng } from '../src/charts/render.js';
 import { ChartKindSchema } from '../src/charts/types.js';
 import { InputError } from '../src/common/errors.js';

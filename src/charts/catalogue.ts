@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { Analysis } from '../analysis/analysis.js';
-import type { ChartOutput } from '../tools/answer.js';
 import { agreementChart } from './agreement.js';
 import { boxPlotChart } from './boxplots.js';
 import { featuresBySeparation, resolveFeature } from './chart-data.js';
@@ -127,11 +126,6 @@ export function chartCatalogue(analysis: Analysis, options: CatalogueOptions = {
   ];
   if (Object.keys(analysis.report.models).length > 1) requests.push({ kind: 'agreement' });
   return requests.map((request) => buildChart(request, analysis));
-}
-
-/** The answer-contract shape of a chart (src/tools/answer.ts), spec as plain JSON. */
-export function toChartOutput(chart: ChartSpec): ChartOutput {
-  return { kind: chart.kind, title: chart.title, fileName: chart.fileName, spec: JSON.parse(JSON.stringify(chart.spec)) as Record<string, unknown> };
 }
 
 export const CHART_KINDS: readonly ChartKind[] = ChartRequestSchema.options.map((o) => o.shape.kind.value);

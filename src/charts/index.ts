@@ -6,7 +6,6 @@ export {
   chartCatalogue,
   CHART_KINDS,
   ChartRequestSchema,
-  toChartOutput,
   type CatalogueOptions,
   type ChartRequest,
   type ChartRequestInput,

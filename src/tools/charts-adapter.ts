@@ -1,6 +1,6 @@
 import type { Analysis } from '../analysis/analysis.js';
-import { buildChart, toChartOutput, type ChartRequestInput } from '../charts/index.js';
-import type { ChartKind } from '../charts/types.js';
+import { buildChart, type ChartRequestInput } from '../charts/index.js';
+import type { ChartKind, ChartSpec } from '../charts/types.js';
 import type { ChartOutput } from './answer.js';
 import type { ChartParams } from './tool.js';
 
@@ -41,6 +41,11 @@ function requestFor(kind: ChartKind, params: ChartParams, analysis: Analysis): C
     case 'agreement':
       return { kind };
   }
+}
+
+/** The answer-contract shape of a chart, its spec as plain JSON. */
+export function toChartOutput(chart: ChartSpec): ChartOutput {
+  return { kind: chart.kind, title: chart.title, fileName: chart.fileName, spec: JSON.parse(JSON.stringify(chart.spec)) as Record<string, unknown> };
 }
 
 /** The tools' chart builder on top of the charts layer's catalogue. */
