@@ -1,13 +1,12 @@
 import type { Analysis } from '../analysis/analysis.js';
-import { featureLabel, nameTokens } from '../analysis/feature-labels.js';
+import { featureLabel } from '../analysis/feature-labels.js';
 import type { Segment } from '../analysis/report.js';
 import type { Fact } from './answer.js';
 import { featureFactUnit } from './facts.js';
 import { customers, formatFeatureValue, formatShare } from './format.js';
 import { overallStats } from './lookup.js';
-import { stem } from './resolve.js';
-import { CONCEPTS } from './synonyms.js';
 import { fact } from './tool.js';
+import { behaviourOf, type Behaviour } from '../common/vocabulary.js';
 
 /**
  * Marketing and service advice driven by each segment's profile: which behaviours stand out
@@ -25,42 +24,16 @@ export function planningFacts(): Fact[] {
   return [fact('Suggested holdout share of each campaign audience', HOLDOUT_SHARE, 'share'), fact('Suggested measurement window, days', WINDOW_DAYS)];
 }
 
-type Concept = 'value' | 'digital' | 'branch' | 'calls' | 'cards' | 'spending' | 'cash' | 'income' | 'age' | 'balance' | 'tenure';
-
-const CONCEPT_OF_SYNONYM: Readonly<Record<string, Concept>> = {
-  calls: 'calls',
-  online: 'digital',
-  branch: 'branch',
-  cards: 'cards',
-  limit: 'value',
-  income: 'income',
-  spending: 'spending',
-  age: 'age',
-  balance: 'balance',
-  cash: 'cash',
-  tenure: 'tenure',
-};
-
-/** What a column measures, from its name tokens and the synonym table (null when unknown). */
-export function conceptOfFeature(feature: string): Concept | null {
-  const tokens = nameTokens(feature).map(stem);
-  for (const concept of CONCEPTS) {
-    const mapped = CONCEPT_OF_SYNONYM[concept.id];
-    if (mapped && tokens.some((t) => concept.columnTokens.includes(t))) return mapped;
-  }
-  return null;
-}
-
 interface Signal {
   readonly feature: string;
   readonly deviation: number;
 }
 
 /** The strongest feature of each concept for a segment. Value falls back to income, then to any money column. */
-function signals(segment: Segment, features: readonly string[]): Map<Concept, Signal> {
-  const out = new Map<Concept, Signal>();
+function signals(segment: Segment, features: readonly string[]): Map<Behaviour, Signal> {
+  const out = new Map<Behaviour, Signal>();
   for (const feature of features) {
-    const concept = conceptOfFeature(feature);
+    const concept = behaviourOf(feature);
     if (!concept) continue;
     const deviation = segment.deviation[feature] ?? 0;
     const current = out.get(concept);
@@ -68,7 +41,7 @@ function signals(segment: Segment, features: readonly string[]): Map<Concept, Si
   }
   if (!out.has('value')) {
     const income = out.get('income');
-    const money = features.filter((f) => featureLabel(f).unit === 'currency' && !['spending', 'cash', 'balance'].includes(conceptOfFeature(f) ?? ''));
+    const money = features.filter((f) => featureLabel(f).unit === 'currency' && !['spending', 'cash', 'balance'].includes(behaviourOf(f) ?? ''));
     if (income) out.set('value', income);
     else if (money.length > 0) {
       const best = money.reduce((a, b) => (Math.abs(segment.deviation[b] ?? 0) > Math.abs(segment.deviation[a] ?? 0) ? b : a));
@@ -321,9 +294,9 @@ export interface ServiceAction {
 export function serviceActions(analysis: Analysis): { hasContactData: boolean; items: ServiceAction[] } {
   const features = analysis.report.features;
   const overall = overallStats(analysis).mean;
-  const callFeature = features.find((f) => conceptOfFeature(f) === 'calls');
-  const digitalFeature = features.find((f) => conceptOfFeature(f) === 'digital');
-  const branchFeature = features.find((f) => conceptOfFeature(f) === 'branch');
+  const callFeature = features.find((f) => behaviourOf(f) === 'calls');
+  const digitalFeature = features.find((f) => behaviourOf(f) === 'digital');
+  const branchFeature = features.find((f) => behaviourOf(f) === 'branch');
   const items: ServiceAction[] = [];
   const segments = [...analysis.report.segments];
 
