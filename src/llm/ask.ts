@@ -1,11 +1,12 @@
 import type { Analysis } from '../analysis/analysis.js';
 import { analyze } from '../analysis/pipeline.js';
+import type { Settings } from '../analysis/settings.js';
 import { InputError } from '../common/errors.js';
 import { logger } from '../log.js';
 import type { Answer } from '../tools/answer.js';
 import { buildToolChart } from '../tools/charts-adapter.js';
 import { runTool, ToolArgumentsError, type ToolRun } from '../tools/registry.js';
-import { ToolInputError, type ChartBuilder, type Reanalyze, type SegmentationSettings, type ToolSession } from '../tools/tool.js';
+import { ToolInputError, type ChartBuilder, type Reanalyze, type ToolSession } from '../tools/tool.js';
 import type { LlmClient } from './client.js';
 import { CHECKED_NOTE, checkText, composeAnswer, plainAnswer, runFacts, runsText } from './compose.js';
 import { writeInsights } from './insights.js';
@@ -21,7 +22,7 @@ import { answerWithModel, modelFailureOf, type HistoryTurn } from './tool-loop.j
 export interface ConversationContext {
   /** The current analysis of the conversation's dataset. */
   readonly analysis: Analysis;
-  readonly settings: SegmentationSettings;
+  readonly settings: Settings;
   /** Recent turns of the same thread, oldest first (context for the model). */
   readonly history?: readonly HistoryTurn[];
   /** Re-run the analysis with other settings; defaults to `analyze` on the same table. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SettingsPatchSchema } from '../analysis/settings.js';
 
 /**
  * What a question or an upload produces, whoever asked (Slack, the console, the CLI).
@@ -54,9 +55,6 @@ export const AnswerSchema = z.object({
    * Settings the question changed for this conversation (e.g. "try 4 segments").
    * k: null means "choose k from the evidence again" (e.g. "back to automatic k").
    */
-  settings: z
-    .object({ k: z.number().int().nullable().optional(), algorithm: z.enum(['kmeans', 'kmedoids', 'gmm']).optional() })
-    .nullable()
-    .default(null),
+  settings: SettingsPatchSchema.nullable().default(null),
 });
 export type Answer = z.infer<typeof AnswerSchema>;

@@ -4,4 +4,4 @@ export { buildToolChart } from './charts-adapter.js';
 export { analysisFacts, segmentTable } from './facts.js';
 export { findTool, runTool, ToolArgumentsError, toolJsonSchemas, TOOL_NAMES, TOOLS, type ToolName, type ToolResult, type ToolRun } from './registry.js';
 export { resolveFeature, resolveSegment, type Resolution } from './resolve.js';
-export { SegmentationSettingsSchema, ToolInputError, type ChartBuilder, type Reanalyze, type SegmentationSettings, type ToolSession } from './tool.js';
+export { ToolInputError, type ChartBuilder, type Reanalyze, type ToolSession } from './tool.js';

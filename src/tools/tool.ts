@@ -1,19 +1,12 @@
 import { z } from 'zod';
-import { MAX_SEGMENTS, type Analysis } from '../analysis/analysis.js';
-import { AlgorithmSchema, type Algorithm } from '../analysis/report.js';
+import type { Analysis } from '../analysis/analysis.js';
+import type { Settings } from '../analysis/settings.js';
 import type { ChartKind } from '../charts/types.js';
 import { AnswerSchema, ChartOutputSchema, FactSchema, FileOutputSchema, TableOutputSchema, type ChartOutput, type Fact } from './answer.js';
 import { DomainError } from '../common/errors.js';
 
-/** The segmentation settings a conversation carries: a fixed k (null = chosen from the evidence) and a method. */
-export const SegmentationSettingsSchema = z.object({
-  k: z.number().int().min(2).max(MAX_SEGMENTS).nullable(),
-  algorithm: AlgorithmSchema,
-});
-export type SegmentationSettings = z.infer<typeof SegmentationSettingsSchema>;
-
 /** Re-run the analysis of the same table with other settings (cheap: well under a second on 660 rows). */
-export type Reanalyze = (settings: SegmentationSettings & { readonly seed?: number }) => Promise<Analysis>;
+export type Reanalyze = (settings: Settings & { readonly seed?: number }) => Promise<Analysis>;
 
 /** Draws a chart of the catalogue from an analysis; supplied by src/charts (null where charts are unavailable). */
 export type ChartBuilder = (kind: ChartKind, analysis: Analysis, params: ChartParams) => ChartOutput;
@@ -31,7 +24,7 @@ export interface ChartParams {
  */
 export interface ToolSession {
   analysis: Analysis;
-  settings: SegmentationSettings;
+  settings: Settings;
   readonly reanalyze: Reanalyze;
   readonly charts: ChartBuilder | null;
 }
@@ -97,5 +90,3 @@ export function rowSegments(analysis: Analysis): Int32Array {
   if (!labels) throw new ToolInputError('This analysis has no segment labels; run the segmentation again.', 'invalid');
   return labels;
 }
-
-export const METHOD_NAMES: Readonly<Record<Algorithm, string>> = { kmeans: 'K-Means', kmedoids: 'K-Medoids', gmm: 'Gaussian mixture' };
