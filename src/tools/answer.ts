@@ -37,7 +37,7 @@ export const TableOutputSchema = z.object({
 });
 
 export const AnswerSchema = z.object({
-  /** The reply, in Slack mrkdwn-compatible plain text (bold with *...*, bullets with •). */
+  /** The reply in plain text with a light markup (bold with *...*, bullets with •) that each surface renders its own way. */
   text: z.string(),
   /** An optional table to show (segment table, comparison). */
   table: TableOutputSchema.nullable().default(null),
@@ -58,3 +58,8 @@ export const AnswerSchema = z.object({
   settings: SettingsPatchSchema.nullable().default(null),
 });
 export type Answer = z.infer<typeof AnswerSchema>;
+
+/** An answer with text only (help, a question back, an error worded for people). */
+export function plainAnswer(text: string, extra: Partial<Answer> = {}): Answer {
+  return { text, table: null, charts: [], files: [], facts: [], toolsUsed: [], numbersChecked: false, footnote: null, settings: null, ...extra };
+}
