@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { featureLabel, nameTokens } from '../src/analysis/feature-labels.js';
+import { featureLabel } from '../src/analysis/feature-labels.js';
+import { nameTokens } from '../src/common/vocabulary.js';
 
 describe('featureLabel', () => {
   it('uses the hand-written labels for the mission columns', () => {

@@ -3,14 +3,11 @@ import type { GaussianMixture } from './gmm.js';
 import type { DenseMatrix } from '../common/matrix.js';
 import type { Algorithm, AnalysisReport } from './report.js';
 
-/** The most segments one analysis makes or compares: more is not a segmentation people can act on. */
-export const MAX_SEGMENTS = 20;
-
 /** Options of one analysis run; every field has a documented default. */
 export interface AnalyzeOptions {
   /** A fixed number of segments, or 'auto' (default) to choose it from the evidence over `kRange`. */
   k?: number | 'auto';
-  /** Candidate k for 'auto' and for the evidence table. Default [2, 10]. */
+  /** Candidate k for 'auto' and for the evidence table. Default DEFAULT_K_RANGE (settings.ts). */
   kRange?: readonly [number, number];
   /** Methods to fit; 'all' (default) fits K-Means, K-Medoids and the Gaussian mixture. */
   algorithm?: Algorithm | 'all';

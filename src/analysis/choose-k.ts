@@ -4,10 +4,11 @@ import { kneeOf } from './knee.js';
 import { takeRows, type DenseMatrix } from '../common/matrix.js';
 import type { KEvidence, KSelection } from './report.js';
 import { sampleIndices } from './sample.js';
+import { DEFAULT_K_RANGE } from './settings.js';
 import { silhouetteScores } from './silhouette.js';
 
 export interface ChooseKOptions {
-  /** Smallest and largest k considered for the recommendation. Default [2, 10]. */
+  /** Smallest and largest k considered for the recommendation. Default DEFAULT_K_RANGE (settings.ts). */
   range?: readonly [number, number];
   /** Seed of every randomised step. Default 0. */
   seed?: number;
@@ -108,8 +109,8 @@ function planEvidence(X: DenseMatrix, options: ChooseKOptions): EvidencePlan {
   const evidenceSize = options.evidenceSampleSize ?? 50_000;
   const usedAllRows = X.rows <= evidenceSize;
   const data = usedAllRows ? X : takeRows(X, sampleIndices(X.rows, evidenceSize, seed));
-  const kMin = Math.max(2, options.range?.[0] ?? 2);
-  const kMax = Math.min(options.range?.[1] ?? 10, data.rows - 1);
+  const kMin = Math.max(2, options.range?.[0] ?? DEFAULT_K_RANGE[0]);
+  const kMax = Math.min(options.range?.[1] ?? DEFAULT_K_RANGE[1], data.rows - 1);
   if (kMax < kMin) {
     throw new RangeError(`need at least ${kMin + 1} rows to compare ${kMin} or more segments`);
   }

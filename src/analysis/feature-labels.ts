@@ -1,3 +1,5 @@
+import { nameTokens } from '../common/vocabulary.js';
+
 /**
  * Human words for column names, for titles, segment names and prose.
  * Known mission columns get hand-written labels; anything else is prettified from its tokens.
@@ -37,16 +39,6 @@ const PERCENT = /(percent|pct|prc|rate|ratio|frequency|share|%)/i;
 const SCORE = /(score|rating|index|rank|age)/i;
 const COUNT = /(count|number|num|visits|calls|trx|transactions|cards|tenure|^n_|_n$)/i;
 const MONEY = /(limit|balance|income|amount|payment|purchase|spend|revenue|salary|price|cost|value|advance|\$)/i;
-
-/** Split snake_case, kebab-case, camelCase and spaced names into lower-case words. */
-export function nameTokens(column: string): string[] {
-  return column
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .replace(/\(([^)]*)\)/g, ' $1 ')
-    .split(/[^A-Za-z0-9$%]+/)
-    .map((t) => t.toLowerCase())
-    .filter((t) => t.length > 0);
-}
 
 /**
  * A bracketed part of a header is a unit or a range ("Annual Income (k$)", "Spending Score (1-100)"):

@@ -1,7 +1,7 @@
 import { ingestFile } from '../data/ingest.js';
 import { InputError } from '../common/errors.js';
 import { type CleanTable, type IngestOptions } from '../data/schema.js';
-import { MAX_SEGMENTS, type Analysis, type AnalyzeOptions, type FittedModels } from './analysis.js';
+import type { Analysis, AnalyzeOptions, FittedModels } from './analysis.js';
 import { chooseKAsync } from './choose-k.js';
 import { GaussianMixture } from './gmm.js';
 import { KMeans } from './kmeans.js';
@@ -11,9 +11,7 @@ import { adjustedRandIndex, alignLabels, relabelBySize } from './metrics.js';
 import { profileSegments } from './profile.js';
 import { AnalysisReportSchema, type Algorithm, type AnalysisReport } from './report.js';
 import { StandardScaler } from './scaling.js';
-
-/** The k range the evidence covers unless the caller names one. */
-export const DEFAULT_K_RANGE: readonly [number, number] = [2, 10];
+import { DEFAULT_K_RANGE, MAX_SEGMENTS } from './settings.js';
 
 /**
  * FasterPAM on all rows costs about rows^2 * cols per pass (8,950 x 17: 2-4 s); above this budget

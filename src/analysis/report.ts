@@ -8,6 +8,9 @@ import { CleaningReportSchema, ColumnInfoSchema } from '../data/schema.js';
 export const AlgorithmSchema = z.enum(['kmeans', 'kmedoids', 'gmm']);
 export type Algorithm = z.infer<typeof AlgorithmSchema>;
 
+/** How each method is named to people, in answers and on charts. */
+export const METHOD_NAMES: Readonly<Record<Algorithm, string>> = { kmeans: 'K-Means', kmedoids: 'K-Medoids', gmm: 'Gaussian mixture' };
+
 export const KEvidenceSchema = z.object({
   k: z.number().int(),
   inertia: z.number(),

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { Analysis, AnalyzeOptions } from '../analysis/analysis.js';
-import { DEFAULT_K_RANGE } from '../analysis/pipeline.js';
+import { DEFAULT_K_RANGE } from '../analysis/settings.js';
 import { variedOptions, type Variation } from '../analysis/variation.js';
 import type { CleanTable } from '../data/schema.js';
 import type { Logger } from '../common/logger.js';

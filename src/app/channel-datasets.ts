@@ -2,7 +2,8 @@ import type { Analysis, AnalyzeOptions } from '../analysis/analysis.js';
 import { errorSummary, InputError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import type { ChannelKey, ChannelStore } from '../store/channel-store.js';
-import type { ChannelSettings, DatasetRecord, DatasetSummary } from '../store/schema.js';
+import type { Settings } from '../analysis/settings.js';
+import type { DatasetRecord, DatasetSummary } from '../store/schema.js';
 import type { AnalysisRunner } from './analysis-runner.js';
 import type { PreviousDataset, SegmentEngine } from './engine.js';
 import { NO_DATASET_MESSAGE, PREVIOUS_DATASET_GONE } from './messages.js';
@@ -35,7 +36,7 @@ export class ChannelDatasets {
   }
 
   /** The analysis of a stored dataset under `settings`; its CSV is read only when not cached. */
-  analysisOf(key: ChannelKey, record: DatasetRecord, which: 'active' | 'previous', settings: ChannelSettings): Promise<Analysis> {
+  analysisOf(key: ChannelKey, record: DatasetRecord, which: 'active' | 'previous', settings: Settings): Promise<Analysis> {
     return this.runner.run({
       dataset: record.sha256,
       options: analysisOptions(settings, record.fileName),
@@ -50,7 +51,7 @@ export class ChannelDatasets {
   }
 
   /** The dataset the active one replaced, analysed for comparison; null when it cannot be (logged). */
-  async previous(key: ChannelKey, record: DatasetRecord, settings: ChannelSettings): Promise<PreviousDataset | null> {
+  async previous(key: ChannelKey, record: DatasetRecord, settings: Settings): Promise<PreviousDataset | null> {
     try {
       return { fileName: record.fileName, analysis: await this.analysisOf(key, record, 'previous', settings) };
     } catch (error) {
@@ -67,7 +68,7 @@ export class ChannelDatasets {
 }
 
 /** The pipeline options a channel's settings stand for. */
-export function analysisOptions(settings: ChannelSettings, source: string): AnalyzeOptions {
+export function analysisOptions(settings: Settings, source: string): AnalyzeOptions {
   return { k: settings.k ?? 'auto', algorithm: settings.algorithm, source };
 }
 

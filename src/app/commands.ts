@@ -1,8 +1,6 @@
-import { AlgorithmSchema } from '../analysis/report.js';
-import { MAX_SEGMENTS } from '../analysis/analysis.js';
-import { DEFAULT_K_RANGE } from '../analysis/pipeline.js';
+import { AlgorithmSchema, METHOD_NAMES } from '../analysis/report.js';
+import { DEFAULT_K_RANGE, SegmentCountSchema } from '../analysis/settings.js';
 import type { ChannelKey, ChannelStore } from '../store/channel-store.js';
-import { METHOD_NAMES } from '../tools/tool.js';
 import type { ChannelDatasets } from './channel-datasets.js';
 import type { Conversation } from './conversation.js';
 import type { SegmentEngine } from './engine.js';
@@ -73,10 +71,10 @@ export class Commands {
       await this.store.updateSettings(key, { k: null });
       return autoKSet(DEFAULT_K_RANGE);
     }
-    const k = Number(value);
-    if (!Number.isInteger(k) || k < 2 || k > MAX_SEGMENTS) return kOutOfRange(value);
-    await this.store.updateSettings(key, { k });
-    return kSet(k);
+    const k = SegmentCountSchema.safeParse(Number(value));
+    if (!k.success) return kOutOfRange(value);
+    await this.store.updateSettings(key, { k: k.data });
+    return kSet(k.data);
   }
 
   private async setMethod(key: ChannelKey, value: string | undefined): Promise<string> {

@@ -9,9 +9,9 @@ import { ask } from '../llm/ask.js';
 import type { LlmClient } from '../llm/client.js';
 import { writeInsights } from '../llm/insights.js';
 import { summarizeUpload } from '../llm/upload-summary.js';
-import type { ChannelSettings, Turn } from '../store/schema.js';
-import type { Answer, ChartOutput } from '../tools/answer.js';
-import { plainAnswer } from '../llm/compose.js';
+import type { Settings } from '../analysis/settings.js';
+import type { Turn } from '../store/schema.js';
+import { plainAnswer, type Answer, type ChartOutput } from '../tools/answer.js';
 import { buildToolChart } from '../tools/charts-adapter.js';
 import { compareDatasets } from '../tools/dataset-comparison.js';
 import { labelsCsv } from '../analysis/labels-csv.js';
@@ -48,7 +48,7 @@ export interface PreviousDataset {
 export interface QuestionContext {
   readonly analysis: Analysis;
   readonly fileName: string;
-  readonly settings: ChannelSettings;
+  readonly settings: Settings;
   /** Earlier turns of this thread, oldest first. */
   readonly history: readonly Turn[];
   /** The same dataset analysed with other settings ("try 4 segments"), through the runner. */

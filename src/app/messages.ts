@@ -1,6 +1,5 @@
-import { MAX_SEGMENTS } from '../analysis/analysis.js';
-import type { Algorithm } from '../analysis/report.js';
-import { METHOD_NAMES } from '../tools/tool.js';
+import { METHOD_NAMES, type Algorithm } from '../analysis/report.js';
+import { MAX_SEGMENTS } from '../analysis/settings.js';
 
 /**
  * Every sentence the application says to a person, whatever the surface: the conversation's

@@ -1,7 +1,6 @@
-import type { Logger } from '../common/logger.js';
 import type { ChannelKey, ChannelStore } from '../store/channel-store.js';
-import { ChannelSettingsSchema, type ChannelSettings, type DatasetRecord } from '../store/schema.js';
-import type { Answer } from '../tools/answer.js';
+import type { SettingsPatch } from '../analysis/settings.js';
+import type { DatasetRecord } from '../store/schema.js';
 import type { AnalysisRunner } from './analysis-runner.js';
 import { summarize, type ChannelDatasets } from './channel-datasets.js';
 import type { Conversation } from './conversation.js';
@@ -21,7 +20,6 @@ export class Questions {
     private readonly datasets: ChannelDatasets,
     private readonly engine: SegmentEngine,
     private readonly delivery: Delivery,
-    private readonly log: Logger,
   ) {}
 
   async handle(conversation: Conversation, question: string): Promise<void> {
@@ -66,16 +64,8 @@ export class Questions {
   }
 
   /** Keep settings a question changed for the channel, and the summary `/segments status` shows. */
-  private async keepSettings(key: ChannelKey, record: DatasetRecord, settings: NonNullable<Answer['settings']>): Promise<void> {
-    const parsed = ChannelSettingsSchema.partial().safeParse(settings);
-    if (!parsed.success) {
-      this.log.warn({ settings }, 'Ignoring settings outside the supported range');
-      return;
-    }
-    const patch: Partial<ChannelSettings> = {};
-    if (parsed.data.k !== undefined) patch.k = parsed.data.k;
-    if (parsed.data.algorithm !== undefined) patch.algorithm = parsed.data.algorithm;
-    if (Object.keys(patch).length === 0) return;
+  private async keepSettings(key: ChannelKey, record: DatasetRecord, patch: SettingsPatch): Promise<void> {
+    if (patch.k === undefined && patch.algorithm === undefined) return;
     const state = await this.store.updateSettings(key, patch);
     const analysis = await this.datasets.analysisOf(key, record, 'active', state.settings);
     await this.store.saveSummary(key, record.sha256, summarize(analysis));

@@ -53,7 +53,7 @@ export async function createSegmentApp(config: AppConfig, log: Logger, overrides
   const delivery = new Delivery(engine, store, log);
   return {
     uploads: new Uploads(store, runner, datasets, engine, delivery, { maxUploadBytes: config.maxUploadBytes }, log),
-    questions: new Questions(store, runner, datasets, engine, delivery, log),
+    questions: new Questions(store, runner, datasets, engine, delivery),
     commands: new Commands(store, datasets, engine),
     store,
     seenEvents,

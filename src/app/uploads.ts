@@ -19,8 +19,8 @@ import {
   tooLargeMessage,
   uploadDoneSummary,
 } from './messages.js';
-import { DEFAULT_K_RANGE } from '../analysis/pipeline.js';
-import { plainAnswer } from '../llm/compose.js';
+import { DEFAULT_K_RANGE } from '../analysis/settings.js';
+import { plainAnswer } from '../tools/answer.js';
 
 export interface UploadLimits {
   /** The largest file accepted (MAX_UPLOAD_MB). */

@@ -1,7 +1,7 @@
 import type { TopLevelSpec } from 'vega-lite';
-import type { AnalysisReport, Algorithm } from '../analysis/report.js';
+import { METHOD_NAMES, type Algorithm, type AnalysisReport } from '../analysis/report.js';
 import { formatCount } from './chart-data.js';
-import { METHOD_NAMES, percentText } from './chart-kit.js';
+import { percentText } from './chart-kit.js';
 import { segmentColorScale, segmentLabel } from './palette.js';
 import { CHART_CONFIG } from './theme.js';
 import type { ChartSpec } from './types.js';

@@ -1,7 +1,8 @@
 import type { Analysis } from '../analysis/analysis.js';
-import { featureLabel, nameTokens } from '../analysis/feature-labels.js';
+import { featureLabel } from '../analysis/feature-labels.js';
 import { PCA } from '../analysis/pca.js';
 import { InputError } from '../common/errors.js';
+import { nameTokens } from '../common/vocabulary.js';
 import { featureFormat, type FeatureFormat } from './format.js';
 import { stratifiedSample } from './sample.js';
 import { binCounts, boxSummary, chooseBins, correlationMatrix, type Bins, type BoxSummary } from './summaries.js';

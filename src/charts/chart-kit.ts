@@ -1,16 +1,9 @@
 import type { TopLevelSpec } from 'vega-lite';
-import type { Algorithm } from '../analysis/report.js';
 
 /** Any view that can sit inside a concat (unit, layer, facet, concat). */
 export type ViewSpec = Extract<TopLevelSpec, { concat: unknown }>['concat'][number];
 /** One member of a layer. */
 export type LayerMember = Extract<ViewSpec, { layer: unknown }>['layer'][number];
-
-export const METHOD_NAMES: Record<Algorithm, string> = {
-  kmeans: 'K-Means',
-  kmedoids: 'K-Medoids',
-  gmm: 'Gaussian mixture',
-};
 
 /** "Segment sizes" -> "segment-sizes": a file-name stem safe on every system. */
 export function fileStem(text: string): string {

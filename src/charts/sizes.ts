@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
-import type { AnalysisReport } from '../analysis/report.js';
-import { METHOD_NAMES, percentText, segmentBarAxis } from './chart-kit.js';
+import { METHOD_NAMES, type AnalysisReport } from '../analysis/report.js';
+import { percentText, segmentBarAxis } from './chart-kit.js';
 import { formatCount } from './chart-data.js';
 import { segmentColorScale, segmentLabel } from './palette.js';
 import { CHART_CONFIG, PLOT_WIDTH } from './theme.js';

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { TopLevelSpec } from 'vega-lite';
-import { MAX_SEGMENTS } from '../analysis/analysis.js';
+import { MAX_SEGMENTS } from '../analysis/settings.js';
 import { AlgorithmSchema, type Algorithm } from '../analysis/report.js';
 import { createAnalysisRunner } from '../app/analysis-runner.js';
 import { readLocalFile } from '../app/local-file.js';

@@ -2,7 +2,7 @@
  * What each column is for: an identifier, a numeric feature to cluster on, a categorical column
  * kept for describing segments, or something to drop. Every decision carries a reason in words.
  */
-import { nameTokens } from '../analysis/feature-labels.js';
+import { nameTokens } from '../common/vocabulary.js';
 import { InputError } from '../common/errors.js';
 import { type ColumnInfo, type ColumnRole } from './schema.js';
 import { count, listNames, quoteName } from './wording.js';

@@ -1,12 +1,13 @@
 import type { Analysis } from '../analysis/analysis.js';
+import type { Settings } from '../analysis/settings.js';
 import { InputError } from '../common/errors.js';
 import { silentLogger, type Logger } from '../common/logger.js';
-import type { Answer } from '../tools/answer.js';
+import { plainAnswer, type Answer } from '../tools/answer.js';
 import { buildToolChart } from '../tools/charts-adapter.js';
 import { runTool, ToolArgumentsError, type ToolRun } from '../tools/registry.js';
-import { ToolInputError, type ChartBuilder, type Reanalyze, type SegmentationSettings, type ToolSession } from '../tools/tool.js';
+import { ToolInputError, type ChartBuilder, type Reanalyze, type ToolSession } from '../tools/tool.js';
 import type { LlmClient } from './client.js';
-import { CHECKED_NOTE, checkText, composeAnswer, plainAnswer, runFacts, runsText } from './compose.js';
+import { CHECKED_NOTE, checkText, composeAnswer, runFacts, runsText } from './compose.js';
 import { writeInsights } from './insights.js';
 import { helpText, unknownText } from './replies.js';
 import { routeQuestion } from './router.js';
@@ -20,7 +21,7 @@ import { answerWithModel, modelFailureOf, type HistoryTurn } from './tool-loop.j
 export interface ConversationContext {
   /** The current analysis of the conversation's dataset. */
   readonly analysis: Analysis;
-  readonly settings: SegmentationSettings;
+  readonly settings: Settings;
   /** Recent turns of the same thread, oldest first (context for the model). */
   readonly history?: readonly HistoryTurn[];
   /** Re-runs the analysis with other settings: the application's analysis runner. */

@@ -6,11 +6,6 @@ import { checkContextFor, checkNumbers, type NumberCheckResult } from './number-
 /** Footnote of an answer whose figures all passed the number check. */
 export const CHECKED_NOTE = 'Figures checked against the analysis.';
 
-/** An answer with text only (help, a question back, an error worded for people). */
-export function plainAnswer(text: string, extra: Partial<Answer> = {}): Answer {
-  return { text, table: null, charts: [], files: [], facts: [], toolsUsed: [], numbersChecked: false, footnote: null, settings: null, ...extra };
-}
-
 /** Facts of the runs, without repeats. */
 export function runFacts(runs: readonly ToolRun[]): Fact[] {
   const seen = new Set<string>();

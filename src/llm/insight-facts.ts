@@ -3,7 +3,8 @@ import { featureLabel } from '../analysis/feature-labels.js';
 import type { Fact } from '../tools/answer.js';
 import { analysisFacts } from '../tools/facts.js';
 import { overallStats } from '../tools/lookup.js';
-import { campaigns, HOLDOUT_SHARE, planningFacts, serviceActions, WINDOW_DAYS } from '../tools/playbook.js';
+import { HOLDOUT_SHARE, planningFacts, WINDOW_DAYS } from '../tools/playbook/facts.js';
+import { campaigns, serviceActions } from '../tools/playbook/playbook.js';
 
 /**
  * What the insight writer may know: aggregates only (sizes, shares, means, deviations, method

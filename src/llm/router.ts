@@ -1,9 +1,9 @@
 import type { Analysis } from '../analysis/analysis.js';
 import type { Algorithm } from '../analysis/report.js';
 import type { ChartKind } from '../charts/types.js';
+import { QUESTION_STOPWORDS } from '../common/vocabulary.js';
 import type { ToolName } from '../tools/registry.js';
 import { phraseTokens, resolveFeature, resolveSegment } from '../tools/resolve.js';
-import { QUESTION_STOPWORDS } from '../tools/synonyms.js';
 import { hasWord, normaliseQuestion, parseAmount, parseFeatureValues, parseFilters } from './question-parse.js';
 
 /**

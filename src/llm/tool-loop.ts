@@ -2,11 +2,12 @@ import OpenAI from 'openai';
 import type { ChatCompletionMessageParam, ChatCompletionMessageToolCall, ChatCompletionTool } from 'openai/resources/chat/completions';
 import type { Analysis } from '../analysis/analysis.js';
 import { featureLabel } from '../analysis/feature-labels.js';
+import type { Settings } from '../analysis/settings.js';
 import { InputError } from '../common/errors.js';
 import type { Answer, Fact } from '../tools/answer.js';
 import { datasetFacts } from '../tools/facts.js';
 import { runTool, ToolArgumentsError, toolJsonSchemas, type ToolRun } from '../tools/registry.js';
-import { fact, ToolInputError, type SegmentationSettings, type ToolSession } from '../tools/tool.js';
+import { fact, ToolInputError, type ToolSession } from '../tools/tool.js';
 import type { LlmClient } from './client.js';
 import { checkText, composeAnswer, runFacts, runsText } from './compose.js';
 import { describeUnsupported } from './number-check.js';
@@ -50,7 +51,7 @@ export interface HistoryTurn {
  * all as data: earlier replies quote segment and column names from the file, so they travel
  * inside the data block too rather than as chat messages.
  */
-export function datasetContext(analysis: Analysis, settings: SegmentationSettings, history: readonly HistoryTurn[] = []): unknown {
+export function datasetContext(analysis: Analysis, settings: Settings, history: readonly HistoryTurn[] = []): unknown {
   const r = analysis.report;
   return {
     file: r.source,

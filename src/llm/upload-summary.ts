@@ -1,4 +1,5 @@
 import type { Analysis } from '../analysis/analysis.js';
+import { METHOD_NAMES } from '../analysis/report.js';
 import type { ChartKind } from '../charts/types.js';
 import { count } from '../data/wording.js';
 import { silentLogger, type Logger } from '../common/logger.js';
@@ -6,7 +7,7 @@ import type { Answer, ChartOutput } from '../tools/answer.js';
 import { buildToolChart } from '../tools/charts-adapter.js';
 import { datasetFacts, segmentTable } from '../tools/facts.js';
 import { customers, formatInteger, formatShare } from '../tools/format.js';
-import { fact, METHOD_NAMES, type ChartBuilder } from '../tools/tool.js';
+import { fact, type ChartBuilder } from '../tools/tool.js';
 import type { LlmClient } from './client.js';
 import { CHECKED_NOTE } from './compose.js';
 import { writeInsights } from './insights.js';

@@ -1,10 +1,10 @@
 import type { Analysis } from '../analysis/analysis.js';
 import { featureLabel } from '../analysis/feature-labels.js';
-import type { Segment } from '../analysis/report.js';
+import { METHOD_NAMES, type Segment } from '../analysis/report.js';
 import { customers, formatDecimal, formatFeatureValue, formatShare, smallNumberWord } from '../tools/format.js';
 import { overallStats } from '../tools/lookup.js';
-import { campaigns, campaignText, serviceActions, serviceText } from '../tools/playbook.js';
-import { METHOD_NAMES } from '../tools/tool.js';
+import { campaigns, serviceActions } from '../tools/playbook/playbook.js';
+import { campaignText, serviceText } from '../tools/playbook/render.js';
 
 /**
  * The built-in insight writer: real prose from the facts, segment by segment, with the actual

@@ -1,14 +1,12 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DEFAULT_SETTINGS, SettingsSchema, type SettingsPatch } from '../analysis/settings.js';
 import { writeFileAtomic } from './atomic.js';
 import { readCheckedJson, setAside, sha256, writeCheckedJson, type StoreLogger } from './checked-file.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import {
-  ChannelSettingsSchema,
   ChannelStateSchema,
-  DEFAULT_SETTINGS,
   ThreadsFileSchema,
-  type ChannelSettings,
   type ChannelState,
   type DatasetRecord,
   type DatasetSummary,
@@ -126,10 +124,10 @@ export class ChannelStore {
     });
   }
 
-  async updateSettings(key: ChannelKey, patch: Partial<ChannelSettings>): Promise<ChannelState> {
+  async updateSettings(key: ChannelKey, patch: SettingsPatch): Promise<ChannelState> {
     return this.mutex.run(this.lockName(key), async () => {
       const state = await this.readState(key);
-      const next = { ...state, settings: ChannelSettingsSchema.parse({ ...state.settings, ...patch }) };
+      const next = { ...state, settings: SettingsSchema.parse({ ...state.settings, ...patch }) };
       await this.writeState(key, next);
       return next;
     });

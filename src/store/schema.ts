@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AlgorithmSchema } from '../analysis/report.js';
+import { SettingsSchema } from '../analysis/settings.js';
 
 /** A segment as remembered between uploads, for the "then and now" comparison. */
 export const RememberedSegmentSchema = z.object({
@@ -32,14 +33,6 @@ export const DatasetRecordSchema = z.object({
 });
 export type DatasetRecord = z.infer<typeof DatasetRecordSchema>;
 
-export const ChannelSettingsSchema = z.object({
-  /** A fixed number of segments, or null to choose it from the evidence. */
-  k: z.number().int().min(2).max(20).nullable(),
-  algorithm: AlgorithmSchema,
-});
-export type ChannelSettings = z.infer<typeof ChannelSettingsSchema>;
-export const DEFAULT_SETTINGS: ChannelSettings = { k: null, algorithm: 'kmeans' };
-
 export const ChannelStateSchema = z.object({
   version: z.literal(1),
   teamId: z.string(),
@@ -47,7 +40,7 @@ export const ChannelStateSchema = z.object({
   active: DatasetRecordSchema.nullable(),
   /** The dataset the active one replaced, kept for comparison and for assigning new rows. */
   previous: DatasetRecordSchema.nullable(),
-  settings: ChannelSettingsSchema,
+  settings: SettingsSchema,
 });
 export type ChannelState = z.infer<typeof ChannelStateSchema>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SettingsPatchSchema } from '../analysis/settings.js';
 
 /**
  * What a question or an upload produces, whoever asked (Slack, the console, the CLI).
@@ -36,7 +37,7 @@ export const TableOutputSchema = z.object({
 });
 
 export const AnswerSchema = z.object({
-  /** The reply, in Slack mrkdwn-compatible plain text (bold with *...*, bullets with •). */
+  /** The reply in plain text with a light markup (bold with *...*, bullets with •) that each surface renders its own way. */
   text: z.string(),
   /** An optional table to show (segment table, comparison). */
   table: TableOutputSchema.nullable().default(null),
@@ -54,9 +55,11 @@ export const AnswerSchema = z.object({
    * Settings the question changed for this conversation (e.g. "try 4 segments").
    * k: null means "choose k from the evidence again" (e.g. "back to automatic k").
    */
-  settings: z
-    .object({ k: z.number().int().nullable().optional(), algorithm: z.enum(['kmeans', 'kmedoids', 'gmm']).optional() })
-    .nullable()
-    .default(null),
+  settings: SettingsPatchSchema.nullable().default(null),
 });
 export type Answer = z.infer<typeof AnswerSchema>;
+
+/** An answer with text only (help, a question back, an error worded for people). */
+export function plainAnswer(text: string, extra: Partial<Answer> = {}): Answer {
+  return { text, table: null, charts: [], files: [], facts: [], toolsUsed: [], numbersChecked: false, footnote: null, settings: null, ...extra };
+}

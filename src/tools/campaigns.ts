@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { requireSegment } from './lookup.js';
-import { campaignFor, campaigns, campaignText, planningFacts, serviceActions, serviceText, upsellTargets, type Campaign } from './playbook.js';
+import { planningFacts } from './playbook/facts.js';
+import { campaignFor, campaigns, serviceActions, upsellTargets, type Campaign } from './playbook/playbook.js';
+import { campaignText, serviceText } from './playbook/render.js';
 import { SegmentRefSchema } from './profile.js';
 import { defineTool, fact, output } from './tool.js';
 

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { Analysis } from '../analysis/analysis.js';
 import { adjustedRandIndex } from '../analysis/metrics.js';
-import { AlgorithmSchema, type Algorithm } from '../analysis/report.js';
+import { AlgorithmSchema, METHOD_NAMES, type Algorithm } from '../analysis/report.js';
 import { withAllMethods } from './all-methods.js';
 import { chartIfAvailable } from './chart-support.js';
 import { customers, formatDecimal, formatInteger, formatShare } from './format.js';
-import { defineTool, fact, METHOD_NAMES, output, type ToolSession } from './tool.js';
+import { defineTool, fact, output, type ToolSession } from './tool.js';
 
 export const CompareMethodsArgs = z.object({}).describe('No arguments.');
 

@@ -1,7 +1,7 @@
-import { featureLabel, nameTokens } from '../analysis/feature-labels.js';
+import { featureLabel } from '../analysis/feature-labels.js';
 import type { Segment } from '../analysis/report.js';
+import { CONCEPTS, HIGH_WORDS, informativeTokens, INTRINSIC_LOW, LOW_WORDS, nameTokens, QUESTION_STOPWORDS, stem } from '../common/vocabulary.js';
 import { NUMBER_WORDS, quoted } from './format.js';
-import { CONCEPTS, GENERIC_COLUMN_TOKENS, HIGH_WORDS, INTRINSIC_LOW, LOW_WORDS, QUESTION_STOPWORDS } from './synonyms.js';
 
 /**
  * Turns the words people use into column names and segment ids, for any dataset: exact names,
@@ -19,13 +19,6 @@ export function phraseTokens(text: string): string[] {
     .replace(/[’']s\b/g, '')
     .split(/[^a-z0-9$%]+/)
     .filter((t) => t.length > 0);
-}
-
-/** Crude plural folding, enough for column names: calls -> call, frequencies -> frequency. */
-export function stem(token: string): string {
-  if (token.length > 4 && token.endsWith('ies')) return `${token.slice(0, -3)}y`;
-  if (token.length > 3 && token.endsWith('s') && !token.endsWith('ss')) return token.slice(0, -1);
-  return token;
 }
 
 /** Optimal-string-alignment distance (Levenshtein plus adjacent swaps), capped for speed. */
@@ -57,13 +50,6 @@ export function isTypoOf(word: string, target: string): boolean {
 
 const normalisedName = (name: string): string => nameTokens(name).join(' ');
 
-/** The informative, stemmed tokens of a column name ("Total_visits_bank" -> visit, bank). */
-function columnTokens(column: string): string[] {
-  return nameTokens(column)
-    .map(stem)
-    .filter((t) => !GENERIC_COLUMN_TOKENS.has(t) && !/^\d+$/.test(t));
-}
-
 /** Concepts a phrase mentions, by whole phrase or by a typo of a one-word phrase. */
 function mentionedConcepts(tokens: readonly string[]): Set<string> {
   const text = ` ${tokens.join(' ')} `;
@@ -79,7 +65,7 @@ function mentionedConcepts(tokens: readonly string[]): Set<string> {
 
 /** How well a phrase names a column: concept hits, shared tokens, typo-level matches, minus unmatched name parts. */
 function featureScore(tokens: readonly string[], concepts: ReadonlySet<string>, column: string): number {
-  const colTokens = columnTokens(column);
+  const colTokens = informativeTokens(column);
   const words = tokens.filter((t) => !QUESTION_STOPWORDS.has(t)).map(stem);
   let score = 0;
   const matched = new Set<string>();

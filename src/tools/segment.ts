@@ -1,18 +1,18 @@
 import { z } from 'zod';
-import { MAX_SEGMENTS, type Analysis } from '../analysis/analysis.js';
-import { AlgorithmSchema } from '../analysis/report.js';
-import { KEvidenceSchema } from '../analysis/report.js';
+import type { Analysis } from '../analysis/analysis.js';
+import { AlgorithmSchema, KEvidenceSchema, METHOD_NAMES } from '../analysis/report.js';
+import { MAX_SEGMENTS, SegmentCountSchema, type Settings } from '../analysis/settings.js';
 import { allSegmentFacts, datasetFacts, segmentTable } from './facts.js';
 import { customers, formatDecimal, formatShare } from './format.js';
 import { chartIfAvailable } from './chart-support.js';
-import { defineTool, fact, METHOD_NAMES, output, ToolInputError, type SegmentationSettings } from './tool.js';
+import { defineTool, fact, output, ToolInputError } from './tool.js';
 
 export const SegmentArgs = z.object({
   algorithm: AlgorithmSchema.optional().describe('kmeans, kmedoids or gmm (Gaussian mixture); omit to keep the current method.'),
   k: z
-    .union([z.number().int().min(2).max(MAX_SEGMENTS), z.literal('auto')])
+    .union([SegmentCountSchema, z.literal('auto')])
     .optional()
-    .describe('Number of segments (2-20), or "auto" to choose it from the evidence; omit to keep the current setting.'),
+    .describe(`Number of segments (2-${MAX_SEGMENTS}), or "auto" to choose it from the evidence; omit to keep the current setting.`),
   seed: z.number().int().min(0).optional().describe('Random seed; omit for the default.'),
 });
 
@@ -31,7 +31,7 @@ function summaries(analysis: Analysis): z.infer<typeof SegmentSummary>[] {
 }
 
 /** "3 segments with K-Means (k chosen from the evidence)" plus one line per segment. */
-export function segmentationText(analysis: Analysis, settings: SegmentationSettings): string {
+export function segmentationText(analysis: Analysis, settings: Settings): string {
   const r = analysis.report;
   const how = settings.k === null ? 'k chosen from the evidence' : `k fixed at ${r.segments.length}; the evidence recommends ${r.kSelection.recommended}`;
   const lines = [`*${r.segments.length} segments* with ${METHOD_NAMES[r.algorithm]} (${how}):`];
@@ -46,7 +46,7 @@ export const segment = defineTool({
   args: SegmentArgs,
   data: SegmentData,
   async run(args, session) {
-    const settings: SegmentationSettings = {
+    const settings: Settings = {
       k: args.k === undefined ? session.settings.k : args.k === 'auto' ? null : args.k,
       algorithm: args.algorithm ?? session.settings.algorithm,
     };

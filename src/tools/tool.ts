@@ -1,18 +1,11 @@
 import { z } from 'zod';
-import { MAX_SEGMENTS, type Analysis } from '../analysis/analysis.js';
-import { AlgorithmSchema, type Algorithm } from '../analysis/report.js';
+import type { Analysis } from '../analysis/analysis.js';
+import type { Settings } from '../analysis/settings.js';
 import type { Variation } from '../analysis/variation.js';
 import type { Logger } from '../common/logger.js';
 import type { ChartKind } from '../charts/types.js';
 import { AnswerSchema, ChartOutputSchema, FactSchema, FileOutputSchema, TableOutputSchema, type ChartOutput, type Fact } from './answer.js';
 import { DomainError } from '../common/errors.js';
-
-/** The segmentation settings a conversation carries: a fixed k (null = chosen from the evidence) and a method. */
-export const SegmentationSettingsSchema = z.object({
-  k: z.number().int().min(2).max(MAX_SEGMENTS).nullable(),
-  algorithm: AlgorithmSchema,
-});
-export type SegmentationSettings = z.infer<typeof SegmentationSettingsSchema>;
 
 /**
  * Analyse the table behind `base` again with other settings. The application supplies it (its
@@ -36,7 +29,7 @@ export interface ChartParams {
  */
 export interface ToolSession {
   analysis: Analysis;
-  settings: SegmentationSettings;
+  settings: Settings;
   readonly reanalyze: Reanalyze;
   readonly charts: ChartBuilder | null;
   readonly log: Logger;
@@ -103,5 +96,3 @@ export function rowSegments(analysis: Analysis): Int32Array {
   if (!labels) throw new ToolInputError('This analysis has no segment labels; run the segmentation again.', 'invalid');
   return labels;
 }
-
-export const METHOD_NAMES: Readonly<Record<Algorithm, string>> = { kmeans: 'K-Means', kmedoids: 'K-Medoids', gmm: 'Gaussian mixture' };

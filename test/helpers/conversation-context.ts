@@ -2,7 +2,7 @@ import type { Analysis } from '../../src/analysis/analysis.js';
 import { createAnalysisRunner } from '../../src/app/analysis-runner.js';
 import { silentLogger } from '../../src/common/logger.js';
 import type { ConversationContext } from '../../src/llm/ask.js';
-import type { SegmentationSettings } from '../../src/tools/tool.js';
+import type { Settings } from '../../src/analysis/settings.js';
 
 /** Re-analyses in tests go through the application's runner, in this thread. */
 const runner = createAnalysisRunner({ workers: 0, log: silentLogger });
@@ -21,7 +21,7 @@ function datasetOf(analysis: Analysis): string {
 /** What `ask` needs for a conversation about `analysis`: its settings and a re-analysis through the runner. */
 export function conversationContext(
   analysis: Analysis,
-  settings: SegmentationSettings = { k: null, algorithm: 'kmeans' },
+  settings: Settings = { k: null, algorithm: 'kmeans' },
   extra: Partial<Omit<ConversationContext, 'analysis' | 'settings'>> = {},
 ): ConversationContext {
   return { analysis, settings: { ...settings }, reanalyze: (base, variation) => runner.vary(base, datasetOf(base), variation), ...extra };

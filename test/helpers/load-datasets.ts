@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ingestCsv } from '../../src/data/ingest.js';
-import { DEFAULT_SETTINGS } from '../../src/store/schema.js';
+import { DEFAULT_SETTINGS } from '../../src/analysis/settings.js';
 import { runAnalysis } from '../../src/app/analysis-job.js';
 import { analysisOptions } from '../../src/app/channel-datasets.js';
 

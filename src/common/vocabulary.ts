@@ -1,76 +1,96 @@
 /**
- * The small synonym table behind the resolver: the words people use for a concept, and the tokens
- * that signal that concept in a column name. It works for any dataset whose column names carry
- * one of the column tokens; everything else falls back to token and fuzzy matching on the names.
+ * The words about columns, in one place: each concept's id, the phrases people use for it, the
+ * column-name tokens that identify it and the behaviour it stands for in the playbook. Labels,
+ * the resolver, the router and the playbook all read it; it works for any dataset whose column
+ * names carry one of the tokens, and everything else falls back to matching on the names.
  */
+
+/** What a column measures, as the campaign and service playbook reasons about it. */
+export type Behaviour = 'value' | 'digital' | 'branch' | 'calls' | 'cards' | 'spending' | 'cash' | 'income' | 'age' | 'balance' | 'tenure';
+
 export interface Concept {
   readonly id: string;
   /** Words and short phrases people use (lower case, single spaces). */
   readonly phrases: readonly string[];
   /** Stemmed column-name tokens that mean this concept. */
   readonly columnTokens: readonly string[];
+  /** The behaviour a column of this concept measures; null for words that only help find columns. */
+  readonly behaviour: Behaviour | null;
 }
 
+// Order matters: a column takes the behaviour of the first concept whose tokens it carries.
 export const CONCEPTS: readonly Concept[] = [
   {
     id: 'calls',
     phrases: ['call', 'calls', 'called', 'calling', 'caller', 'callers', 'phone', 'phones', 'telephone', 'support', 'helpline', 'hotline', 'call centre', 'call center', 'contact', 'contacts'],
     columnTokens: ['call', 'phone', 'contact'],
+    behaviour: 'calls',
   },
   {
     id: 'online',
     phrases: ['online', 'digital', 'digitally', 'app', 'apps', 'web', 'website', 'internet', 'mobile', 'login', 'logins', 'ebanking', 'e banking', 'net banking'],
     columnTokens: ['online', 'web', 'digital', 'app', 'internet', 'mobile'],
+    behaviour: 'digital',
   },
   {
     id: 'branch',
     phrases: ['branch', 'branches', 'in person', 'in branch', 'offline', 'walk in', 'counter', 'physical', 'bank visit', 'bank visits', 'visits to the bank'],
     columnTokens: ['bank', 'branch'],
+    behaviour: 'branch',
   },
   {
     id: 'cards',
     phrases: ['card', 'cards', 'credit cards', 'plastic'],
     columnTokens: ['card'],
+    behaviour: 'cards',
   },
   {
     id: 'limit',
     phrases: ['limit', 'limits', 'credit line', 'credit lines', 'line of credit', 'credit limit', 'spending limit'],
     columnTokens: ['limit'],
+    behaviour: 'value',
   },
   {
     id: 'value',
     phrases: ['premium', 'affluent', 'wealthy', 'rich', 'high value', 'valuable'],
     columnTokens: ['limit', 'income', 'balance', 'salary'],
+    behaviour: null,
   },
   {
     id: 'income',
     phrases: ['income', 'salary', 'earnings', 'earn', 'earners', 'wage', 'wages'],
     columnTokens: ['income', 'salary'],
+    behaviour: 'income',
   },
   {
     id: 'spending',
     phrases: ['spending', 'spend', 'spender', 'spenders', 'purchase', 'purchases', 'buying', 'shopping'],
     columnTokens: ['spending', 'spend', 'purchase'],
+    behaviour: 'spending',
   },
   {
     id: 'age',
     phrases: ['age', 'older', 'younger', 'oldest', 'youngest', 'young', 'aged', 'year old', 'years old', 'seniors'],
     columnTokens: ['age'],
+    behaviour: 'age',
   },
   {
     id: 'balance',
     phrases: ['balance', 'balances', 'owe', 'debt'],
     columnTokens: ['balance'],
+    behaviour: 'balance',
   },
   {
     id: 'cash',
     phrases: ['cash advance', 'cash advances', 'cash'],
     columnTokens: ['cash'],
+    behaviour: 'cash',
   },
   {
     id: 'tenure',
     phrases: ['tenure', 'loyalty', 'years with us'],
     columnTokens: ['tenure'],
+    behaviour: 'tenure',
   },
 ];
 
@@ -101,3 +121,36 @@ export const INTRINSIC_LOW: ReadonlySet<string> = new Set(['young', 'younger', '
 
 /** Words that flip a segment reference to the low end of a feature ("the low-limit group"). */
 export const LOW_WORDS: ReadonlySet<string> = new Set(['low', 'lowest', 'least', 'few', 'fewest', 'fewer', 'less', 'light', 'rarely', 'never', 'small', 'smallest', 'minimum', 'min', 'bottom', 'non', 'not', 'worst']);
+
+/** Split snake_case, kebab-case, camelCase and spaced names into lower-case words. */
+export function nameTokens(column: string): string[] {
+  return column
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/\(([^)]*)\)/g, ' $1 ')
+    .split(/[^A-Za-z0-9$%]+/)
+    .map((t) => t.toLowerCase())
+    .filter((t) => t.length > 0);
+}
+
+/** Crude plural folding, enough for column names: calls -> call, frequencies -> frequency. */
+export function stem(token: string): string {
+  if (token.length > 4 && token.endsWith('ies')) return `${token.slice(0, -3)}y`;
+  if (token.length > 3 && token.endsWith('s') && !token.endsWith('ss')) return token.slice(0, -1);
+  return token;
+}
+
+/** The informative, stemmed tokens of a column name ("Total_visits_bank" -> visit, bank). */
+export function informativeTokens(column: string): string[] {
+  return nameTokens(column)
+    .map(stem)
+    .filter((t) => !GENERIC_COLUMN_TOKENS.has(t) && !/^\d+$/.test(t));
+}
+
+/** The behaviour a column measures, from its name (null when no concept claims it). */
+export function behaviourOf(column: string): Behaviour | null {
+  const tokens = informativeTokens(column);
+  for (const concept of CONCEPTS) {
+    if (concept.behaviour && tokens.some((t) => concept.columnTokens.includes(t))) return concept.behaviour;
+  }
+  return null;
+}

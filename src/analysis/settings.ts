@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { AlgorithmSchema } from './report.js';
+
+/**
+ * The segmentation settings a conversation carries and a channel stores: the one schema every
+ * layer validates them with, and the limits analyses run within.
+ */
+
+/** The most segments one analysis makes or compares: more is not a segmentation people can act on. */
+export const MAX_SEGMENTS = 20;
+
+/** The k the evidence compares when k is chosen automatically. */
+export const DEFAULT_K_RANGE: readonly [number, number] = [2, 10];
+
+/** A fixed number of segments. */
+export const SegmentCountSchema = z.number().int().min(2).max(MAX_SEGMENTS);
+
+export const SettingsSchema = z.object({
+  /** A fixed number of segments, or null to choose it from the evidence. */
+  k: SegmentCountSchema.nullable(),
+  algorithm: AlgorithmSchema,
+});
+export type Settings = z.infer<typeof SettingsSchema>;
+
+/** What a question may change ("try 4 segments", "back to automatic k", "use k-medoids"). */
+export const SettingsPatchSchema = SettingsSchema.partial();
+export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
+
+export const DEFAULT_SETTINGS: Settings = { k: null, algorithm: 'kmeans' };
