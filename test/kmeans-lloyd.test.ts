@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { kmeansPlusPlus } from '../src/analysis/kmeans-init.js';
-import { lloyd } from '../src/analysis/kmeans-lloyd.js';
+import { kmeansPlusPlus } from '../src/analysis/kmeans/init.js';
+import { lloyd } from '../src/analysis/kmeans/lloyd.js';
 import { createRng } from '../src/analysis/random.js';
 
 function squared(data: Float64Array, i: number, centers: Float64Array, c: number, cols: number): number {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { squaredDistance as pairDistance, squaredDistancesToPoints } from '../src/analysis/distance.js';
-import { KMeans } from '../src/analysis/kmeans.js';
+import { KMeans } from '../src/analysis/kmeans/kmeans.js';
 import { denseMatrix, fromRows, type DenseMatrix } from '../src/common/matrix.js';
 import { createRng } from '../src/analysis/random.js';
 import { StandardScaler } from '../src/analysis/scaling.js';

@@ -1,5 +1,5 @@
-import { GaussianMixture } from './gmm.js';
-import { KMeans } from './kmeans.js';
+import { GaussianMixture } from './gmm/gmm.js';
+import { KMeans } from './kmeans/kmeans.js';
 import { kneeOf } from './knee.js';
 import { takeRows, type DenseMatrix } from '../common/matrix.js';
 import type { KEvidence, KSelection } from './report.js';

@@ -4,4 +4,4 @@
 import { register } from 'tsx/esm/api';
 
 register();
-await import('./kmeans-worker.ts');
+await import('./kmeans/worker.ts');

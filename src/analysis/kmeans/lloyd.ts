@@ -1,5 +1,5 @@
-import { squaredDistance, squaredDistancesToPoints } from './distance.js';
-import type { Seeding, StartWorkspace } from './kmeans-init.js';
+import { squaredDistance, squaredDistancesToPoints } from '../distance.js';
+import type { Seeding, StartWorkspace } from './init.js';
 
 /** One K-Means run from given initial centres. */
 export interface LloydResult {
@@ -242,7 +242,7 @@ export interface CenterMoves {
 }
 
 /**
- * Another thread that assigns part of the rows of each Lloyd iteration (see `kmeans-help.ts`).
+ * Another thread that assigns part of the rows of each Lloyd iteration (see `help.ts`).
  * It works on the same labels and bounds arrays as the caller.
  */
 export interface LloydHelp {

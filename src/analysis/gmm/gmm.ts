@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { InputError } from '../common/errors.js';
-import { KMeans } from './kmeans.js';
-import { denseMatrix, type DenseMatrix } from '../common/matrix.js';
-import { createRng } from './random.js';
+import { InputError } from '../../common/errors.js';
+import { KMeans } from '../kmeans/kmeans.js';
+import { denseMatrix, type DenseMatrix } from '../../common/matrix.js';
+import { createRng } from '../random.js';
 import {
   componentMass,
   estimateParameters,
@@ -10,8 +10,8 @@ import {
   factorize,
   type MixtureFactors,
   type MixtureParameters,
-} from './gmm-em.js';
-import { diagnoseDegeneracy } from './gmm-degeneracy.js';
+} from './em.js';
+import { diagnoseDegeneracy } from './degeneracy.js';
 
 export const GaussianMixtureOptionsSchema = z.object({
   /** Number of components. */

@@ -1,6 +1,6 @@
-import { kmeansPlusPlus, startWorkspace, type StartWorkspace } from './kmeans-init.js';
-import { lloyd, type LloydHelp, type LloydResult } from './kmeans-lloyd.js';
-import { createRng } from './random.js';
+import { kmeansPlusPlus, startWorkspace, type StartWorkspace } from './init.js';
+import { lloyd, type LloydHelp, type LloydResult } from './lloyd.js';
+import { createRng } from '../random.js';
 
 /** What one K-Means start needs; plain data so it can be posted to a worker thread. */
 export interface StartSpec {

@@ -1,4 +1,4 @@
-import type { DenseMatrix } from '../common/matrix.js';
+import type { DenseMatrix } from '../../common/matrix.js';
 
 /**
  * Squared Euclidean distance between row `a` of `x` and row `b` of `y` (both with `cols`

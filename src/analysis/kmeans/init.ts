@@ -1,5 +1,5 @@
-import { squaredDistance } from './distance.js';
-import type { Rng } from './random.js';
+import { squaredDistance } from '../distance.js';
+import type { Rng } from '../random.js';
 
 /**
  * Initial centres and the exact assignment of every row to them, with Hamerly bounds and the
@@ -27,7 +27,7 @@ export interface Seeding {
 export interface StartWorkspace {
   readonly upper: Float64Array;
   readonly lower: Float64Array;
-  /** Row indices Lloyd's assignment must look at (see `kmeans-lloyd.ts`). */
+  /** Row indices Lloyd's assignment must look at (see `lloyd.ts`). */
   readonly suspects: Int32Array;
   /**
    * Where the start keeps its labels, when they must live in given (shared) memory; otherwise

@@ -1,4 +1,4 @@
-import { ASSIGN_BLOCK, assignRange, type CenterMoves, type LloydHelp } from './kmeans-lloyd.js';
+import { ASSIGN_BLOCK, assignRange, type CenterMoves, type LloydHelp } from './lloyd.js';
 
 /**
  * Help between the worker threads of one fit. Each worker runs its starts in its own slot of

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { InputError } from '../common/errors.js';
-import { takeRows, type DenseMatrix } from '../common/matrix.js';
-import { createRng } from './random.js';
-import { assignToMedoids } from './kmedoids-distance.js';
-import { initialMedoids } from './kmedoids-init.js';
-import { fasterPam } from './kmedoids-fasterpam.js';
-import { clara } from './kmedoids-clara.js';
+import { InputError } from '../../common/errors.js';
+import { takeRows, type DenseMatrix } from '../../common/matrix.js';
+import { createRng } from '../random.js';
+import { assignToMedoids } from './distance.js';
+import { initialMedoids } from './init.js';
+import { fasterPam } from './fasterpam.js';
+import { clara } from './clara.js';
 
 export const KMedoidsOptionsSchema = z.object({
   /** Number of medoids (segments). */

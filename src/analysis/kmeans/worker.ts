@@ -1,12 +1,12 @@
 import { parentPort } from 'node:worker_threads';
-import { helpSlotOwner, SlotOwner, type HelpSlot } from './kmeans-help.js';
-import { runStart, type StartSpec } from './kmeans-start.js';
+import { helpSlotOwner, SlotOwner, type HelpSlot } from './help.js';
+import { runStart, type StartSpec } from './start.js';
 
 /**
  * The starts of one fit, posted to every worker. The rows live in shared memory, so posting this
  * copies nothing big. Each worker takes the next start to run from the shared counter `next`
  * until none is left, so a worker that drew short starts takes more of them and neither waits on
- * the other nor on the main thread; then it helps with the starts still running (`kmeans-help.ts`).
+ * the other nor on the main thread; then it helps with the starts still running (`help.ts`).
  */
 export interface StartJob {
   readonly job: number;
@@ -48,7 +48,7 @@ export interface JobDone {
 export type WorkerReply = StartOutcome | StartFailure | JobDone;
 
 const port = parentPort;
-if (port === null) throw new Error('kmeans-worker must run in a worker thread');
+if (port === null) throw new Error('the K-Means worker module must run in a worker thread');
 port.on('message', (message: StartJob) => {
   const { data, spec } = message;
   const own = message.slots[Atomics.add(message.nextSlot, 0, 1)];

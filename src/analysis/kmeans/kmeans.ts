@@ -1,8 +1,8 @@
-import { startWorkspace } from './kmeans-init.js';
-import { inertiaOf, nearestCenters, type LloydResult } from './kmeans-lloyd.js';
-import { startPool } from './kmeans-pool.js';
-import { bestOf, runStart, scaledTolerance, startSeeds, type StartSpec } from './kmeans-start.js';
-import { denseMatrix, type DenseMatrix } from '../common/matrix.js';
+import { startWorkspace } from './init.js';
+import { inertiaOf, nearestCenters, type LloydResult } from './lloyd.js';
+import { startPool } from './pool.js';
+import { bestOf, runStart, scaledTolerance, startSeeds, type StartSpec } from './start.js';
+import { denseMatrix, type DenseMatrix } from '../../common/matrix.js';
 
 export interface KMeansOptions {
   /** Number of clusters (>= 1, at most the number of rows). */

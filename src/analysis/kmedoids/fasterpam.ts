@@ -1,5 +1,5 @@
-import type { DenseMatrix } from '../common/matrix.js';
-import { rowDistance } from './kmedoids-distance.js';
+import type { DenseMatrix } from '../../common/matrix.js';
+import { rowDistance } from './distance.js';
 
 /**
  * FasterPAM (Schubert & Rousseeuw, "Fast and eager k-medoids clustering", Information Systems

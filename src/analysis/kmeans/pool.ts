@@ -1,9 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { helpSlot } from './kmeans-help.js';
-import type { LloydResult } from './kmeans-lloyd.js';
-import type { StartSpec } from './kmeans-start.js';
-import type { StartJob, WorkerReply } from './kmeans-worker.js';
+import { helpSlot } from './help.js';
+import type { LloydResult } from './lloyd.js';
+import type { StartSpec } from './start.js';
+import type { StartJob, WorkerReply } from './worker.js';
 
 interface Job {
   /** The shared copy of the rows the pool made for this job, if it made one. */
@@ -26,7 +26,7 @@ interface Job {
  * so a fixed split would leave one core idle at the end, and asking the main thread for the next
  * start would stall while it computes something else (the evidence fits mixtures, the pipeline
  * K-Medoids, meanwhile). A worker left without a start helps with the Lloyd iterations of one
- * still running (`kmeans-help.ts`). Workers are created on first use and kept for the next fit;
+ * still running (`help.ts`). Workers are created on first use and kept for the next fit;
  * they hold the process open only while they have work, so a script or test run exits when it is
  * done.
  */
@@ -119,7 +119,7 @@ class StartPool {
 
   private grow(): void {
     while (this.workers.length < this.size) {
-      const worker = new Worker(new URL('./kmeans-worker.mjs', import.meta.url));
+      const worker = new Worker(new URL('../kmeans-worker.mjs', import.meta.url));
       worker.on('message', (message: WorkerReply) => this.receive(worker, message));
       worker.on('error', (error) => this.fail(error));
       worker.on('exit', (code) => {
