@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../../common/worker-thread.js';
 import { helpSlot } from './help.js';
 import type { LloydResult } from './lloyd.js';
 import type { StartSpec } from './start.js';
@@ -119,7 +120,7 @@ class StartPool {
 
   private grow(): void {
     while (this.workers.length < this.size) {
-      const worker = new Worker(new URL('../kmeans-worker.mjs', import.meta.url));
+      const worker = startWorker(new URL('./worker.ts', import.meta.url));
       worker.on('message', (message: WorkerReply) => this.receive(worker, message));
       worker.on('error', (error) => this.fail(error));
       worker.on('exit', (code) => {
