@@ -1,7 +1,7 @@
-import { startWorkspace } from './init.js';
 import { inertiaOf, nearestCenters, type LloydResult } from './lloyd.js';
 import { startPool } from './pool.js';
 import { bestOf, runStart, scaledTolerance, startSeeds, type StartSpec } from './start.js';
+import { startWorkspace } from './state.js';
 import { denseMatrix, type DenseMatrix } from '../../common/matrix.js';
 
 export interface KMeansOptions {

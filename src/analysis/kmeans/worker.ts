@@ -53,7 +53,7 @@ port.on('message', (message: StartJob) => {
   const { data, spec } = message;
   const own = message.slots[Atomics.add(message.nextSlot, 0, 1)];
   const workspace = { upper: own.upper, lower: own.lower, suspects: own.suspects, labels: own.labels };
-  const owner = new SlotOwner(own, data, spec.cols, spec.k);
+  const owner = new SlotOwner(own, spec.cols, spec.k);
   for (;;) {
     const start = Atomics.add(message.next, 0, 1);
     if (start >= message.seeds.length) break;
@@ -70,7 +70,7 @@ port.on('message', (message: StartJob) => {
     }
   }
   let helped = 0;
-  for (const slot of message.slots) if (slot !== own) helped += helpSlotOwner(slot, data, spec.cols, spec.k, own.suspects);
+  for (const slot of message.slots) if (slot !== own) helped += helpSlotOwner(slot, data, spec, own.suspects);
   const done: JobDone = { job: message.job, done: true, helped };
   port.postMessage(done);
 });
