@@ -143,9 +143,9 @@ describe('KMeans behaviour', () => {
     expectConsistent(fromRows([[1, 2], [1, 2], [1, 2]]), same);
   });
 
-  it('refuses fewer rows than clusters with a clear RangeError', () => {
+  it('refuses fewer rows than clusters with a clear InputError', () => {
     expect(() => new KMeans({ k: 4 }).fit(fromRows([[1], [2], [3]]))).toThrow(/at least k = 4 rows, got 3/);
-    expect(() => new KMeans({ k: 0 })).toThrow(RangeError);
+    expect(() => new KMeans({ k: 0 })).toThrow(expect.objectContaining({ name: 'InputError', code: 'bad-option' }));
     expect(() => new KMeans({ k: 2 }).fit(fromRows([[1], [Number.NaN]]))).toThrow(/finite/);
   });
 

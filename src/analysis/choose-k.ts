@@ -5,6 +5,7 @@ import { takeRows, type DenseMatrix } from '../common/matrix.js';
 import type { KEvidence, KSelection } from './report.js';
 import { sampleIndices } from './sample.js';
 import { silhouetteScores } from './silhouette.js';
+import { requireAtLeast, requireRows } from './validate.js';
 
 export interface ChooseKOptions {
   /** Smallest and largest k considered for the recommendation. Default [2, 10]. */
@@ -109,10 +110,9 @@ function planEvidence(X: DenseMatrix, options: ChooseKOptions): EvidencePlan {
   const usedAllRows = X.rows <= evidenceSize;
   const data = usedAllRows ? X : takeRows(X, sampleIndices(X.rows, evidenceSize, seed));
   const kMin = Math.max(2, options.range?.[0] ?? 2);
+  requireRows(data, kMin + 1, `Comparing ${kMin} or more segments`);
   const kMax = Math.min(options.range?.[1] ?? 10, data.rows - 1);
-  if (kMax < kMin) {
-    throw new RangeError(`need at least ${kMin + 1} rows to compare ${kMin} or more segments`);
-  }
+  requireAtLeast('The end of the k range', kMax, kMin);
   const bicSize = options.bicSampleSize ?? bicRowsWithinBudget(data.cols);
   const bicData = data.rows > bicSize ? takeRows(data, sampleIndices(data.rows, bicSize, seed)) : data;
   const silhouetteSize = options.silhouetteSampleSize ?? 10_000;

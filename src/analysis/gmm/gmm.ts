@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { InputError } from '../../common/errors.js';
 import { KMeans } from '../kmeans/kmeans.js';
 import { denseMatrix, type DenseMatrix } from '../../common/matrix.js';
 import { createRng } from '../random.js';
@@ -12,6 +11,7 @@ import {
   type MixtureParameters,
 } from './em.js';
 import { diagnoseDegeneracy } from './degeneracy.js';
+import { parseOptions, requireColumns, requireFinite, requireFitted, requireRows } from '../validate.js';
 
 export const GaussianMixtureOptionsSchema = z.object({
   /** Number of components. */
@@ -68,12 +68,13 @@ export class GaussianMixture {
   private factors: MixtureFactors | null = null;
 
   constructor(options: GaussianMixtureOptions) {
-    this.options = GaussianMixtureOptionsSchema.parse(options);
+    this.options = parseOptions(GaussianMixtureOptionsSchema, options, 'Gaussian mixture');
   }
 
   fit(X: DenseMatrix): this {
     const { k, covarianceType, regCovar, nInit, maxIter, tol, seed } = this.options;
-    validateInput(X, k);
+    requireRows(X, k, 'The Gaussian mixture', `k = ${k}`);
+    requireFinite(X, 'The Gaussian mixture');
     const rng = createRng(seed);
     const resp = new Float64Array(X.rows * k);
     let best: { params: MixtureParameters; lowerBound: number; iterations: number; converged: boolean } | null = null;
@@ -164,23 +165,17 @@ export class GaussianMixture {
   }
 
   private requireParameters(): MixtureParameters {
-    if (this.parameters === null) throw new RangeError('GaussianMixture is not fitted; call fit(X) first');
+    requireFitted(this.parameters !== null, 'The Gaussian mixture');
     return this.parameters;
   }
 
   private requireFactors(): MixtureFactors {
-    if (this.factors === null) throw new RangeError('GaussianMixture is not fitted; call fit(X) first');
+    requireFitted(this.factors !== null, 'The Gaussian mixture');
     return this.factors;
   }
 
   private checked(X: DenseMatrix): DenseMatrix {
-    const { d } = this.requireParameters();
-    if (X.cols !== d) {
-      throw new InputError(
-        `The data has ${X.cols} features but the model was fitted on ${d}; use the same columns.`,
-        'feature-mismatch',
-      );
-    }
+    requireColumns(X, this.requireParameters().d, 'the Gaussian mixture');
     return X;
   }
 }
@@ -193,15 +188,4 @@ function argMaxRows(values: Float64Array, rows: number, k: number): Int32Array {
     labels[i] = best;
   }
   return labels;
-}
-
-function validateInput(X: DenseMatrix, k: number): void {
-  if (k > X.rows) {
-    throw new InputError(`Cannot fit ${k} mixture components to ${X.rows} rows; choose at most ${X.rows}.`, 'bad-k');
-  }
-  for (let i = 0; i < X.data.length; i++) {
-    if (!Number.isFinite(X.data[i])) {
-      throw new InputError('The data has a missing or infinite value; clean or impute it before clustering.', 'non-finite');
-    }
-  }
 }
