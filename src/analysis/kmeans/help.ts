@@ -49,6 +49,14 @@ const IDLE = 0;
 const RUNNING = 1;
 const HELPED = 2;
 
+/**
+ * Thrown on the owner's side when the helper failed. The helper reports its own error (the
+ * cause), so the owner's worker does not report this one.
+ */
+export class HelperFailed extends Error {
+  override readonly name = 'HelperFailed';
+}
+
 /** Far longer than any block takes: only a broken helper makes the owner wait this long. */
 const HELPER_TIMEOUT_MS = 120_000;
 
@@ -139,7 +147,7 @@ export class SlotOwner implements LloydHelp {
     this.postTask(0);
     assignBlocks(this.slot, state, this.view);
     for (;;) {
-      if (Atomics.load(control, FAILED) !== 0) throw new Error('K-Means helper thread failed');
+      if (Atomics.load(control, FAILED) !== 0) throw new HelperFailed('K-Means helper thread failed');
       const finished = Atomics.load(control, FINISHED);
       if (finished === blocks) return;
       if (Atomics.wait(control, FINISHED, finished, HELPER_TIMEOUT_MS) === 'timed-out') {
@@ -168,7 +176,8 @@ export class SlotOwner implements LloydHelp {
 /**
  * Joins the start running in `slot`, if one is, and takes part in its assignments until the
  * start is over. `suspects` is the helper's own scratch list (rows long). Returns how many
- * assignments it took part in.
+ * assignments it took part in. If an assignment throws, the owner is told to stop waiting and
+ * the error goes to the caller.
  */
 export function helpSlotOwner(slot: HelpSlot, data: Float64Array, spec: StartSpec, suspects: Int32Array): number {
   const control = slot.control;
@@ -188,10 +197,10 @@ export function helpSlotOwner(slot: HelpSlot, data: Float64Array, spec: StartSpe
     if (Atomics.load(control, LEAVE) !== 0) return served;
     try {
       assignBlocks(slot, state, moves);
-    } catch {
+    } catch (error) {
       Atomics.store(control, FAILED, 1);
       Atomics.notify(control, FINISHED);
-      return served;
+      throw error;
     }
     served++;
   }

@@ -1,5 +1,5 @@
 import { inertiaOf, nearestCenters, type LloydResult } from './lloyd.js';
-import { startPool } from './pool.js';
+import { startPool, WorkersUnavailable } from './pool.js';
 import { bestOf, runStart, scaledTolerance, startSeeds, type StartSpec } from './start.js';
 import { startWorkspace } from './state.js';
 import { denseMatrix, type DenseMatrix } from '../../common/matrix.js';
@@ -77,8 +77,8 @@ export class KMeans {
   /**
    * Fits with the starts spread over worker threads (one per core) for large tables, keeping the
    * event loop free meanwhile. The result is bit-identical to `fit`: each start has its own seed
-   * and the best start is chosen in start order. Falls back to the current thread if workers
-   * cannot run.
+   * and the best start is chosen in start order. Falls back to the current thread only if the
+   * workers cannot run; an error thrown by a start on a worker is thrown here as it was.
    */
   async fitAsync(X: DenseMatrix, options: FitAsyncOptions = {}): Promise<this> {
     const spec = this.prepare(X);
@@ -89,8 +89,8 @@ export class KMeans {
     if (parallel) {
       try {
         results = await startPool().runStarts(X.data, spec, seeds);
-      } catch {
-        results = null;
+      } catch (error) {
+        if (!(error instanceof WorkersUnavailable)) throw error;
       }
     }
     this.usedWorkers = results !== null;

@@ -1,10 +1,20 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
+import { errorFromRecord } from '../../common/errors.js';
 import { startWorker } from '../../common/worker-thread.js';
 import { helpSlot } from './help.js';
 import type { LloydResult } from './lloyd.js';
 import type { StartSpec } from './start.js';
 import type { StartJob, WorkerReply } from './worker.js';
+
+/**
+ * The pool cannot run starts: a worker could not start or stopped, or the pool was closed. The
+ * one rejection a caller may answer by running the starts on its own thread; an error thrown by a
+ * start itself rejects with that error (its class and code kept).
+ */
+export class WorkersUnavailable extends Error {
+  override readonly name = 'WorkersUnavailable';
+}
 
 interface Job {
   /** The shared copy of the rows the pool made for this job, if it made one. */
@@ -37,7 +47,7 @@ class StartPool {
   private readonly busy = new Map<Worker, number>();
   private readonly jobs = new Map<number, Job>();
   private nextJob = 0;
-  private broken: Error | null = null;
+  private broken: WorkersUnavailable | null = null;
   /**
    * The shared copy of the last job's rows, kept for the next job of the same size: writing into
    * fresh shared memory costs a page fault per 4 KiB, more than the copy itself.
@@ -66,7 +76,12 @@ class StartPool {
 
   private post(data: Float64Array, spec: StartSpec, seeds: Uint32Array, drained: () => void): Promise<LloydResult[]> {
     if (this.broken) return Promise.reject(this.broken);
-    this.grow();
+    try {
+      this.grow();
+    } catch (error) {
+      this.fail(error);
+      return Promise.reject(this.broken);
+    }
     const id = this.nextJob++;
     const copy = data.buffer instanceof SharedArrayBuffer ? null : this.sharedCopy(data);
     const message: StartJob = {
@@ -103,7 +118,7 @@ class StartPool {
     const workers = this.workers.splice(0);
     this.busy.clear();
     this.spare = null;
-    this.settleAll(new Error('K-Means worker pool closed'));
+    this.settleAll(new WorkersUnavailable('K-Means worker pool closed'));
     // An idle worker is unreferenced; referenced, it keeps the process alive until it has stopped.
     for (const worker of workers) worker.ref();
     await Promise.all(workers.map((w) => w.terminate()));
@@ -149,7 +164,7 @@ class StartPool {
     if (job === undefined || job.remaining === 0) return;
     if ('error' in message) {
       job.remaining = 0;
-      job.reject(new Error(message.error));
+      job.reject(errorFromRecord(message.error));
       return;
     }
     const { labels, centroids, inertia, iterations } = message;
@@ -162,9 +177,11 @@ class StartPool {
   }
 
   /** A worker that cannot start or dies fails every job in flight; callers fall back to the main thread. */
-  private fail(error: Error): void {
-    this.broken = error;
-    this.settleAll(error);
+  private fail(cause: unknown): void {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    const broken = new WorkersUnavailable(`K-Means workers cannot run: ${reason}`, { cause });
+    this.broken = broken;
+    this.settleAll(broken);
     void this.close();
   }
 

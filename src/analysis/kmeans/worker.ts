@@ -1,5 +1,6 @@
 import { parentPort } from 'node:worker_threads';
-import { helpSlotOwner, SlotOwner, type HelpSlot } from './help.js';
+import { errorRecord, type ErrorRecord } from '../../common/errors.js';
+import { HelperFailed, helpSlotOwner, SlotOwner, type HelpSlot } from './help.js';
 import { runStart, type StartSpec } from './start.js';
 
 /**
@@ -31,10 +32,10 @@ export interface StartOutcome {
   readonly iterations: number;
 }
 
-export interface StartFailure {
+/** A start, or the help with one, threw: the job fails with this error (its class and code kept). */
+export interface JobFailure {
   readonly job: number;
-  readonly start: number;
-  readonly error: string;
+  readonly error: ErrorRecord;
 }
 
 /** Sent once a worker finds no start of the job left to run or help with. */
@@ -45,10 +46,14 @@ export interface JobDone {
   readonly helped: number;
 }
 
-export type WorkerReply = StartOutcome | StartFailure | JobDone;
+export type WorkerReply = StartOutcome | JobFailure | JobDone;
 
 const port = parentPort;
 if (port === null) throw new Error('the K-Means worker module must run in a worker thread');
+const fail = (job: number, error: unknown): void => {
+  const failure: JobFailure = { job, error: errorRecord(error) };
+  port.postMessage(failure);
+};
 port.on('message', (message: StartJob) => {
   const { data, spec } = message;
   const own = message.slots[Atomics.add(message.nextSlot, 0, 1)];
@@ -63,14 +68,17 @@ port.on('message', (message: StartJob) => {
       const outcome: StartOutcome = { job: message.job, start, ...result };
       port.postMessage(outcome, [result.labels.buffer as ArrayBuffer, result.centroids.buffer as ArrayBuffer]);
     } catch (error) {
-      const failure: StartFailure = { job: message.job, start, error: error instanceof Error ? error.message : String(error) };
-      port.postMessage(failure);
+      if (!(error instanceof HelperFailed)) fail(message.job, error);
     } finally {
       owner.close();
     }
   }
   let helped = 0;
-  for (const slot of message.slots) if (slot !== own) helped += helpSlotOwner(slot, data, spec, own.suspects);
+  try {
+    for (const slot of message.slots) if (slot !== own) helped += helpSlotOwner(slot, data, spec, own.suspects);
+  } catch (error) {
+    fail(message.job, error);
+  }
   const done: JobDone = { job: message.job, done: true, helped };
   port.postMessage(done);
 });
