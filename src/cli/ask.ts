@@ -7,7 +7,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { Analysis } from '../analysis/analysis.js';
 import { analyze } from '../analysis/pipeline.js';
 import { AlgorithmSchema, type Algorithm } from '../analysis/report.js';
-import { renderPng } from '../charts/index.js';
+import { renderPng } from '../charts/render.js';
 import { ingestCsv } from '../data/ingest.js';
 import { InputError } from '../common/errors.js';
 import { ask } from '../llm/ask.js';

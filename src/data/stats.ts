@@ -3,11 +3,6 @@
  * reference notebook: linear-interpolation quantiles, bias-corrected skewness, the IQR outlier rule.
  */
 
-/** Sorted copy (ascending); Float64Array sorts numerically. */
-export function sortedCopy(values: Float64Array): Float64Array {
-  return Float64Array.from(values).sort();
-}
-
 /** Quantile of ascending values with linear interpolation (numpy's default method). */
 export function quantileSorted(sorted: Float64Array, p: number): number {
   const n = sorted.length;
