@@ -77,8 +77,7 @@ export class GaussianMixture {
     requireFinite(X, 'The Gaussian mixture');
     const rng = createRng(seed);
     const resp = new Float64Array(X.rows * k);
-    let best: { params: MixtureParameters; lowerBound: number; iterations: number; converged: boolean } | null = null;
-    for (let run = 0; run < nInit; run++) {
+    const run = (): EmRun => {
       const start = new KMeans({ k, nInit: 1, seed: rng.int(2 ** 31) }).fit(X).labels;
       resp.fill(0);
       for (let i = 0; i < X.rows; i++) resp[i * k + start[i]] = 1;
@@ -96,9 +95,13 @@ export class GaussianMixture {
           break;
         }
       }
-      if (best === null || lowerBound > best.lowerBound) best = { params, lowerBound, iterations, converged };
+      return { params, lowerBound, iterations, converged };
+    };
+    let best = run();
+    for (let r = 1; r < nInit; r++) {
+      const next = run();
+      if (next.lowerBound > best.lowerBound) best = next;
     }
-    if (best === null) throw new RangeError('GaussianMixture needs nInit >= 1');
     this.setParameters(best.params);
     this.lowerBound = best.lowerBound;
     this.iterations = best.iterations;
@@ -178,6 +181,14 @@ export class GaussianMixture {
     requireColumns(X, this.requireParameters().d, 'the Gaussian mixture');
     return X;
   }
+}
+
+/** One EM run from a K-Means start. */
+interface EmRun {
+  readonly params: MixtureParameters;
+  readonly lowerBound: number;
+  readonly iterations: number;
+  readonly converged: boolean;
 }
 
 function argMaxRows(values: Float64Array, rows: number, k: number): Int32Array {
