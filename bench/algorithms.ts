@@ -13,9 +13,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GaussianMixture } from '../src/analysis/gmm.js';
-import { KMedoids } from '../src/analysis/kmedoids.js';
-import { assignToMedoids, rowDistance } from '../src/analysis/kmedoids-distance.js';
+import { GaussianMixture } from '../src/analysis/gmm/gmm.js';
+import { KMedoids } from '../src/analysis/kmedoids/kmedoids.js';
+import { assignToMedoids, rowDistance } from '../src/analysis/kmedoids/distance.js';
 import { denseMatrix, takeRows, type DenseMatrix } from '../src/common/matrix.js';
 import { createRng, type Rng } from '../src/analysis/random.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { bicRowsWithinBudget, chooseK, chooseKAsync, PARALLEL_EVIDENCE_ROWS } from '../src/analysis/choose-k.js';
-import { KMeans } from '../src/analysis/kmeans.js';
-import { closeStartPool } from '../src/analysis/kmeans-pool.js';
+import { KMeans } from '../src/analysis/kmeans/kmeans.js';
+import { closeStartPool } from '../src/analysis/kmeans/pool.js';
 import { denseMatrix, type DenseMatrix } from '../src/common/matrix.js';
 import { createRng } from '../src/analysis/random.js';
 import { StandardScaler } from '../src/analysis/scaling.js';

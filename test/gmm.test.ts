@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../src/common/errors.js';
-import { GaussianMixture } from '../src/analysis/gmm.js';
+import { GaussianMixture } from '../src/analysis/gmm/gmm.js';
 import { denseMatrix, type DenseMatrix } from '../src/common/matrix.js';
 import { createRng } from '../src/analysis/random.js';
 import { StandardScaler } from '../src/analysis/scaling.js';

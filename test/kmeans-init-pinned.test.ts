@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { squaredDistance } from '../src/analysis/distance.js';
-import { kmeansPlusPlus } from '../src/analysis/kmeans-init.js';
-import { runStart } from '../src/analysis/kmeans-start.js';
+import { kmeansPlusPlus } from '../src/analysis/kmeans/init.js';
+import { runStart } from '../src/analysis/kmeans/start.js';
 import { createRng } from '../src/analysis/random.js';
 
 /**

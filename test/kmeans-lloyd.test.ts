@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { kmeansPlusPlus } from '../src/analysis/kmeans-init.js';
-import { lloyd } from '../src/analysis/kmeans-lloyd.js';
+import { kmeansPlusPlus } from '../src/analysis/kmeans/init.js';
+import { lloyd } from '../src/analysis/kmeans/lloyd.js';
 import { createRng } from '../src/analysis/random.js';
 
 function squared(data: Float64Array, i: number, centers: Float64Array, c: number, cols: number): number {
@@ -76,7 +76,7 @@ describe('lloyd with Hamerly bounds', () => {
           const seeding = kmeansPlusPlus(data, rows, cols, k, createRng(seed + 1));
           const initial = Float64Array.from(seeding.centers);
           const plain = plainLloyd(data, rows, cols, initial, k, 50, tol);
-          const fast = lloyd(data, rows, cols, k, seeding, 50, tol);
+          const fast = lloyd(seeding, 50, tol);
           expect(Array.from(fast.labels)).toEqual(Array.from(plain.labels));
           expect(fast.iterations).toBe(plain.iterations);
           expect(Math.abs(fast.inertia - plain.inertia)).toBeLessThanOrEqual(1e-9 * plain.inertia + 1e-12);
@@ -99,7 +99,7 @@ describe('lloyd with Hamerly bounds', () => {
       }
       const seeding = kmeansPlusPlus(data, rows, cols, k, createRng(seed + 1));
       const plain = plainLloyd(data, rows, cols, Float64Array.from(seeding.centers), k, 60, 0);
-      const fast = lloyd(data, rows, cols, k, seeding, 60, 0);
+      const fast = lloyd(seeding, 60, 0);
       expect(Array.from(fast.labels)).toEqual(Array.from(plain.labels));
       expect(fast.iterations).toBe(plain.iterations);
       expect(Math.abs(fast.inertia - plain.inertia)).toBeLessThanOrEqual(1e-9 * plain.inertia);

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { KMeans } from '../src/analysis/kmeans.js';
-import { closeStartPool, startPool } from '../src/analysis/kmeans-pool.js';
+import { KMeans } from '../src/analysis/kmeans/kmeans.js';
+import { closeStartPool, startPool } from '../src/analysis/kmeans/pool.js';
 import { denseMatrix } from '../src/common/matrix.js';
 import { createRng } from '../src/analysis/random.js';
 import { StandardScaler } from '../src/analysis/scaling.js';

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { kmeansPlusPlus, startWorkspace } from '../src/analysis/kmeans-init.js';
-import { runStart } from '../src/analysis/kmeans-start.js';
+import { kmeansPlusPlus } from '../src/analysis/kmeans/init.js';
+import { runStart } from '../src/analysis/kmeans/start.js';
+import { startWorkspace } from '../src/analysis/kmeans/state.js';
 import { createRng, type Rng } from '../src/analysis/random.js';
 
 function squared(data: Float64Array, i: number, point: Float64Array, p: number, cols: number): number {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { squaredDistance as pairDistance, squaredDistancesToPoints } from '../src/analysis/distance.js';
-import { KMeans } from '../src/analysis/kmeans.js';
+import { KMeans } from '../src/analysis/kmeans/kmeans.js';
 import { denseMatrix, fromRows, type DenseMatrix } from '../src/common/matrix.js';
 import { createRng } from '../src/analysis/random.js';
 import { StandardScaler } from '../src/analysis/scaling.js';
@@ -143,9 +143,9 @@ describe('KMeans behaviour', () => {
     expectConsistent(fromRows([[1, 2], [1, 2], [1, 2]]), same);
   });
 
-  it('refuses fewer rows than clusters with a clear RangeError', () => {
+  it('refuses fewer rows than clusters with a clear InputError', () => {
     expect(() => new KMeans({ k: 4 }).fit(fromRows([[1], [2], [3]]))).toThrow(/at least k = 4 rows, got 3/);
-    expect(() => new KMeans({ k: 0 })).toThrow(RangeError);
+    expect(() => new KMeans({ k: 0 })).toThrow(expect.objectContaining({ name: 'InputError', code: 'bad-option' }));
     expect(() => new KMeans({ k: 2 }).fit(fromRows([[1], [Number.NaN]]))).toThrow(/finite/);
   });
 

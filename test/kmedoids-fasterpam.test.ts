@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fasterPam } from '../src/analysis/kmedoids-fasterpam.js';
-import { bestSingleMedoid, buildInit } from '../src/analysis/kmedoids-init.js';
+import { fasterPam } from '../src/analysis/kmedoids/fasterpam.js';
+import { bestSingleMedoid, buildInit } from '../src/analysis/kmedoids/init.js';
 import { denseMatrix, type DenseMatrix } from '../src/common/matrix.js';
 import { createRng } from '../src/analysis/random.js';
 

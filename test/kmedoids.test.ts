@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../src/common/errors.js';
-import { KMedoids } from '../src/analysis/kmedoids.js';
+import { KMedoids } from '../src/analysis/kmedoids/kmedoids.js';
 import { denseMatrix, type DenseMatrix } from '../src/common/matrix.js';
 import { createRng } from '../src/analysis/random.js';
 import { StandardScaler } from '../src/analysis/scaling.js';

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { closeStartPool } from '../src/analysis/kmeans-pool.js';
+import { closeStartPool } from '../src/analysis/kmeans/pool.js';
 import { analyze } from '../src/analysis/pipeline.js';
 import { createRng } from '../src/analysis/random.js';
 import { ingestCsv } from '../src/data/ingest.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { GaussianMixture } from '../src/analysis/gmm.js';
+import { GaussianMixture } from '../src/analysis/gmm/gmm.js';
 import { ingestCsv } from '../src/data/ingest.js';
 import { CapacityError, InputError } from '../src/common/errors.js';
 import { AnalysisPool, AnalysisQueueFullError } from '../src/app/analysis-pool.js';

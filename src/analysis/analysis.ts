@@ -1,5 +1,5 @@
 import type { CleanTable } from '../data/schema.js';
-import type { GaussianMixture } from './gmm.js';
+import type { GaussianMixture } from './gmm/gmm.js';
 import type { DenseMatrix } from '../common/matrix.js';
 import type { Algorithm, AnalysisReport } from './report.js';
 

@@ -1,5 +1,6 @@
 import type { Analysis } from './analysis.js';
 import { denseMatrix, type DenseMatrix } from '../common/matrix.js';
+import { requireColumns } from './validate.js';
 
 /**
  * Places rows (original units, the analysis's features in order) into an existing segmentation:
@@ -8,9 +9,7 @@ import { denseMatrix, type DenseMatrix } from '../common/matrix.js';
  */
 export function assignRows(analysis: Analysis, rows: DenseMatrix): Int32Array {
   const { scaler, centroids, medoids, gmm } = analysis.fitted;
-  if (rows.cols !== scaler.mean.length) {
-    throw new RangeError(`rows have ${rows.cols} features, the segmentation has ${scaler.mean.length}`);
-  }
+  requireColumns(rows, scaler.mean.length, 'the segmentation');
   const d = rows.cols;
   const scaled = new Float64Array(rows.data.length);
   for (let i = 0; i < rows.rows; i++) {

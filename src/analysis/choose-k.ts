@@ -1,11 +1,12 @@
-import { GaussianMixture } from './gmm.js';
-import { KMeans } from './kmeans.js';
+import { GaussianMixture } from './gmm/gmm.js';
+import { KMeans } from './kmeans/kmeans.js';
 import { kneeOf } from './knee.js';
 import { takeRows, type DenseMatrix } from '../common/matrix.js';
 import type { KEvidence, KSelection } from './report.js';
 import { sampleIndices } from './sample.js';
 import { DEFAULT_K_RANGE } from './settings.js';
 import { silhouetteScores } from './silhouette.js';
+import { requireAtLeast, requireRows } from './validate.js';
 
 export interface ChooseKOptions {
   /** Smallest and largest k considered for the recommendation. Default DEFAULT_K_RANGE (settings.ts). */
@@ -110,10 +111,9 @@ function planEvidence(X: DenseMatrix, options: ChooseKOptions): EvidencePlan {
   const usedAllRows = X.rows <= evidenceSize;
   const data = usedAllRows ? X : takeRows(X, sampleIndices(X.rows, evidenceSize, seed));
   const kMin = Math.max(2, options.range?.[0] ?? DEFAULT_K_RANGE[0]);
+  requireRows(data, kMin + 1, `Comparing ${kMin} or more segments`);
   const kMax = Math.min(options.range?.[1] ?? DEFAULT_K_RANGE[1], data.rows - 1);
-  if (kMax < kMin) {
-    throw new RangeError(`need at least ${kMin + 1} rows to compare ${kMin} or more segments`);
-  }
+  requireAtLeast('The end of the k range', kMax, kMin);
   const bicSize = options.bicSampleSize ?? bicRowsWithinBudget(data.cols);
   const bicData = data.rows > bicSize ? takeRows(data, sampleIndices(data.rows, bicSize, seed)) : data;
   const silhouetteSize = options.silhouetteSampleSize ?? 10_000;

@@ -1,3 +1,5 @@
+import { requireLabelCount, requireLabelsBelow, requireLength } from './validate.js';
+
 /** Comparing and renumbering labelings: agreement (ARI), optimal matching, size order. */
 
 /** A relabelled labeling and the renaming used: `mapping[old] = new`. */
@@ -11,16 +13,11 @@ export interface Relabelled {
  * Labels must lie in [0, ka) and [0, kb).
  */
 export function contingency(a: Int32Array, b: Int32Array, ka: number, kb: number): Float64Array {
-  requireSameLength(a, b);
+  requireLabelCount(b, a.length);
+  requireLabelsBelow(a, ka);
+  requireLabelsBelow(b, kb);
   const counts = new Float64Array(ka * kb);
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i];
-    const y = b[i];
-    if (x < 0 || x >= ka || y < 0 || y >= kb) {
-      throw new RangeError(`row ${i} has labels (${x}, ${y}) outside [0, ${ka}) x [0, ${kb})`);
-    }
-    counts[x * kb + y]++;
-  }
+  for (let i = 0; i < a.length; i++) counts[a[i] * kb + b[i]]++;
   return counts;
 }
 
@@ -30,7 +27,7 @@ export function contingency(a: Int32Array, b: Int32Array, ka: number, kb: number
  * result does not lose digits on large tables.
  */
 export function adjustedRandIndex(a: Int32Array, b: Int32Array): number {
-  requireSameLength(a, b);
+  requireLabelCount(b, a.length);
   const x = denseCodes(a);
   const y = denseCodes(b);
   const table = contingency(x.codes, y.codes, x.count, y.count);
@@ -78,11 +75,11 @@ export function alignLabels(reference: Int32Array, labels: Int32Array, k: number
  * order of first appearance, clusters that never appear go last in index order.
  */
 export function relabelBySize(labels: Int32Array, k: number): Relabelled {
+  requireLabelsBelow(labels, k);
   const sizes = new Float64Array(k);
   const firstSeen = new Float64Array(k).fill(Infinity);
   for (let i = 0; i < labels.length; i++) {
     const c = labels[i];
-    if (c < 0 || c >= k) throw new RangeError(`row ${i} has label ${c} outside [0, ${k})`);
     sizes[c]++;
     if (firstSeen[c] === Infinity) firstSeen[c] = i;
   }
@@ -105,7 +102,7 @@ function applyMapping(labels: Int32Array, mapping: Int32Array): Int32Array {
  * row-major. Returns for each row the column assigned to it, minimising the total cost.
  */
 export function minimumCostAssignment(cost: Float64Array, k: number): Int32Array {
-  if (cost.length !== k * k) throw new RangeError(`cost matrix has ${cost.length} entries, expected ${k} x ${k}`);
+  requireLength('cost matrix', cost.length, k * k, `${k} x ${k}`);
   // 1-based arrays with a virtual column 0, as in the classic formulation.
   const rowPotential = new Float64Array(k + 1);
   const colPotential = new Float64Array(k + 1);
@@ -169,8 +166,4 @@ function denseCodes(labels: Int32Array): { codes: Int32Array; count: number } {
     codes[i] = code;
   }
   return { codes, count: index.size };
-}
-
-function requireSameLength(a: Int32Array, b: Int32Array): void {
-  if (a.length !== b.length) throw new RangeError(`labelings differ in length: ${a.length} vs ${b.length}`);
 }

@@ -1,5 +1,6 @@
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { denseMatrix, type DenseMatrix } from '../common/matrix.js';
+import { requireColumns, requireFitted, requireRows, requireWhole } from './validate.js';
 
 export interface PCAOptions {
   /** Number of principal components kept. Default 2. */
@@ -25,14 +26,12 @@ export class PCA {
 
   constructor(options: PCAOptions = {}) {
     this.nComponents = options.nComponents ?? 2;
-    if (!Number.isInteger(this.nComponents) || this.nComponents < 1) {
-      throw new RangeError(`nComponents must be a positive integer, got ${this.nComponents}`);
-    }
+    requireWhole('nComponents', this.nComponents, 1);
   }
 
   fit(X: DenseMatrix): this {
     const { rows: n, cols: d, data } = X;
-    if (n < 2) throw new RangeError('PCA needs at least 2 rows');
+    requireRows(X, 2, 'PCA');
     const kept = Math.min(this.nComponents, d);
     const mean = new Float64Array(d);
     for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] += data[i * d + j];
@@ -87,8 +86,8 @@ export class PCA {
   /** Coordinates of rows of `X` along the fitted components (rows x nComponents). */
   transform(X: DenseMatrix): DenseMatrix {
     const { rows: kept, cols: d, data: w } = this.components;
-    if (kept === 0) throw new Error('PCA.transform called before fit');
-    if (X.cols !== d) throw new RangeError(`expected ${d} columns, got ${X.cols}`);
+    requireFitted(kept > 0, 'PCA');
+    requireColumns(X, d, 'the PCA');
     const out = new Float64Array(X.rows * kept);
     for (let i = 0; i < X.rows; i++) {
       for (let c = 0; c < kept; c++) {

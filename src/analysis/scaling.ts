@@ -1,5 +1,6 @@
 import { denseMatrix, type DenseMatrix } from '../common/matrix.js';
 import { zScore } from './stats.js';
+import { requireColumns, requireFitted, requireRows } from './validate.js';
 
 /**
  * Z-scoring per column, as scikit-learn's StandardScaler: population standard deviation (n, not
@@ -14,7 +15,7 @@ export class StandardScaler {
 
   fit(X: DenseMatrix): this {
     const { rows, cols, data } = X;
-    if (rows === 0) throw new RangeError('cannot fit a scaler on a matrix with no rows');
+    requireRows(X, 1, 'The scaler');
     // Sums of values near the largest double overflow to Infinity, so each column is summed in
     // units of its largest magnitude when that is huge; ordinary data takes the plain path unchanged.
     const unit = columnUnits(X);
@@ -72,10 +73,8 @@ export class StandardScaler {
   }
 
   private checkWidth(X: DenseMatrix): void {
-    if (this.mean.length === 0) throw new Error('StandardScaler is not fitted; call fit(X) first');
-    if (X.cols !== this.mean.length) {
-      throw new RangeError(`matrix has ${X.cols} columns, the scaler was fitted on ${this.mean.length}`);
-    }
+    requireFitted(this.mean.length > 0, 'The scaler');
+    requireColumns(X, this.mean.length, 'the scaler');
   }
 }
 

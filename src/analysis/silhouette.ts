@@ -1,6 +1,7 @@
 import { squaredDistancesToPoints } from './distance.js';
 import { takeRows, type DenseMatrix } from '../common/matrix.js';
 import { sampleIndices } from './sample.js';
+import { requireClusterCount, requireLabelCount, requireLabelsBelow, requireWhole } from './validate.js';
 
 export interface SilhouetteOptions {
   /** Score a seeded sample of this many rows (without replacement) when it is below the row count. */
@@ -30,13 +31,9 @@ export function silhouetteScores(
 ): number[] {
   let data = X;
   let sampled: readonly Int32Array[] = labelings;
-  for (const labels of labelings) {
-    if (labels.length !== X.rows) throw new RangeError(`got ${labels.length} labels for ${X.rows} rows`);
-  }
+  for (const labels of labelings) requireLabelCount(labels, X.rows);
   if (options.sampleSize !== undefined && options.sampleSize < X.rows) {
-    if (!Number.isInteger(options.sampleSize) || options.sampleSize < 2) {
-      throw new RangeError(`silhouette sampleSize must be a whole number >= 2 (got ${options.sampleSize})`);
-    }
+    requireWhole('The silhouette sampleSize', options.sampleSize, 2);
     const picked = sampleIndices(X.rows, options.sampleSize, options.seed ?? 0);
     data = takeRows(X, picked);
     sampled = labelings.map((labels) => Int32Array.from(picked, (row) => labels[row]));
@@ -93,19 +90,15 @@ function silhouetteSamplesOf(X: DenseMatrix, labelings: readonly Int32Array[]): 
 }
 
 function describe(labels: Int32Array, n: number): Clustering {
-  if (labels.length !== n) throw new RangeError(`got ${labels.length} labels for ${n} rows`);
+  requireLabelCount(labels, n);
+  requireLabelsBelow(labels);
   let k = 0;
-  for (let i = 0; i < n; i++) {
-    if (labels[i] < 0 || !Number.isInteger(labels[i])) throw new RangeError(`label ${labels[i]} is not a cluster index`);
-    if (labels[i] + 1 > k) k = labels[i] + 1;
-  }
+  for (let i = 0; i < n; i++) if (labels[i] + 1 > k) k = labels[i] + 1;
   const sizes = new Float64Array(k);
   for (let i = 0; i < n; i++) sizes[labels[i]]++;
   let present = 0;
   for (let c = 0; c < k; c++) if (sizes[c] > 0) present++;
-  if (present < 2 || present > n - 1) {
-    throw new RangeError(`the silhouette needs 2 to ${n - 1} clusters, got ${present}`);
-  }
+  requireClusterCount(present, 2, n - 1, 'The silhouette');
   return { labels, k, sizes, sums: new Float64Array(n * k) };
 }
 

@@ -1,5 +1,5 @@
 import type { Analysis, AnalyzeOptions } from '../analysis/analysis.js';
-import { GaussianMixture } from '../analysis/gmm.js';
+import { GaussianMixture } from '../analysis/gmm/gmm.js';
 import { analyze } from '../analysis/pipeline.js';
 import type { CleanTable } from '../data/schema.js';
 

@@ -48,8 +48,6 @@ export const ChartRequestSchema = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('agreement') }),
 ]);
-/** A validated request (defaults filled in). */
-export type ChartRequest = z.infer<typeof ChartRequestSchema>;
 /** What callers may write (defaults optional). */
 export type ChartRequestInput = z.input<typeof ChartRequestSchema>;
 

@@ -44,14 +44,6 @@ export function wrappedLabelExpr(labels: readonly string[], width: number): stri
   return `${cases}datum.label`;
 }
 
-/**
- * Logical width Vega reserves for text when no canvas is available (its estimate is
- * 0.8 x font size per character; DejaVu Sans is narrower, so this never under-reserves).
- */
-export function estimatedTextWidth(text: string, fontSize: number): number {
-  return 0.8 * fontSize * text.length;
-}
-
 /** "+1.9" / "-0.4" / "0.0" */
 export function signed(value: number, decimals = 1): string {
   const text = Math.abs(value).toFixed(decimals);

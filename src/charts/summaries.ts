@@ -1,4 +1,5 @@
 import type { DenseMatrix } from '../common/matrix.js';
+import { quantileSorted, tukeyFences } from '../data/stats.js';
 
 /**
  * Summaries charts draw instead of raw rows, so a million-row table ships a few hundred numbers
@@ -50,23 +51,23 @@ export function selectInPlace(a: Float64Array, k: number, left = 0, right = a.le
 }
 
 /**
- * Quantiles with linear interpolation (numpy's default) for ascending `qs`, reordering `values`
- * in place instead of sorting it.
+ * The data layer's quantiles (`quantileSorted`) for ascending `qs`, reordering `values` in place
+ * instead of sorting it: each quantile's two values are selected into their sorted positions.
  */
 export function quantilesInPlace(values: Float64Array, qs: readonly number[]): number[] {
   const n = values.length;
   if (n === 0) return qs.map(() => NaN);
   let left = 0;
   return qs.map((q) => {
-    const pos = (n - 1) * q;
-    const lo = Math.floor(pos);
+    const lo = Math.floor((n - 1) * q);
     selectInPlace(values, lo, left, n - 1);
     left = lo;
-    const below = values[lo];
-    if (pos === lo || lo + 1 >= n) return below;
-    let above = Infinity;
-    for (let i = lo + 1; i < n; i++) if (values[i] < above) above = values[i];
-    return below + (above - below) * (pos - lo);
+    if (lo + 1 < n) {
+      let next = lo + 1;
+      for (let i = lo + 2; i < n; i++) if (values[i] < values[next]) next = i;
+      swap(values, lo + 1, next);
+    }
+    return quantileSorted(values, q);
   });
 }
 
@@ -93,9 +94,7 @@ export function boxSummary(values: Float64Array, maxOutliers: number): BoxSummar
     return { count, q1: NaN, median: NaN, q3: NaN, lowWhisker: NaN, highWhisker: NaN, min: NaN, max: NaN, outliers: [], outlierCount: 0 };
   }
   const [q1, median, q3] = quantilesInPlace(values, [0.25, 0.5, 0.75]);
-  const iqr = q3 - q1;
-  const lowFence = q1 - 1.5 * iqr;
-  const highFence = q3 + 1.5 * iqr;
+  const { low: lowFence, high: highFence } = tukeyFences(q1, q3);
   let lowWhisker = Infinity;
   let highWhisker = -Infinity;
   let min = Infinity;

@@ -12,7 +12,6 @@ export const PLOT_HEIGHT = 380;
 
 /** Colours for things that are not segments (totals, single-series lines). */
 export const NEUTRAL = '#4d5b6a';
-export const MUTED = '#a9b1ba';
 export const HIGHLIGHT = '#d55e00';
 
 /** Shared look: readable on a phone (no text under 11 px), labels never truncated early. */

@@ -1,3 +1,5 @@
+import { InputError } from './errors.js';
+
 /**
  * Row-major dense matrix of doubles: the one numeric container every algorithm takes.
  * Flat typed arrays keep large tables compact and the inner loops free of pointer chasing.
@@ -11,8 +13,9 @@ export interface DenseMatrix {
 
 export function denseMatrix(rows: number, cols: number, data?: Float64Array): DenseMatrix {
   const values = data ?? new Float64Array(rows * cols);
+  // The analysis layer's requireLength says the same; this layer cannot import it.
   if (values.length !== rows * cols) {
-    throw new RangeError(`matrix data has ${values.length} values, expected ${rows} x ${cols}`);
+    throw new InputError(`The matrix data has ${values.length} values, expected ${rows} x ${cols}.`, 'bad-shape');
   }
   return { rows, cols, data: values };
 }

@@ -3,12 +3,10 @@
  * reference notebook: linear-interpolation quantiles, bias-corrected skewness, the IQR outlier rule.
  */
 
-/** Sorted copy (ascending); Float64Array sorts numerically. */
-export function sortedCopy(values: Float64Array): Float64Array {
-  return Float64Array.from(values).sort();
-}
-
-/** Quantile of ascending values with linear interpolation (numpy's default method). */
+/**
+ * Quantile of ascending values with linear interpolation (numpy's default method). Reads only the
+ * two values around position (n - 1) p, so an array in order just there (after a selection) will do.
+ */
 export function quantileSorted(sorted: Float64Array, p: number): number {
   const n = sorted.length;
   if (n === 0) return NaN;
@@ -57,8 +55,11 @@ export interface IqrFences {
 }
 
 export function iqrFences(sorted: Float64Array): IqrFences {
-  const q1 = quantileSorted(sorted, 0.25);
-  const q3 = quantileSorted(sorted, 0.75);
+  return tukeyFences(quantileSorted(sorted, 0.25), quantileSorted(sorted, 0.75));
+}
+
+/** Tukey's fences: 1.5 IQR below the first quartile and above the third. */
+export function tukeyFences(q1: number, q3: number): IqrFences {
   const iqr = q3 - q1;
   return { q1, q3, low: q1 - 1.5 * iqr, high: q3 + 1.5 * iqr };
 }

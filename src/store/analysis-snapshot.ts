@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
 import type { Analysis } from '../analysis/analysis.js';
-import { GaussianMixture } from '../analysis/gmm.js';
+import { GaussianMixture } from '../analysis/gmm/gmm.js';
 import { denseMatrix, type DenseMatrix } from '../common/matrix.js';
 import { AlgorithmSchema, AnalysisReportSchema } from '../analysis/report.js';
 import { CleaningReportSchema, ColumnInfoSchema, type CleanTable } from '../data/schema.js';

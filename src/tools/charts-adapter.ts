@@ -1,5 +1,5 @@
 import type { Analysis } from '../analysis/analysis.js';
-import { buildChart, type ChartRequestInput } from '../charts/index.js';
+import { buildChart, type ChartRequestInput } from '../charts/catalogue.js';
 import type { ChartKind, ChartSpec } from '../charts/types.js';
 import type { ChartOutput } from './answer.js';
 import type { ChartParams } from './tool.js';

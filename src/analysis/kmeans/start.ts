@@ -1,6 +1,8 @@
-import { kmeansPlusPlus, startWorkspace, type StartWorkspace } from './kmeans-init.js';
-import { lloyd, type LloydHelp, type LloydResult } from './kmeans-lloyd.js';
-import { createRng } from './random.js';
+import { kmeansPlusPlus } from './init.js';
+import { lloyd, type LloydHelp, type LloydResult } from './lloyd.js';
+import { createRng } from '../random.js';
+import { startWorkspace, type StartWorkspace } from './state.js';
+import { requireLength } from '../validate.js';
 
 /** What one K-Means start needs; plain data so it can be posted to a worker thread. */
 export interface StartSpec {
@@ -24,9 +26,10 @@ export function runStart(
   workspace: StartWorkspace = startWorkspace(spec.rows),
   help: LloydHelp | null = null,
 ): LloydResult {
+  requireLength('K-Means start data', data.length, spec.rows * spec.cols, `${spec.rows} x ${spec.cols}`);
   const rng = createRng(startSeed);
   const seeding = kmeansPlusPlus(data, spec.rows, spec.cols, spec.k, rng, workspace);
-  const result = lloyd(data, spec.rows, spec.cols, spec.k, seeding, spec.maxIter, spec.tol, workspace, help);
+  const result = lloyd(seeding, spec.maxIter, spec.tol, help);
   // Labels kept in the workspace are overwritten by the next start: the result gets its own copy.
   return workspace.labels === undefined ? result : { ...result, labels: result.labels.slice() };
 }

@@ -1,5 +1,6 @@
-import type { DenseMatrix } from '../common/matrix.js';
-import { rowDistance } from './kmedoids-distance.js';
+import type { DenseMatrix } from '../../common/matrix.js';
+import { rowDistance } from './distance.js';
+import { requireRows, requireWhole } from '../validate.js';
 
 /**
  * FasterPAM (Schubert & Rousseeuw, "Fast and eager k-medoids clustering", Information Systems
@@ -56,7 +57,8 @@ const RECORD_HEAD = 4;
 export function fasterPam(X: DenseMatrix, initialMedoids: Int32Array, maxIter: number): SwapResult {
   const n = X.rows;
   const k = initialMedoids.length;
-  if (k < 2 || k >= n) throw new RangeError(`FasterPAM needs 2 <= k < rows (k = ${k}, rows = ${n})`);
+  requireWhole('The FasterPAM k', k, 2);
+  requireRows(X, k + 1, 'FasterPAM', `k + 1 = ${k + 1}`);
   const medoids = Int32Array.from(initialMedoids);
   const isMedoid = new Uint8Array(n);
   for (const m of medoids) isMedoid[m] = 1;

@@ -1,8 +1,9 @@
-import { startWorkspace } from './kmeans-init.js';
-import { inertiaOf, nearestCenters, type LloydResult } from './kmeans-lloyd.js';
-import { startPool } from './kmeans-pool.js';
-import { bestOf, runStart, scaledTolerance, startSeeds, type StartSpec } from './kmeans-start.js';
-import { denseMatrix, type DenseMatrix } from '../common/matrix.js';
+import { inertiaOf, nearestCenters, type LloydResult } from './lloyd.js';
+import { startPool, WorkersUnavailable } from './pool.js';
+import { bestOf, runStart, scaledTolerance, startSeeds, type StartSpec } from './start.js';
+import { startWorkspace } from './state.js';
+import { denseMatrix, type DenseMatrix } from '../../common/matrix.js';
+import { requireAtLeast, requireColumns, requireFinite, requireFitted, requireRows, requireSomeColumns, requireWhole } from '../validate.js';
 
 export interface KMeansOptions {
   /** Number of clusters (>= 1, at most the number of rows). */
@@ -61,7 +62,7 @@ export class KMeans {
     requireWhole('k', this.k, 1);
     requireWhole('nInit', this.nInit, 1);
     requireWhole('maxIter', this.maxIter, 1);
-    if (!(this.tol >= 0)) throw new RangeError(`tol must be >= 0 (got ${this.tol})`);
+    requireAtLeast('tol', this.tol, 0);
   }
 
   /** Fits on the current thread. */
@@ -76,8 +77,8 @@ export class KMeans {
   /**
    * Fits with the starts spread over worker threads (one per core) for large tables, keeping the
    * event loop free meanwhile. The result is bit-identical to `fit`: each start has its own seed
-   * and the best start is chosen in start order. Falls back to the current thread if workers
-   * cannot run.
+   * and the best start is chosen in start order. Falls back to the current thread only if the
+   * workers cannot run; an error thrown by a start on a worker is thrown here as it was.
    */
   async fitAsync(X: DenseMatrix, options: FitAsyncOptions = {}): Promise<this> {
     const spec = this.prepare(X);
@@ -88,8 +89,8 @@ export class KMeans {
     if (parallel) {
       try {
         results = await startPool().runStarts(X.data, spec, seeds);
-      } catch {
-        results = null;
+      } catch (error) {
+        if (!(error instanceof WorkersUnavailable)) throw error;
       }
     }
     this.usedWorkers = results !== null;
@@ -99,10 +100,8 @@ export class KMeans {
 
   /** Nearest centroid of each row. */
   predict(X: DenseMatrix): Int32Array {
-    if (this.centroids.rows === 0) throw new Error('KMeans is not fitted; call fit(X) first');
-    if (X.cols !== this.centroids.cols) {
-      throw new RangeError(`matrix has ${X.cols} columns, the model was fitted on ${this.centroids.cols}`);
-    }
+    requireFitted(this.centroids.rows > 0, 'K-Means');
+    requireColumns(X, this.centroids.cols, 'the K-Means model');
     return nearestCenters(X.data, X.rows, X.cols, this.centroids.data, this.k);
   }
 
@@ -112,15 +111,9 @@ export class KMeans {
   }
 
   private prepare(X: DenseMatrix): StartSpec {
-    if (X.rows < this.k) {
-      throw new RangeError(`K-Means needs at least k = ${this.k} rows, got ${X.rows}`);
-    }
-    if (X.cols < 1) throw new RangeError('K-Means needs at least one column');
-    for (let i = 0; i < X.data.length; i++) {
-      if (!Number.isFinite(X.data[i])) {
-        throw new RangeError(`K-Means needs finite values; row ${Math.floor(i / X.cols)} has ${X.data[i]}`);
-      }
-    }
+    requireRows(X, this.k, 'K-Means', `k = ${this.k}`);
+    requireSomeColumns(X, 'K-Means');
+    requireFinite(X, 'K-Means');
     const tol = scaledTolerance(X.data, X.rows, X.cols, this.tol);
     return { rows: X.rows, cols: X.cols, k: this.k, maxIter: this.maxIter, tol };
   }
@@ -138,10 +131,4 @@ export class KMeans {
 function runStartsHere(data: Float64Array, spec: StartSpec, seeds: Uint32Array): LloydResult[] {
   const workspace = startWorkspace(spec.rows);
   return Array.from(seeds, (startSeed) => runStart(data, spec, startSeed, workspace));
-}
-
-function requireWhole(name: string, value: number, min: number): void {
-  if (!Number.isInteger(value) || value < min) {
-    throw new RangeError(`${name} must be a whole number >= ${min} (got ${value})`);
-  }
 }

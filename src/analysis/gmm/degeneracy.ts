@@ -1,5 +1,5 @@
-import type { MixtureFactors, MixtureParameters } from './gmm-em.js';
-import { symmetricEigenvalues } from './linalg.js';
+import type { MixtureFactors, MixtureParameters } from './em.js';
+import { symmetricEigenvalues } from '../linalg.js';
 
 /**
  * When is a fitted mixture degenerate? When a component has collapsed onto too few rows or onto

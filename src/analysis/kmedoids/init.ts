@@ -1,9 +1,9 @@
-import type { DenseMatrix } from '../common/matrix.js';
-import type { Rng } from './random.js';
-import { takeRows } from '../common/matrix.js';
-import { sampleIndices } from './sample.js';
-import { fasterPam } from './kmedoids-fasterpam.js';
-import { rowDistance } from './kmedoids-distance.js';
+import type { DenseMatrix } from '../../common/matrix.js';
+import type { Rng } from '../random.js';
+import { takeRows } from '../../common/matrix.js';
+import { sampleIndices } from '../sample.js';
+import { fasterPam } from './fasterpam.js';
+import { rowDistance } from './distance.js';
 
 /**
  * Up to this many rows BUILD reads its distances from a precomputed n x n matrix (at most 64 MB):

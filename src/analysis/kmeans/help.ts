@@ -1,4 +1,6 @@
-import { ASSIGN_BLOCK, assignRange, type CenterMoves, type LloydHelp } from './kmeans-lloyd.js';
+import { ASSIGN_BLOCK, assignRange, type CenterMoves, type LloydHelp } from './lloyd.js';
+import type { StartSpec } from './start.js';
+import type { AssignState } from './state.js';
 
 /**
  * Help between the worker threads of one fit. Each worker runs its starts in its own slot of
@@ -47,6 +49,14 @@ const IDLE = 0;
 const RUNNING = 1;
 const HELPED = 2;
 
+/**
+ * Thrown on the owner's side when the helper failed. The helper reports its own error (the
+ * cause), so the owner's worker does not report this one.
+ */
+export class HelperFailed extends Error {
+  override readonly name = 'HelperFailed';
+}
+
 /** Far longer than any block takes: only a broken helper makes the owner wait this long. */
 const HELPER_TIMEOUT_MS = 120_000;
 
@@ -81,10 +91,11 @@ function movesView(slot: HelpSlot, k: number, cols: number): CenterMoves {
 
 /**
  * Takes blocks of the slot's current assignment until none is left; each one's moves go to its
- * own part of `movedRows` / `movedFrom`. `suspects` is the calling thread's own scratch list.
+ * own part of `movedRows` / `movedFrom`. `state` is the calling thread's view of the slot's rows:
+ * the slot's labels and bounds, its own scratch.
  */
-function assignBlocks(slot: HelpSlot, data: Float64Array, cols: number, k: number, moves: CenterMoves, suspects: Int32Array): void {
-  const control = slot.control;
+function assignBlocks(slot: HelpSlot, state: AssignState, moves: CenterMoves): void {
+  const { control, movedRows, movedFrom, blockMoved } = slot;
   const rows = Atomics.load(control, ROWS);
   const blocks = Atomics.load(control, BLOCKS);
   for (;;) {
@@ -92,20 +103,7 @@ function assignBlocks(slot: HelpSlot, data: Float64Array, cols: number, k: numbe
     if (block >= blocks) return;
     const from = block * ASSIGN_BLOCK;
     const to = Math.min(rows, from + ASSIGN_BLOCK);
-    slot.blockMoved[block] = assignRange(
-      data,
-      cols,
-      k,
-      slot.labels,
-      slot.upper,
-      slot.lower,
-      moves,
-      suspects,
-      from,
-      to,
-      slot.movedRows.subarray(from, to),
-      slot.movedFrom.subarray(from, to),
-    );
+    blockMoved[block] = assignRange(state, moves, from, to, movedRows.subarray(from, to), movedFrom.subarray(from, to));
     if (Atomics.add(control, FINISHED, 1) + 1 === blocks) Atomics.notify(control, FINISHED);
   }
 }
@@ -117,12 +115,7 @@ export class SlotOwner implements LloydHelp {
   readonly blockMoved: Int32Array;
   private readonly view: CenterMoves;
 
-  constructor(
-    private readonly slot: HelpSlot,
-    private readonly data: Float64Array,
-    private readonly cols: number,
-    private readonly k: number,
-  ) {
+  constructor(private readonly slot: HelpSlot, cols: number, k: number) {
     this.movedRows = slot.movedRows;
     this.movedFrom = slot.movedFrom;
     this.blockMoved = slot.blockMoved;
@@ -138,8 +131,10 @@ export class SlotOwner implements LloydHelp {
     return Atomics.load(this.slot.control, STATE) === HELPED;
   }
 
-  assignTogether(moves: CenterMoves, rows: number, suspects: Int32Array): void {
+  /** `state` is the running start's: its labels and bounds are the slot's. */
+  assignTogether(state: AssignState, moves: CenterMoves): void {
     const control = this.slot.control;
+    const { rows } = state;
     this.view.centers.set(moves.centers);
     this.view.shift.set(moves.shift);
     this.view.otherShift.set(moves.otherShift);
@@ -150,9 +145,9 @@ export class SlotOwner implements LloydHelp {
     Atomics.store(control, FINISHED, 0);
     Atomics.store(control, NEXT_BLOCK, 0);
     this.postTask(0);
-    assignBlocks(this.slot, this.data, this.cols, this.k, this.view, suspects);
+    assignBlocks(this.slot, state, this.view);
     for (;;) {
-      if (Atomics.load(control, FAILED) !== 0) throw new Error('K-Means helper thread failed');
+      if (Atomics.load(control, FAILED) !== 0) throw new HelperFailed('K-Means helper thread failed');
       const finished = Atomics.load(control, FINISHED);
       if (finished === blocks) return;
       if (Atomics.wait(control, FINISHED, finished, HELPER_TIMEOUT_MS) === 'timed-out') {
@@ -181,14 +176,18 @@ export class SlotOwner implements LloydHelp {
 /**
  * Joins the start running in `slot`, if one is, and takes part in its assignments until the
  * start is over. `suspects` is the helper's own scratch list (rows long). Returns how many
- * assignments it took part in.
+ * assignments it took part in. If an assignment throws, the owner is told to stop waiting and
+ * the error goes to the caller.
  */
-export function helpSlotOwner(slot: HelpSlot, data: Float64Array, cols: number, k: number, suspects: Int32Array): number {
+export function helpSlotOwner(slot: HelpSlot, data: Float64Array, spec: StartSpec, suspects: Int32Array): number {
   const control = slot.control;
   // Read before joining, so that a task posted right after the join is not missed.
   let seen = Atomics.load(control, TASK);
   if (Atomics.compareExchange(control, STATE, RUNNING, HELPED) !== RUNNING) return 0;
+  const { rows, cols, k } = spec;
   const moves = movesView(slot, k, cols);
+  const { labels, upper, lower } = slot;
+  const state: AssignState = { data, rows, cols, k, labels, upper, lower, suspects, distances: new Float64Array(k) };
   let served = 0;
   for (;;) {
     Atomics.wait(control, TASK, seen);
@@ -197,11 +196,11 @@ export function helpSlotOwner(slot: HelpSlot, data: Float64Array, cols: number, 
     seen = task;
     if (Atomics.load(control, LEAVE) !== 0) return served;
     try {
-      assignBlocks(slot, data, cols, k, moves, suspects);
-    } catch {
+      assignBlocks(slot, state, moves);
+    } catch (error) {
       Atomics.store(control, FAILED, 1);
       Atomics.notify(control, FINISHED);
-      return served;
+      throw error;
     }
     served++;
   }

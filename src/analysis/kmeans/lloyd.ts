@@ -1,5 +1,6 @@
-import { squaredDistance, squaredDistancesToPoints } from './distance.js';
-import type { Seeding, StartWorkspace } from './kmeans-init.js';
+import { squaredDistance, squaredDistancesToPoints } from '../distance.js';
+import type { Seeding } from './init.js';
+import type { AssignState, LloydState } from './state.js';
 
 /** One K-Means run from given initial centres. */
 export interface LloydResult {
@@ -26,23 +27,13 @@ export interface LloydResult {
  * costs little more than reading the bounds once most rows have settled. The labels are those
  * of plain Lloyd.
  *
- * `start` is the first assignment (centres, labels, bounds, cluster sums) as k-means++ leaves it;
- * its arrays are used as working storage, as is `workspace` (rows long). `help`, when given,
- * assigns half the rows of each iteration on another thread; the result is the same bits.
+ * `state` is what k-means++ leaves (centres, labels, bounds, cluster sums); Lloyd goes on in
+ * its arrays. `help`, when given, assigns part of the rows of each iteration on another thread;
+ * the result is the same bits.
  */
-export function lloyd(
-  data: Float64Array,
-  rows: number,
-  cols: number,
-  k: number,
-  start: Seeding,
-  maxIter: number,
-  tol: number,
-  workspace: Pick<StartWorkspace, 'suspects'> = { suspects: new Int32Array(rows) },
-  help: LloydHelp | null = null,
-): LloydResult {
-  const { labels, upper, lower, sums, counts } = start;
-  let centers = Float64Array.from(start.centers);
+export function lloyd(state: Seeding, maxIter: number, tol: number, help: LloydHelp | null = null): LloydResult {
+  const { data, rows, cols, k, labels, sums, counts } = state;
+  let centers = Float64Array.from(state.centers);
   let updated = new Float64Array(k * cols);
   const shift = new Float64Array(k);
   const halfGap = new Float64Array(k);
@@ -54,9 +45,9 @@ export function lloyd(
     let changed = rows;
     if (iteration > 0) {
       halfGapsBetween(centers, k, cols, halfGap);
-      changed = assignWithBounds(data, rows, cols, centers, k, labels, upper, lower, shift, halfGap, sums, counts, workspace.suspects, help);
+      changed = assignWithBounds(state, centers, shift, halfGap, help);
     }
-    changed += relocateEmptyClusters(data, rows, cols, centers, k, labels, upper, lower, sums, counts);
+    changed += relocateEmptyClusters(state, centers);
     let shiftTotal = 0;
     for (let c = 0; c < k; c++) {
       const at = c * cols;
@@ -84,7 +75,7 @@ export function lloyd(
     inertia = inertiaOf(data, rows, cols, centers, labels);
   } else {
     halfGapsBetween(centers, k, cols, halfGap);
-    inertia = finalAssignment(data, rows, cols, centers, k, labels, upper, lower, shift, halfGap);
+    inertia = finalAssignment(state, centers, shift, halfGap);
   }
   return { labels, centroids: centers, inertia, iterations: iteration };
 }
@@ -122,27 +113,27 @@ function halfGapsBetween(centers: Float64Array, k: number, cols: number, out: Fl
 }
 
 /**
- * Nearest and second-nearest centre of one row: stores the distances to them in `upper[i]` and
+ * Nearest and second-nearest centre of row i: stores the distances to them in `upper[i]` and
  * `lower[i]` and returns the nearest index (the first one on ties, as a plain argmin). The
- * squared distances to all k centres are left in `scratch` (k values).
+ * squared distances to all k centres are left in `distances`. Called once per row looked at, so
+ * it takes the caller's locals rather than the state.
  */
 function nearestTwo(
   data: Float64Array,
-  base: number,
   cols: number,
   centers: Float64Array,
   k: number,
   upper: Float64Array,
   lower: Float64Array,
   i: number,
-  scratch: Float64Array,
+  distances: Float64Array,
 ): number {
-  squaredDistancesToPoints(data, base, centers, k, cols, scratch);
+  squaredDistancesToPoints(data, i * cols, centers, k, cols, distances);
   let best = 0;
   let bestDistance = Infinity;
   let secondDistance = Infinity;
   for (let c = 0; c < k; c++) {
-    const d = scratch[c];
+    const d = distances[c];
     if (d < bestDistance) {
       secondDistance = bestDistance;
       bestDistance = d;
@@ -156,8 +147,10 @@ function nearestTwo(
   return best;
 }
 
-/** Moves row `base / cols` from cluster `from` to cluster `to` in the running sums. */
-function moveRow(data: Float64Array, base: number, cols: number, from: number, to: number, sums: Float64Array, counts: Float64Array): void {
+/** Moves `row` from cluster `from` to cluster `to` in the running sums. */
+function moveRow(state: LloydState, row: number, from: number, to: number): void {
+  const { data, cols, sums, counts } = state;
+  const base = row * cols;
   for (let f = 0; f < cols; f++) {
     const x = data[base + f];
     sums[from * cols + f] -= x;
@@ -178,21 +171,13 @@ function moveRow(data: Float64Array, base: number, cols: number, from: number, t
  * the same sums, bit for bit. Returns how many labels changed.
  */
 function assignWithBounds(
-  data: Float64Array,
-  rows: number,
-  cols: number,
+  state: LloydState,
   centers: Float64Array,
-  k: number,
-  labels: Int32Array,
-  upper: Float64Array,
-  lower: Float64Array,
   shift: Float64Array,
   halfGap: Float64Array,
-  sums: Float64Array,
-  counts: Float64Array,
-  suspects: Int32Array,
   help: LloydHelp | null,
 ): number {
+  const { rows, k } = state;
   let largest = 0;
   let largestIndex = -1;
   let secondLargest = 0;
@@ -212,9 +197,9 @@ function assignWithBounds(
   const moves: CenterMoves = { centers, shift, otherShift, halfGap };
   let changed = 0;
   if (help !== null && help.joined() && rows >= 2 * ASSIGN_BLOCK) {
-    help.assignTogether(moves, rows, suspects);
+    help.assignTogether(state, moves);
     for (let b = 0, from = 0; from < rows; b++, from += ASSIGN_BLOCK) {
-      applyMoves(data, cols, labels, help.movedRows, help.movedFrom, from, help.blockMoved[b], sums, counts);
+      applyMoves(state, help.movedRows, help.movedFrom, from, help.blockMoved[b]);
       changed += help.blockMoved[b];
     }
     return changed;
@@ -223,8 +208,8 @@ function assignWithBounds(
   const movedFrom = new Int32Array(ASSIGN_BLOCK);
   for (let from = 0; from < rows; from += ASSIGN_BLOCK) {
     const to = Math.min(rows, from + ASSIGN_BLOCK);
-    const moved = assignRange(data, cols, k, labels, upper, lower, moves, suspects, from, to, movedRows, movedFrom);
-    applyMoves(data, cols, labels, movedRows, movedFrom, 0, moved, sums, counts);
+    const moved = assignRange(state, moves, from, to, movedRows, movedFrom);
+    applyMoves(state, movedRows, movedFrom, 0, moved);
     changed += moved;
   }
   return changed;
@@ -242,18 +227,18 @@ export interface CenterMoves {
 }
 
 /**
- * Another thread that assigns part of the rows of each Lloyd iteration (see `kmeans-help.ts`).
+ * Another thread that assigns part of the rows of each Lloyd iteration (see `help.ts`).
  * It works on the same labels and bounds arrays as the caller.
  */
 export interface LloydHelp {
   /** Whether a helper is ready to take rows. */
   joined(): boolean;
   /**
-   * Assigns every row, block by block (`ASSIGN_BLOCK` rows), this thread and the helper each
-   * taking the next block not yet taken; returns when all are done. Block b's moves are recorded
-   * in `movedRows` and `movedFrom` from b * ASSIGN_BLOCK on, `blockMoved[b]` of them.
+   * Assigns every row of `state`, block by block (`ASSIGN_BLOCK` rows), this thread and the
+   * helper each taking the next block not yet taken; returns when all are done. Block b's moves
+   * are recorded in `movedRows` and `movedFrom` from b * ASSIGN_BLOCK on, `blockMoved[b]` of them.
    */
-  assignTogether(moves: CenterMoves, rows: number, suspects: Int32Array): void;
+  assignTogether(state: AssignState, moves: CenterMoves): void;
   readonly movedRows: Int32Array;
   readonly movedFrom: Int32Array;
   readonly blockMoved: Int32Array;
@@ -263,51 +248,36 @@ export interface LloydHelp {
  * Assigns rows [from, to) (`from` a multiple of `ASSIGN_BLOCK`), block by block: updates labels
  * and bounds, and records the rows that change cluster, in row order, into `movedRows` with
  * their previous label in `movedFrom`. Returns how many it recorded. Touches nothing outside its
- * rows besides `suspects`, so two threads can assign disjoint ranges at once.
+ * rows besides the state's scratch, so two threads, each with its own scratch, can assign
+ * disjoint ranges at once.
  */
 export function assignRange(
-  data: Float64Array,
-  cols: number,
-  k: number,
-  labels: Int32Array,
-  upper: Float64Array,
-  lower: Float64Array,
+  state: AssignState,
   moves: CenterMoves,
-  suspects: Int32Array,
   from: number,
   to: number,
   movedRows: Int32Array,
   movedFrom: Int32Array,
 ): number {
   const select = new Float64Array(2);
-  const scratch = new Float64Array(k);
   let moved = 0;
   for (let start = from; start < to; start += ASSIGN_BLOCK) {
     const end = Math.min(to, start + ASSIGN_BLOCK);
-    const listed = listSuspects(start, end, labels, upper, lower, moves.shift, moves.otherShift, moves.halfGap, select, suspects);
+    const listed = listSuspects(state, moves, start, end, select);
     moved =
       listed > (end - start) * DENSE_SUSPECTS
-        ? reassignAll(data, cols, moves.centers, k, labels, upper, lower, suspects, listed, scratch, movedRows, movedFrom, moved)
-        : reassignSuspects(data, cols, moves.centers, k, labels, upper, lower, moves.halfGap, suspects, listed, scratch, movedRows, movedFrom, moved);
+        ? reassignAll(state, moves.centers, listed, movedRows, movedFrom, moved)
+        : reassignSuspects(state, moves, listed, movedRows, movedFrom, moved);
   }
   return moved;
 }
 
 /** Moves the `moved` rows recorded from `at` on (now labelled with their new cluster) in the running sums. */
-function applyMoves(
-  data: Float64Array,
-  cols: number,
-  labels: Int32Array,
-  movedRows: Int32Array,
-  movedFrom: Int32Array,
-  at: number,
-  moved: number,
-  sums: Float64Array,
-  counts: Float64Array,
-): void {
+function applyMoves(state: LloydState, movedRows: Int32Array, movedFrom: Int32Array, at: number, moved: number): void {
+  const { labels } = state;
   for (let m = at; m < at + moved; m++) {
     const row = movedRows[m];
-    moveRow(data, row * cols, cols, movedFrom[m], labels[row], sums, counts);
+    moveRow(state, row, movedFrom[m], labels[row]);
   }
 }
 
@@ -322,18 +292,9 @@ export const ASSIGN_BLOCK = 4096;
  * and lists (into `suspects`) the rows whose bounds no longer prove their label. Returns how many
  * it listed.
  */
-function listSuspects(
-  from: number,
-  to: number,
-  labels: Int32Array,
-  upper: Float64Array,
-  lower: Float64Array,
-  shift: Float64Array,
-  otherShift: Float64Array,
-  halfGap: Float64Array,
-  select: Float64Array,
-  suspects: Int32Array,
-): number {
+function listSuspects(state: AssignState, moves: CenterMoves, from: number, to: number, select: Float64Array): number {
+  const { labels, upper, lower, suspects } = state;
+  const { shift, otherShift, halfGap } = moves;
   let listed = 0;
   for (let i = from; i < to; i++) {
     const label = labels[i];
@@ -361,24 +322,18 @@ const DENSE_SUSPECTS = 0.5;
  * rows that change cluster from index `moved` on; returns the new count.
  */
 function reassignAll(
-  data: Float64Array,
-  cols: number,
+  state: AssignState,
   centers: Float64Array,
-  k: number,
-  labels: Int32Array,
-  upper: Float64Array,
-  lower: Float64Array,
-  suspects: Int32Array,
   listed: number,
-  scratch: Float64Array,
   movedRows: Int32Array,
   movedFrom: Int32Array,
   moved: number,
 ): number {
+  const { data, cols, k, labels, upper, lower, suspects, distances } = state;
   for (let s = 0; s < listed; s++) {
     const i = suspects[s];
     const label = labels[i];
-    const nearest = nearestTwo(data, i * cols, cols, centers, k, upper, lower, i, scratch);
+    const nearest = nearestTwo(data, cols, centers, k, upper, lower, i, distances);
     if (nearest !== label) {
       labels[i] = nearest;
       movedRows[moved] = i;
@@ -395,31 +350,24 @@ function reassignAll(
  * the rows that change cluster from index `moved` on; returns the new count.
  */
 function reassignSuspects(
-  data: Float64Array,
-  cols: number,
-  centers: Float64Array,
-  k: number,
-  labels: Int32Array,
-  upper: Float64Array,
-  lower: Float64Array,
-  halfGap: Float64Array,
-  suspects: Int32Array,
+  state: AssignState,
+  moves: CenterMoves,
   listed: number,
-  scratch: Float64Array,
   movedRows: Int32Array,
   movedFrom: Int32Array,
   moved: number,
 ): number {
+  const { data, cols, k, labels, upper, lower, suspects, distances } = state;
+  const { centers, halfGap } = moves;
   for (let s = 0; s < listed; s++) {
     const i = suspects[s];
     const label = labels[i];
     const low = lower[i];
     const bound = halfGap[label] > low ? halfGap[label] : low;
-    const base = i * cols;
-    const up = Math.sqrt(squaredDistance(data, base, centers, label * cols, cols));
+    const up = Math.sqrt(squaredDistance(data, i * cols, centers, label * cols, cols));
     upper[i] = up;
     if (up <= bound) continue;
-    const nearest = nearestTwo(data, base, cols, centers, k, upper, lower, i, scratch);
+    const nearest = nearestTwo(data, cols, centers, k, upper, lower, i, distances);
     if (nearest !== label) {
       labels[i] = nearest;
       movedRows[moved] = i;
@@ -435,20 +383,9 @@ function reassignSuspects(
  * distance to its centre is computed anyway (it is needed for the inertia), so the row's label is
  * checked against that exact distance. Returns the inertia of the final labels.
  */
-function finalAssignment(
-  data: Float64Array,
-  rows: number,
-  cols: number,
-  centers: Float64Array,
-  k: number,
-  labels: Int32Array,
-  upper: Float64Array,
-  lower: Float64Array,
-  shift: Float64Array,
-  halfGap: Float64Array,
-): number {
+function finalAssignment(state: LloydState, centers: Float64Array, shift: Float64Array, halfGap: Float64Array): number {
+  const { data, rows, cols, k, labels, upper, lower, distances } = state;
   const largest = shift.reduce((m, s) => (s > m ? s : m), 0);
-  const scratch = new Float64Array(k);
   let inertia = 0;
   for (let i = 0; i < rows; i++) {
     const base = i * cols;
@@ -460,9 +397,9 @@ function finalAssignment(
       inertia += squared;
       continue;
     }
-    const nearest = nearestTwo(data, base, cols, centers, k, upper, lower, i, scratch);
+    const nearest = nearestTwo(data, cols, centers, k, upper, lower, i, distances);
     labels[i] = nearest;
-    inertia += scratch[nearest];
+    inertia += distances[nearest];
   }
   return inertia;
 }
@@ -474,28 +411,18 @@ function finalAssignment(
  * running sums stay the sums of the labelled rows; its bounds are reset to be recomputed.
  * Returns how many rows moved.
  */
-function relocateEmptyClusters(
-  data: Float64Array,
-  rows: number,
-  cols: number,
-  centersUsed: Float64Array,
-  k: number,
-  labels: Int32Array,
-  upper: Float64Array,
-  lower: Float64Array,
-  sums: Float64Array,
-  counts: Float64Array,
-): number {
+function relocateEmptyClusters(state: LloydState, centersUsed: Float64Array): number {
+  const { cols, k, labels, upper, lower, sums, counts } = state;
   const empty: number[] = [];
   for (let c = 0; c < k; c++) if (counts[c] === 0) empty.push(c);
   if (empty.length === 0) return 0;
 
-  const farthest = farthestRows(data, rows, cols, centersUsed, labels, empty.length);
+  const farthest = farthestRows(state, centersUsed, empty.length);
   empty.forEach((cluster, e) => {
     const row = farthest[e];
     // An empty cluster's true sum is 0; clearing it drops what incremental updates left behind.
     sums.fill(0, cluster * cols, (cluster + 1) * cols);
-    moveRow(data, row * cols, cols, labels[row], cluster, sums, counts);
+    moveRow(state, row, labels[row], cluster);
     labels[row] = cluster;
     upper[row] = Infinity;
     lower[row] = 0;
@@ -507,14 +434,8 @@ function relocateEmptyClusters(
  * The `count` rows farthest from the centre of their label, farthest first (lower index on ties),
  * kept in a small sorted list so the scan stays linear.
  */
-function farthestRows(
-  data: Float64Array,
-  rows: number,
-  cols: number,
-  centers: Float64Array,
-  labels: Int32Array,
-  count: number,
-): Int32Array {
+function farthestRows(state: LloydState, centers: Float64Array, count: number): Int32Array {
+  const { data, rows, cols, labels } = state;
   const picked = new Int32Array(count).fill(-1);
   const distances = new Float64Array(count).fill(-Infinity);
   for (let i = 0; i < rows; i++) {

@@ -1,9 +1,9 @@
-import { takeRows, type DenseMatrix } from '../common/matrix.js';
-import type { Rng } from './random.js';
-import { sampleIndices } from './sample.js';
-import { assignToMedoids } from './kmedoids-distance.js';
-import { buildInit } from './kmedoids-init.js';
-import { fasterPam } from './kmedoids-fasterpam.js';
+import { takeRows, type DenseMatrix } from '../../common/matrix.js';
+import type { Rng } from '../random.js';
+import { sampleIndices } from '../sample.js';
+import { assignToMedoids } from './distance.js';
+import { buildInit } from './init.js';
+import { fasterPam } from './fasterpam.js';
 
 export interface ClaraResult {
   /** Row indices into X. */

@@ -1,43 +1,15 @@
-import { squaredDistance } from './distance.js';
-import type { Rng } from './random.js';
+import { squaredDistance } from '../distance.js';
+import type { Rng } from '../random.js';
+import { lloydState, startWorkspace, type LloydState, type StartWorkspace } from './state.js';
 
 /**
- * Initial centres and the exact assignment of every row to them, with Hamerly bounds and the
- * cluster sums, so the first Lloyd iteration does not have to go over the rows again.
+ * The state k-means++ leaves for Lloyd: the initial centres and the exact assignment of every row
+ * to them (labels; `upper` the distance to the nearest centre, `lower` to the second-nearest; the
+ * cluster sums), so the first Lloyd iteration does not have to go over the rows again.
  */
-export interface Seeding {
+export interface Seeding extends LloydState {
   /** k x cols, row-major. */
   readonly centers: Float64Array;
-  /** Nearest centre of each row (the first one on ties). */
-  readonly labels: Int32Array;
-  /** Distance of each row to its nearest centre. */
-  readonly upper: Float64Array;
-  /** A lower bound on the distance of each row to every other centre (here: the second-nearest). */
-  readonly lower: Float64Array;
-  /** k x cols: per cluster, the sum of its rows. */
-  readonly sums: Float64Array;
-  /** Rows per cluster. */
-  readonly counts: Float64Array;
-}
-
-/**
- * The row-sized arrays a start works in besides its labels. One thread reuses them from start to
- * start: fresh arrays of millions of values cost page faults and garbage collection each time.
- */
-export interface StartWorkspace {
-  readonly upper: Float64Array;
-  readonly lower: Float64Array;
-  /** Row indices Lloyd's assignment must look at (see `kmeans-lloyd.ts`). */
-  readonly suspects: Int32Array;
-  /**
-   * Where the start keeps its labels, when they must live in given (shared) memory; otherwise
-   * each start gets a fresh array, which it returns.
-   */
-  readonly labels?: Int32Array;
-}
-
-export function startWorkspace(rows: number): StartWorkspace {
-  return { upper: new Float64Array(rows), lower: new Float64Array(rows), suspects: new Int32Array(rows) };
 }
 
 /** Candidates scored per pass over the rows: four running sums stay in registers. */
@@ -60,8 +32,8 @@ const CANDIDATES_PER_PASS = 4;
  * distances. The pass adding the last centre also turns this into the start of Lloyd's algorithm
  * (labels, exact bounds, cluster sums), saving Lloyd a pass.
  *
- * `workspace` (rows long) holds `closest` and the second-nearest distances, then the bounds; the
- * result's `upper` and `lower` are its arrays.
+ * The seeding works in the arrays of `workspace` (rows long): `upper` holds `closest` and `lower`
+ * the squared distance to the second-nearest centre, then both become the bounds.
  */
 export function kmeansPlusPlus(
   data: Float64Array,
@@ -71,18 +43,15 @@ export function kmeansPlusPlus(
   rng: Rng,
   workspace: StartWorkspace = startWorkspace(rows),
 ): Seeding {
+  const state = lloydState(data, rows, cols, k, workspace);
   const centers = new Float64Array(k * cols);
-  const labels = workspace.labels?.fill(0) ?? new Int32Array(rows);
   // Squared distances until the last pass takes their roots in place.
-  const closest = workspace.upper;
-  const second = workspace.lower;
+  const { upper: closest, lower: second } = state;
   const trials = 2 + Math.floor(Math.log(k));
-  const sums = new Float64Array(k * cols);
-  const counts = new Float64Array(k);
 
   const first = rng.int(rows);
   centers.set(data.subarray(first * cols, (first + 1) * cols), 0);
-  let potential = distancesToRow(data, rows, cols, first, closest);
+  let potential = distancesToRow(state, first);
   second.fill(Infinity, 0, rows);
 
   const candidates = new Int32Array(trials);
@@ -100,7 +69,7 @@ export function kmeansPlusPlus(
         const row = candidates[from + Math.min(g, size - 1)];
         group.set(data.subarray(row * cols, (row + 1) * cols), g * cols);
       }
-      scoreGroup(data, rows, cols, closest, group, select, candidatePotential, from, size);
+      scoreGroup(state, group, select, candidatePotential, from, size);
     }
     let best = 0;
     for (let t = 1; t < trials; t++) if (candidatePotential[t] < candidatePotential[best]) best = t;
@@ -108,17 +77,18 @@ export function kmeansPlusPlus(
     potential = candidatePotential[best];
     centers.set(data.subarray(chosen * cols, (chosen + 1) * cols), c * cols);
     if (c < k - 1) {
-      addCenter(data, rows, cols, centers, c, labels, closest, second, select, drawTargets(rng, trials, potential), candidates);
+      addCenter(state, centers, c, select, drawTargets(rng, trials, potential), candidates);
     } else {
-      addLastCenter(data, rows, cols, centers, c, labels, closest, second, select, sums, counts);
+      addLastCenter(state, centers, c, select);
     }
   }
-  if (k === 1) finishAssignment(data, rows, cols, labels, closest, second, sums, counts);
-  return { centers, labels, upper: workspace.upper, lower: workspace.lower, sums, counts };
+  if (k === 1) finishAssignment(state);
+  return { ...state, centers };
 }
 
-/** Squared distance of every row to row `first` into `closest`; returns their sum. */
-function distancesToRow(data: Float64Array, rows: number, cols: number, first: number, closest: Float64Array): number {
+/** Squared distance of every row to row `first` into `closest` (`upper`); returns their sum. */
+function distancesToRow(state: LloydState, first: number): number {
+  const { data, rows, cols, upper: closest } = state;
   const at = first * cols;
   let potential = 0;
   for (let i = 0; i < rows; i++) {
@@ -135,16 +105,14 @@ function distancesToRow(data: Float64Array, rows: number, cols: number, first: n
  * to candidate g). Each distance adds its terms in column order, as `squaredDistance` does.
  */
 function scoreGroup(
-  data: Float64Array,
-  rows: number,
-  cols: number,
-  closest: Float64Array,
+  state: LloydState,
   group: Float64Array,
   select: Float64Array,
   candidatePotential: Float64Array,
   from: number,
   size: number,
 ): void {
+  const { data, rows, cols, upper: closest } = state;
   const b1 = cols;
   const b2 = 2 * cols;
   const b3 = 3 * cols;
@@ -191,18 +159,14 @@ function scoreGroup(
  * Locates `targets` on the running cumulative sum of `closest` into `candidates`.
  */
 function addCenter(
-  data: Float64Array,
-  rows: number,
-  cols: number,
+  state: LloydState,
   centers: Float64Array,
   c: number,
-  labels: Int32Array,
-  closest: Float64Array,
-  second: Float64Array,
   select: Float64Array,
   targets: Float64Array,
   candidates: Int32Array,
 ): void {
+  const { data, rows, cols, labels, upper: closest, lower: second } = state;
   const order = sortedOrder(targets);
   const count = targets.length;
   let running = 0;
@@ -237,19 +201,8 @@ function addCenter(
  * `addCenter` for the last centre, which has no candidates to locate, fused with
  * `finishAssignment`: one pass instead of two.
  */
-function addLastCenter(
-  data: Float64Array,
-  rows: number,
-  cols: number,
-  centers: Float64Array,
-  c: number,
-  labels: Int32Array,
-  closest: Float64Array,
-  second: Float64Array,
-  select: Float64Array,
-  sums: Float64Array,
-  counts: Float64Array,
-): void {
+function addLastCenter(state: LloydState, centers: Float64Array, c: number, select: Float64Array): void {
+  const { data, rows, cols, labels, upper: closest, lower: second, sums, counts } = state;
   const chosenBase = c * cols;
   for (let i = 0; i < rows; i++) {
     const base = i * cols;
@@ -275,16 +228,8 @@ function addLastCenter(
 }
 
 /** For k = 1, where no centre is added: squared distances to bounds (in place), and the sums. */
-function finishAssignment(
-  data: Float64Array,
-  rows: number,
-  cols: number,
-  labels: Int32Array,
-  closest: Float64Array,
-  second: Float64Array,
-  sums: Float64Array,
-  counts: Float64Array,
-): void {
+function finishAssignment(state: LloydState): void {
+  const { data, rows, cols, labels, upper: closest, lower: second, sums, counts } = state;
   for (let i = 0; i < rows; i++) {
     closest[i] = Math.sqrt(closest[i]);
     second[i] = Math.sqrt(second[i]);

@@ -1,9 +1,20 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
-import { helpSlot } from './kmeans-help.js';
-import type { LloydResult } from './kmeans-lloyd.js';
-import type { StartSpec } from './kmeans-start.js';
-import type { StartJob, WorkerReply } from './kmeans-worker.js';
+import type { Worker } from 'node:worker_threads';
+import { errorFromRecord } from '../../common/errors.js';
+import { startWorker } from '../../common/worker-thread.js';
+import { helpSlot } from './help.js';
+import type { LloydResult } from './lloyd.js';
+import type { StartSpec } from './start.js';
+import type { StartJob, WorkerReply } from './worker.js';
+
+/**
+ * The pool cannot run starts: a worker could not start or stopped, or the pool was closed. The
+ * one rejection a caller may answer by running the starts on its own thread; an error thrown by a
+ * start itself rejects with that error (its class and code kept).
+ */
+export class WorkersUnavailable extends Error {
+  override readonly name = 'WorkersUnavailable';
+}
 
 interface Job {
   /** The shared copy of the rows the pool made for this job, if it made one. */
@@ -26,7 +37,7 @@ interface Job {
  * so a fixed split would leave one core idle at the end, and asking the main thread for the next
  * start would stall while it computes something else (the evidence fits mixtures, the pipeline
  * K-Medoids, meanwhile). A worker left without a start helps with the Lloyd iterations of one
- * still running (`kmeans-help.ts`). Workers are created on first use and kept for the next fit;
+ * still running (`help.ts`). Workers are created on first use and kept for the next fit;
  * they hold the process open only while they have work, so a script or test run exits when it is
  * done.
  */
@@ -36,7 +47,7 @@ class StartPool {
   private readonly busy = new Map<Worker, number>();
   private readonly jobs = new Map<number, Job>();
   private nextJob = 0;
-  private broken: Error | null = null;
+  private broken: WorkersUnavailable | null = null;
   /**
    * The shared copy of the last job's rows, kept for the next job of the same size: writing into
    * fresh shared memory costs a page fault per 4 KiB, more than the copy itself.
@@ -65,7 +76,12 @@ class StartPool {
 
   private post(data: Float64Array, spec: StartSpec, seeds: Uint32Array, drained: () => void): Promise<LloydResult[]> {
     if (this.broken) return Promise.reject(this.broken);
-    this.grow();
+    try {
+      this.grow();
+    } catch (error) {
+      this.fail(error);
+      return Promise.reject(this.broken);
+    }
     const id = this.nextJob++;
     const copy = data.buffer instanceof SharedArrayBuffer ? null : this.sharedCopy(data);
     const message: StartJob = {
@@ -102,7 +118,7 @@ class StartPool {
     const workers = this.workers.splice(0);
     this.busy.clear();
     this.spare = null;
-    this.settleAll(new Error('K-Means worker pool closed'));
+    this.settleAll(new WorkersUnavailable('K-Means worker pool closed'));
     // An idle worker is unreferenced; referenced, it keeps the process alive until it has stopped.
     for (const worker of workers) worker.ref();
     await Promise.all(workers.map((w) => w.terminate()));
@@ -119,7 +135,7 @@ class StartPool {
 
   private grow(): void {
     while (this.workers.length < this.size) {
-      const worker = new Worker(new URL('./kmeans-worker.mjs', import.meta.url));
+      const worker = startWorker(new URL('./worker.ts', import.meta.url));
       worker.on('message', (message: WorkerReply) => this.receive(worker, message));
       worker.on('error', (error) => this.fail(error));
       worker.on('exit', (code) => {
@@ -148,7 +164,7 @@ class StartPool {
     if (job === undefined || job.remaining === 0) return;
     if ('error' in message) {
       job.remaining = 0;
-      job.reject(new Error(message.error));
+      job.reject(errorFromRecord(message.error));
       return;
     }
     const { labels, centroids, inertia, iterations } = message;
@@ -161,9 +177,11 @@ class StartPool {
   }
 
   /** A worker that cannot start or dies fails every job in flight; callers fall back to the main thread. */
-  private fail(error: Error): void {
-    this.broken = error;
-    this.settleAll(error);
+  private fail(cause: unknown): void {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    const broken = new WorkersUnavailable(`K-Means workers cannot run: ${reason}`, { cause });
+    this.broken = broken;
+    this.settleAll(broken);
     void this.close();
   }
 

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { InputError } from '../common/errors.js';
-import { KMeans } from './kmeans.js';
-import { denseMatrix, type DenseMatrix } from '../common/matrix.js';
-import { createRng } from './random.js';
+import { KMeans } from '../kmeans/kmeans.js';
+import { denseMatrix, type DenseMatrix } from '../../common/matrix.js';
+import { createRng } from '../random.js';
 import {
   componentMass,
   estimateParameters,
@@ -10,8 +9,9 @@ import {
   factorize,
   type MixtureFactors,
   type MixtureParameters,
-} from './gmm-em.js';
-import { diagnoseDegeneracy } from './gmm-degeneracy.js';
+} from './em.js';
+import { diagnoseDegeneracy } from './degeneracy.js';
+import { parseOptions, requireColumns, requireFinite, requireFitted, requireRows } from '../validate.js';
 
 export const GaussianMixtureOptionsSchema = z.object({
   /** Number of components. */
@@ -68,16 +68,16 @@ export class GaussianMixture {
   private factors: MixtureFactors | null = null;
 
   constructor(options: GaussianMixtureOptions) {
-    this.options = GaussianMixtureOptionsSchema.parse(options);
+    this.options = parseOptions(GaussianMixtureOptionsSchema, options, 'Gaussian mixture');
   }
 
   fit(X: DenseMatrix): this {
     const { k, covarianceType, regCovar, nInit, maxIter, tol, seed } = this.options;
-    validateInput(X, k);
+    requireRows(X, k, 'The Gaussian mixture', `k = ${k}`);
+    requireFinite(X, 'The Gaussian mixture');
     const rng = createRng(seed);
     const resp = new Float64Array(X.rows * k);
-    let best: { params: MixtureParameters; lowerBound: number; iterations: number; converged: boolean } | null = null;
-    for (let run = 0; run < nInit; run++) {
+    const run = (): EmRun => {
       const start = new KMeans({ k, nInit: 1, seed: rng.int(2 ** 31) }).fit(X).labels;
       resp.fill(0);
       for (let i = 0; i < X.rows; i++) resp[i * k + start[i]] = 1;
@@ -95,9 +95,13 @@ export class GaussianMixture {
           break;
         }
       }
-      if (best === null || lowerBound > best.lowerBound) best = { params, lowerBound, iterations, converged };
+      return { params, lowerBound, iterations, converged };
+    };
+    let best = run();
+    for (let r = 1; r < nInit; r++) {
+      const next = run();
+      if (next.lowerBound > best.lowerBound) best = next;
     }
-    if (best === null) throw new RangeError('GaussianMixture needs nInit >= 1');
     this.setParameters(best.params);
     this.lowerBound = best.lowerBound;
     this.iterations = best.iterations;
@@ -164,25 +168,27 @@ export class GaussianMixture {
   }
 
   private requireParameters(): MixtureParameters {
-    if (this.parameters === null) throw new RangeError('GaussianMixture is not fitted; call fit(X) first');
+    requireFitted(this.parameters !== null, 'The Gaussian mixture');
     return this.parameters;
   }
 
   private requireFactors(): MixtureFactors {
-    if (this.factors === null) throw new RangeError('GaussianMixture is not fitted; call fit(X) first');
+    requireFitted(this.factors !== null, 'The Gaussian mixture');
     return this.factors;
   }
 
   private checked(X: DenseMatrix): DenseMatrix {
-    const { d } = this.requireParameters();
-    if (X.cols !== d) {
-      throw new InputError(
-        `The data has ${X.cols} features but the model was fitted on ${d}; use the same columns.`,
-        'feature-mismatch',
-      );
-    }
+    requireColumns(X, this.requireParameters().d, 'the Gaussian mixture');
     return X;
   }
+}
+
+/** One EM run from a K-Means start. */
+interface EmRun {
+  readonly params: MixtureParameters;
+  readonly lowerBound: number;
+  readonly iterations: number;
+  readonly converged: boolean;
 }
 
 function argMaxRows(values: Float64Array, rows: number, k: number): Int32Array {
@@ -193,15 +199,4 @@ function argMaxRows(values: Float64Array, rows: number, k: number): Int32Array {
     labels[i] = best;
   }
   return labels;
-}
-
-function validateInput(X: DenseMatrix, k: number): void {
-  if (k > X.rows) {
-    throw new InputError(`Cannot fit ${k} mixture components to ${X.rows} rows; choose at most ${X.rows}.`, 'bad-k');
-  }
-  for (let i = 0; i < X.data.length; i++) {
-    if (!Number.isFinite(X.data[i])) {
-      throw new InputError('The data has a missing or infinite value; clean or impute it before clustering.', 'non-finite');
-    }
-  }
 }

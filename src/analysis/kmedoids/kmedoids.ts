@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { InputError } from '../common/errors.js';
-import { takeRows, type DenseMatrix } from '../common/matrix.js';
-import { createRng } from './random.js';
-import { assignToMedoids } from './kmedoids-distance.js';
-import { initialMedoids } from './kmedoids-init.js';
-import { fasterPam } from './kmedoids-fasterpam.js';
-import { clara } from './kmedoids-clara.js';
+import { takeRows, type DenseMatrix } from '../../common/matrix.js';
+import { createRng } from '../random.js';
+import { assignToMedoids } from './distance.js';
+import { initialMedoids } from './init.js';
+import { fasterPam } from './fasterpam.js';
+import { clara } from './clara.js';
+import { parseOptions, requireColumns, requireFinite, requireFitted, requireRows } from '../validate.js';
 
 export const KMedoidsOptionsSchema = z.object({
   /** Number of medoids (segments). */
@@ -51,12 +51,13 @@ export class KMedoids {
   startMedoidIndices: Int32Array = new Int32Array(0);
 
   constructor(options: KMedoidsOptions) {
-    this.options = KMedoidsOptionsSchema.parse(options);
+    this.options = parseOptions(KMedoidsOptionsSchema, options, 'K-Medoids');
   }
 
   fit(X: DenseMatrix): this {
     const { k, seed, maxIter, claraThreshold, claraSamples } = this.options;
-    validateInput(X, k);
+    requireRows(X, k, 'K-Medoids', `k = ${k}`);
+    requireFinite(X, 'K-Medoids');
     const rng = createRng(seed);
     let medoids: Int32Array;
     if (X.rows > claraThreshold) {
@@ -92,24 +93,8 @@ export class KMedoids {
 
   /** Index (into `medoidIndices`) of the nearest medoid of each row. */
   predict(X: DenseMatrix): Int32Array {
-    if (this.medoids.rows === 0) throw new RangeError('KMedoids.predict called before fit');
-    if (X.cols !== this.medoids.cols) {
-      throw new InputError(
-        `The data has ${X.cols} features but the model was fitted on ${this.medoids.cols}; use the same columns.`,
-        'feature-mismatch',
-      );
-    }
+    requireFitted(this.medoids.rows > 0, 'K-Medoids');
+    requireColumns(X, this.medoids.cols, 'the K-Medoids model');
     return assignToMedoids(X, this.medoids).labels;
-  }
-}
-
-function validateInput(X: DenseMatrix, k: number): void {
-  if (k > X.rows) {
-    throw new InputError(`Cannot make ${k} segments from ${X.rows} rows; choose at most ${X.rows}.`, 'bad-k');
-  }
-  for (let i = 0; i < X.data.length; i++) {
-    if (!Number.isFinite(X.data[i])) {
-      throw new InputError('The data has a missing or infinite value; clean or impute it before clustering.', 'non-finite');
-    }
   }
 }

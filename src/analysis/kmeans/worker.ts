@@ -1,12 +1,13 @@
 import { parentPort } from 'node:worker_threads';
-import { helpSlotOwner, SlotOwner, type HelpSlot } from './kmeans-help.js';
-import { runStart, type StartSpec } from './kmeans-start.js';
+import { errorRecord, type ErrorRecord } from '../../common/errors.js';
+import { HelperFailed, helpSlotOwner, SlotOwner, type HelpSlot } from './help.js';
+import { runStart, type StartSpec } from './start.js';
 
 /**
  * The starts of one fit, posted to every worker. The rows live in shared memory, so posting this
  * copies nothing big. Each worker takes the next start to run from the shared counter `next`
  * until none is left, so a worker that drew short starts takes more of them and neither waits on
- * the other nor on the main thread; then it helps with the starts still running (`kmeans-help.ts`).
+ * the other nor on the main thread; then it helps with the starts still running (`help.ts`).
  */
 export interface StartJob {
   readonly job: number;
@@ -31,10 +32,10 @@ export interface StartOutcome {
   readonly iterations: number;
 }
 
-export interface StartFailure {
+/** A start, or the help with one, threw: the job fails with this error (its class and code kept). */
+export interface JobFailure {
   readonly job: number;
-  readonly start: number;
-  readonly error: string;
+  readonly error: ErrorRecord;
 }
 
 /** Sent once a worker finds no start of the job left to run or help with. */
@@ -45,15 +46,19 @@ export interface JobDone {
   readonly helped: number;
 }
 
-export type WorkerReply = StartOutcome | StartFailure | JobDone;
+export type WorkerReply = StartOutcome | JobFailure | JobDone;
 
 const port = parentPort;
-if (port === null) throw new Error('kmeans-worker must run in a worker thread');
+if (port === null) throw new Error('the K-Means worker module must run in a worker thread');
+const fail = (job: number, error: unknown): void => {
+  const failure: JobFailure = { job, error: errorRecord(error) };
+  port.postMessage(failure);
+};
 port.on('message', (message: StartJob) => {
   const { data, spec } = message;
   const own = message.slots[Atomics.add(message.nextSlot, 0, 1)];
   const workspace = { upper: own.upper, lower: own.lower, suspects: own.suspects, labels: own.labels };
-  const owner = new SlotOwner(own, data, spec.cols, spec.k);
+  const owner = new SlotOwner(own, spec.cols, spec.k);
   for (;;) {
     const start = Atomics.add(message.next, 0, 1);
     if (start >= message.seeds.length) break;
@@ -63,14 +68,17 @@ port.on('message', (message: StartJob) => {
       const outcome: StartOutcome = { job: message.job, start, ...result };
       port.postMessage(outcome, [result.labels.buffer as ArrayBuffer, result.centroids.buffer as ArrayBuffer]);
     } catch (error) {
-      const failure: StartFailure = { job: message.job, start, error: error instanceof Error ? error.message : String(error) };
-      port.postMessage(failure);
+      if (!(error instanceof HelperFailed)) fail(message.job, error);
     } finally {
       owner.close();
     }
   }
   let helped = 0;
-  for (const slot of message.slots) if (slot !== own) helped += helpSlotOwner(slot, data, spec.cols, spec.k, own.suspects);
+  try {
+    for (const slot of message.slots) if (slot !== own) helped += helpSlotOwner(slot, data, spec, own.suspects);
+  } catch (error) {
+    fail(message.job, error);
+  }
   const done: JobDone = { job: message.job, done: true, helped };
   port.postMessage(done);
 });

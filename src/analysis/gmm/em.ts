@@ -1,5 +1,5 @@
-import type { DenseMatrix } from '../common/matrix.js';
-import { cholesky, invertLowerTriangular, logDetFromCholesky } from './linalg.js';
+import type { DenseMatrix } from '../../common/matrix.js';
+import { cholesky, invertLowerTriangular, logDetFromCholesky } from '../linalg.js';
 
 /**
  * The two steps of EM for a Gaussian mixture, as scikit-learn's GaussianMixture computes them

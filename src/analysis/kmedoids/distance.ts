@@ -1,4 +1,5 @@
-import type { DenseMatrix } from '../common/matrix.js';
+import type { DenseMatrix } from '../../common/matrix.js';
+import { requireColumns } from '../validate.js';
 
 /**
  * Squared Euclidean distance between row `a` of `x` and row `b` of `y` (both with `cols`
@@ -32,9 +33,7 @@ export function assignToMedoids(
   X: DenseMatrix,
   medoids: DenseMatrix,
 ): { labels: Int32Array; distances: Float64Array; total: number } {
-  if (medoids.cols !== X.cols) {
-    throw new RangeError(`medoids have ${medoids.cols} columns but the data has ${X.cols}`);
-  }
+  requireColumns(X, medoids.cols, 'the K-Medoids model');
   const labels = new Int32Array(X.rows);
   const distances = new Float64Array(X.rows);
   let total = 0;
