@@ -5,8 +5,10 @@ import type { webApi } from '@slack/bolt';
 import { loadConfig, type AppConfig } from '../../src/config.js';
 import { startSlackApp, type RunningSlackApp, type SlackMode } from '../../src/slack/app.js';
 import { createEngine, type EngineOptions } from '../../src/slack/default-engine.js';
+import type { SegmentEngine } from '../../src/slack/engine.js';
 import { createRuntime } from '../../src/slack/runtime.js';
 import type { ServiceLogger } from '../../src/slack/service.js';
+import { watchActivity, type AppActivity } from './app-activity.js';
 import { blocksText, eventEnvelope, FakeSlack, postSigned, userTs, type FakeFile } from './fake-slack.js';
 
 /**
@@ -23,6 +25,8 @@ export const TEST_RETRIES: webApi.RetryOptions = { retries: 2, factor: 2, minTim
 export interface HarnessOptions {
   readonly log?: ServiceLogger;
   readonly engine?: EngineOptions;
+  /** Wraps the real engine (e.g. to hold analyses until a test releases them). */
+  readonly wrapEngine?: (engine: SegmentEngine) => SegmentEngine;
   readonly retryConfig?: webApi.RetryOptions;
   readonly botToken?: string;
 }
@@ -32,6 +36,8 @@ export interface Harness {
   readonly config: AppConfig;
   readonly dataDir: string;
   readonly running: RunningSlackApp;
+  /** The app's events in flight: `activity.idle()` resolves once all the work they started is done. */
+  readonly activity: AppActivity;
   sendEvent(event: Record<string, unknown>, options?: { eventId?: string; retryNum?: number }): Promise<Response>;
   stop(): Promise<void>;
 }
@@ -41,17 +47,20 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const fake = await FakeSlack.start(options.botToken ? { botToken: options.botToken } : {});
   const dataDir = await mkdtemp(join(tmpdir(), 'slack-harness-'));
   const config = loadConfig({ SLACK_BOT_TOKEN: fake.botToken, SLACK_SIGNING_SECRET: HARNESS_SECRET, SLACK_API_URL: fake.apiUrl, DATA_DIR: dataDir });
-  const runtime = await createRuntime(config, createEngine(config, log, options.engine), log);
+  const engine = createEngine(config, log, options.engine);
+  const runtime = await createRuntime(config, options.wrapEngine ? options.wrapEngine(engine) : engine, log);
   const running = await startSlackApp(
     { config, mode: config.mode as SlackMode, ...runtime, log, retryConfig: options.retryConfig ?? TEST_RETRIES },
     0,
   );
+  const activity = watchActivity(running.app);
   const eventsUrl = `http://127.0.0.1:${running.port}/slack/events`;
   return {
     fake,
     config,
     dataDir,
     running,
+    activity,
     sendEvent: (event, sendOptions = {}) =>
       postSigned(eventsUrl, JSON.stringify(eventEnvelope(fake.teamId, event, sendOptions.eventId)), { secret: HARNESS_SECRET, retryNum: sendOptions.retryNum }),
     stop: async () => {
