@@ -154,7 +154,7 @@ describe('question length (setting MAX_QUESTION_CHARS)', () => {
   it('answers a question at the limit and refuses one over it in one sentence, before any model call', async () => {
     const server = await startOpenAiTestServer(() => textReply('The data has 30 rows.'));
     try {
-      const llm = createLlmClient({ apiKey: 'test-key', baseURL: server.baseURL, model: 'test-model', timeoutMs: 2_000, maxRetries: 0, totalTimeoutMs: 5_000, maxRetryAfterMs: 100 });
+      const llm = createLlmClient({ apiKey: 'test-key', baseURL: server.baseURL, model: 'test-model', timeoutMs: 30_000, maxRetries: 0, totalTimeoutMs: 50_000, maxRetryAfterMs: 100 });
       const long = `how many rows? ${'x'.repeat(MAX_QUESTION_CHARS)}`;
       const refused = await ask(long, { analysis, settings: { ...SETTINGS } }, { llm, charts: null });
       expectOneSentence(refused.text);
