@@ -49,7 +49,7 @@ describe('Slack Web API failures', () => {
     h.fake.failNext('chat.postMessage', { status: 429, retryAfter: 1 });
     const { channel, thread } = await uploadMall();
     expect(failuresOf('chat.postMessage')).toBe(1);
-    await h.fake.waitFor('the finished line', () => h.fake.botMessages(channel, thread).find((m) => m.text.startsWith('Analysed mall-customers.csv')));
+    expect(h.fake.botMessages(channel, thread).find((m) => m.text.startsWith('Analysed mall-customers.csv')), 'the finished line').toBeTruthy();
     expect(summarySizes(h.fake, channel, thread)?.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
     expect(unresolvedProgress(h.fake, channel, thread)).toEqual([]);
   });
@@ -58,14 +58,14 @@ describe('Slack Web API failures', () => {
     h.fake.failNext('chat.update', { status: 500 }, 2);
     const { channel, thread } = await uploadMall();
     expect(failuresOf('chat.update')).toBe(2);
-    await h.fake.waitFor('the finished line', () => h.fake.botMessages(channel, thread).find((m) => m.text.startsWith('Analysed mall-customers.csv')));
+    expect(h.fake.botMessages(channel, thread).find((m) => m.text.startsWith('Analysed mall-customers.csv')), 'the finished line').toBeTruthy();
     expect(unresolvedProgress(h.fake, channel, thread)).toEqual([]);
   });
 
   it('deletes the progress line when Slack never accepts the final update', async () => {
     h.fake.failNext('chat.update', { status: 500 }, Number.POSITIVE_INFINITY);
     const { channel, thread } = await uploadMall();
-    await h.fake.waitFor('the progress line deleted', () => unresolvedProgress(h.fake, channel, thread).length === 0 && h.fake.callsTo('chat.delete').some((c) => c.args.channel === channel));
+    expect(unresolvedProgress(h.fake, channel, thread).length === 0 && h.fake.callsTo('chat.delete').some((c) => c.args.channel === channel), 'the progress line deleted').toBeTruthy();
     expect(unresolvedProgress(h.fake, channel, thread)).toEqual([]);
     // Bounded: each update is tried 3 times (2 retries), never more.
     const updates = h.fake.callsTo('chat.update').filter((c) => c.args.channel === channel).length;
@@ -83,11 +83,11 @@ describe('Slack Web API failures', () => {
   it.each(uploadSteps)('replies with the figures as text when %s every time', async (_name, target, failure) => {
     h.fake.failNext(target, failure, Number.POSITIVE_INFINITY);
     const { channel, thread } = await uploadMall();
-    const fallback = await h.fake.waitFor('the text-only figures', () => h.fake.botMessages(channel, thread).find((m) => m.text.startsWith(CHARTS_FAILED_MESSAGE)));
-    expect(fallback.text).toMatch(/Customers/);
+    const fallback = h.fake.botMessages(channel, thread).find((m) => m.text.startsWith(CHARTS_FAILED_MESSAGE));
+    expect(fallback?.text, 'the text-only figures').toMatch(/Customers/);
     expect(h.fake.uploadsIn(channel)).toEqual([]);
     expect(summarySizes(h.fake, channel, thread)?.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
-    await h.fake.waitFor('the finished line', () => h.fake.botMessages(channel, thread).find((m) => m.text.startsWith('Analysed mall-customers.csv')));
+    expect(h.fake.botMessages(channel, thread).find((m) => m.text.startsWith('Analysed mall-customers.csv')), 'the finished line').toBeTruthy();
     expect(unresolvedProgress(h.fake, channel, thread)).toEqual([]);
     expect(h.fake.botMessages(channel, thread).some((m) => m.text.includes('Something went wrong'))).toBe(false);
     // Retries are bounded: at most 3 attempts per failing request.
@@ -98,7 +98,7 @@ describe('Slack Web API failures', () => {
   it('recovers when one upload step fails once', async () => {
     h.fake.failNext('files.completeUploadExternal', { status: 500 });
     const { channel, thread } = await uploadMall();
-    await h.fake.waitFor('the charts', () => h.fake.uploadsIn(channel, thread).length >= 1);
+    expect(h.fake.uploadsIn(channel, thread).length >= 1, 'the charts').toBeTruthy();
     expect(h.fake.botMessages(channel, thread).some((m) => m.text.startsWith(CHARTS_FAILED_MESSAGE))).toBe(false);
     expect(unresolvedProgress(h.fake, channel, thread)).toEqual([]);
   });
@@ -107,7 +107,8 @@ describe('Slack Web API failures', () => {
     const { channel, thread } = await uploadMall();
     h.fake.failNext('chat.postMessage', { status: 429, retryAfter: 0.05 });
     await h.sendEvent(threadQuestion(channel, thread, 'how many customers are in segment 1?'));
-    await h.fake.waitFor('the answer', () => h.fake.botMessages(channel, thread).find((m) => m.text.startsWith('*Segment 1:')));
+    await h.activity.idle();
+    expect(h.fake.botMessages(channel, thread).some((m) => m.text.startsWith('*Segment 1:')), 'the answer').toBe(true);
     expect(unresolvedProgress(h.fake, channel, thread)).toEqual([]);
   });
 });
@@ -155,8 +156,9 @@ describe('CSV download failures', () => {
   it.each(cases)('a download that keeps failing with %s gets a clear message and no progress line', async (_name, failure, expected, attempts) => {
     h.fake.failNext('download', failure, Number.POSITIVE_INFINITY);
     const { channel, thread } = await uploadMall();
-    const reply = await h.fake.waitFor('the message', () => h.fake.botMessages(channel, thread).find((m) => expected.test(m.text)));
-    expect(reply.text).not.toContain('Something went wrong');
+    const reply = h.fake.botMessages(channel, thread).find((m) => expected.test(m.text));
+    expect(reply, 'the message').toBeDefined();
+    expect(reply?.text).not.toContain('Something went wrong');
     expect(unresolvedProgress(h.fake, channel, thread)).toEqual([]);
     expect(h.fake.botMessages(channel, thread).some((m) => m.text.includes('Recommended'))).toBe(false);
     expect(failuresOf('download')).toBe(attempts);
@@ -165,7 +167,7 @@ describe('CSV download failures', () => {
   it('a download that fails once is retried and the upload is analysed', async () => {
     h.fake.failNext('download', { reset: true });
     const { channel, thread } = await uploadMall();
-    await h.fake.waitFor('the finished line', () => h.fake.botMessages(channel, thread).find((m) => m.text.startsWith('Analysed mall-customers.csv')));
+    expect(h.fake.botMessages(channel, thread).find((m) => m.text.startsWith('Analysed mall-customers.csv')), 'the finished line').toBeTruthy();
     expect(unresolvedProgress(h.fake, channel, thread)).toEqual([]);
   });
 });
