@@ -10,10 +10,14 @@ import { ChannelStore } from '../src/store/channel-store.js';
 import { createRng } from '../src/analysis/random.js';
 
 /**
- * Crash safety of the store: a writer process storing uploads in a loop is SIGKILLed mid-write
- * 20 times in a row; after every kill a fresh store on the same DATA_DIR finds every dataset
- * the writer had finished (or a newer one whose write had completed), never a torn file, and
- * sweeps the temporary files the killed writer left. Damaged state files are set aside at start-up.
+ * Crash safety of the store: a writer process storing uploads in a loop is SIGKILLed in the
+ * middle of a write 20 times in a row, at a different point each time (which file: the CSV, the
+ * state or the thread file; where in it: half written, written but not fsynced, not yet renamed,
+ * renamed but the directory not fsynced). The writer stops at that point and says so, and only
+ * then is killed, so every kill lands mid-write whatever the machine's load. After every kill a
+ * fresh store on the same DATA_DIR finds exactly the datasets the writer had finished (or the
+ * one in flight, once its state file was renamed in), never a torn file, and sweeps the temporary
+ * file the killed writer left. Damaged state files are set aside at start-up.
  */
 
 const WRITER = fileURLToPath(new URL('./helpers/store-writer.ts', import.meta.url));
@@ -35,15 +39,28 @@ interface Line {
   readonly sha: string;
 }
 
-/** Run the writer until it has finished `minDone` uploads, then wait `delayMs` and SIGKILL it. */
-function runAndKill(firstSequence: number, minDone: number, delayMs: number): Promise<{ lines: Line[]; stderr: string }> {
+type FileKind = 'csv' | 'state' | 'threads';
+type Phase = 'write' | 'sync' | 'rename' | 'dirsync';
+
+interface KillPoint {
+  readonly file: FileKind;
+  readonly phase: Phase;
+  /** Matching points the writer passes before stopping at one (so the kill hits different uploads). */
+  readonly skip: number;
+}
+
+const FILES: readonly FileKind[] = ['csv', 'state', 'threads'];
+const PHASES: readonly Phase[] = ['write', 'sync', 'rename', 'dirsync'];
+
+/** Run the writer until it stops at `point` and says so, then SIGKILL it there. */
+function runAndKill(firstSequence: number, point: KillPoint): Promise<{ lines: Line[]; paused: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', WRITER, dataDir, String(firstSequence)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const args = ['--import', 'tsx', WRITER, dataDir, String(firstSequence), point.file, point.phase, String(point.skip)];
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const lines: Line[] = [];
+    let paused = '';
     let buffered = '';
     let stderr = '';
-    let scheduled = false;
-    const guard = setTimeout(() => child.kill('SIGKILL'), 30_000);
     child.stdout.on('data', (chunk: Buffer) => {
       buffered += chunk.toString('utf8');
       const parts = buffered.split('\n');
@@ -51,10 +68,10 @@ function runAndKill(firstSequence: number, minDone: number, delayMs: number): Pr
       for (const part of parts) {
         const [kind, channel, sequence, sha] = part.split(' ');
         if (kind === 'start' || kind === 'done') lines.push({ kind, channel, sequence: Number(sequence), sha });
-      }
-      if (!scheduled && lines.filter((l) => l.kind === 'done').length >= minDone) {
-        scheduled = true;
-        setTimeout(() => child.kill('SIGKILL'), delayMs);
+        if (kind === 'paused' && !paused) {
+          paused = part;
+          child.kill('SIGKILL');
+        }
       }
     });
     child.stderr.on('data', (chunk: Buffer) => {
@@ -62,45 +79,64 @@ function runAndKill(firstSequence: number, minDone: number, delayMs: number): Pr
     });
     child.on('error', reject);
     child.on('exit', (_code, signal) => {
-      clearTimeout(guard);
-      if (signal !== 'SIGKILL') reject(new Error(`writer exited without being killed: ${stderr.slice(0, 500)}`));
-      else resolve({ lines, stderr });
+      if (signal !== 'SIGKILL' || !paused) reject(new Error(`writer exited without stopping mid-write: ${stderr.slice(0, 500)}`));
+      else resolve({ lines, paused, stderr });
     });
   });
+}
+
+/** The upload an active or previous record holds, by its file name. */
+function sequenceOf(fileName: string | undefined): number {
+  return Number(/^upload-(\d+)\.csv$/.exec(fileName ?? '')?.[1]);
 }
 
 describe('store durability under SIGKILL', () => {
   it(`loads every completed dataset after each of ${KILLS} kills mid-write, and never a torn file`, async () => {
     const rng = createRng(7);
+    /** Per channel, the last upload whose state file was renamed in (finished, or killed after that). */
     const completed = new Map<string, number>();
     const shaOf = new Map<number, string>();
+    const pointsHit = new Set<string>();
     let nextSequence = 0;
-    let killedMidWrite = 0;
     for (let run = 0; run < KILLS; run++) {
-      const { lines, stderr } = await runAndKill(nextSequence, 1, rng.int(120));
+      const combo = run % (FILES.length * PHASES.length);
+      const point: KillPoint = { file: FILES[combo % FILES.length], phase: PHASES[Math.floor(combo / FILES.length)], skip: rng.int(3) };
+      const { lines, paused, stderr } = await runAndKill(nextSequence, point);
       expect(stderr).not.toMatch(/warn/);
+      expect(paused).toMatch(new RegExp(`^paused ${point.file} ${point.phase} `));
+      pointsHit.add(`${point.file} ${point.phase}`);
       for (const line of lines) {
         shaOf.set(line.sequence, line.sha);
         if (line.kind === 'done') completed.set(line.channel, Math.max(completed.get(line.channel) ?? -1, line.sequence));
       }
-      const started = lines.filter((l) => l.kind === 'start').length;
-      const done = lines.filter((l) => l.kind === 'done').length;
-      if (started > done) killedMidWrite += 1;
+      // Killed inside the last upload it started: started, never done.
+      const inFlight = lines.at(-1);
+      expect(inFlight?.kind, `run ${run}: the kill was not inside an upload`).toBe('start');
       nextSequence = Math.max(nextSequence, ...lines.map((l) => l.sequence + 1));
+
+      // The in-flight upload is the active one once its state file was renamed in (then only its thread file was being written).
+      const stateRenamed = point.file === 'threads' || (point.file === 'state' && point.phase === 'dirsync');
+      if (inFlight && stateRenamed) completed.set(inFlight.channel, inFlight.sequence);
+      const expectedActive = new Map<string, number | null>(completed);
+      if (inFlight && !expectedActive.has(inFlight.channel)) expectedActive.set(inFlight.channel, null);
 
       const warnings: string[] = [];
       const store = new ChannelStore(dataDir, { warn: (_object, message) => warnings.push(message) });
-      await store.sweepTemporaryFiles();
-      for (const [channelId, lastDone] of completed) {
+      // The killed write's temporary file is left behind unless the kill came after its rename.
+      expect(await store.sweepTemporaryFiles(), `run ${run}: temporary files swept`).toBe(point.phase === 'dirsync' ? 0 : 1);
+      for (const [channelId, active] of expectedActive) {
         const key = { teamId: 'T0DUR', channelId };
-        const active = await store.readDataset(key, 'active');
-        expect(active, `run ${run}: ${channelId} lost its dataset`).not.toBeNull();
-        const sequence = Number(/^upload-(\d+)\.csv$/.exec(active?.record.fileName ?? '')?.[1]);
-        // The last finished upload, or a later one whose state file was renamed in before the kill.
-        expect(sequence).toBeGreaterThanOrEqual(lastDone);
-        expect(active?.record.sha256).toBe(shaOf.get(sequence));
+        const stored = await store.readDataset(key, 'active');
+        if (active === null) {
+          // Its first upload was killed before its state file was renamed in: nothing is active yet.
+          expect(stored, `run ${run}: ${channelId} has a dataset it never finished`).toBeNull();
+          continue;
+        }
+        expect(stored, `run ${run}: ${channelId} lost its dataset`).not.toBeNull();
+        expect(sequenceOf(stored?.record.fileName), `run ${run}: ${channelId}`).toBe(active);
+        expect(stored?.record.sha256).toBe(shaOf.get(active));
         const previous = await store.readDataset(key, 'previous');
-        if (previous) expect(previous.record.sha256).toBe(shaOf.get(Number(/^upload-(\d+)\.csv$/.exec(previous.record.fileName)?.[1])));
+        if (previous) expect(previous.record.sha256).toBe(shaOf.get(sequenceOf(previous.record.fileName)));
         await store.recentTurns(key, '1700000000.000000');
       }
       expect(warnings, `run ${run}: a file was torn`).toEqual([]);
@@ -110,8 +146,7 @@ describe('store durability under SIGKILL', () => {
       }
     }
     expect(completed.size).toBe(3);
-    // Most kills should land during a write; at least some must, or the test proves little.
-    expect(killedMidWrite).toBeGreaterThan(KILLS / 2);
+    expect(pointsHit.size).toBe(FILES.length * PHASES.length);
   }, 240_000);
 
   it('sets aside damaged state, thread and seen-event files at start-up and starts anyway', async () => {

@@ -48,7 +48,7 @@ async function scripted(steps: readonly Step[]): Promise<LlmClient> {
     const step = steps[Math.min(index, steps.length - 1)];
     return typeof step === 'function' ? step(body) : step;
   });
-  return createLlmClient({ apiKey: API_KEY, baseURL: server.baseURL, model: 'test-model', timeoutMs: 2_000, maxRetries: 0, totalTimeoutMs: 10_000, maxRetryAfterMs: 100 }, silentLogger);
+  return createLlmClient({ apiKey: API_KEY, baseURL: server.baseURL, model: 'test-model', timeoutMs: 30_000, maxRetries: 0, totalTimeoutMs: 50_000, maxRetryAfterMs: 100 }, silentLogger);
 }
 
 function askA(question: string, llm: LlmClient | null): Promise<Answer> {

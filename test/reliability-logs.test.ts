@@ -46,7 +46,7 @@ afterAll(async () => {
 
 describe('logs of a full run', () => {
   it('are written, parse as JSON, and hold no key, identifier, e-mail or cell text', async () => {
-    const llm = createLlmClient({ apiKey: API_KEY, baseURL: server.baseURL, model: 'test-model', timeoutMs: 2_000, maxRetries: 0, totalTimeoutMs: 10_000, maxRetryAfterMs: 100 }, log);
+    const llm = createLlmClient({ apiKey: API_KEY, baseURL: server.baseURL, model: 'test-model', timeoutMs: 30_000, maxRetries: 0, totalTimeoutMs: 50_000, maxRetryAfterMs: 100 }, log);
     const table = ingestCsv(secret.csv);
     const analysis = await analyze(table, { algorithm: 'all', kRange: [2, 4], source: 'secret.csv' });
     await summarizeUpload(analysis, { llm, log });

@@ -8,7 +8,8 @@ import { fileShareEvent, startHarness, summarySizes, threadQuestion, unresolvedP
  * Slack failing under the bot: rate limits, 5xx, each step of files.uploadV2, and broken CSV
  * downloads. Calls are retried within bounds (2 retries in these tests), uploads that keep
  * failing become a text reply, downloads that keep failing a clear sentence, and no thread is
- * left with a progress line saying work is still going on.
+ * left with a progress line saying work is still going on. Each scenario is checked once the app
+ * is idle (its retries included), and the next starts only then.
  */
 
 const MALL = readFileSync(new URL('../../shared/data/mall-customers.csv', import.meta.url));
@@ -19,7 +20,8 @@ beforeAll(async () => {
   h = await startHarness();
 });
 
-afterEach(() => {
+afterEach(async () => {
+  await h.activity.idle();
   h.fake.clearFailures();
   h.fake.failures.length = 0;
 });
@@ -28,17 +30,15 @@ afterAll(async () => {
   await h?.stop();
 });
 
-/** Upload the mall CSV in a fresh channel; resolves once the bot has finished (the progress line is gone). */
+/** Upload the mall CSV in a fresh channel; resolves once the bot has finished with it (retries included). */
 async function uploadMall(): Promise<{ channel: string; thread: string }> {
   channelCounter += 1;
   const channel = `C0FAIL${channelCounter}`;
   const event = fileShareEvent(channel, h.fake.addFile({ name: 'mall-customers.csv', content: MALL }));
   const thread = String(event.ts);
   await h.sendEvent(event);
-  await h.fake.waitFor('the bot to finish', () => {
-    const messages = h.fake.botMessages(channel, thread);
-    return messages.length > 0 && unresolvedProgress(h.fake, channel, thread).length === 0 && messages.some((m) => !m.text.startsWith('Reading'));
-  }, 30_000);
+  await h.activity.idle();
+  expect(h.fake.botMessages(channel, thread).length).toBeGreaterThan(0);
   return { channel, thread };
 }
 
@@ -49,7 +49,7 @@ describe('Slack Web API failures', () => {
     h.fake.failNext('chat.postMessage', { status: 429, retryAfter: 1 });
     const { channel, thread } = await uploadMall();
     expect(failuresOf('chat.postMessage')).toBe(1);
-    await h.fake.waitFor('the finished line', () => h.fake.botMessages(channel, thread).find((m) => m.text.startsWith('Analysed mall-customers.csv')));
+    expect(h.fake.botMessages(channel, thread).find((m) => m.text.startsWith('Analysed mall-customers.csv')), 'the finished line').toBeTruthy();
     expect(summarySizes(h.fake, channel, thread)?.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
     expect(unresolvedProgress(h.fake, channel, thread)).toEqual([]);
   });
@@ -58,14 +58,14 @@ describe('Slack Web API failures', () => {
     h.fake.failNext('chat.update', { status: 500 }, 2);
     const { channel, thread } = await uploadMall();
     expect(failuresOf('chat.update')).toBe(2);
-    await h.fake.waitFor('the finished line', () => h.fake.botMessages(channel, thread).find((m) => m.text.startsWith('Analysed mall-customers.csv')));
+    expect(h.fake.botMessages(channel, thread).find((m) => m.text.startsWith('Analysed mall-customers.csv')), 'the finished line').toBeTruthy();
     expect(unresolvedProgress(h.fake, channel, thread)).toEqual([]);
   });
 
   it('deletes the progress line when Slack never accepts the final update', async () => {
     h.fake.failNext('chat.update', { status: 500 }, Number.POSITIVE_INFINITY);
     const { channel, thread } = await uploadMall();
-    await h.fake.waitFor('the progress line deleted', () => unresolvedProgress(h.fake, channel, thread).length === 0 && h.fake.callsTo('chat.delete').some((c) => c.args.channel === channel));
+    expect(unresolvedProgress(h.fake, channel, thread).length === 0 && h.fake.callsTo('chat.delete').some((c) => c.args.channel === channel), 'the progress line deleted').toBeTruthy();
     expect(unresolvedProgress(h.fake, channel, thread)).toEqual([]);
     // Bounded: each update is tried 3 times (2 retries), never more.
     const updates = h.fake.callsTo('chat.update').filter((c) => c.args.channel === channel).length;
@@ -83,11 +83,11 @@ describe('Slack Web API failures', () => {
   it.each(uploadSteps)('replies with the figures as text when %s every time', async (_name, target, failure) => {
     h.fake.failNext(target, failure, Number.POSITIVE_INFINITY);
     const { channel, thread } = await uploadMall();
-    const fallback = await h.fake.waitFor('the text-only figures', () => h.fake.botMessages(channel, thread).find((m) => m.text.startsWith(CHARTS_FAILED_MESSAGE)));
-    expect(fallback.text).toMatch(/Customers/);
+    const fallback = h.fake.botMessages(channel, thread).find((m) => m.text.startsWith(CHARTS_FAILED_MESSAGE));
+    expect(fallback?.text, 'the text-only figures').toMatch(/Customers/);
     expect(h.fake.uploadsIn(channel)).toEqual([]);
     expect(summarySizes(h.fake, channel, thread)?.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
-    await h.fake.waitFor('the finished line', () => h.fake.botMessages(channel, thread).find((m) => m.text.startsWith('Analysed mall-customers.csv')));
+    expect(h.fake.botMessages(channel, thread).find((m) => m.text.startsWith('Analysed mall-customers.csv')), 'the finished line').toBeTruthy();
     expect(unresolvedProgress(h.fake, channel, thread)).toEqual([]);
     expect(h.fake.botMessages(channel, thread).some((m) => m.text.includes('Something went wrong'))).toBe(false);
     // Retries are bounded: at most 3 attempts per failing request.
@@ -98,7 +98,7 @@ describe('Slack Web API failures', () => {
   it('recovers when one upload step fails once', async () => {
     h.fake.failNext('files.completeUploadExternal', { status: 500 });
     const { channel, thread } = await uploadMall();
-    await h.fake.waitFor('the charts', () => h.fake.uploadsIn(channel, thread).length >= 1);
+    expect(h.fake.uploadsIn(channel, thread).length >= 1, 'the charts').toBeTruthy();
     expect(h.fake.botMessages(channel, thread).some((m) => m.text.startsWith(CHARTS_FAILED_MESSAGE))).toBe(false);
     expect(unresolvedProgress(h.fake, channel, thread)).toEqual([]);
   });
@@ -107,7 +107,8 @@ describe('Slack Web API failures', () => {
     const { channel, thread } = await uploadMall();
     h.fake.failNext('chat.postMessage', { status: 429, retryAfter: 0.05 });
     await h.sendEvent(threadQuestion(channel, thread, 'how many customers are in segment 1?'));
-    await h.fake.waitFor('the answer', () => h.fake.botMessages(channel, thread).find((m) => m.text.startsWith('*Segment 1:')));
+    await h.activity.idle();
+    expect(h.fake.botMessages(channel, thread).some((m) => m.text.startsWith('*Segment 1:')), 'the answer').toBe(true);
     expect(unresolvedProgress(h.fake, channel, thread)).toEqual([]);
   });
 });
@@ -121,14 +122,19 @@ describe('assistant threads', () => {
       assistant_thread: { user_id: 'U0ANA', context: { channel_id: 'C0X', team_id: h.fake.teamId }, channel_id: channel, thread_ts: threadTs },
       event_ts: threadTs,
     });
-    await h.fake.waitFor('the greeting', () => h.fake.botMessages(channel, threadTs)[0]);
+    await h.activity.idle();
+    expect(h.fake.botMessages(channel, threadTs)).toHaveLength(1);
     const statuses = () => h.fake.callsTo('assistant.threads.setStatus').filter((c) => c.args.channel_id === channel).map((c) => String(c.args.status));
     const upload = async (expected: (text: string) => boolean) => {
       const before = h.fake.botMessages(channel, threadTs).length;
+      const shown = statuses().length;
       const file = h.fake.addFile({ name: 'mall-customers.csv', content: MALL });
       await h.sendEvent({ type: 'message', subtype: 'file_share', channel, channel_type: 'im', user: 'U0ANA', text: '', ts: userTs(), thread_ts: threadTs, files: [file] });
-      await h.fake.waitFor('the reply', () => h.fake.botMessages(channel, threadTs).slice(before).find((m) => expected(m.text)), 30_000);
-      await h.fake.waitFor('the status cleared', () => statuses().at(-1) === '' && statuses().length > 1);
+      await h.activity.idle();
+      expect(h.fake.botMessages(channel, threadTs).slice(before).some((m) => expected(m.text))).toBe(true);
+      // A status was shown while it worked, and the last one cleared it.
+      expect(statuses().length).toBeGreaterThan(shown + 1);
+      expect(statuses().at(-1)).toBe('');
     };
     h.fake.failNext('download', { status: 500 }, Number.POSITIVE_INFINITY);
     await upload((t) => t.includes('HTTP 500'));
@@ -150,8 +156,9 @@ describe('CSV download failures', () => {
   it.each(cases)('a download that keeps failing with %s gets a clear message and no progress line', async (_name, failure, expected, attempts) => {
     h.fake.failNext('download', failure, Number.POSITIVE_INFINITY);
     const { channel, thread } = await uploadMall();
-    const reply = await h.fake.waitFor('the message', () => h.fake.botMessages(channel, thread).find((m) => expected.test(m.text)));
-    expect(reply.text).not.toContain('Something went wrong');
+    const reply = h.fake.botMessages(channel, thread).find((m) => expected.test(m.text));
+    expect(reply, 'the message').toBeDefined();
+    expect(reply?.text).not.toContain('Something went wrong');
     expect(unresolvedProgress(h.fake, channel, thread)).toEqual([]);
     expect(h.fake.botMessages(channel, thread).some((m) => m.text.includes('Recommended'))).toBe(false);
     expect(failuresOf('download')).toBe(attempts);
@@ -160,7 +167,7 @@ describe('CSV download failures', () => {
   it('a download that fails once is retried and the upload is analysed', async () => {
     h.fake.failNext('download', { reset: true });
     const { channel, thread } = await uploadMall();
-    await h.fake.waitFor('the finished line', () => h.fake.botMessages(channel, thread).find((m) => m.text.startsWith('Analysed mall-customers.csv')));
+    expect(h.fake.botMessages(channel, thread).find((m) => m.text.startsWith('Analysed mall-customers.csv')), 'the finished line').toBeTruthy();
     expect(unresolvedProgress(h.fake, channel, thread)).toEqual([]);
   });
 });

@@ -190,7 +190,7 @@ describe('model router on the same table (scripted OpenAI-compatible server)', (
       if ('kind' in expectation) return textReply('I can answer questions about the segments of this data: rankings, profiles, comparisons, charts, campaigns and support actions.');
       return toolCallReply([{ name: expectation.tool, args: expectation.modelArgs ?? expectation.args }]);
     });
-    llm = createLlmClient({ apiKey: 'test-key', baseURL: server.baseURL, model: 'test-model', timeoutMs: 5_000, maxRetries: 0, totalTimeoutMs: 20_000, maxRetryAfterMs: 1_000 }, silentLogger);
+    llm = createLlmClient({ apiKey: 'test-key', baseURL: server.baseURL, model: 'test-model', timeoutMs: 30_000, maxRetries: 0, totalTimeoutMs: 50_000, maxRetryAfterMs: 1_000 }, silentLogger);
   });
   afterAll(async () => {
     await server.close();

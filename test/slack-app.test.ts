@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Analysis } from '../src/analysis/analysis.js';
 import { loadConfig } from '../src/config.js';
 import { ingestCsv } from '../src/data/ingest.js';
@@ -13,12 +13,14 @@ import type { AnalysisJob } from '../src/app/analysis-job.js';
 import type { SegmentEngine } from '../src/app/engine.js';
 import { createSegmentApp } from '../src/app/segment-app.js';
 import { AnswerSchema, type Answer } from '../src/tools/answer.js';
+import { watchActivity, type AppActivity } from './helpers/app-activity.js';
 import { eventEnvelope, FakeSlack, postSigned, slashCommandBody, userTs } from './helpers/fake-slack.js';
 
 /**
  * The Slack wiring end to end over real HTTP, with a small engine whose answers are built here,
  * so these checks (signatures, retries, downloads, streaming, commands, assistant) do not depend
- * on the analysis. The full story with the real engine is in slack-e2e.test.ts.
+ * on the analysis. The full story with the real engine is in slack-e2e.test.ts. Each test ends
+ * once the app is idle, so no test sees calls from the work of another.
  */
 
 const SECRET = 'test-signing-secret-0123456789';
@@ -81,6 +83,7 @@ function testEngine(): SegmentEngine {
 let fake: FakeSlack;
 let dataDir: string;
 let running: RunningSlackApp;
+let activity: AppActivity;
 let eventsUrl: string;
 const engineCalls: string[] = [];
 const logLines: string[] = [];
@@ -114,7 +117,12 @@ beforeAll(async () => {
   });
   const app = await createSegmentApp(config, log, { engine: testEngine(), analyses: { execute: testAnalysis(engineCalls) } });
   running = await startSlackApp({ config, mode: config.mode as SlackMode, app, log }, 0);
+  activity = watchActivity(running.app);
   eventsUrl = `http://127.0.0.1:${running.port}/slack/events`;
+});
+
+afterEach(async () => {
+  await activity?.idle();
 });
 
 afterAll(async () => {
@@ -125,11 +133,14 @@ afterAll(async () => {
 
 describe('Slack app over HTTP', () => {
   it('rejects a request with a bad signature with 401 and posts nothing', async () => {
+    const received = activity.received;
     const before = fake.calls.length;
     const body = JSON.stringify(eventEnvelope(fake.teamId, { type: 'app_mention', channel: 'C0SIG', user: 'U0ALICE', text: '<@U0BOT> hi', ts: userTs() }));
     const response = await postSigned(eventsUrl, body, { secret: SECRET, signWith: 'not-the-secret-at-all' });
     expect(response.status).toBe(401);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The receiver refused it: the app never got the event, so nothing can follow from it.
+    expect(activity.received).toBe(received);
+    await activity.idle();
     expect(fake.calls.slice(before).filter((c) => c.method.startsWith('chat.'))).toEqual([]);
   });
 
@@ -188,7 +199,7 @@ describe('Slack app over HTTP', () => {
     await fake.waitFor('the end of the work', () => fake.botMessages('C0RETRY').find((m) => m.text.startsWith('Analysed retry.csv')));
     const third = await sendEvent(event, { eventId, retryNum: 2 });
     expect(third.status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await activity.idle();
     expect(fake.uploadsIn('C0RETRY')).toHaveLength(1);
     expect(fake.botMessages('C0RETRY').filter((m) => m.text.startsWith('Analysed'))).toHaveLength(1);
   });
@@ -207,10 +218,13 @@ describe('Slack app over HTTP', () => {
   });
 
   it('ignores messages in threads it did not start, and top-level chatter', async () => {
+    const received = activity.received;
     const before = fake.calls.length;
     await sendEvent({ type: 'message', channel: 'C0QUIET', channel_type: 'channel', user: 'U0ALICE', text: 'lunch?', ts: userTs() });
     await sendEvent({ type: 'message', channel: 'C0QUIET', channel_type: 'channel', user: 'U0ALICE', text: 'yes', ts: userTs(), thread_ts: '1700000000.000001' });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Both were handled to the end (and ignored), not merely not yet answered.
+    await activity.idle();
+    expect(activity.received).toBe(received + 2);
     expect(fake.calls.slice(before).filter((c) => c.method.startsWith('chat.'))).toEqual([]);
   });
 

@@ -3,18 +3,21 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type AppConfig } from '../src/config.js';
 import { startSlackApp, type RunningSlackApp, type SlackMode } from '../src/slack/app.js';
 import { createSegmentApp } from '../src/app/segment-app.js';
 import { silentLogger } from '../src/common/logger.js';
+import { watchActivity, type AppActivity } from './helpers/app-activity.js';
 import { eventEnvelope, FakeSlack, postSigned, userTs, type FakeFile } from './helpers/fake-slack.js';
 import { MISSION_CSV } from './helpers/shared.js';
 
 /**
  * The whole story over real HTTP with the real engine: a signed Events API request carrying the
  * mission CSV, the reply in its thread, questions, other channels, retries, bad files, and a
- * restart on the same DATA_DIR. Everything waits by polling the fake Slack's recorded calls.
+ * restart on the same DATA_DIR. Everything waits by polling the fake Slack's recorded calls, and
+ * each test ends once the app is idle, so work a test started (charts after an answer) never
+ * lands in the next one.
  */
 
 const SECRET = 'e2e-signing-secret-abcdef012345';
@@ -24,11 +27,13 @@ let fake: FakeSlack;
 let dataDir: string;
 let config: AppConfig;
 let running: RunningSlackApp;
+let activity: AppActivity;
 let eventsUrl: string;
 
 async function startApp(): Promise<void> {
   const app = await createSegmentApp(config, silentLogger);
   running = await startSlackApp({ config, mode: config.mode as SlackMode, app, log: silentLogger }, 0);
+  activity = watchActivity(running.app);
   eventsUrl = `http://127.0.0.1:${running.port}/slack/events`;
 }
 
@@ -59,6 +64,10 @@ beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'slack-e2e-'));
   config = loadConfig({ SLACK_BOT_TOKEN: fake.botToken, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.apiUrl, DATA_DIR: dataDir });
   await startApp();
+});
+
+afterEach(async () => {
+  await activity?.idle();
 });
 
 afterAll(async () => {
@@ -116,11 +125,14 @@ describe('Segment Analyst in Slack, end to end', () => {
   });
 
   it('rejects a request with a bad signature with 401 and posts nothing', async () => {
+    const received = activity.received;
     const before = fake.calls.length;
     const body = JSON.stringify(eventEnvelope(fake.teamId, threadQuestion(CHANNEL, uploadThread, 'which segment calls support most?')));
     const response = await postSigned(eventsUrl, body, { secret: SECRET, signWith: 'forged-secret-0000000000' });
     expect(response.status).toBe(401);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The receiver refused it: the app never got the event, so nothing can follow from it.
+    expect(activity.received).toBe(received);
+    await activity.idle();
     expect(fake.calls.slice(before)).toEqual([]);
   });
 
@@ -133,7 +145,7 @@ describe('Segment Analyst in Slack, end to end', () => {
     await fake.waitFor('the answer', replyIn(CHANNEL, uploadThread, isAnswer));
     const late = await sendEvent(event, { eventId, retryNum: 2 });
     expect(late.status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await activity.idle();
     expect(fake.botMessages(CHANNEL, uploadThread).filter((m) => isAnswer(m.text))).toHaveLength(1);
   });
 
@@ -150,7 +162,7 @@ describe('Segment Analyst in Slack, end to end', () => {
     );
     expect(brokenReply.text).not.toContain('Something went wrong');
     expect(brokenReply.text.length).toBeGreaterThan(20);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await activity.idle();
     expect(fake.uploadsIn('C0BAD')).toEqual([]);
     expect(fake.botMessages('C0BAD').some((m) => m.text.includes('Recommended'))).toBe(false);
   });

@@ -181,14 +181,20 @@ describe('KeyedMutex', () => {
   it('runs tasks on one key one at a time, even after a failure', async () => {
     const mutex = new KeyedMutex();
     const order: string[] = [];
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
     const slow = mutex.run('k', async () => {
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await held;
       order.push('slow');
       throw new Error('boom');
     });
     const fast = mutex.run('k', async () => {
       order.push('fast');
     });
+    // A turn of the event loop with the first task held: the second must still be waiting for the key.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(order).toEqual([]);
+    release();
     await expect(slow).rejects.toThrow('boom');
     await fast;
     expect(order).toEqual(['slow', 'fast']);

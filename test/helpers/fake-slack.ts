@@ -210,8 +210,12 @@ export class FakeSlack {
     return this.uploads.filter((u) => u.channelId === channel && (threadTs === undefined || u.threadTs === threadTs));
   }
 
-  /** Poll until `probe` returns a value other than undefined/false (bounded); throws with `what` on timeout. */
-  async waitFor<T>(what: string, probe: () => T | undefined | false | null, timeoutMs = 20_000): Promise<T> {
+  /**
+   * Poll until `probe` returns a value other than undefined/false; throws with `what` on timeout.
+   * The default bound is generous (a busy machine runs the bot slowly) yet below the test timeout,
+   * so a reply that never comes is named in the failure.
+   */
+  async waitFor<T>(what: string, probe: () => T | undefined | false | null, timeoutMs = 50_000): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const value = probe();

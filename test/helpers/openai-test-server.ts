@@ -20,8 +20,8 @@ export interface ScriptedReply {
   body?: unknown;
   /** A raw body (for malformed replies). */
   raw?: string;
-  /** Wait this long before answering (to provoke client timeouts). */
-  delayMs?: number;
+  /** Never answer (the connection stays open until the server closes), so only a client timeout ends the call. */
+  hold?: boolean;
 }
 
 export type Responder = (request: ChatRequestBody, index: number) => ScriptedReply | Promise<ScriptedReply>;
@@ -80,7 +80,6 @@ async function readBody(req: IncomingMessage): Promise<string> {
 
 export async function startOpenAiTestServer(responder: Responder): Promise<OpenAiTestServer> {
   const requests: ChatRequestBody[] = [];
-  const timers = new Set<NodeJS.Timeout>();
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
       if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions')) {
@@ -95,18 +94,9 @@ export async function startOpenAiTestServer(responder: Responder): Promise<OpenA
       } catch (error) {
         reply = { status: 500, body: { error: { message: error instanceof Error ? error.message : 'responder failed' } } };
       }
-      const send = (): void => {
-        if (res.destroyed) return;
-        res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', ...reply.headers });
-        res.end(reply.raw ?? JSON.stringify(reply.body ?? {}));
-      };
-      if (reply.delayMs) {
-        const timer = setTimeout(() => {
-          timers.delete(timer);
-          send();
-        }, reply.delayMs);
-        timers.add(timer);
-      } else send();
+      if (reply.hold || res.destroyed) return;
+      res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', ...reply.headers });
+      res.end(reply.raw ?? JSON.stringify(reply.body ?? {}));
     })();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -116,7 +106,6 @@ export async function startOpenAiTestServer(responder: Responder): Promise<OpenA
     requests,
     close: () =>
       new Promise<void>((resolve) => {
-        for (const timer of timers) clearTimeout(timer);
         server.closeAllConnections();
         server.close(() => resolve());
       }),

@@ -6,6 +6,7 @@ import { createSegmentApp, type SegmentAppOverrides } from '../../src/app/segmen
 import { silentLogger, type Logger } from '../../src/common/logger.js';
 import { loadConfig, type AppConfig } from '../../src/config.js';
 import { startSlackApp, type RunningSlackApp, type SlackMode } from '../../src/slack/app.js';
+import { watchActivity, type AppActivity } from './app-activity.js';
 import { blocksText, eventEnvelope, FakeSlack, postSigned, userTs, type FakeFile } from './fake-slack.js';
 
 /**
@@ -31,6 +32,8 @@ export interface Harness {
   readonly config: AppConfig;
   readonly dataDir: string;
   readonly running: RunningSlackApp;
+  /** The app's events in flight: `activity.idle()` resolves once all the work they started is done. */
+  readonly activity: AppActivity;
   sendEvent(event: Record<string, unknown>, options?: { eventId?: string; retryNum?: number }): Promise<Response>;
   stop(): Promise<void>;
 }
@@ -42,12 +45,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const config = loadConfig({ SLACK_BOT_TOKEN: fake.botToken, SLACK_SIGNING_SECRET: HARNESS_SECRET, SLACK_API_URL: fake.apiUrl, DATA_DIR: dataDir });
   const app = await createSegmentApp(config, log, { analyses: options.analyses });
   const running = await startSlackApp({ config, mode: config.mode as SlackMode, app, log, retryConfig: options.retryConfig ?? TEST_RETRIES }, 0);
+  const activity = watchActivity(running.app);
   const eventsUrl = `http://127.0.0.1:${running.port}/slack/events`;
   return {
     fake,
     config,
     dataDir,
     running,
+    activity,
     sendEvent: (event, sendOptions = {}) =>
       postSigned(eventsUrl, JSON.stringify(eventEnvelope(fake.teamId, event, sendOptions.eventId)), { secret: HARNESS_SECRET, retryNum: sendOptions.retryNum }),
     stop: async () => {
