@@ -1,0 +1,83 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { bicRowsWithinBudget, chooseK, chooseKAsync, PARALLEL_EVIDENCE_ROWS } from './choose-k.js';
+import { KMeans } from './kmeans/kmeans.js';
+import { closeStartPool } from './kmeans/pool.js';
+import { denseMatrix, type DenseMatrix } from '../common/matrix.js';
+import { createRng } from './random.js';
+import { StandardScaler } from './scaling.js';
+import { creditCardFeatures } from '../../test/helpers/credit-card-matrix.js';
+
+afterAll(async () => {
+  await closeStartPool();
+});
+
+/** Seeded Gaussian-ish blobs: `groups` centres in `cols` dimensions. */
+function blobs(rows: number, cols: number, groups: number, seed: number): DenseMatrix {
+  const rng = createRng(seed);
+  const data = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) {
+    const g = rng.int(groups);
+    for (let j = 0; j < cols; j++) data[i * cols + j] = 4 * ((g * (j + 1)) % groups) + rng.next() + rng.next() - 1;
+  }
+  return denseMatrix(rows, cols, data);
+}
+
+describe('chooseK evidence', () => {
+  const mission = new StandardScaler().fitTransform(creditCardFeatures('all-customers'));
+
+  it('gives the same evidence on the current thread and with worker threads', async () => {
+    const X = new StandardScaler().fitTransform(blobs(PARALLEL_EVIDENCE_ROWS + 100, 3, 4, 1));
+    const options = { range: [2, 5] as const, nInit: 3 };
+    const plain = chooseK(X, options);
+    const threaded = await chooseKAsync(X, options);
+    expect(threaded.byK).toEqual(plain.byK);
+    expect(threaded.recommended).toBe(plain.recommended);
+    expect(threaded.reasons).toEqual(plain.reasons);
+    for (const [k, fit] of plain.fits) expect(threaded.fits.get(k)?.labels).toEqual(fit.labels);
+    expect(threaded.fits.get(2)?.usedWorkers).toBe(true);
+  }, 60_000);
+
+  it('is unchanged on the mission table: exact silhouettes, mixtures on every row, reusable fits', async () => {
+    const result = await chooseKAsync(mission);
+    expect(result.byK).toEqual(chooseK(mission).byK);
+    expect(result.silhouetteSample).toBeNull();
+    expect(result.bicSample).toBeNull();
+    expect(result.evidenceSample).toBeNull();
+    expect(result.reasons.join(' ')).not.toMatch(/BIC was computed on a seeded sample/);
+    expect(result.gmmFits.get(result.recommended)?.options.k).toBe(result.recommended);
+  }, 60_000);
+
+  it('fits k = 1 with one start, which gives the same bits as many', () => {
+    const one = chooseK(mission, { range: [2, 3] }).fits.get(1);
+    const many = new KMeans({ k: 1, nInit: 100, seed: 0 }).fit(mission);
+    expect(Object.is(one?.inertia, many.inertia)).toBe(true);
+    expect(one?.centroids.data).toEqual(many.centroids.data);
+  });
+
+  it('gathers the evidence on a seeded sample of a large table, says so, and keeps no fits to reuse', () => {
+    const X = new StandardScaler().fitTransform(blobs(1_200, 3, 3, 2));
+    const result = chooseK(X, { range: [2, 3], nInit: 2, evidenceSampleSize: 600, seed: 4 });
+    expect(result.evidenceSample).toEqual({ size: 600, seed: 4 });
+    expect(result.usedAllRows).toBe(false);
+    expect(result.reasons).toContain('Evidence computed on a seeded sample of 600 of 1,200 rows.');
+    expect(result.fits.size).toBe(0);
+    expect(chooseK(X, { range: [2, 3], nInit: 2, evidenceSampleSize: 600, seed: 4 }).byK).toEqual(result.byK);
+  });
+
+  it('fits the evidence mixtures on a seeded sample above the cost budget, and says so', () => {
+    expect(bicRowsWithinBudget(17)).toBe(2614);
+    expect(bicRowsWithinBudget(5)).toBe(26_666);
+    const X = new StandardScaler().fitTransform(blobs(1_200, 3, 3, 2));
+    const result = chooseK(X, { range: [2, 3], nInit: 2, bicSampleSize: 500 });
+    expect(result.reasons).toContain(
+      'The Gaussian-mixture BIC was computed on a seeded sample of 500 of 1,200 rows (full-covariance EM is the costly step).',
+    );
+    expect(result.bicSample).toEqual({ size: 500, seed: 0 });
+    expect(result.evidenceSample).toBeNull();
+    expect(result.gmmFits.size).toBe(0);
+    expect(result.fits.size).toBe(3);
+    const full = chooseK(X, { range: [2, 3], nInit: 2 });
+    expect(full.byK.map((e) => e.silhouette)).toEqual(result.byK.map((e) => e.silhouette));
+    expect(full.gmmFits.size).toBe(3);
+  });
+});

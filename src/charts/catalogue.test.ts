@@ -1,0 +1,72 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Analysis } from '../analysis/analysis.js';
+import { analyzeFile } from '../analysis/pipeline.js';
+import { buildChart, CHART_KINDS, chartCatalogue, ChartRequestSchema } from './catalogue.js';
+import { toChartOutput } from '../tools/charts-adapter.js';
+import { compileChart, renderPng } from './render.js';
+import { ChartKindSchema } from './types.js';
+import { InputError } from '../common/errors.js';
+import { ChartOutputSchema } from '../tools/answer.js';
+import { pixelSpread } from '../../test/helpers/chart-checks.js';
+
+const MISSION = new URL('../../../shared/data/credit-card-customer-data.csv', import.meta.url).pathname;
+
+describe('chart catalogue on the mission data', () => {
+  let analysis: Analysis;
+  beforeAll(async () => {
+    analysis = await analyzeFile(MISSION);
+  });
+
+  it('builds every kind of chart, each valid Vega-Lite that renders to a picture', async () => {
+    const charts = chartCatalogue(analysis, { features: 'all' });
+    const kinds = new Set(charts.map((c) => c.kind));
+    expect([...kinds].sort()).toEqual([...ChartKindSchema.options].sort());
+    expect(new Set(charts.map((c) => c.fileName)).size).toBe(charts.length);
+    expect(charts.filter((c) => c.kind === 'ranking')).toHaveLength(analysis.report.features.length);
+    for (const chart of charts) {
+      expect(compileChart(chart.spec).warnings, chart.fileName).toEqual([]);
+      const spread = await pixelSpread(await renderPng(chart.spec));
+      expect(spread.distinctLevels, chart.fileName).toBeGreaterThan(100);
+      expect(ChartOutputSchema.parse(toChartOutput(chart)).kind).toBe(chart.kind);
+    }
+  });
+
+  it('answers "which segment calls support most?" with the support-calls segment highlighted', () => {
+    const chart = buildChart({ kind: 'ranking', feature: 'Total_calls_made', statistic: 'mean' }, analysis);
+    const busiest = [...analysis.report.segments].sort((a, b) => b.mean.Total_calls_made - a.mean.Total_calls_made)[0];
+    const text = JSON.stringify(chart.spec);
+    expect(chart.title).toBe('Average support calls made by segment');
+    expect(text).toContain(`Highest: segment ${busiest.id} · ${busiest.name} at ${busiest.mean.Total_calls_made.toFixed(1)}.`);
+  });
+
+  it('dispatches each request shape and fills defaults', () => {
+    expect(buildChart({ kind: 'profile', mode: 'units' }, analysis).fileName).toBe('profile-units');
+    expect(buildChart({ kind: 'profile' }, analysis).fileName).toBe('profile-deviation');
+    expect(buildChart({ kind: 'distribution', feature: 'Total_visits_online', bySegment: true }, analysis).fileName).toBe(
+      'distribution-total-visits-online-by-segment',
+    );
+    expect(buildChart({ kind: 'distribution', feature: 'online visits' }, analysis).fileName).toBe('distribution-total-visits-online');
+    expect(ChartRequestSchema.parse({ kind: 'ranking', feature: 'x' })).toEqual({
+      kind: 'ranking',
+      feature: 'x',
+      statistic: 'mean',
+      highlight: 'highest',
+    });
+  });
+
+  it('turns an unknown feature into an InputError that lists the real ones', () => {
+    const attempt = () => buildChart({ kind: 'ranking', feature: 'salary' }, analysis);
+    expect(attempt).toThrow(InputError);
+    expect(attempt).toThrow(/Total_calls_made/);
+  });
+
+  it('rejects unknown kinds and out-of-range parameters', () => {
+    expect(ChartRequestSchema.safeParse({ kind: 'pie' }).success).toBe(false);
+    expect(ChartRequestSchema.safeParse({ kind: 'pca-map', maxPoints: 10 }).success).toBe(false);
+    expect(ChartRequestSchema.safeParse({ kind: 'ranking', feature: 'a', statistic: 'sum' }).success).toBe(false);
+  });
+
+  it('lists the same kinds in the request schema and the kind enum', () => {
+    expect([...CHART_KINDS].sort()).toEqual([...new Set(ChartKindSchema.options)].sort());
+  });
+});

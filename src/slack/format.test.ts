@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { tableAsText } from '../app/render/plain-text.js';
+import { answerMessage, splitText, tableBlock } from './format.js';
+import { AnswerSchema } from '../tools/answer.js';
+
+describe('answerMessage', () => {
+  it('lays out text, table and footnote as Block Kit without changing a figure', () => {
+    const message = answerMessage(
+      AnswerSchema.parse({
+        text: '*Segment 2* calls support most: 6.87 a customer.',
+        table: { columns: ['Segment', 'Customers'], rows: [['1', '386'], ['2', '224'], ['3', '']] },
+        footnote: 'Figures checked against the analysis.',
+      }),
+    );
+    expect(message.text).toBe('*Segment 2* calls support most: 6.87 a customer.');
+    expect(message.blocks.map((b) => b.type)).toEqual(['section', 'table', 'context']);
+    const table = message.blocks[1] as { rows: { type: string; text: string }[][] };
+    expect(table.rows.map((row) => row.map((cell) => cell.text))).toEqual([
+      ['Segment', 'Customers'],
+      ['1', '386'],
+      ['2', '224'],
+      ['3', '–'],
+    ]);
+    expect(table.rows.flat().every((cell) => cell.type === 'raw_text')).toBe(true);
+  });
+
+  it('splits long text into sections under Slack’s 3,000-character limit, at paragraph breaks', () => {
+    const paragraph = `${'word '.repeat(300).trim()}.`;
+    const text = Array.from({ length: 5 }, () => paragraph).join('\n\n');
+    const message = answerMessage(AnswerSchema.parse({ text }));
+    const sections = message.blocks.map((b) => (b as { text: { text: string } }).text.text);
+    expect(sections.every((s) => s.length <= 3000)).toBe(true);
+    expect(sections.join('\n\n')).toBe(text);
+    expect(message.text.length).toBeLessThanOrEqual(3500);
+  });
+
+  it('keeps a table within Slack’s 100 rows and 20 columns', () => {
+    const columns = Array.from({ length: 25 }, (_, i) => `c${i}`);
+    const rows = Array.from({ length: 150 }, (_, r) => columns.map((_, c) => `${r}.${c}`));
+    const block = tableBlock(columns, rows) as { rows: unknown[][] };
+    expect(block.rows).toHaveLength(100);
+    expect(block.rows.every((row) => row.length === 20)).toBe(true);
+  });
+});
+
+describe('plain-text helpers', () => {
+  it('splitText breaks at words when there is no paragraph or line break', () => {
+    expect(splitText('aaa bbb ccc ddd', 8)).toEqual(['aaa bbb', 'ccc ddd']);
+  });
+
+  it('tableAsText aligns columns for the console', () => {
+    expect(tableAsText(['Name', 'Size'], [['Alpha', '386'], ['B', '50']])).toBe('Name   Size\n-----  ----\nAlpha   386\nB        50');
+  });
+});
