@@ -5,7 +5,7 @@ import type { Answer } from '../tools/answer.js';
 import type { Conversation, RenderedImage, TextSink } from './conversation.js';
 import type { SegmentEngine } from './engine.js';
 import { CHARTS_FAILED_MESSAGE, failureMessage } from './messages.js';
-import { tableAsText } from './render/plain-text.js';
+import { mrkdwnTable } from './render/mrkdwn.js';
 
 /**
  * How replies reach a conversation, the same for uploads, questions and commands: the text (or
@@ -78,7 +78,7 @@ export class Delivery {
 export function chartsFallbackText(answer: Answer): string {
   const titles = answer.charts.map((chart) => chart.title).join('; ');
   const figures = answer.table
-    ? `\`\`\`\n${tableAsText(answer.table.columns, answer.table.rows)}\n\`\`\``
+    ? mrkdwnTable(answer.table.columns, answer.table.rows)
     : answer.facts.slice(0, 20).map((fact) => `• ${fact.label}: ${fact.value}`).join('\n');
   return [CHARTS_FAILED_MESSAGE, titles ? `(Charts: ${titles}.)` : '', figures].filter((part) => part.length > 0).join('\n');
 }

@@ -36,6 +36,11 @@ export const COMMAND_HELP = [
 
 export const CHARTS_FAILED_MESSAGE = "I couldn't upload the charts; here are the figures instead.";
 
+/** An export the surface would not take: said in the conversation instead of failing the whole reply. */
+export function fileRefusedMessage(fileName: string): string {
+  return `I couldn't upload ${fileName}; Slack refused the file. Ask again in a minute.`;
+}
+
 export const INSIGHTS_FAILED_MESSAGE = 'I could not finish the written insights; the figures above stand.';
 
 export const RESET_DONE = 'Deleted this channel’s datasets, settings and conversation history. Upload a CSV to start again.';

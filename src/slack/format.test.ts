@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { tableAsText } from '../app/render/plain-text.js';
 import { answerMessage, splitText, tableBlock } from './format.js';
 import { AnswerSchema } from '../tools/answer.js';
 
@@ -12,7 +11,10 @@ describe('answerMessage', () => {
         footnote: 'Figures checked against the analysis.',
       }),
     );
-    expect(message.text).toBe('*Segment 2* calls support most: 6.87 a customer.');
+    // The notification and screen-reader text carries the whole answer, the table as a code block.
+    expect(message.text).toBe(
+      '*Segment 2* calls support most: 6.87 a customer.\n\n```\nSegment  Customers\n-------  ---------\n1              386\n2              224\n3\n```\n\n_Figures checked against the analysis._',
+    );
     expect(message.blocks.map((b) => b.type)).toEqual(['section', 'table', 'context']);
     const table = message.blocks[1] as { rows: { type: string; text: string }[][] };
     expect(table.rows.map((row) => row.map((cell) => cell.text))).toEqual([
@@ -48,7 +50,4 @@ describe('plain-text helpers', () => {
     expect(splitText('aaa bbb ccc ddd', 8)).toEqual(['aaa bbb', 'ccc ddd']);
   });
 
-  it('tableAsText aligns columns for the console', () => {
-    expect(tableAsText(['Name', 'Size'], [['Alpha', '386'], ['B', '50']])).toBe('Name   Size\n-----  ----\nAlpha   386\nB        50');
-  });
 });

@@ -1,4 +1,5 @@
 import type { types } from '@slack/bolt';
+import { answerAsMrkdwn } from '../app/render/mrkdwn.js';
 import type { Answer } from '../tools/answer.js';
 
 type KnownBlock = types.KnownBlock;
@@ -52,8 +53,10 @@ export function tableBlock(columns: readonly string[], rows: readonly (readonly 
   };
 }
 
+/** The message's notification and screen-reader text: the whole answer, table included, within Slack's limit. */
 function fallbackText(answer: Answer): string {
-  return truncate(answer.text.length > 0 ? answer.text : 'Here is the result.', FALLBACK_CHARS);
+  const text = answerAsMrkdwn(answer);
+  return truncate(text.length > 0 ? text : 'Here is the result.', FALLBACK_CHARS);
 }
 
 function truncate(text: string, max: number): string {

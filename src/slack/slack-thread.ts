@@ -2,6 +2,7 @@ import type { webApi } from '@slack/bolt';
 import type { ChannelKey } from '../store/channel-store.js';
 import type { Answer } from '../tools/answer.js';
 import type { Conversation, RenderedImage, TextSink } from '../app/conversation.js';
+import { fileRefusedMessage } from '../app/messages.js';
 import { answerMessage, textMessage, type SlackMessage } from './format.js';
 import { errorSummary } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
@@ -88,7 +89,7 @@ export class SlackThread implements Conversation {
       });
     } catch (error) {
       this.options.log.warn({ method: 'files.uploadV2', err: errorSummary(error) }, 'File upload failed');
-      await this.postMessage(textMessage(`I couldn't upload ${file.fileName}; Slack refused the file. Ask again in a minute.`));
+      await this.postMessage(textMessage(fileRefusedMessage(file.fileName)));
     }
   }
 
