@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LlmEnvSchema, loadLlmConfig, type LlmConfig } from './llm/config.js';
-import { DEFAULT_MAX_QUEUED_ANALYSES } from './app/analysis-runner.js';
+import { DEFAULT_MAX_QUEUED_ANALYSES } from './analysis/settings.js';
 import { ConfigError } from './common/errors.js';
 
 /*

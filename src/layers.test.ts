@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 /**
  * The one-way layering of src/ (README, "How it works"):
  *   common <- data <- analysis <- charts <- tools <- llm <- app <- {slack, console, cli} <- main.ts
- * `store` sits beside `app`: it may use common, data and analysis, and app uses it. The surfaces
- * never import each other. A file may import its own layer and any layer it is allowed to see.
+ * `store` sits beside `app`: it may use common, data and analysis, and app uses it. `config.ts`
+ * (the environment, read once) sits just below app. The surfaces never import each other. A file may import its own layer and any layer it is allowed to see.
  */
 const SEES: Readonly<Record<string, readonly string[]>> = {
   common: [],
@@ -18,7 +18,7 @@ const SEES: Readonly<Record<string, readonly string[]>> = {
   llm: ['common', 'data', 'analysis', 'charts', 'tools'],
   store: ['common', 'data', 'analysis'],
   app: ['common', 'data', 'analysis', 'charts', 'tools', 'llm', 'store', 'config'],
-  config: ['common', 'llm', 'app'],
+  config: ['common', 'data', 'analysis', 'charts', 'tools', 'llm'],
   slack: ['common', 'data', 'analysis', 'charts', 'tools', 'llm', 'store', 'app', 'config'],
   console: ['common', 'data', 'analysis', 'charts', 'tools', 'llm', 'store', 'app', 'config'],
   cli: ['common', 'data', 'analysis', 'charts', 'tools', 'llm', 'store', 'app', 'config'],

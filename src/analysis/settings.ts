@@ -12,6 +12,9 @@ export const MAX_SEGMENTS = 20;
 /** The k the evidence compares when k is chosen automatically. */
 export const DEFAULT_K_RANGE: readonly [number, number] = [2, 10];
 
+/** Analyses that may wait for a worker thread before new ones are refused (MAX_QUEUED_ANALYSES). */
+export const DEFAULT_MAX_QUEUED_ANALYSES = 50;
+
 /** A fixed number of segments. */
 export const SegmentCountSchema = z.number().int().min(2).max(MAX_SEGMENTS);
 

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { Analysis, AnalyzeOptions } from '../analysis/analysis.js';
-import { DEFAULT_K_RANGE } from '../analysis/settings.js';
+import { DEFAULT_K_RANGE, DEFAULT_MAX_QUEUED_ANALYSES } from '../analysis/settings.js';
 import { variedOptions, type Variation } from '../analysis/variation.js';
 import type { CleanTable } from '../data/schema.js';
 import type { Logger } from '../common/logger.js';
@@ -52,7 +52,6 @@ export interface AnalysisRunnerOptions {
   readonly log: Logger;
 }
 
-export const DEFAULT_MAX_QUEUED_ANALYSES = 50;
 const DEFAULT_CACHE_ENTRIES = 32;
 
 export function createAnalysisRunner(options: AnalysisRunnerOptions): AnalysisRunner {
