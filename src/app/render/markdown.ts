@@ -1,14 +1,9 @@
-import type { Answer } from '../../tools/answer.js';
 import { mapBold } from './light-markup.js';
 
-/** Answers as standard Markdown (reports written to disk): bold as **bold**, bullets as list items, tables as pipe tables. */
-export function answerAsMarkdown(answer: Answer): string {
-  const parts: string[] = [];
-  if (answer.text.trim().length > 0) parts.push(markdownText(answer.text));
-  if (answer.table && answer.table.columns.length > 0) parts.push(markdownTable(answer.table.columns, answer.table.rows));
-  if (answer.footnote) parts.push(`_${answer.footnote}_`);
-  return parts.join('\n\n');
-}
+/*
+ * Answers as standard Markdown, for reports written to disk (the demo's report.md): the text and
+ * the table are rendered apart because a transcript keeps them as separate entries.
+ */
 
 /** The light markup's *bold* as Markdown **bold**, and its • bullets as Markdown list items. */
 export function markdownText(text: string): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { plainAnswer, type Answer } from '../../tools/answer.js';
-import { answerAsMarkdown } from './markdown.js';
+import { markdownTable, markdownText } from './markdown.js';
 import { answerAsMrkdwn } from './mrkdwn.js';
 import { answerAsPlainText, tableAsText } from './plain-text.js';
 
@@ -32,13 +32,11 @@ describe('answer renderers', () => {
   });
 
   it('Markdown turns bold into **bold**, bullets into list items and the table into a pipe table', () => {
-    expect(answerAsMarkdown(answer)).toBe(
-      [
-        '**Segment 2** calls support most:\n- 6.87 calls a customer (overall 3.58)',
-        '| Segment | Calls |\n| --- | --- |\n| 2 · Many support calls | 6.87 |\n| 1 | 2.1 |',
-        '_Figures checked against the analysis._',
-      ].join('\n\n'),
+    expect(markdownText(answer.text)).toBe('**Segment 2** calls support most:\n- 6.87 calls a customer (overall 3.58)');
+    expect(markdownTable(answer.table?.columns ?? [], answer.table?.rows ?? [])).toBe(
+      '| Segment | Calls |\n| --- | --- |\n| 2 · Many support calls | 6.87 |\n| 1 | 2.1 |',
     );
+    expect(markdownTable(['a|b'], [['x\ny']])).toBe('| a\\|b |\n| --- |\n| x y |');
   });
 
   it('clips a cell longer than 60 characters in text tables', () => {
