@@ -1,8 +1,10 @@
+import type { Analysis } from '../analysis/analysis.js';
+import { DEFAULT_K_RANGE } from '../analysis/settings.js';
 import { errorSummary, InputError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import type { ChannelStore } from '../store/channel-store.js';
 import { sha256 } from '../store/checked-file.js';
-import type { Analysis } from '../analysis/analysis.js';
+import { plainAnswer } from '../tools/answer.js';
 import type { AnalysisRunner } from './analysis-runner.js';
 import { analysisOptions, summarize, type ChannelDatasets } from './channel-datasets.js';
 import type { Conversation, IncomingFile } from './conversation.js';
@@ -19,8 +21,6 @@ import {
   tooLargeMessage,
   uploadDoneSummary,
 } from './messages.js';
-import { DEFAULT_K_RANGE } from '../analysis/settings.js';
-import { plainAnswer } from '../tools/answer.js';
 
 export interface UploadLimits {
   /** The largest file accepted (MAX_UPLOAD_MB). */
