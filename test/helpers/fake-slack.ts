@@ -1,5 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
@@ -116,6 +116,9 @@ export class FakeSlack {
         res.end(String(error));
       });
     });
+    // Like the real services, idle connections stay open well past the clients' own keep-alive
+    // timeout, so the client always closes first and never reuses a socket the server is closing.
+    server.keepAliveTimeout = 65_000;
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     fake = new FakeSlack(
@@ -479,7 +482,29 @@ export async function postSigned(url: string, body: string, options: SignedPostO
     headers['x-slack-retry-num'] = String(options.retryNum);
     headers['x-slack-retry-reason'] = 'http_timeout';
   }
-  return fetch(url, { method: 'POST', headers, body });
+  return postOnNewConnection(url, headers, body);
+}
+
+/**
+ * One POST on a connection of its own, as a webhook sender delivers each event. A pooled
+ * keep-alive socket could be reused just as the app's server times it out, and the request would
+ * fail with ECONNRESET for a reason that has nothing to do with the app.
+ */
+function postOnNewConnection(url: string, headers: Record<string, string>, body: string): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        const responseHeaders = new Headers();
+        for (const [name, value] of Object.entries(res.headers)) if (typeof value === 'string') responseHeaders.set(name, value);
+        resolve(new Response(res.statusCode === 204 ? null : Buffer.concat(chunks), { status: res.statusCode ?? 0, headers: responseHeaders }));
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 let eventCounter = 0;

@@ -99,6 +99,9 @@ export async function startOpenAiTestServer(responder: Responder): Promise<OpenA
       res.end(reply.raw ?? JSON.stringify(reply.body ?? {}));
     })();
   });
+  // Like the real services, idle connections stay open well past the clients' own keep-alive
+  // timeout, so the client always closes first and never reuses a socket the server is closing.
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
