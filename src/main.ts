@@ -1,11 +1,6 @@
-import { createSegmentApp } from './app/segment-app.js';
-import { runCli } from './cli/main.js';
 import { errorSummary } from './common/errors.js';
 import { loadConfigOrExit, type AppConfig, type LogLevel } from './config.js';
-import { DEMO_CSV, runDemo } from './console/demo.js';
-import { runConsoleSession } from './console/session.js';
 import { createLogger } from './log.js';
-import { startSlackApp } from './slack/app.js';
 
 /**
  * The composition root: reads the config once, makes the logger, and hands both to one surface.
@@ -13,6 +8,8 @@ import { startSlackApp } from './slack/app.js';
  *                  PORT), or without Slack credentials the local console on this terminal
  *   demo [file]    `npm run demo`: the whole story on the sample, written to OUT_DIR/report.md
  *   cli …          `npm run cli -- analyze|ask|charts …`
+ * Each surface is loaded only when it is the one asked for: a CLI command does not pay for
+ * loading Bolt, and the bot does not load the chart command's code.
  */
 async function main(argv: readonly string[]): Promise<void> {
   const config = loadConfigOrExit(process.env);
@@ -22,11 +19,13 @@ async function main(argv: readonly string[]): Promise<void> {
     case 'cli': {
       // A command's output is the product; the log only speaks up for problems.
       const log = createLogger(config.logLevel ?? 'warn', process.stderr);
+      const { runCli } = await import('./cli/main.js');
       process.exitCode = await runCli(rest, { config, log, stdout: process.stdout }, process.stderr);
       return;
     }
     case 'demo': {
       const log = createLogger(config.logLevel ?? 'warn');
+      const { DEMO_CSV, runDemo } = await import('./console/demo.js');
       await runDemo({ csvPath: rest[0] ?? DEMO_CSV, outDir: config.outDir, output: process.stdout, config, log }).catch((error: unknown) => {
         process.stderr.write(`The demo failed: ${errorSummary(error).message}\n`);
         process.exitCode = 1;
@@ -47,12 +46,15 @@ async function serve(config: AppConfig): Promise<void> {
   // The console owns the terminal: only warnings and errors go to the log there.
   const level: LogLevel = config.logLevel ?? (mode.kind === 'console' ? 'warn' : 'info');
   const log = createLogger(level);
+  const { createSegmentApp } = await import('./app/segment-app.js');
   const app = await createSegmentApp(config, log);
   if (mode.kind === 'console') {
+    const { runConsoleSession } = await import('./console/session.js');
     await runConsoleSession({ app, input: process.stdin, output: process.stdout, outDir: config.outDir, maxUploadBytes: config.maxUploadBytes, prompt: process.stdin.isTTY === true });
     await app.close();
     return;
   }
+  const { startSlackApp } = await import('./slack/app.js');
   const running = await startSlackApp({ config, mode, app, log });
   log.info({ mode: mode.kind, port: running.port, dataDir: config.dataDir }, 'Segment Analyst is running');
   let stopping = false;

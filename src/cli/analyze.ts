@@ -9,9 +9,8 @@ import { InputError } from '../common/errors.js';
 import { ingestFile } from '../data/ingest.js';
 import { createAnalysisRunner } from '../app/analysis-runner.js';
 import type { CliContext } from './context.js';
+import { ANALYZE_USAGE } from './usage.js';
 
-export const ANALYZE_USAGE =
-  'usage: npm run cli -- analyze <file.csv> [--k auto|N] [--algorithm kmeans|kmedoids|gmm|all] [--seed N] [--dedupe-features] [--features a,b,c] [--log1p a,b] [--json] [--labels out.csv]';
 
 /** `analyze`: prints a readable summary, or with --json only the report JSON on stdout. */
 export async function runAnalyze(argv: readonly string[], context: CliContext): Promise<void> {

@@ -16,8 +16,8 @@ import { createLlmClient } from '../llm/client.js';
 import { AnalysisSnapshotFiles } from '../store/analysis-snapshot.js';
 import type { Answer } from '../tools/answer.js';
 import type { CliContext } from './context.js';
+import { ASK_USAGE } from './usage.js';
 
-export const ASK_USAGE = 'usage: npm run cli -- ask <file.csv> "<question>" [--out <dir>] [--k auto|N] [--algorithm kmeans|kmedoids|gmm] [--no-cache]';
 
 interface AskOptions {
   readonly file: string;

@@ -7,9 +7,8 @@ import { renderPng } from '../charts/render.js';
 import { InputError } from '../common/errors.js';
 import { ingestFile } from '../data/ingest.js';
 import type { CliContext } from './context.js';
+import { CHARTS_USAGE } from './usage.js';
 
-export const CHARTS_USAGE =
-  'usage: npm run charts -- <file.csv> --out <dir> [--k auto|N] [--seed N] [--features all|a,b] [--max-points N] [--scale 1|2|3] [--dedupe-features]';
 
 /**
  * `charts`: analyses a CSV and writes the whole chart catalogue to a folder, each chart as a PNG

@@ -1,28 +1,27 @@
 import type { Writable } from 'node:stream';
 import { DomainError, InputError } from '../common/errors.js';
-import { ANALYZE_USAGE, runAnalyze } from './analyze.js';
-import { ASK_USAGE, runAsk } from './ask.js';
-import { CHARTS_USAGE, runCharts } from './charts.js';
 import type { CliContext } from './context.js';
+import { ANALYZE_USAGE, ASK_USAGE, CHARTS_USAGE } from './usage.js';
 
 const USAGE = ['Segment Analyst command line', `  ${ANALYZE_USAGE}`, `  ${ASK_USAGE}`, `  ${CHARTS_USAGE}`].join('\n');
 
 /**
  * `npm run cli -- <command>` (and `npm run charts`): runs one command and returns the exit code.
  * Anything the user can fix gets exit code 2 and one line on stderr; a stack trace only with DEBUG set.
+ * Each command's module is loaded when it runs, so `analyze` does not load the model client or the renderer.
  */
 export async function runCli(argv: readonly string[], context: CliContext, stderr: Writable): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'analyze':
-        await runAnalyze(rest, context);
+        await (await import('./analyze.js')).runAnalyze(rest, context);
         return 0;
       case 'ask':
-        await runAsk(rest, context);
+        await (await import('./ask.js')).runAsk(rest, context);
         return 0;
       case 'charts':
-        await runCharts(rest, context);
+        await (await import('./charts.js')).runCharts(rest, context);
         return 0;
       case undefined:
       case 'help':
