@@ -1,8 +1,8 @@
 import type { Analysis, AnalyzeOptions } from '../analysis/analysis.js';
+import type { Settings } from '../analysis/settings.js';
 import { errorSummary, InputError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import type { ChannelKey, ChannelStore } from '../store/channel-store.js';
-import type { Settings } from '../analysis/settings.js';
 import type { DatasetRecord, DatasetSummary } from '../store/schema.js';
 import type { AnalysisRunner } from './analysis-runner.js';
 import type { PreviousDataset, SegmentEngine } from './engine.js';

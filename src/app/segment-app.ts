@@ -4,7 +4,7 @@ import type { AppConfig } from '../config.js';
 import { createLlmClient } from '../llm/client.js';
 import { ChannelStore } from '../store/channel-store.js';
 import { SeenEvents } from '../store/seen-events.js';
-import { createAnalysisRunner, type AnalysisRunner, type AnalysisRunnerOptions } from './analysis-runner.js';
+import { createAnalysisRunner, type AnalysisRunnerOptions } from './analysis-runner.js';
 import { ChannelDatasets } from './channel-datasets.js';
 import { Commands } from './commands.js';
 import { Delivery } from './delivery.js';
@@ -33,7 +33,6 @@ export interface SegmentAppOverrides {
   /** Where channels' datasets and state live; DATA_DIR by default. */
   readonly dataDir?: string;
   readonly engine?: SegmentEngine;
-  readonly runner?: AnalysisRunner;
   /** Runner settings beyond the config's (tests pass a stand-in `execute`). */
   readonly analyses?: Partial<Omit<AnalysisRunnerOptions, 'log'>>;
 }
@@ -46,9 +45,7 @@ export async function createSegmentApp(config: AppConfig, log: Logger, overrides
   const swept = await store.sweepTemporaryFiles();
   if (swept > 0) log.info({ files: swept }, 'Removed temporary files left by an interrupted write');
   const seenEvents = await new SeenEvents(join(dataDir, 'seen-events.json'), log).load();
-  const runner =
-    overrides.runner ??
-    createAnalysisRunner({ workers: config.analysisWorkers, maxQueued: config.maxQueuedAnalyses, ...overrides.analyses, log });
+  const runner = createAnalysisRunner({ workers: config.analysisWorkers, maxQueued: config.maxQueuedAnalyses, ...overrides.analyses, log });
   const datasets = new ChannelDatasets(store, runner, engine, log);
   const delivery = new Delivery(engine, store, log);
   return {

@@ -11,7 +11,6 @@ import { createAnalysisRunner } from '../app/analysis-runner.js';
 import type { CliContext } from './context.js';
 import { ANALYZE_USAGE } from './usage.js';
 
-
 /** `analyze`: prints a readable summary, or with --json only the report JSON on stdout. */
 export async function runAnalyze(argv: readonly string[], context: CliContext): Promise<void> {
   const { values, positionals } = parseArgs({
