@@ -1,6 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { Analysis } from '../analysis/analysis.js';
-import type { Variation } from '../analysis/variation.js';
 import { renderPng } from '../charts/render.js';
 import type { Logger } from '../common/logger.js';
 import { ingestCsv } from '../data/ingest.js';
@@ -13,6 +12,7 @@ import type { Settings } from '../analysis/settings.js';
 import type { Turn } from '../store/schema.js';
 import { plainAnswer, type Answer, type ChartOutput } from '../tools/answer.js';
 import { buildToolChart } from '../tools/charts-adapter.js';
+import type { Reanalyze } from '../tools/tool.js';
 import { compareDatasets } from '../tools/dataset-comparison.js';
 import { labelsCsv } from '../analysis/labels-csv.js';
 import { exportIntro } from './messages.js';
@@ -52,7 +52,7 @@ export interface QuestionContext {
   /** Earlier turns of this thread, oldest first. */
   readonly history: readonly Turn[];
   /** The same dataset analysed with other settings ("try 4 segments"), through the runner. */
-  readonly reanalyze: (base: Analysis, variation: Variation) => Promise<Analysis>;
+  readonly reanalyze: Reanalyze;
 }
 
 /** Receives model text as it is generated, so a slow model never leaves the conversation silent. */

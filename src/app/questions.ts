@@ -1,5 +1,5 @@
-import type { ChannelKey, ChannelStore } from '../store/channel-store.js';
 import type { SettingsPatch } from '../analysis/settings.js';
+import type { ChannelKey, ChannelStore } from '../store/channel-store.js';
 import type { DatasetRecord } from '../store/schema.js';
 import type { AnalysisRunner } from './analysis-runner.js';
 import { summarize, type ChannelDatasets } from './channel-datasets.js';
@@ -34,28 +34,24 @@ export class Questions {
         await conversation.finish();
         return;
       }
+      const record = state.active;
       await conversation.progress(LOOKING_PROGRESS);
-      const loaded = await this.datasets.active(conversation.key);
-      if (!loaded) {
-        await conversation.say(NO_DATASET_MESSAGE);
-        await conversation.finish();
-        return;
-      }
+      const analysis = await this.datasets.analysisOf(conversation.key, record, 'active', state.settings);
       const history = conversation.threadTs ? await this.store.recentTurns(conversation.key, conversation.threadTs) : [];
       const sink = conversation.openStream();
       const answer = await this.engine.ask(
         question,
         {
-          analysis: loaded.analysis,
-          fileName: loaded.record.fileName,
+          analysis,
+          fileName: record.fileName,
           settings: state.settings,
           history,
-          reanalyze: (base, variation) => this.runner.vary(base, loaded.record.sha256, variation),
+          reanalyze: (base, variation) => this.runner.vary(base, record.sha256, variation),
         },
         { onText: (delta) => sink.append(delta) },
       );
       await this.delivery.deliver(conversation, answer, sink);
-      if (answer.settings) await this.keepSettings(conversation.key, loaded.record, answer.settings);
+      if (answer.settings) await this.keepSettings(conversation.key, record, answer.settings);
       await this.delivery.rememberTurns(conversation, question, answer.text);
       await conversation.finish();
     } catch (error) {

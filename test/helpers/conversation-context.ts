@@ -7,12 +7,14 @@ import type { Settings } from '../../src/analysis/settings.js';
 /** Re-analyses in tests go through the application's runner, in this thread. */
 const runner = createAnalysisRunner({ workers: 0, log: silentLogger });
 const datasetIds = new WeakMap<object, string>();
+let tablesSeen = 0;
 
 /** A stable id per table, so the runner's cache never mixes two tests' data. */
 function datasetOf(analysis: Analysis): string {
   let id = datasetIds.get(analysis.table);
   if (id === undefined) {
-    id = `test-table-${datasetIds.toString().length}-${Math.random().toString(36).slice(2)}`;
+    tablesSeen += 1;
+    id = `test-table-${tablesSeen}`;
     datasetIds.set(analysis.table, id);
   }
   return id;
