@@ -3,6 +3,7 @@ import { DEFAULT_K_RANGE, SegmentCountSchema } from '../analysis/settings.js';
 import type { ChannelKey, ChannelStore } from '../store/channel-store.js';
 import type { ChannelDatasets } from './channel-datasets.js';
 import type { Conversation } from './conversation.js';
+import type { Delivery } from './delivery.js';
 import type { SegmentEngine } from './engine.js';
 import {
   autoKSet,
@@ -14,55 +15,99 @@ import {
   METHOD_USAGE,
   methodSet,
   NO_DATASET_MESSAGE,
+  NOTHING_TO_RESET,
   RESET_DONE,
+  resetNotAllowed,
+  resetQuestion,
   unknownCommandMessage,
 } from './messages.js';
 
+/** The reply to a command, for the person who typed it. */
+export interface CommandReply {
+  readonly text: string;
+  /** Strings in `text` quoted from a file or a person (file names, names), shown literally. */
+  readonly literals: readonly string[];
+  /** A command that deletes data waits for a confirmation the surface asks for (buttons, a typed word). */
+  readonly confirm: 'reset' | null;
+}
+
+/** Who confirms a reset: the person, and whether the platform counts them as a workspace admin or owner. */
+export interface ResetActor {
+  readonly userId: string;
+  readonly isWorkspaceAdmin: () => Promise<boolean>;
+}
+
 /**
  * The settings commands (`/segments help|status|k N|method …|export|reset`), the same on every
- * surface. Each returns the reply to show the person who typed it; files go to the conversation.
+ * surface. Each returns the reply to show the person who typed it; files go to the asker alone.
  */
 export class Commands {
   constructor(
     private readonly store: ChannelStore,
     private readonly datasets: ChannelDatasets,
     private readonly engine: SegmentEngine,
+    private readonly delivery: Delivery,
   ) {}
 
-  async handle(conversation: Conversation, text: string): Promise<string> {
+  async handle(conversation: Conversation, text: string): Promise<CommandReply> {
     const [verb = 'help', ...args] = text.trim().split(/\s+/).filter((w) => w.length > 0);
     switch (verb.toLowerCase()) {
       case 'help':
-        return COMMAND_HELP;
+        return reply(COMMAND_HELP);
       case 'status':
-        return this.status(conversation.key);
+        return this.status(conversation);
       case 'k':
-        return this.setK(conversation.key, args[0]);
+        return reply(await this.setK(conversation.key, args[0]));
       case 'method':
-        return this.setMethod(conversation.key, args[0]);
+        return reply(await this.setMethod(conversation.key, args[0]));
       case 'export':
         return this.export(conversation);
       case 'reset':
-        await this.datasets.forget(conversation.key);
-        await this.store.reset(conversation.key);
-        return RESET_DONE;
+        return this.askToReset(conversation);
       default:
-        return unknownCommandMessage(verb);
+        return reply(unknownCommandMessage(verb));
     }
   }
 
-  private async status(key: ChannelKey): Promise<string> {
-    const state = await this.store.state(key);
+  /**
+   * Delete the channel's data once confirmed by the person who uploaded the dataset, or a
+   * workspace admin or owner; anyone else is told who can.
+   */
+  async confirmReset(conversation: Conversation, actor: ResetActor): Promise<CommandReply> {
+    const state = await this.store.state(conversation.key);
+    const uploader = state.active?.uploadedBy ?? null;
+    if (actor.userId !== uploader && !(await actor.isWorkspaceAdmin())) {
+      const name = uploader ? await conversation.displayName(uploader) : null;
+      return reply(resetNotAllowed(name === null ? null : `@${name}`), name === null ? [] : [name]);
+    }
+    await this.datasets.forget(conversation.key);
+    await this.store.reset(conversation.key);
+    return reply(RESET_DONE);
+  }
+
+  private async askToReset(conversation: Conversation): Promise<CommandReply> {
+    const state = await this.store.state(conversation.key);
+    if (!state.active && !state.previous) return reply(NOTHING_TO_RESET);
+    const uploader = state.active?.uploadedBy ? await conversation.displayName(state.active.uploadedBy) : null;
+    const fileName = state.active?.fileName ?? null;
+    const literals = [fileName, uploader].filter((value): value is string => value !== null);
+    return { text: resetQuestion(fileName, uploader === null ? null : `@${uploader}`), literals, confirm: 'reset' };
+  }
+
+  private async status(conversation: Conversation): Promise<CommandReply> {
+    const state = await this.store.state(conversation.key);
     const settings = `${METHOD_NAMES[state.settings.algorithm]}, k ${state.settings.k === null ? 'chosen automatically' : `fixed at ${state.settings.k}`}`;
-    if (!state.active) return `${NO_DATASET_MESSAGE} Settings: ${settings}.`;
+    if (!state.active) return reply(`${NO_DATASET_MESSAGE} Settings: ${settings}.`);
     const active = state.active;
     const summary = active.summary;
-    const uploaded = `uploaded ${active.uploadedAt.replace('T', ' ').slice(0, 16)} UTC${active.uploadedBy ? ` by <@${active.uploadedBy}>` : ''}`;
+    const uploader = active.uploadedBy ? await conversation.displayName(active.uploadedBy) : null;
+    const uploaded = `uploaded ${active.uploadedAt.replace('T', ' ').slice(0, 16)} UTC${uploader ? ` by @${uploader}` : ''}`;
     const result = summary
       ? `last analysis: ${summary.rowsUsed} rows in ${summary.k} segments (${METHOD_NAMES[summary.algorithm]})`
       : 'not analysed yet';
     const previous = state.previous ? ` Previous dataset: ${state.previous.fileName}.` : '';
-    return `Dataset: *${active.fileName}*, ${uploaded}; ${result}. Settings: ${settings}.${previous}`;
+    const literals = [active.fileName, uploader, state.previous?.fileName ?? null].filter((value): value is string => value !== null);
+    return reply(`Dataset: *${active.fileName}*, ${uploaded}; ${result}. Settings: ${settings}.${previous}`, literals);
   }
 
   private async setK(key: ChannelKey, value: string | undefined): Promise<string> {
@@ -84,10 +129,14 @@ export class Commands {
     return methodSet(parsed.data);
   }
 
-  private async export(conversation: Conversation): Promise<string> {
+  private async export(conversation: Conversation): Promise<CommandReply> {
     const loaded = await this.datasets.active(conversation.key);
-    if (!loaded) return NO_DATASET_MESSAGE;
-    await conversation.post(await this.engine.exportSegments(loaded.analysis));
-    return exportDone(loaded.analysis.report.rowsUsed, loaded.record.fileName);
+    if (!loaded) return reply(NO_DATASET_MESSAGE);
+    const sentTo = await this.delivery.postFiles(conversation, await this.engine.exportSegments(loaded.analysis));
+    return reply(exportDone(loaded.analysis.report.rowsUsed, loaded.record.fileName, sentTo), [loaded.record.fileName, ...(sentTo ? [sentTo] : [])]);
   }
+}
+
+function reply(text: string, literals: readonly string[] = []): CommandReply {
+  return { text, literals, confirm: null };
 }

@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnalysisJob } from './analysis-job.js';
 import { runAnalysis } from './analysis-job.js';
-import type { Conversation, IncomingFile, RenderedImage, TextSink } from './conversation.js';
+import type { Conversation, IncomingFile, ProgressUpdate, RenderedImage, TextSink } from './conversation.js';
 import { localFile } from './local-file.js';
 import { CHARTS_FAILED_MESSAGE, COMMAND_HELP, NO_DATASET_MESSAGE, RESET_DONE } from './messages.js';
+import { isTableFile } from './uploads.js';
 import { createSegmentApp, type SegmentApp } from './segment-app.js';
 import { silentLogger } from '../common/logger.js';
 import { loadConfig } from '../config.js';
@@ -21,28 +22,37 @@ import { MALL_CSV, MISSION_CSV } from '../../test/helpers/shared.js';
  */
 
 type Event =
-  | { readonly kind: 'progress'; readonly text: string }
+  | { readonly kind: 'progress'; readonly update: ProgressUpdate }
   | { readonly kind: 'post'; readonly answer: Answer }
+  | { readonly kind: 'private'; readonly answer: Answer }
   | { readonly kind: 'images'; readonly titles: readonly string[] }
   | { readonly kind: 'say'; readonly text: string }
-  | { readonly kind: 'finish'; readonly summary: string | undefined };
+  | { readonly kind: 'finish'; readonly summary: string | undefined; readonly outcome: 'done' | 'failed' };
 
 /** A Conversation that records what the application did with it. */
 class RecordingConversation implements Conversation {
   readonly events: Event[] = [];
-  readonly userId = 'U0TEST';
 
   constructor(
     readonly key: ChannelKey,
     readonly threadTs: string | null = '1700000000.000100',
     private readonly refuseImages = false,
+    readonly isPrivate = false,
+    readonly userId: string = 'U0TEST',
   ) {}
 
-  async progress(text: string): Promise<void> {
-    this.events.push({ kind: 'progress', text });
+  async progress(update: ProgressUpdate): Promise<void> {
+    this.events.push({ kind: 'progress', update });
   }
   async post(answer: Answer): Promise<void> {
     this.events.push({ kind: 'post', answer });
+  }
+  async postToAsker(answer: Answer): Promise<string> {
+    this.events.push({ kind: 'private', answer });
+    return 'Ana';
+  }
+  async displayName(userId: string): Promise<string> {
+    return userId === 'U0TEST' ? 'Ana' : 'Bo';
   }
   async postImages(images: readonly RenderedImage[]): Promise<void> {
     if (this.refuseImages) throw new Error('the surface refused the images');
@@ -54,8 +64,11 @@ class RecordingConversation implements Conversation {
   openStream(): TextSink {
     return { started: false, append: () => {}, finish: async () => {} };
   }
-  async finish(summary?: string): Promise<void> {
-    this.events.push({ kind: 'finish', summary });
+  async finish(summary?: string, outcome: 'done' | 'failed' = 'done'): Promise<void> {
+    this.events.push({ kind: 'finish', summary, outcome });
+  }
+  steps(): string[] {
+    return this.events.flatMap((e) => (e.kind === 'progress' && e.update.step ? [e.update.step.id] : []));
   }
 
   kinds(): string[] {
@@ -97,29 +110,44 @@ afterAll(async () => {
 });
 
 describe('an upload', () => {
-  it('shows progress, then the summary, its charts, the insights, and ends with a one-line summary', async () => {
+  it('shows each step, then the summary, its charts, the insights, and ends with a one-line summary', async () => {
     const conversation = new RecordingConversation(channel());
-    await app.uploads.handle(conversation, localFile(MISSION_CSV, 50 * 1024 * 1024));
+    expect(await app.uploads.handle(conversation, localFile(MISSION_CSV, 50 * 1024 * 1024))).toBe(true);
     const kinds = conversation.kinds();
-    expect(kinds.slice(0, 2)).toEqual(['progress', 'progress']);
+    expect(conversation.steps()).toEqual(['read', 'clean', 'choose-k', 'fit', 'charts', 'insights']);
+    const cleaning = conversation.events.find((e) => e.kind === 'progress' && e.update.step?.id === 'clean');
+    expect(cleaning).toMatchObject({ update: { text: 'Cleaning 660 rows…' } });
     expect(kinds.indexOf('post')).toBeLessThan(kinds.indexOf('images'));
+    expect(kinds.lastIndexOf('images')).toBeLessThan(kinds.lastIndexOf('post'));
     expect(kinds.at(-1)).toBe('finish');
     const [summary, insights] = conversation.posts();
     expect(summary.text).toContain('*Recommended: 3 segments.*');
     expect(summary.table?.rows.map((row) => row[2])).toEqual(['386', '224', '50']);
     expect(insights.numbersChecked).toBe(true);
-    expect(conversation.events.at(-1)).toEqual({ kind: 'finish', summary: 'Analysed credit-card-customer-data.csv: 660 rows, 3 segments.' });
+    expect(conversation.events.at(-1)).toEqual({ kind: 'finish', summary: 'Analysed credit-card-customer-data.csv: 660 rows, 3 segments.', outcome: 'done' });
     const state = await app.store.state(conversation.key);
     expect(state.active?.summary?.segments.map((s) => s.size)).toEqual([386, 224, 50]);
     expect(await app.store.ownsThread(conversation.key, '1700000000.000100')).toBe(true);
   });
 
-  it('refuses a file that is not a CSV in one sentence, without reading it', async () => {
+  it('refuses a file that is not a table in one sentence, without reading it', async () => {
     const conversation = new RecordingConversation(channel());
     let downloaded = false;
     await app.uploads.handle(conversation, { name: 'photo.png', size: 10, mimetype: 'image/png', filetype: 'png', download: async () => ((downloaded = true), Buffer.alloc(0)) });
-    expect(conversation.said()).toEqual([expect.stringMatching(/^photo\.png is not a CSV file\./)]);
+    expect(conversation.said()).toEqual([expect.stringMatching(/^photo\.png is not a table file\./)]);
     expect(downloaded).toBe(false);
+  });
+
+  it('counts .csv and .tsv files as tables, and screenshots or PDFs not', () => {
+    const table = (name: string, filetype: string | null = null, mimetype: string | null = null) => isTableFile({ name, filetype, mimetype });
+    expect([table('a.csv'), table('A.TSV'), table('export', 'csv'), table('x', null, 'text/tab-separated-values')]).toEqual([true, true, true, true]);
+    expect([table('shot.png', 'png', 'image/png'), table('deck.pdf', 'pdf'), table('notes.txt', 'text', 'text/plain')]).toEqual([false, false, false]);
+  });
+
+  it('marks the step it was on as failed when the file cannot be read', async () => {
+    const conversation = new RecordingConversation(channel());
+    expect(await app.uploads.handle(conversation, fileOf('broken.csv', 'a,b\n"1,2\n3,4\n'))).toBe(false);
+    expect(conversation.events.at(-1)).toMatchObject({ kind: 'finish', outcome: 'failed' });
   });
 
   it('keeps the stored dataset when a later file is unreadable, and says why in one sentence', async () => {
@@ -187,29 +215,86 @@ describe('settings commands', () => {
   it('status, k, method and help answer in sentences and change only what they name', async () => {
     const key = channel();
     const conversation = new RecordingConversation(key, null);
-    expect(await app.commands.handle(conversation, 'help')).toBe(COMMAND_HELP);
-    expect(await app.commands.handle(conversation, 'k 21')).toMatch(/whole number from 2 to 20/);
-    expect(await app.commands.handle(conversation, 'k 4')).toMatch(/uses 4 segments/);
-    expect(await app.commands.handle(conversation, 'method gmm')).toMatch(/Gaussian mixture/);
-    expect(await app.commands.handle(conversation, 'method magic')).toMatch(/Choose one of/);
+    const text = async (command: string) => (await app.commands.handle(conversation, command)).text;
+    expect(await text('help')).toBe(COMMAND_HELP);
+    expect(await text('k 21')).toMatch(/whole number from 2 to 20/);
+    expect(await text('k 4')).toMatch(/uses 4 segments/);
+    expect(await text('method gmm')).toMatch(/Gaussian mixture/);
+    expect(await text('method magic')).toMatch(/Choose one of/);
     expect((await app.store.state(key)).settings).toEqual({ k: 4, algorithm: 'gmm' });
-    expect(await app.commands.handle(conversation, 'k auto')).toMatch(/k = 2\.\.10/);
-    expect(await app.commands.handle(conversation, 'status')).toContain(NO_DATASET_MESSAGE);
-    expect(await app.commands.handle(conversation, 'frobnicate')).toMatch(/^I do not know "\/segments frobnicate"/);
+    expect(await text('k auto')).toMatch(/k = 2\.\.10/);
+    expect(await text('status')).toContain(NO_DATASET_MESSAGE);
+    expect(await text('frobnicate')).toMatch(/^I do not know "\/segments frobnicate"/);
   });
 
-  it('export posts the segment of every customer; reset deletes the channel’s data', async () => {
+  it('export sends the segment of every customer to the asker alone, and tells the channel', async () => {
     const key = channel();
     await app.uploads.handle(new RecordingConversation(key), localFile(MISSION_CSV, 50 * 1024 * 1024));
     const conversation = new RecordingConversation(key, null);
-    expect(await app.commands.handle(conversation, 'export')).toBe('Exported the segment of each of the 660 rows of credit-card-customer-data.csv.');
-    const file = conversation.posts()[0].files[0];
+    const reply = await app.commands.handle(conversation, 'export');
+    expect(reply.text).toBe('Exported the segment of each of the 660 rows of credit-card-customer-data.csv; sent to @Ana privately, as it lists individual customers.');
+    expect(conversation.posts()).toEqual([]);
+    const sent = conversation.events.flatMap((e) => (e.kind === 'private' ? [e.answer] : []));
+    const file = sent[0].files[0];
     expect(file.fileName).toBe('credit-card-customer-data-segments.csv');
     expect(file.content.trim().split(/\r?\n/)).toHaveLength(661);
-    expect(await app.commands.handle(conversation, 'reset')).toBe(RESET_DONE);
+  });
+
+  it('export in a private conversation posts the file right there', async () => {
+    const key = channel();
+    await app.uploads.handle(new RecordingConversation(key), localFile(MISSION_CSV, 50 * 1024 * 1024));
+    const conversation = new RecordingConversation(key, null, false, true);
+    expect((await app.commands.handle(conversation, 'export')).text).toBe('Exported the segment of each of the 660 rows of credit-card-customer-data.csv.');
+    expect(conversation.posts()[0].files).toHaveLength(1);
+    expect(conversation.kinds()).not.toContain('private');
+  });
+
+  it('"export segment 2" asked in a channel goes to the asker by DM, and the channel is told', async () => {
+    const key = channel();
+    await app.uploads.handle(new RecordingConversation(key), localFile(MISSION_CSV, 50 * 1024 * 1024));
+    const conversation = new RecordingConversation(key);
+    await app.questions.handle(conversation, 'export segment 2');
+    expect(conversation.posts().every((answer) => answer.files.length === 0)).toBe(true);
+    const sent = conversation.events.flatMap((e) => (e.kind === 'private' ? [e.answer] : []));
+    expect(sent).toHaveLength(1);
+    expect(sent[0].files[0].content.trim().split(/\r?\n/)).toHaveLength(225);
+    expect(conversation.said()).toContain('Sent to @Ana privately: the file lists individual customers, so it is not posted in the channel.');
+  });
+
+  it('reset asks first; only the uploader or a workspace admin can confirm it', async () => {
+    const key = channel();
+    await app.uploads.handle(new RecordingConversation(key), localFile(MISSION_CSV, 50 * 1024 * 1024));
+    const asked = await app.commands.handle(new RecordingConversation(key, null), 'reset');
+    expect(asked.confirm).toBe('reset');
+    expect(asked.text).toBe(
+      'Delete this channel’s dataset *credit-card-customer-data.csv*, its earlier versions, settings and conversation history? This cannot be undone. Only @Ana (who uploaded it) or a workspace admin can confirm.',
+    );
+    expect((await app.store.state(key)).active).not.toBeNull();
+
+    const stranger = new RecordingConversation(key, null, false, false, 'U0OTHER');
+    let adminChecks = 0;
+    const refused = await app.commands.confirmReset(stranger, { userId: 'U0OTHER', isWorkspaceAdmin: async () => (adminChecks++, false) });
+    expect(refused.text).toMatch(/^Only @Ana, who uploaded this channel’s dataset, or a workspace admin or owner can reset it\. Nothing was deleted\./);
+    expect(adminChecks).toBe(1);
+    expect((await app.store.state(key)).active).not.toBeNull();
+
+    const admin = await app.commands.confirmReset(stranger, { userId: 'U0OTHER', isWorkspaceAdmin: async () => true });
+    expect(admin.text).toBe(RESET_DONE);
     expect((await app.store.state(key)).active).toBeNull();
     const after = new RecordingConversation(key);
     await app.questions.handle(after, 'which segment calls support most?');
     expect(after.said()).toEqual([NO_DATASET_MESSAGE]);
+  });
+
+  it('the uploader confirms a reset without an admin check', async () => {
+    const key = channel();
+    await app.uploads.handle(new RecordingConversation(key), localFile(MALL_CSV, 50 * 1024 * 1024));
+    const reply = await app.commands.confirmReset(new RecordingConversation(key, null), {
+      userId: 'U0TEST',
+      isWorkspaceAdmin: async () => {
+        throw new Error('not asked for the uploader');
+      },
+    });
+    expect(reply.text).toBe(RESET_DONE);
   });
 });

@@ -6,22 +6,43 @@ import type { Answer } from '../tools/answer.js';
  * agent thread, the console). Implementations only format and deliver; they never compute.
  */
 export interface Conversation {
+  /** Whose data the conversation reads and changes (may be a channel the user is viewing from the agent conversation). */
   readonly key: ChannelKey;
   /** The thread the replies go to (null for top-level replies, such as slash-command ones). */
   readonly threadTs: string | null;
   readonly userId: string | null;
-  /** Show what is happening now ("Trying k = 2..10…"); each call replaces the previous one. */
-  progress(text: string): Promise<void>;
-  /** Post an answer: its text, table and footnote, then its export files. */
+  /**
+   * True where only the person who asked reads the replies (a DM, the agent conversation, the
+   * console): customer-level files are posted here; elsewhere they go to that person privately.
+   */
+  readonly isPrivate: boolean;
+  /** Show what is happening now; each call replaces the previous status and, with a step, completes the previous step. */
+  progress(update: ProgressUpdate): Promise<void>;
+  /** Post an answer: its text, table and footnote, then its files. */
   post(answer: Answer): Promise<void>;
-  /** Post charts (after the text they illustrate). */
+  /** Post an answer to the asker alone (a DM); resolves to the name to tell the others, e.g. "Ana". */
+  postToAsker(answer: Answer): Promise<string>;
+  /** Post charts (after the text they illustrate); resolves once they are shown, so later words land below them. */
   postImages(images: readonly RenderedImage[]): Promise<void>;
-  /** A short plain reply: a notice or a problem with the user's file. */
-  say(text: string): Promise<void>;
+  /** A short plain reply: a notice or a problem with the user's file; `literals` are quoted from the file or the user. */
+  say(text: string, literals?: readonly string[]): Promise<void>;
+  /** A person's name as the surface shows it (for "uploaded by Ana"), never a mention that pings. */
+  displayName(userId: string): Promise<string>;
   /** Start showing streamed text. */
-  openStream(): TextSink;
-  /** Clear the progress indicator, leaving `summary` in its place when given. */
-  finish(summary?: string): Promise<void>;
+  openStream(literals: readonly string[]): TextSink;
+  /** Clear the progress indicator, leaving `summary` where the surface keeps one; a failed outcome marks the current step failed. */
+  finish(summary?: string, outcome?: 'done' | 'failed'): Promise<void>;
+}
+
+/** The steps of an analysis, in order; surfaces that can show a plan of tasks show these. */
+export const ANALYSIS_STEPS = ['read', 'clean', 'choose-k', 'fit', 'charts', 'insights'] as const;
+export type AnalysisStep = (typeof ANALYSIS_STEPS)[number];
+
+export interface ProgressUpdate {
+  /** The status line: "Cleaning 660 rows…". */
+  readonly text: string;
+  /** The analysis step this starts, when it is one ("Reading", "Cleaning 660 rows", "Choosing k"…). */
+  readonly step?: { readonly id: AnalysisStep; readonly title: string };
 }
 
 /** A chart ready to show: PNG bytes plus the names a Slack or console file needs. */
@@ -31,7 +52,7 @@ export interface RenderedImage {
   readonly png: Buffer;
 }
 
-/** Text arriving piece by piece (model output), shown as it comes. */
+/** Text arriving piece by piece (checked model output), shown as it comes. */
 export interface TextSink {
   append(delta: string): void;
   /** Replace what was streamed with the final, checked answer (or drop it when nothing came). */

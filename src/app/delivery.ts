@@ -4,7 +4,7 @@ import type { ChannelStore } from '../store/channel-store.js';
 import type { Answer } from '../tools/answer.js';
 import type { Conversation, RenderedImage, TextSink } from './conversation.js';
 import type { SegmentEngine } from './engine.js';
-import { CHARTS_FAILED_MESSAGE, failureMessage } from './messages.js';
+import { CHARTS_FAILED_MESSAGE, failureMessage, sentPrivatelyMessage } from './messages.js';
 import { mrkdwnTable } from './render/mrkdwn.js';
 
 /**
@@ -19,12 +19,27 @@ export class Delivery {
     private readonly log: Logger,
   ) {}
 
-  /** Post an answer: streamed text replaced by the final one, the table, then its charts and files. */
+  /** Post an answer: streamed text replaced by the final one, the table, then its charts; its files to the asker alone. */
   async deliver(conversation: Conversation, answer: Answer, sink: TextSink): Promise<void> {
-    if (sink.started) await sink.finish(answer);
-    else await conversation.post(answer);
-    if (sink.started && answer.files.length > 0) await conversation.post({ ...answer, text: '', table: null, footnote: null, charts: [] });
+    const shown = { ...answer, files: [] };
+    if (sink.started) await sink.finish(shown);
+    else await conversation.post(shown);
     await this.postCharts(conversation, answer);
+    const sentTo = await this.postFiles(conversation, { ...answer, text: '', table: null, footnote: null, charts: [] });
+    if (sentTo) await conversation.say(sentPrivatelyMessage(sentTo), [sentTo]);
+  }
+
+  /**
+   * Files list individual customers, so they go only to the person who asked: here in a private
+   * conversation, otherwise by DM. Returns the name to tell the channel, or null when posted here.
+   */
+  async postFiles(conversation: Conversation, answer: Answer): Promise<string | null> {
+    if (answer.files.length === 0) return null;
+    if (conversation.isPrivate) {
+      await conversation.post(answer);
+      return null;
+    }
+    return conversation.postToAsker(answer);
   }
 
   /** Charts are illustrations: when the surface will not take the images, the figures go out as text instead. */
@@ -55,7 +70,7 @@ export class Delivery {
     try {
       await conversation.say(message);
     } finally {
-      await conversation.finish();
+      await conversation.finish(undefined, 'failed');
     }
   }
 

@@ -1,5 +1,6 @@
 import { METHOD_NAMES, type Algorithm } from '../analysis/report.js';
 import { MAX_SEGMENTS } from '../analysis/settings.js';
+import type { ProgressUpdate } from './conversation.js';
 
 /**
  * Every sentence the application says to a person, whatever the surface: the conversation's
@@ -45,12 +46,45 @@ export const INSIGHTS_FAILED_MESSAGE = 'I could not finish the written insights;
 
 export const RESET_DONE = 'Deleted this channel’s datasets, settings and conversation history. Upload a CSV to start again.';
 
+export const RESET_CANCELLED = 'Reset cancelled; nothing was deleted.';
+
+export const NOTHING_TO_RESET = 'This channel has no dataset, settings or history to delete.';
+
+/** The question before `/segments reset` deletes anything, with who may confirm it. */
+export function resetQuestion(fileName: string | null, uploader: string | null): string {
+  const what = fileName ? `this channel’s dataset *${fileName}*, its earlier versions, settings and conversation history` : 'this channel’s settings and conversation history';
+  const who = uploader ? `${uploader} (who uploaded it) or a workspace admin` : 'a workspace admin';
+  return `Delete ${what}? This cannot be undone. Only ${who} can confirm.`;
+}
+
+/** Someone else pressed the reset button. */
+export function resetNotAllowed(uploader: string | null): string {
+  return uploader
+    ? `Only ${uploader}, who uploaded this channel’s dataset, or a workspace admin or owner can reset it. Nothing was deleted.`
+    : 'Only a workspace admin or owner can reset this channel. Nothing was deleted.';
+}
+
+/** The channel's notice when customer-level files went to the asker alone. */
+export function sentPrivatelyMessage(name: string): string {
+  return `Sent to @${name} privately: the file lists individual customers, so it is not posted in the channel.`;
+}
+
 export const K_USAGE = 'Give a number of segments, e.g. `/segments k 4`, or `/segments k auto` to let me choose.';
 
 export const METHOD_USAGE = 'Choose one of `/segments method kmeans`, `kmedoids` or `gmm`.';
 
 export function notACsvMessage(fileName: string): string {
-  return `${fileName} is not a CSV file. Upload the customer data as a .csv export (one row per customer, a header row, numeric columns) and I will segment it.`;
+  return `${fileName} is not a table file. Upload the customer data as a .csv (or .tsv) export (one row per customer, a header row, numeric columns) and I will segment it.`;
+}
+
+/** A new upload took the place of a dataset whose analysis could not be compared. */
+export function replacedDatasetMessage(previousFileName: string): string {
+  return `This upload replaces ${previousFileName} as this channel’s dataset.`;
+}
+
+/** In the agent conversation, asked while viewing a channel the user is not a member of. */
+export function notAMemberMessage(): string {
+  return 'You are viewing a channel you are not a member of, so I cannot answer from its data. Join the channel, ask there, or upload a CSV here.';
 }
 
 /** The reply to a file over the upload limit (MAX_UPLOAD_MB). */
@@ -79,17 +113,29 @@ export function unknownCommandMessage(verb: string): string {
   return `I do not know "/segments ${verb}". ${COMMAND_HELP}`;
 }
 
-export function readingProgress(fileName: string): string {
-  return `Reading ${fileName}…`;
+/* The steps of an analysis, as the status line and as the title of a task in a plan. */
+
+export function readingStep(fileName: string): ProgressUpdate {
+  return { text: `Reading ${fileName}…`, step: { id: 'read', title: `Reading ${fileName}` } };
 }
 
-export function cleaningProgress(rows: number, k: number | null, kRange: readonly [number, number]): string {
-  return `Cleaning ${rows} rows… ${k === null ? `Trying k = ${kRange[0]}..${kRange[1]}…` : `Fitting ${k} segments…`}`;
+export function cleaningStep(rows: number): ProgressUpdate {
+  return { text: `Cleaning ${rows} rows…`, step: { id: 'clean', title: `Cleaning ${rows} rows` } };
 }
 
-export const LOOKING_PROGRESS = 'Looking at the data…';
-export const CHARTS_PROGRESS = 'Rendering charts…';
-export const INSIGHTS_PROGRESS = 'Writing the insights…';
+export function choosingKStep(kRange: readonly [number, number]): ProgressUpdate {
+  return { text: `Choosing k: trying ${kRange[0]} to ${kRange[1]} segments…`, step: { id: 'choose-k', title: `Choosing k (${kRange[0]}–${kRange[1]})` } };
+}
+
+export function fittingStep(k: number, algorithm: Algorithm): ProgressUpdate {
+  return { text: `Fitting ${k} segments…`, step: { id: 'fit', title: `Fitting ${k} segments with ${METHOD_NAMES[algorithm]}` } };
+}
+
+export const CHARTS_STEP: ProgressUpdate = { text: 'Rendering charts…', step: { id: 'charts', title: 'Charts' } };
+export const INSIGHTS_STEP: ProgressUpdate = { text: 'Writing the insights…', step: { id: 'insights', title: 'Insights' } };
+export const LOOKING_PROGRESS: ProgressUpdate = { text: 'Looking at the data…' };
+/** Rotated by surfaces that show several loading messages while one step takes long. */
+export const STILL_WORKING = 'Still working: large files and queued analyses take a little longer…';
 
 export function uploadDoneSummary(fileName: string, rows: number, k: number): string {
   return `Analysed ${fileName}: ${rows} rows, ${k} segments.`;
@@ -111,8 +157,8 @@ export function methodSet(algorithm: Algorithm): string {
   return `From now on this channel’s segments come from ${METHOD_NAMES[algorithm]}.`;
 }
 
-export function exportDone(rows: number, fileName: string): string {
-  return `Exported the segment of each of the ${rows} rows of ${fileName}.`;
+export function exportDone(rows: number, fileName: string, sentTo: string | null): string {
+  return `Exported the segment of each of the ${rows} rows of ${fileName}${sentTo ? `; sent to @${sentTo} privately, as it lists individual customers` : ''}.`;
 }
 
 export function exportIntro(rows: number, source: string): string {

@@ -7,6 +7,7 @@ import type { Conversation } from './conversation.js';
 import type { Delivery } from './delivery.js';
 import type { SegmentEngine } from './engine.js';
 import { GREETING, LOOKING_PROGRESS, NO_DATASET_MESSAGE } from './messages.js';
+import { untrustedLiterals } from './render/literals.js';
 
 /**
  * A question in a thread the bot owns, a mention or a DM: answered from the channel's active
@@ -38,7 +39,7 @@ export class Questions {
       await conversation.progress(LOOKING_PROGRESS);
       const analysis = await this.datasets.analysisOf(conversation.key, record, 'active', state.settings);
       const history = conversation.threadTs ? await this.store.recentTurns(conversation.key, conversation.threadTs) : [];
-      const sink = conversation.openStream();
+      const sink = conversation.openStream(untrustedLiterals(analysis));
       const answer = await this.engine.ask(
         question,
         {

@@ -51,7 +51,7 @@ export async function createSegmentApp(config: AppConfig, log: Logger, overrides
   return {
     uploads: new Uploads(store, runner, datasets, engine, delivery, { maxUploadBytes: config.maxUploadBytes }, log),
     questions: new Questions(store, runner, datasets, engine, delivery),
-    commands: new Commands(store, datasets, engine),
+    commands: new Commands(store, datasets, engine, delivery),
     store,
     seenEvents,
     close: async () => {

@@ -10,14 +10,18 @@ import { analysisOptions, summarize, type ChannelDatasets } from './channel-data
 import type { Conversation, IncomingFile } from './conversation.js';
 import type { Delivery } from './delivery.js';
 import type { SegmentEngine } from './engine.js';
+import { untrustedLiterals } from './render/literals.js';
 import {
-  CHARTS_PROGRESS,
-  cleaningProgress,
+  CHARTS_STEP,
+  cleaningStep,
+  choosingKStep,
+  fittingStep,
   INSIGHTS_FAILED_MESSAGE,
-  INSIGHTS_PROGRESS,
+  INSIGHTS_STEP,
   notACsvMessage,
   queuedMessage,
-  readingProgress,
+  readingStep,
+  replacedDatasetMessage,
   tooLargeMessage,
   uploadDoneSummary,
 } from './messages.js';
@@ -43,61 +47,66 @@ export class Uploads {
     private readonly log: Logger,
   ) {}
 
-  async handle(conversation: Conversation, file: IncomingFile): Promise<void> {
+  /** Analyse a shared file; true when it became the conversation's dataset. */
+  async handle(conversation: Conversation, file: IncomingFile): Promise<boolean> {
     const started = Date.now();
     const refusal = this.refusal(file);
     if (refusal) {
-      await conversation.say(refusal);
-      return;
+      await conversation.say(refusal, [file.name]);
+      return false;
     }
     try {
-      await conversation.progress(readingProgress(file.name));
+      await conversation.progress(readingStep(file.name));
       const bytes = await file.download();
       if (bytes.byteLength > this.limits.maxUploadBytes) throw new InputError(tooLargeMessage(file.name, this.limits.maxUploadBytes), 'file-too-large');
       const table = await this.engine.ingest(bytes, file.name);
       const { settings } = await this.store.state(conversation.key);
-      await conversation.progress(cleaningProgress(table.cleaning.rowsIn, settings.k, DEFAULT_K_RANGE));
+      await conversation.progress(cleaningStep(table.cleaning.rowsIn));
+      if (settings.k === null) await conversation.progress(choosingKStep(DEFAULT_K_RANGE));
       const analysis = await this.runner.run({
         table: () => table,
         dataset: sha256(bytes),
         options: analysisOptions(settings, file.name),
         onQueued: (position) => {
-          conversation.progress(queuedMessage(position)).catch((error: unknown) => this.log.warn({ err: errorSummary(error) }, 'Queue notice failed'));
+          conversation.progress({ text: queuedMessage(position) }).catch((error: unknown) => this.log.warn({ err: errorSummary(error) }, 'Queue notice failed'));
         },
       });
+      await conversation.progress(fittingStep(analysis.report.segments.length, analysis.report.algorithm));
       const saved = await this.store.saveUpload(conversation.key, { fileName: file.name, bytes, uploadedBy: conversation.userId });
       const record = saved.active;
       if (!record) throw new Error('The upload was not recorded');
       const previous = saved.previous ? await this.datasets.previous(conversation.key, saved.previous, settings) : null;
-      await conversation.progress(CHARTS_PROGRESS);
+      await conversation.progress(CHARTS_STEP);
       const summary = await this.engine.uploadSummary(analysis, previous);
+      const replaced = saved.previous && !previous ? replacedDatasetMessage(saved.previous.fileName) : null;
       await this.store.saveSummary(conversation.key, record.sha256, summarize(analysis));
       if (conversation.threadTs) await this.store.claimThread(conversation.key, conversation.threadTs);
-      await conversation.post(summary);
+      await conversation.post(replaced ? { ...summary, text: `${summary.text}\n\n${replaced}`, literals: [...(summary.literals ?? []), saved.previous?.fileName ?? ''] } : summary);
       await this.delivery.postCharts(conversation, summary);
       this.log.info(
         { channel: conversation.key.channelId, rows: analysis.report.rowsUsed, k: analysis.report.segments.length, ms: Date.now() - started },
         'Upload analysed',
       );
-      await conversation.progress(INSIGHTS_PROGRESS);
-      await this.insights(conversation, analysis);
+      await conversation.progress(INSIGHTS_STEP);
+      await this.insights(conversation, analysis, untrustedLiterals(analysis));
       await this.delivery.rememberTurns(conversation, `(uploaded ${file.name})`, summary.text);
       await conversation.finish(uploadDoneSummary(file.name, analysis.report.rowsUsed, analysis.report.segments.length));
+      return true;
     } catch (error) {
       await this.delivery.replyToFailure(conversation, error, `reading ${file.name}`);
+      return false;
     }
   }
 
   private refusal(file: IncomingFile): string | null {
-    const isCsv = /\.csv$/i.test(file.name) || file.filetype === 'csv' || file.mimetype === 'text/csv';
-    if (!isCsv) return notACsvMessage(file.name);
+    if (!isTableFile(file)) return notACsvMessage(file.name);
     if (file.size !== null && file.size > this.limits.maxUploadBytes) return tooLargeMessage(file.name, this.limits.maxUploadBytes);
     return null;
   }
 
   /** The written insights after the figures; if they fail, the figures above still stand. */
-  private async insights(conversation: Conversation, analysis: Analysis): Promise<void> {
-    const sink = conversation.openStream();
+  private async insights(conversation: Conversation, analysis: Analysis, literals: readonly string[]): Promise<void> {
+    const sink = conversation.openStream(literals);
     try {
       await this.delivery.deliver(conversation, await this.engine.insights(analysis, { onText: (delta) => sink.append(delta) }), sink);
     } catch (error) {
@@ -105,4 +114,9 @@ export class Uploads {
       if (sink.started) await sink.finish(plainAnswer(INSIGHTS_FAILED_MESSAGE));
     }
   }
+}
+
+/** A file the bot reads as a table: what it answers in a channel without being mentioned. */
+export function isTableFile(file: Pick<IncomingFile, 'name' | 'filetype' | 'mimetype'>): boolean {
+  return /\.(csv|tsv)$/i.test(file.name) || file.filetype === 'csv' || file.filetype === 'tsv' || file.mimetype === 'text/csv' || file.mimetype === 'text/tab-separated-values';
 }

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
-import type { Conversation, RenderedImage, TextSink } from '../app/conversation.js';
+import type { Conversation, ProgressUpdate, RenderedImage, TextSink } from '../app/conversation.js';
 import { plainText, tableAsText } from '../app/render/plain-text.js';
 import type { ChannelKey } from '../store/channel-store.js';
 import type { Answer } from '../tools/answer.js';
@@ -32,6 +32,8 @@ export class ConsoleConversation implements Conversation {
   readonly key: ChannelKey;
   readonly threadTs: string;
   readonly userId = 'console-user';
+  /** One person at a terminal: exports are written here. */
+  readonly isPrivate = true;
   readonly transcript: TranscriptEntry[] = [];
   private written = new Map<string, number>();
 
@@ -40,8 +42,8 @@ export class ConsoleConversation implements Conversation {
     this.threadTs = options.threadTs;
   }
 
-  async progress(text: string): Promise<void> {
-    if (this.options.showProgress ?? true) this.print(`… ${text}`);
+  async progress(update: ProgressUpdate): Promise<void> {
+    if (this.options.showProgress ?? true) this.print(`… ${update.text}`);
   }
 
   async post(answer: Answer): Promise<void> {
@@ -58,8 +60,17 @@ export class ConsoleConversation implements Conversation {
     }
   }
 
+  async postToAsker(answer: Answer): Promise<string> {
+    await this.post(answer);
+    return 'you';
+  }
+
   async say(text: string): Promise<void> {
     this.showText(text);
+  }
+
+  async displayName(userId: string): Promise<string> {
+    return userId === this.userId ? 'you' : userId;
   }
 
   openStream(): TextSink {
@@ -86,8 +97,8 @@ export class ConsoleConversation implements Conversation {
     };
   }
 
-  async finish(summary?: string): Promise<void> {
-    if (summary && (this.options.showProgress ?? true)) this.print(`✓ ${summary}`);
+  async finish(summary?: string, outcome: 'done' | 'failed' = 'done'): Promise<void> {
+    if (summary && outcome === 'done' && (this.options.showProgress ?? true)) this.print(`✓ ${summary}`);
   }
 
   private showText(text: string): void {

@@ -44,7 +44,9 @@ export async function runDemo(options: DemoOptions): Promise<{ reportPath: strin
       sections.push({ heading, entries: conversation.transcript.slice(from) });
     };
     const file = localFile(options.csvPath, options.config.maxUploadBytes);
-    await step(`Upload: ${file.name}`, () => app.uploads.handle(conversation, file));
+    await step(`Upload: ${file.name}`, async () => {
+      await app.uploads.handle(conversation, file);
+    });
     for (const question of DEMO_QUESTIONS) await step(`“${question}”`, () => app.questions.handle(conversation, question));
     const reportPath = join(outDir, 'report.md');
     await writeFile(reportPath, transcriptMarkdown(`Segment Analyst demo: ${file.name}`, sections, outDir));

@@ -14,9 +14,12 @@ export const CONSOLE_HELP = [
   'Segment Analyst, local console (no Slack credentials found).',
   '  /upload path/to/customers.csv   analyse a CSV',
   '  /segments help|status|k N|method kmeans|kmedoids|gmm|export|reset',
+  '  /confirm-reset                  confirm a /segments reset',
   '  /quit                           leave',
   'Anything else is a question about the data, e.g. "which segment calls support most?"',
 ].join('\n');
+
+const CONFIRM_RESET_HINT = 'Type /confirm-reset to delete it.';
 
 export interface ConsoleSessionOptions {
   readonly app: SegmentApp;
@@ -64,7 +67,13 @@ export async function handleLine(line: string, conversation: ConsoleConversation
       await options.app.uploads.handle(conversation, localFile(unquote(argument), options.maxUploadBytes));
       return;
     case '/segments': {
-      await conversation.say(await options.app.commands.handle(conversation, argument));
+      const reply = await options.app.commands.handle(conversation, argument);
+      await conversation.say(reply.confirm === 'reset' ? `${reply.text}\n${CONFIRM_RESET_HINT}` : reply.text);
+      return;
+    }
+    case '/confirm-reset': {
+      const reply = await options.app.commands.confirmReset(conversation, { userId: conversation.userId, isWorkspaceAdmin: async () => true });
+      await conversation.say(reply.text);
       return;
     }
     default:

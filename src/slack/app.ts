@@ -8,6 +8,9 @@ import type { AppConfig, RunMode } from '../config.js';
 import type { SeenEvents } from '../store/seen-events.js';
 import { boltLogger } from './bolt-logger.js';
 import { registerListeners } from './listeners/index.js';
+import type { ListenerDeps } from './listeners/route.js';
+import { RATE_LIMIT_POLICY, rateLimitedFetch, type RateLimitPolicy } from './rate-limit.js';
+import { ViewedChannels } from './viewed-channels.js';
 
 export type SlackMode = Exclude<RunMode, { kind: 'console' }>;
 
@@ -16,12 +19,16 @@ export interface SlackAppDeps {
   readonly mode: SlackMode;
   readonly app: SegmentApp;
   readonly log: Logger;
-  /** Web API retries (429 honouring Retry-After, 5xx, network errors); default WEB_API_RETRIES. */
+  /** Web API retries of 5xx and network errors; default WEB_API_RETRIES. */
   readonly retryConfig?: webApi.RetryOptions;
+  /** How one rate-limited call is retried on its own; default RATE_LIMIT_POLICY. */
+  readonly rateLimit?: RateLimitPolicy;
+  /** Timing knobs of threads (status refresh, chart wait, update spacing); tests shorten them. */
+  readonly thread?: ListenerDeps['thread'];
 }
 
 /**
- * Bounded: at most 3 retries, waiting 1 s, 2 s, 4 s (plus any Retry-After), so a failing Slack
+ * Bounded: at most 3 retries, waiting 1 s, 2 s, 4 s, so a failing Slack
  * costs a reply seconds, not the half hour of the SDK's default policy.
  */
 export const WEB_API_RETRIES: webApi.RetryOptions = { retries: 3, factor: 2, minTimeout: 1000, maxTimeout: 8000, randomize: true };
@@ -47,7 +54,9 @@ export function createSlackApp(deps: SlackAppDeps): App {
     clientOptions: {
       slackApiUrl: config.slackApiUrl,
       retryConfig: deps.retryConfig ?? WEB_API_RETRIES,
-      rejectRateLimitedCalls: false,
+      // A 429 fails only its own call, after rateLimitedFetch has retried it; other conversations keep moving.
+      rejectRateLimitedCalls: true,
+      fetch: rateLimitedFetch(deps.rateLimit ?? RATE_LIMIT_POLICY, log),
       timeout: 30_000,
     },
   };
@@ -65,7 +74,9 @@ export function createSlackApp(deps: SlackAppDeps): App {
   registerListeners(app, {
     app: deps.app,
     files: { botToken: mode.botToken, slackApiUrl: config.slackApiUrl, maxUploadBytes: config.maxUploadBytes },
+    viewed: new ViewedChannels(),
     log,
+    thread: deps.thread,
   });
   app.error(async (error) => {
     log.error({ err: errorSummary(error) }, 'Unhandled error in a Slack listener');

@@ -26,13 +26,20 @@ export function answerMessage(answer: Answer): SlackMessage {
   for (const chunk of splitText(answer.text, SECTION_CHARS)) {
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: chunk } });
   }
-  if (answer.table && answer.table.columns.length > 0) blocks.push(tableBlock(answer.table.columns, answer.table.rows));
-  if (answer.footnote) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: answer.footnote }] });
+  blocks.push(...footerBlocks(answer));
   return { text: fallbackText(answer), blocks: blocks.slice(0, MAX_BLOCKS) };
 }
 
+/** What follows an answer's text: its table and footnote (also the closing blocks of a streamed answer). */
+export function footerBlocks(answer: Answer): KnownBlock[] {
+  const blocks: KnownBlock[] = [];
+  if (answer.table && answer.table.columns.length > 0) blocks.push(tableBlock(answer.table.columns, answer.table.rows));
+  if (answer.footnote) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: answer.footnote }] });
+  return blocks;
+}
+
 /** A plain mrkdwn message (notices, errors, progress). */
-export function textMessage(text: string): SlackMessage {
+export function textMessage(text: string, literals: readonly string[] = []): SlackMessage {
   return {
     text: truncate(text, FALLBACK_CHARS),
     blocks: splitText(text, SECTION_CHARS)

@@ -1,128 +1,137 @@
 import type { webApi } from '@slack/bolt';
-import type { ChannelKey } from '../store/channel-store.js';
-import type { Answer } from '../tools/answer.js';
-import type { Conversation, RenderedImage, TextSink } from '../app/conversation.js';
-import { fileRefusedMessage } from '../app/messages.js';
-import { answerMessage, textMessage, type SlackMessage } from './format.js';
+import type { Conversation, ProgressUpdate, RenderedImage, TextSink } from '../app/conversation.js';
+import { fileRefusedMessage, STILL_WORKING } from '../app/messages.js';
+import { plainTextSafe } from '../app/render/escape.js';
 import { errorSummary } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
+import type { ChannelKey } from '../store/channel-store.js';
+import type { Answer, FileOutput } from '../tools/answer.js';
+import { answerMessage, textMessage, type SlackMessage } from './format.js';
+import { SlackTextSink } from './slack-text-sink.js';
+import { TaskPlan } from './task-plan.js';
 
 type WebClient = webApi.WebClient;
 
+/**
+ * Slack clears a status after 2 minutes without a message
+ * (https://docs.slack.dev/reference/methods/assistant.threads.setStatus), so long or queued work
+ * re-sends it before then.
+ */
+export const STATUS_REFRESH_MS = 90_000;
+
+/** How long to wait for Slack to post an uploaded chart before the words that follow it go out anyway. */
+export const CHARTS_SHOWN_TIMEOUT_MS = 15_000;
+
 export interface SlackThreadOptions {
   readonly client: WebClient;
+  /** Whose data the conversation reads (the viewed channel's, from the agent conversation). */
   readonly key: ChannelKey;
+  /** Where the replies go. */
   readonly channel: string;
   /** Null posts at the top level of the channel (slash-command replies). */
   readonly threadTs: string | null;
   readonly userId: string | null;
-  /** An AI-app (assistant) thread: progress goes to assistant.threads.setStatus. */
-  readonly assistantThread: boolean;
-  /**
-   * 'keep': the progress message is posted at once and ends as a one-line summary (uploads).
-   * 'replace': it appears only if work takes longer than `placeholderDelayMs`, and the first
-   * reply takes its place (questions).
-   */
-  readonly progressStyle: 'keep' | 'replace';
-  readonly placeholderDelayMs?: number;
-  /** Minimum interval between chat.update calls while streaming without chat streaming. */
+  /** A DM or the agent conversation: only the asker reads it. */
+  readonly isPrivate: boolean;
+  readonly statusRefreshMs?: number;
+  readonly chartsShownTimeoutMs?: number;
+  /** Minimum interval between chat.update calls on one message while text streams without chat streaming. */
   readonly streamUpdateMs?: number;
   readonly log: Logger;
 }
 
 /**
- * A Slack thread as a Conversation: progress in a message that is updated (or the assistant
- * status), answers as Block Kit messages, charts and exports through files.uploadV2, model
- * text through chat streaming (or periodic chat.update where streaming is not available).
+ * A Slack thread as a Conversation: progress as the native status (assistant.threads.setStatus,
+ * which works in channels with chat:write) and, where chat streaming is available, as a plan of
+ * tasks; answers as Block Kit messages; charts through files.uploadV2, awaited until Slack has
+ * posted them; customer-level files by DM to the asker; model text through chat streaming.
  */
 export class SlackThread implements Conversation {
   readonly key: ChannelKey;
   readonly threadTs: string | null;
   readonly userId: string | null;
+  readonly isPrivate: boolean;
   private readonly client: WebClient;
-  private placeholder: Promise<string | null> | null = null;
-  private placeholderTimer: NodeJS.Timeout | null = null;
-  private statusShown = false;
+  private status: ProgressUpdate | null = null;
+  private refreshTimer: NodeJS.Timeout | null = null;
+  private plan: TaskPlan | null = null;
+  private readonly names = new Map<string, Promise<string>>();
 
   constructor(private readonly options: SlackThreadOptions) {
     this.key = options.key;
     this.threadTs = options.threadTs;
     this.userId = options.userId;
+    this.isPrivate = options.isPrivate;
     this.client = options.client;
   }
 
-  async progress(text: string): Promise<void> {
-    if (this.options.assistantThread && this.threadTs) {
-      await this.setStatus(text);
-      return;
+  async progress(update: ProgressUpdate): Promise<void> {
+    if (!this.threadTs) return;
+    if (update.step && this.userId) {
+      this.plan ??= new TaskPlan({ client: this.client, channel: this.options.channel, threadTs: this.threadTs, teamId: this.key.teamId, userId: this.userId, log: this.options.log });
+      await this.plan.start(update.step);
     }
-    if (this.placeholder) {
-      const ts = await this.placeholder;
-      if (ts) await this.update(ts, textMessage(text));
-      return;
-    }
-    const delay = this.options.progressStyle === 'keep' ? 0 : (this.options.placeholderDelayMs ?? 1500);
-    if (delay === 0) {
-      this.placeholder = this.postMessage(textMessage(text));
-      await this.placeholder;
-      return;
-    }
-    if (this.placeholderTimer) clearTimeout(this.placeholderTimer);
-    this.placeholderTimer = setTimeout(() => {
-      this.placeholderTimer = null;
-      this.placeholder = this.postMessage(textMessage(text));
-    }, delay);
+    this.status = update;
+    await this.sendStatus(update);
+    this.keepStatusAlive();
   }
 
   async post(answer: Answer): Promise<void> {
-    if (answer.text.trim().length > 0 || answer.table) await this.replaceOrPost(answerMessage(answer));
-    for (const file of answer.files) await this.uploadFile(file);
+    if (answer.text.trim().length > 0 || answer.table) await this.postMessage(answerMessage(answer));
+    for (const file of answer.files) await this.uploadFile(file, this.options.channel, this.threadTs, answer.literals ?? []);
   }
 
-  /** An export Slack would not take is reported in the thread instead of failing the whole reply. */
-  async uploadFile(file: { readonly content: string; readonly fileName: string }): Promise<void> {
-    try {
-      await this.client.filesUploadV2({
-        channel_id: this.options.channel,
-        thread_ts: this.threadTs ?? undefined,
-        file_uploads: [{ content: file.content, filename: file.fileName, title: file.fileName }],
-      });
-    } catch (error) {
-      this.options.log.warn({ method: 'files.uploadV2', err: errorSummary(error) }, 'File upload failed');
-      await this.postMessage(textMessage(fileRefusedMessage(file.fileName)));
-    }
+  async postToAsker(answer: Answer): Promise<string> {
+    if (!this.userId) throw new Error('A private reply needs the person who asked');
+    const opened = await this.call('conversations.open', () => this.client.conversations.open({ users: this.userId ?? '' }));
+    const dm = opened?.channel?.id;
+    if (!dm) throw new Error('Slack did not open a DM with the person who asked');
+    const message = answerMessage(answer);
+    if (answer.text.trim().length > 0 || answer.table) await this.call('chat.postMessage', () => this.client.chat.postMessage({ channel: dm, text: message.text, blocks: message.blocks }));
+    for (const file of answer.files) await this.uploadFile(file, dm, null, answer.literals ?? []);
+    return this.displayName(this.userId);
   }
 
   async postImages(images: readonly RenderedImage[]): Promise<void> {
     if (images.length === 0) return;
-    await this.client.filesUploadV2({
+    const result = await this.client.filesUploadV2({
       channel_id: this.options.channel,
       thread_ts: this.threadTs ?? undefined,
-      file_uploads: images.map((image) => ({ file: image.png, filename: image.fileName, title: image.title, alt_text: image.title })),
+      file_uploads: images.map((image) => ({ file: image.png, filename: image.fileName, title: plainTextSafe(image.title), alt_text: plainTextSafe(image.title) })),
     });
+    await this.waitUntilShown(uploadedFileIds(result));
   }
 
-  async say(text: string): Promise<void> {
-    await this.replaceOrPost(textMessage(text));
+  async say(text: string, literals: readonly string[] = []): Promise<void> {
+    await this.postMessage(textMessage(text, literals));
   }
 
-  openStream(): TextSink {
-    return new SlackTextSink(this, this.options);
-  }
-
-  async finish(summary?: string): Promise<void> {
-    if (this.placeholderTimer) {
-      clearTimeout(this.placeholderTimer);
-      this.placeholderTimer = null;
+  displayName(userId: string): Promise<string> {
+    let name = this.names.get(userId);
+    if (!name) {
+      name = this.call('users.info', () => this.client.users.info({ user: userId })).then((result) => {
+        const user = result?.user;
+        return user?.profile?.display_name || user?.real_name || user?.name || userId;
+      });
+      this.names.set(userId, name);
     }
-    if (this.statusShown) await this.setStatus('');
-    const ts = this.placeholder ? await this.placeholder : null;
-    if (!ts) return;
-    this.placeholder = null;
-    // A progress line ends as the summary; without one (a refusal, an error) it would only be noise.
-    // If Slack will not update it, it is deleted rather than left saying the work is still going on.
-    if (summary && (await this.update(ts, textMessage(summary)))) return;
-    await this.call('chat.delete', () => this.client.chat.delete({ channel: this.options.channel, ts }));
+    return name;
+  }
+
+  openStream(literals: readonly string[]): TextSink {
+    return new SlackTextSink(this, { ...this.options, literals });
+  }
+
+  async finish(summary?: string, outcome: 'done' | 'failed' = 'done'): Promise<void> {
+    if (this.refreshTimer) clearInterval(this.refreshTimer);
+    this.refreshTimer = null;
+    const plan = this.plan;
+    this.plan = null;
+    if (plan) await plan.stop(outcome, summary);
+    if (this.status) {
+      this.status = null;
+      if (this.threadTs) await this.setStatus(this.threadTs, '', []);
+    }
   }
 
   /** Post a message in the thread; returns its ts (null when Slack refused it, which is logged). */
@@ -139,35 +148,73 @@ export class SlackThread implements Conversation {
     return result !== null;
   }
 
-  /** In 'replace' style the first reply takes the placeholder's place. */
-  async takePlaceholder(): Promise<string | null> {
-    if (this.options.progressStyle !== 'replace') return null;
-    if (this.placeholderTimer) {
-      clearTimeout(this.placeholderTimer);
-      this.placeholderTimer = null;
+  /** An export Slack would not take is reported instead of failing the whole reply. */
+  private async uploadFile(file: FileOutput, channel: string, threadTs: string | null, literals: readonly string[]): Promise<void> {
+    try {
+      await this.client.filesUploadV2({
+        channel_id: channel,
+        thread_ts: threadTs ?? undefined,
+        file_uploads: [{ content: file.content, filename: file.fileName, title: plainTextSafe(file.fileName) }],
+      });
+    } catch (error) {
+      this.options.log.warn({ method: 'files.uploadV2', err: errorSummary(error) }, 'File upload failed');
+      const message = textMessage(fileRefusedMessage(file.fileName), [file.fileName, ...literals]);
+      await this.call('chat.postMessage', () => this.client.chat.postMessage({ channel, thread_ts: threadTs ?? undefined, text: message.text, blocks: message.blocks }));
     }
-    const ts = this.placeholder ? await this.placeholder : null;
-    this.placeholder = null;
-    return ts;
   }
 
-  private async replaceOrPost(message: SlackMessage): Promise<void> {
-    const ts = await this.takePlaceholder();
-    if (ts) await this.update(ts, message);
-    else await this.postMessage(message);
+  /**
+   * files.uploadV2 returns before Slack posts the file message, so words sent at once would land
+   * above the charts. Wait until files.info lists the share in this conversation (bounded).
+   */
+  private async waitUntilShown(fileIds: readonly string[]): Promise<void> {
+    const deadline = Date.now() + (this.options.chartsShownTimeoutMs ?? CHARTS_SHOWN_TIMEOUT_MS);
+    let pause = 50;
+    for (const file of fileIds) {
+      while (!(await this.isShared(file))) {
+        if (Date.now() >= deadline) {
+          this.options.log.info({ file }, 'Slack had not posted the chart yet; carrying on');
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, pause));
+        pause = Math.min(pause * 2, 1000);
+      }
+    }
   }
 
-  private async setStatus(status: string): Promise<void> {
+  private async isShared(fileId: string): Promise<boolean> {
+    const result = await this.call('files.info', () => this.client.files.info({ file: fileId }));
+    if (!result) return true;
+    const shares = (result.file as { shares?: Record<string, Record<string, unknown[]> | undefined> } | undefined)?.shares;
+    return [shares?.public, shares?.private].some((byChannel) => (byChannel?.[this.options.channel]?.length ?? 0) > 0);
+  }
+
+  private async sendStatus(update: ProgressUpdate): Promise<void> {
     if (!this.threadTs) return;
-    const threadTs = this.threadTs;
-    this.statusShown = status.length > 0;
+    await this.setStatus(this.threadTs, update.text, [update.text, STILL_WORKING]);
+  }
+
+  private keepStatusAlive(): void {
+    if (this.refreshTimer) return;
+    this.refreshTimer = setInterval(() => {
+      if (this.status) void this.sendStatus(this.status);
+    }, this.options.statusRefreshMs ?? STATUS_REFRESH_MS);
+    this.refreshTimer.unref();
+  }
+
+  private async setStatus(threadTs: string, status: string, loadingMessages: readonly string[]): Promise<void> {
     await this.call('assistant.threads.setStatus', () =>
-      this.client.assistant.threads.setStatus({ channel_id: this.options.channel, thread_ts: threadTs, status }),
+      this.client.assistant.threads.setStatus({
+        channel_id: this.options.channel,
+        thread_ts: threadTs,
+        status,
+        ...(loadingMessages.length > 0 ? { loading_messages: [...loadingMessages] } : {}),
+      }),
     );
   }
 
-  /** Slack refusing one message should not abort the rest of the reply: log and carry on. */
-  private async call<T>(method: string, run: () => Promise<T>): Promise<T | null> {
+  /** Slack refusing one call should not abort the rest of the reply: log and carry on. */
+  async call<T>(method: string, run: () => Promise<T>): Promise<T | null> {
     try {
       return await run();
     } catch (error) {
@@ -177,99 +224,8 @@ export class SlackThread implements Conversation {
   }
 }
 
-/**
- * Streams model text into the thread with Slack's chat streaming (chat.startStream/appendStream/
- * stopStream). Where that is refused, falls back to one message updated at most every
- * `streamUpdateMs`. Either way the final answer replaces the streamed draft, so the thread ends
- * with the checked text.
- */
-class SlackTextSink implements TextSink {
-  private text = '';
-  private chain: Promise<void> = Promise.resolve();
-  private streamer: ReturnType<WebClient['chatStream']> | null = null;
-  private fallbackTs: string | null = null;
-  private lastUpdate = 0;
-  private updateTimer: NodeJS.Timeout | null = null;
-  private useStreaming: boolean;
-
-  constructor(
-    private readonly thread: SlackThread,
-    private readonly options: SlackThreadOptions,
-  ) {
-    // Slack streams only into a thread, to a known recipient.
-    this.useStreaming = options.userId !== null && options.threadTs !== null;
-  }
-
-  get started(): boolean {
-    return this.text.length > 0;
-  }
-
-  append(delta: string): void {
-    if (delta.length === 0) return;
-    this.text += delta;
-    this.chain = this.chain.then(() => this.push(delta));
-  }
-
-  async finish(final: Answer): Promise<void> {
-    await this.chain;
-    if (this.updateTimer) clearTimeout(this.updateTimer);
-    const message = answerMessage(final);
-    if (this.streamer) {
-      try {
-        await this.streamer.stop();
-      } catch (error) {
-        this.options.log.warn({ err: errorSummary(error) }, 'Stopping the chat stream failed');
-      }
-      const ts = this.streamer.ts;
-      const draftIsFinal = final.text.trim() === this.text.trim() && !final.table && !final.footnote;
-      if (!ts) await this.thread.postMessage(message);
-      else if (!draftIsFinal) await this.thread.update(ts, message);
-    } else if (this.fallbackTs) {
-      await this.thread.update(this.fallbackTs, message);
-    } else {
-      await this.thread.postMessage(message);
-    }
-    for (const file of final.files) await this.thread.uploadFile(file);
-  }
-
-  private async push(delta: string): Promise<void> {
-    if (this.useStreaming) {
-      try {
-        this.streamer ??= this.options.client.chatStream({
-          channel: this.options.channel,
-          thread_ts: this.options.threadTs ?? '',
-          recipient_team_id: this.options.key.teamId,
-          recipient_user_id: this.options.userId ?? undefined,
-          buffer_size: 120,
-        });
-        await this.streamer.append({ markdown_text: delta });
-        return;
-      } catch (error) {
-        this.options.log.info({ err: errorSummary(error) }, 'Chat streaming unavailable; updating a message instead');
-        this.useStreaming = false;
-        this.streamer = null;
-      }
-    }
-    await this.updateFallback();
-  }
-
-  private async updateFallback(): Promise<void> {
-    const draft = textMessage(`${this.text} …`);
-    if (!this.fallbackTs) {
-      this.fallbackTs = (await this.thread.takePlaceholder()) ?? (await this.thread.postMessage(draft));
-      this.lastUpdate = Date.now();
-      return;
-    }
-    const interval = this.options.streamUpdateMs ?? 1200;
-    const wait = this.lastUpdate + interval - Date.now();
-    if (wait <= 0) {
-      this.lastUpdate = Date.now();
-      await this.thread.update(this.fallbackTs, draft);
-    } else if (!this.updateTimer) {
-      this.updateTimer = setTimeout(() => {
-        this.updateTimer = null;
-        this.chain = this.chain.then(() => this.updateFallback());
-      }, wait);
-    }
-  }
+/** The ids of the files a files.uploadV2 call completed. */
+function uploadedFileIds(result: unknown): string[] {
+  const completions = (result as { files?: { files?: { id?: string }[] }[] }).files ?? [];
+  return completions.flatMap((completion) => (completion.files ?? []).map((file) => file.id)).filter((id): id is string => typeof id === 'string');
 }

@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import { createAssistant } from './assistant/assistant.js';
+import { registerActions } from './actions/index.js';
 import { registerCommands } from './commands/index.js';
 import { registerEvents } from './events/index.js';
 import { registerMessages } from './messages/index.js';
@@ -7,8 +7,8 @@ import type { ListenerDeps } from './route.js';
 
 /** Every listener, grouped by Slack surface as in Slack's Bolt templates. */
 export function registerListeners(app: App, deps: ListenerDeps): void {
-  app.assistant(createAssistant(deps));
   registerEvents(app, deps);
   registerMessages(app, deps);
   registerCommands(app, deps);
+  registerActions(app, deps);
 }

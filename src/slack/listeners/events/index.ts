@@ -1,7 +1,9 @@
 import type { App } from '@slack/bolt';
 import type { ListenerDeps } from '../route.js';
+import { registerAgentEvents } from './agent.js';
 import { registerAppMention } from './app-mention.js';
 
 export function registerEvents(app: App, deps: ListenerDeps): void {
   registerAppMention(app, deps);
+  registerAgentEvents(app, deps);
 }

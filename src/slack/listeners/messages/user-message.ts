@@ -3,8 +3,8 @@ import { dispatchMessage, isHumanMessage, mentions, teamOf, UserMessageSchema, t
 
 /**
  * Messages the bot sees without being mentioned: files shared where it is (uploads), replies in
- * threads it started, and direct messages. A message that mentions the bot is left to the
- * app_mention listener so it is handled once.
+ * threads it started, and direct messages (the agent conversation). A message that mentions the
+ * bot is left to the app_mention listener so it is handled once.
  */
 export function registerUserMessages(app: App, deps: ListenerDeps): void {
   app.event('message', async ({ event, body, context, client }) => {
@@ -12,7 +12,7 @@ export function registerUserMessages(app: App, deps: ListenerDeps): void {
     if (!parsed.success || !isHumanMessage(parsed.data)) return;
     const message = parsed.data;
     const teamId = teamOf(body, context);
-    const dispatch = { client, teamId, message, botUserId: context.botUserId, assistantThread: false };
+    const dispatch = { client, teamId, message, botUserId: context.botUserId, mentioned: false };
     if (message.channel_type === 'im') {
       await dispatchMessage(deps, dispatch);
       return;
