@@ -17,7 +17,12 @@ export const RATE_LIMIT_POLICY: RateLimitPolicy = { retries: 3, maxWaitMs: 30_00
  * would otherwise fail the call, and with `false` it pauses every call of the client, stalling
  * all conversations for one busy method.
  */
-export function rateLimitedFetch(policy: RateLimitPolicy, log: Logger, base: webApi.FetchFunction = globalThis.fetch as webApi.FetchFunction): webApi.FetchFunction {
+export function rateLimitedFetch(
+  policy: RateLimitPolicy,
+  log: Logger,
+  base: webApi.FetchFunction = globalThis.fetch as webApi.FetchFunction,
+  sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+): webApi.FetchFunction {
   return async (url, init) => {
     for (let attempt = 0; ; attempt++) {
       const response = await base(url, init);
@@ -26,7 +31,7 @@ export function rateLimitedFetch(policy: RateLimitPolicy, log: Logger, base: web
       if (!Number.isFinite(waitMs) || waitMs > policy.maxWaitMs) return response;
       log.info({ method: methodOf(url), waitMs, attempt: attempt + 1 }, 'Slack rate-limited a call; retrying it alone');
       await response.arrayBuffer().catch(() => undefined);
-      await new Promise((resolve) => setTimeout(resolve, waitMs));
+      await sleep(waitMs);
     }
   };
 }
