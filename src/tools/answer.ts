@@ -56,6 +56,8 @@ export const AnswerSchema = z.object({
    * k: null means "choose k from the evidence again" (e.g. "back to automatic k").
    */
   settings: SettingsPatchSchema.nullable().default(null),
+  /** Strings from the user's file or message that the answer quotes (column names, file name…); surfaces show them literally. */
+  literals: z.array(z.string()).optional(),
 });
 export type Answer = z.infer<typeof AnswerSchema>;
 
