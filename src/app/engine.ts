@@ -16,6 +16,7 @@ import type { Reanalyze } from '../tools/tool.js';
 import { compareDatasets } from '../tools/dataset-comparison.js';
 import { labelsCsv } from '../analysis/labels-csv.js';
 import { exportIntro } from './messages.js';
+import { untrustedLiterals } from './render/literals.js';
 
 /**
  * What the conversation logic needs from the computing layers: reading a file, the replies
@@ -75,14 +76,17 @@ export function createEngine(options: EngineOptions): SegmentEngine {
     ingest: (bytes) => ingestCsv(bytes, { limits: { maxFileBytes: options.maxUploadBytes } }),
     uploadSummary: async (analysis, previous) => {
       const summary = await summarizeUpload(analysis, { llm, charts: buildToolChart, withInsights: false, log });
-      if (!previous) return summary;
+      if (!previous) return quoting(summary, untrustedLiterals(analysis));
       const comparison = compareDatasets(previous, analysis);
-      return { ...summary, text: `${summary.text}\n\n${comparison.text}`, facts: [...summary.facts, ...comparison.facts] };
+      return quoting(
+        { ...summary, text: `${summary.text}\n\n${comparison.text}`, facts: [...summary.facts, ...comparison.facts] },
+        [...untrustedLiterals(analysis), previous.fileName, ...untrustedLiterals(previous.analysis)],
+      );
     },
     // The model layer returns whole, checked replies, so these two have nothing to stream yet.
-    insights: (analysis) => writeInsights(analysis, { llm, log }),
-    ask: (question, context) =>
-      ask(
+    insights: async (analysis) => quoting(await writeInsights(analysis, { llm, log }), untrustedLiterals(analysis)),
+    ask: async (question, context) => {
+      const answer = await ask(
         question,
         {
           analysis: context.analysis,
@@ -91,14 +95,25 @@ export function createEngine(options: EngineOptions): SegmentEngine {
           reanalyze: context.reanalyze,
         },
         { llm, charts: buildToolChart, log },
-      ),
+      );
+      // Replies may quote the question's own words ("which segment “x” means").
+      return quoting(answer, [...untrustedLiterals(context.analysis), context.fileName, ...question.split(/\s+/)]);
+    },
     exportSegments: async (analysis) =>
-      plainAnswer(exportIntro(analysis.report.rowsUsed, analysis.report.source), {
-        files: [{ fileName: `${fileStem(analysis.report.source)}-segments.csv`, mimeType: 'text/csv', content: labelsCsv(analysis) }],
-        toolsUsed: ['export'],
-      }),
+      quoting(
+        plainAnswer(exportIntro(analysis.report.rowsUsed, analysis.report.source), {
+          files: [{ fileName: `${fileStem(analysis.report.source)}-segments.csv`, mimeType: 'text/csv', content: labelsCsv(analysis) }],
+          toolsUsed: ['export'],
+        }),
+        untrustedLiterals(analysis),
+      ),
     renderChart: (chart) => renderPng(chart.spec as unknown as TopLevelSpec),
   };
+}
+
+/** The answer with the strings from the user's file or message it may quote, for the surfaces to show literally. */
+function quoting(answer: Answer, literals: readonly string[]): Answer {
+  return { ...answer, literals: [...new Set([...(answer.literals ?? []), ...literals])] };
 }
 
 function fileStem(fileName: string): string {

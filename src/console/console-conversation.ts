@@ -8,9 +8,9 @@ import type { Answer } from '../tools/answer.js';
 
 /** Everything shown in a console conversation, in order, for the demo's report. */
 export type TranscriptEntry =
-  | { readonly kind: 'text'; readonly text: string }
-  | { readonly kind: 'table'; readonly columns: readonly string[]; readonly rows: readonly (readonly string[])[] }
-  | { readonly kind: 'note'; readonly text: string }
+  | { readonly kind: 'text'; readonly text: string; readonly literals: readonly string[] }
+  | { readonly kind: 'table'; readonly columns: readonly string[]; readonly rows: readonly (readonly string[])[]; readonly literals: readonly string[] }
+  | { readonly kind: 'note'; readonly text: string; readonly literals: readonly string[] }
   | { readonly kind: 'image'; readonly title: string; readonly path: string }
   | { readonly kind: 'file'; readonly path: string };
 
@@ -47,7 +47,7 @@ export class ConsoleConversation implements Conversation {
   }
 
   async post(answer: Answer): Promise<void> {
-    if (answer.text.trim().length > 0) this.showText(answer.text);
+    if (answer.text.trim().length > 0) this.showText(answer.text, answer.literals ?? []);
     this.showRest(answer);
     await this.writeFiles(answer);
   }
@@ -66,7 +66,7 @@ export class ConsoleConversation implements Conversation {
   }
 
   async say(text: string): Promise<void> {
-    this.showText(text);
+    this.showText(text, []);
   }
 
   async displayName(userId: string): Promise<string> {
@@ -90,7 +90,7 @@ export class ConsoleConversation implements Conversation {
           this.print('(final, checked version)');
           this.print(plainText(final.text));
         }
-        this.transcript.push({ kind: 'text', text: final.text });
+        this.transcript.push({ kind: 'text', text: final.text, literals: final.literals ?? [] });
         this.showRest(final);
         await this.writeFiles(final);
       },
@@ -101,18 +101,18 @@ export class ConsoleConversation implements Conversation {
     if (summary && outcome === 'done' && (this.options.showProgress ?? true)) this.print(`✓ ${summary}`);
   }
 
-  private showText(text: string): void {
-    this.transcript.push({ kind: 'text', text });
+  private showText(text: string, literals: readonly string[]): void {
+    this.transcript.push({ kind: 'text', text, literals });
     this.print(plainText(text));
   }
 
   private showRest(answer: Answer): void {
     if (answer.table && answer.table.columns.length > 0) {
-      this.transcript.push({ kind: 'table', columns: answer.table.columns, rows: answer.table.rows });
+      this.transcript.push({ kind: 'table', columns: answer.table.columns, rows: answer.table.rows, literals: answer.literals ?? [] });
       this.print(tableAsText(answer.table.columns, answer.table.rows));
     }
     if (answer.footnote) {
-      this.transcript.push({ kind: 'note', text: answer.footnote });
+      this.transcript.push({ kind: 'note', text: answer.footnote, literals: answer.literals ?? [] });
       this.print(`(${answer.footnote})`);
     }
   }

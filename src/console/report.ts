@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
-import { markdownTable, markdownText } from '../app/render/markdown.js';
+import { markdownSafe } from '../app/render/escape.js';
+import { markdownTable } from '../app/render/markdown.js';
 import type { TranscriptEntry } from './console-conversation.js';
 
 export interface ReportSection {
@@ -23,13 +24,13 @@ export function transcriptMarkdown(title: string, sections: readonly ReportSecti
 function entryMarkdown(entry: TranscriptEntry, reportDir: string): string {
   switch (entry.kind) {
     case 'text':
-      return markdownText(entry.text);
+      return markdownSafe(entry.text, entry.literals);
     case 'note':
-      return `_${entry.text}_`;
+      return `_${markdownSafe(entry.text, entry.literals)}_`;
     case 'table':
-      return markdownTable(entry.columns, entry.rows);
+      return markdownTable(entry.columns, entry.rows, entry.literals);
     case 'image':
-      return `![${entry.title}](${linkPath(entry.path, reportDir)})`;
+      return `![${markdownSafe(entry.title, [])}](${linkPath(entry.path, reportDir)})`;
     case 'file':
       return `[${linkPath(entry.path, reportDir)}](${linkPath(entry.path, reportDir)})`;
   }

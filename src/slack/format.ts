@@ -1,4 +1,5 @@
 import type { types } from '@slack/bolt';
+import { mrkdwnSafe, plainTextSafe } from '../app/render/escape.js';
 import { answerAsMrkdwn } from '../app/render/mrkdwn.js';
 import type { Answer } from '../tools/answer.js';
 
@@ -19,13 +20,11 @@ export interface SlackMessage {
 
 /**
  * Lay an Answer out as one Block Kit message: its text in sections, its table as a table
- * block, its footnote as context. Formatting only: every figure comes from the Answer.
+ * block, its footnote as context. Formatting only: every figure comes from the Answer. Every
+ * string is escaped for the field that shows it; text is split after escaping, which lengthens it.
  */
 export function answerMessage(answer: Answer): SlackMessage {
-  const blocks: KnownBlock[] = [];
-  for (const chunk of splitText(answer.text, SECTION_CHARS)) {
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: chunk } });
-  }
+  const blocks: KnownBlock[] = splitText(mrkdwnSafe(answer.text, answer.literals ?? []), SECTION_CHARS).map(section);
   blocks.push(...footerBlocks(answer));
   return { text: fallbackText(answer), blocks: blocks.slice(0, MAX_BLOCKS) };
 }
@@ -34,23 +33,36 @@ export function answerMessage(answer: Answer): SlackMessage {
 export function footerBlocks(answer: Answer): KnownBlock[] {
   const blocks: KnownBlock[] = [];
   if (answer.table && answer.table.columns.length > 0) blocks.push(tableBlock(answer.table.columns, answer.table.rows));
-  if (answer.footnote) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: answer.footnote }] });
+  if (answer.footnote) blocks.push({ type: 'context', elements: [mrkdwn(mrkdwnSafe(answer.footnote, answer.literals ?? []))] });
   return blocks;
 }
 
-/** A plain mrkdwn message (notices, errors, progress). */
+/** A plain mrkdwn message (notices, errors, progress); `literals` are strings in it quoted from a file or a user. */
 export function textMessage(text: string, literals: readonly string[] = []): SlackMessage {
-  return {
-    text: truncate(text, FALLBACK_CHARS),
-    blocks: splitText(text, SECTION_CHARS)
-      .slice(0, MAX_BLOCKS)
-      .map((chunk) => ({ type: 'section', text: { type: 'mrkdwn', text: chunk } })),
-  };
+  const safe = mrkdwnSafe(text, literals);
+  return { text: truncate(safe, FALLBACK_CHARS), blocks: splitText(safe, SECTION_CHARS).slice(0, MAX_BLOCKS).map(section) };
 }
 
+function section(text: string): KnownBlock {
+  return { type: 'section', text: mrkdwn(text) };
+}
+
+/**
+ * Escaped text in a mrkdwn text object. `verbatim` stops Slack's automatic parsing, which would
+ * otherwise turn a plain "@here", "#general" or URL coming from the data into a mention or link
+ * (https://docs.slack.dev/reference/block-kit/composition-objects/text-object).
+ */
+function mrkdwn(text: string): { type: 'mrkdwn'; text: string; verbatim: true } {
+  return { type: 'mrkdwn', text, verbatim: true };
+}
+
+/** Table cells are `raw_text`, which Slack shows unparsed: data needs no escaping there, only to stay on one line. */
 export function tableBlock(columns: readonly string[], rows: readonly (readonly string[])[]): KnownBlock {
   const width = Math.min(columns.length, TABLE_COLUMNS);
-  const cell = (value: string | undefined) => ({ type: 'raw_text' as const, text: value && value.length > 0 ? value : '–' });
+  const cell = (value: string | undefined) => {
+    const text = plainTextSafe(value ?? '');
+    return { type: 'raw_text' as const, text: text.length > 0 ? text : '–' };
+  };
   const header = columns.slice(0, width).map(cell);
   const body = rows.slice(0, TABLE_ROWS - 1).map((row) => Array.from({ length: width }, (_, i) => cell(row[i])));
   return {
@@ -67,7 +79,7 @@ function fallbackText(answer: Answer): string {
 }
 
 function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  return text.length <= max ? text : `${text.slice(0, safeCut(text, max - 1))}…`;
 }
 
 /** Split text into pieces under `max` characters, preferring paragraph, then line, then word boundaries. */
@@ -79,10 +91,18 @@ export function splitText(text: string, max: number): string[] {
     let cut = window.lastIndexOf('\n\n');
     if (cut < max / 2) cut = window.lastIndexOf('\n');
     if (cut < max / 2) cut = window.lastIndexOf(' ');
-    if (cut <= 0) cut = max;
+    if (cut <= 0) cut = safeCut(rest, max);
     pieces.push(rest.slice(0, cut).trimEnd());
     rest = rest.slice(cut).trimStart();
   }
   if (rest.length > 0) pieces.push(rest);
   return pieces;
+}
+
+/** The nearest place at or before `at` that cuts neither an entity mrkdwnSafe wrote (&amp; &lt; &gt;) nor a surrogate pair. */
+function safeCut(text: string, at: number): number {
+  const amp = text.lastIndexOf('&', at - 1);
+  const entity = amp === -1 ? null : /^&(?:amp|lt|gt);/.exec(text.slice(amp, amp + 5));
+  if (entity && at < amp + entity[0].length && amp > 0) return amp;
+  return /[\uD800-\uDBFF]/.test(text.charAt(at - 1)) ? at - 1 : at;
 }

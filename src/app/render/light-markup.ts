@@ -8,3 +8,11 @@ const BOLD = /(^|[\s(“"])\*([^*\n]+?)\*(?=$|[\s.,;:!?)”"])/gm;
 export function mapBold(text: string, wrap: (inner: string) => string): string {
   return text.replace(BOLD, (_match, before: string, inner: string) => `${before}${wrap(inner)}`);
 }
+
+/** Where each *bold* span's two markers stand in `text`: [opening index, closing index]. */
+export function boldMarkers(text: string): [number, number][] {
+  return Array.from(text.matchAll(BOLD), (match) => {
+    const open = match.index + match[1].length;
+    return [open, open + match[2].length + 1];
+  });
+}

@@ -1,20 +1,14 @@
-import { mapBold } from './light-markup.js';
+import { markdownSafe } from './escape.js';
 
 /*
  * Answers as standard Markdown, for reports written to disk (the demo's report.md): the text and
- * the table are rendered apart because a transcript keeps them as separate entries.
+ * the table are rendered apart because a transcript keeps them as separate entries. Text goes
+ * through markdownSafe, which also turns the light markup into Markdown.
  */
 
-/** The light markup's *bold* as Markdown **bold**, and its • bullets as Markdown list items. */
-export function markdownText(text: string): string {
-  return mapBold(text, (inner) => `**${inner}**`)
-    .split('\n')
-    .map((line) => (line.startsWith('• ') ? `- ${line.slice(2)}` : line))
-    .join('\n');
-}
-
-export function markdownTable(columns: readonly string[], rows: readonly (readonly string[])[]): string {
-  const cell = (value: string | undefined) => (value ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+/** A pipe table whose cells are escaped like text (| included); a line break would end the row, so it becomes a space. */
+export function markdownTable(columns: readonly string[], rows: readonly (readonly string[])[], literals: readonly string[]): string {
+  const cell = (value: string | undefined) => markdownSafe((value ?? '').replace(/\r?\n/g, ' '), literals);
   return [
     `| ${columns.map(cell).join(' | ')} |`,
     `| ${columns.map(() => '---').join(' | ')} |`,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { plainAnswer, type Answer } from '../../tools/answer.js';
-import { markdownTable, markdownText } from './markdown.js';
+import { markdownSafe } from './escape.js';
+import { markdownTable } from './markdown.js';
 import { answerAsMrkdwn } from './mrkdwn.js';
 import { answerAsPlainText, tableAsText } from './plain-text.js';
 
@@ -32,11 +33,11 @@ describe('answer renderers', () => {
   });
 
   it('Markdown turns bold into **bold**, bullets into list items and the table into a pipe table', () => {
-    expect(markdownText(answer.text)).toBe('**Segment 2** calls support most:\n- 6.87 calls a customer (overall 3.58)');
-    expect(markdownTable(answer.table?.columns ?? [], answer.table?.rows ?? [])).toBe(
+    expect(markdownSafe(answer.text, [])).toBe('**Segment 2** calls support most:\n- 6.87 calls a customer (overall 3.58)');
+    expect(markdownTable(answer.table?.columns ?? [], answer.table?.rows ?? [], [])).toBe(
       '| Segment | Calls |\n| --- | --- |\n| 2 · Many support calls | 6.87 |\n| 1 | 2.1 |',
     );
-    expect(markdownTable(['a|b'], [['x\ny']])).toBe('| a\\|b |\n| --- |\n| x y |');
+    expect(markdownTable(['a|b'], [['x\ny']], [])).toBe('| a\\|b |\n| --- |\n| x y |');
   });
 
   it('clips a cell longer than 60 characters in text tables', () => {
