@@ -611,6 +611,8 @@ export class FakeSlack {
 
   private reject(method: string, r: Refusal, status = 200, headers?: Record<string, string>): ApiResult {
     this.rejections.push({ method, error: r.error, detail: r.detail, status, at: this.clock() });
+    // FAKE_SLACK_LOG_REJECTIONS=1 prints each refusal, to see at once what Slack would refuse in a bot test.
+    if (process.env.FAKE_SLACK_LOG_REJECTIONS) process.stderr.write(`fake Slack refused ${method}: ${r.error} (${r.detail})\n`);
     const body: Record<string, unknown> = { ok: false, error: r.error };
     if (r.messages) body.response_metadata = { messages: r.messages };
     return { status, headers, body };
