@@ -6,6 +6,12 @@ import type { AddressInfo } from 'node:net';
  * A Slack Web API stand-in on loopback: enough of the real methods for the bot (and for Bolt's
  * own start-up), serving `url_private` downloads and files.uploadV2's upload URLs, recording
  * every call so tests can wait for and inspect what the bot did.
+ *
+ * It enforces the contracts Slack documents today and answers a broken call the way Slack does:
+ * HTTP 200 with `{ ok: false, error }` (HTTP 429 + Retry-After for a rate limit). Each rule names
+ * the page it comes from. Every refusal is also kept in `rejections`, with the reason, so a failing
+ * bot test can say what Slack would have refused. Where a page does not name the error, the fake
+ * uses the common `invalid_arguments` (https://docs.slack.dev/reference/methods — "Common errors").
  */
 
 export interface RecordedCall {
@@ -27,6 +33,29 @@ export type ScriptedFailure =
 
 /** Where a failure applies: a Web API method, the upload POST of files.uploadV2, or url_private downloads. */
 export type FailureTarget = string | 'upload-post' | 'download';
+
+/**
+ * Which agent surface the app's manifest declares. New apps get `agent_view`
+ * (https://docs.slack.dev/ai/migrating-to-agent-messaging/); `assistant_view` is the legacy one.
+ */
+export type AgentExperience = 'agent_view' | 'assistant_view';
+
+export interface FakeSlackOptions {
+  readonly botToken?: string;
+  readonly teamId?: string;
+  readonly botUserId?: string;
+  /** The app's agent surface (default `agent_view`, the only one a new app can choose). */
+  readonly experience?: AgentExperience;
+  /** The clock for rate limits and status time-outs (default Date.now); inject one for deterministic tests. */
+  readonly clock?: () => number;
+  /**
+   * How long after files.completeUploadExternal returns the file message appears (default 50 ms):
+   * Slack shares the file asynchronously. Tests never sleep for it: they await `fileMessagePosted`.
+   */
+  readonly fileMessageDelayMs?: number;
+  /** Keep file messages back until `releaseFileMessages()` (to look at the state in between). */
+  readonly holdFileMessages?: boolean;
+}
 
 export interface FakeFileInput {
   readonly name: string;
@@ -61,6 +90,15 @@ export interface CompletedUpload {
   readonly threadTs: string | null;
 }
 
+/** A task shown by a streamed message (task_update chunks), as last updated. */
+export interface StreamTask {
+  readonly id: string;
+  title: string;
+  status: 'pending' | 'in_progress' | 'complete' | 'error';
+  details?: string;
+  output?: string;
+}
+
 export interface PostedMessage {
   readonly channel: string;
   readonly ts: string;
@@ -68,12 +106,94 @@ export interface PostedMessage {
   text: string;
   blocks: unknown[];
   readonly user: string;
+  /** `file_share` for the message Slack posts for an uploaded file. */
+  readonly subtype?: 'file_share';
+  /** The files a file message shows. */
+  readonly files?: readonly FakeFile[];
+  /** For a message made by chat.startStream: still streaming, or stopped. */
+  streamingState?: 'in_progress' | 'completed';
+  /** For a streamed message: `timeline` (default) or `plan` (https://docs.slack.dev/reference/methods/chat.startStream). */
+  taskDisplayMode?: 'timeline' | 'plan';
+  /** For a streamed message: every chunk received, in order. */
+  chunks?: unknown[];
+  /** For a streamed message: its tasks by id, as last updated; and the plan title. */
+  tasks?: Map<string, StreamTask>;
+  planTitle?: string;
+}
+
+export interface EphemeralMessage {
+  readonly channel: string;
+  readonly user: string;
+  readonly threadTs: string | null;
+  readonly text: string;
+  readonly blocks: unknown[];
+  readonly messageTs: string;
+}
+
+/** One assistant.threads.setStatus call Slack accepted. */
+export interface StatusRecord {
+  readonly channel: string;
+  readonly threadTs: string;
+  /** "" clears the status. */
+  readonly status: string;
+  readonly loadingMessages: readonly string[];
+  readonly at: number;
+  /** Slack removes a status 2 minutes after it was set if no message was sent: modelled as data only. */
+  readonly expiresAt: number;
+}
+
+/** A call Slack refused, with why (the bot's tests can print these when something is missing). */
+export interface Rejection {
+  readonly method: string;
+  readonly error: string;
+  readonly detail: string;
+  readonly status: number;
+  readonly at: number;
+}
+
+/** A call Slack answers ok:true but ignores (documented as "silently fail"). */
+export interface SilentFailure {
+  readonly method: string;
+  readonly reason: string;
+  readonly args: Record<string, unknown>;
+  readonly at: number;
+}
+
+export interface FakeUser {
+  readonly id: string;
+  readonly name: string;
+  readonly teamId: string;
+  readonly isAdmin: boolean;
+  readonly isOwner: boolean;
+  readonly isPrimaryOwner: boolean;
+  readonly isBot: boolean;
+  readonly deleted: boolean;
+}
+
+export interface FakeChannel {
+  readonly id: string;
+  readonly name: string;
+  readonly isPrivate: boolean;
+  readonly isIm: boolean;
+  readonly members: readonly string[];
+}
+
+/** The `file_shared` event Slack sends once a file is shared (https://docs.slack.dev/reference/events/file_shared). */
+export interface FileSharedEvent {
+  readonly type: 'file_shared';
+  readonly file_id: string;
+  readonly user_id: string;
+  readonly file: { readonly id: string };
+  readonly channel_id: string;
+  readonly event_ts: string;
 }
 
 interface StoredFile {
-  readonly info: FakeFile;
+  info: FakeFile;
   readonly bytes: Buffer;
   readonly serveLoginPage: boolean;
+  /** Where Slack shows the file, once its message is posted. */
+  readonly shares: { channel: string; ts: string; threadTs: string | null }[];
 }
 
 interface PendingUpload {
@@ -82,18 +202,133 @@ interface PendingUpload {
   bytes: Buffer | null;
 }
 
+interface PendingFileMessage {
+  readonly file: FakeFile;
+  readonly channel: string;
+  readonly threadTs: string | null;
+  readonly text: string;
+  readonly blocks: unknown[];
+}
+
+interface ApiResult {
+  readonly status?: number;
+  readonly headers?: Record<string, string>;
+  readonly body: Record<string, unknown>;
+}
+
+interface Deferred<T> {
+  readonly promise: Promise<T>;
+  resolve(value: T): void;
+}
+
+function deferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
 const LOGIN_PAGE = '<!DOCTYPE html><html><head><title>Slack</title></head><body>Sign in to Slack</body></html>';
-const JSON_ARGUMENTS = new Set(['blocks', 'attachments', 'files', 'prompts', 'chunks', 'metadata', 'file_uploads']);
+const JSON_ARGUMENTS = new Set(['blocks', 'attachments', 'files', 'prompts', 'chunks', 'metadata', 'file_uploads', 'loading_messages']);
+
+/** Slack's documented limits, one place (each with its page). */
+export const SLACK_LIMITS = {
+  /** https://docs.slack.dev/reference/block-kit/blocks — "up to 50 blocks in each message". */
+  blocksPerMessage: 50,
+  /** https://docs.slack.dev/reference/block-kit/blocks/section-block — text 1..3000; fields ≤10 of ≤2000. */
+  sectionText: 3000,
+  sectionFields: 10,
+  sectionFieldText: 2000,
+  /** https://docs.slack.dev/reference/block-kit/blocks/header-block — plain_text, ≤150. */
+  headerText: 150,
+  /** https://docs.slack.dev/reference/block-kit/block-elements/button-element — text ≤75, value ≤2000, url ≤3000. */
+  buttonText: 75,
+  buttonValue: 2000,
+  buttonUrl: 3000,
+  /** action_id and block_id ≤255 (button element and every block page). */
+  actionId: 255,
+  blockId: 255,
+  /** https://docs.slack.dev/reference/block-kit/blocks/context-block — ≤10 elements. */
+  contextElements: 10,
+  /** https://docs.slack.dev/reference/block-kit/blocks/actions-block — ≤25 elements. */
+  actionsElements: 25,
+  /** https://docs.slack.dev/reference/block-kit/blocks/image-block — alt_text ≤2000, image_url ≤3000, title ≤2000. */
+  imageAltText: 2000,
+  imageUrl: 3000,
+  imageTitle: 2000,
+  /** https://docs.slack.dev/reference/block-kit/blocks/table-block — ≤100 rows, ≤20 cells a row, ≤20 column_settings. */
+  tableRows: 100,
+  tableCells: 20,
+  tableColumnSettings: 20,
+  /** https://docs.slack.dev/reference/block-kit/blocks/markdown-block — 12,000 characters across a payload's markdown blocks. */
+  markdownText: 12_000,
+  /** https://docs.slack.dev/reference/methods/chat.postMessage — "Truncating content": text over 40,000 characters is truncated. */
+  messageText: 40_000,
+  /** https://docs.slack.dev/reference/methods/chat.startStream (and appendStream, stopStream) — markdown_text ≤12,000. */
+  streamMarkdown: 12_000,
+  /** https://docs.slack.dev/reference/methods/assistant.threads.setStatus — "Maximum of 10 messages". */
+  loadingMessages: 10,
+  /** Same page: the status is removed after two minutes if no message was sent. */
+  statusTimeoutMs: 120_000,
+  /** https://docs.slack.dev/reference/methods/assistant.threads.setSuggestedPrompts — "up to four suggested prompts". */
+  suggestedPrompts: 4,
+  /** https://docs.slack.dev/reference/methods/conversations.members — limit under 1000. */
+  membersPageMax: 999,
+  /** https://docs.slack.dev/reference/methods/conversations.open — at most 8 users. */
+  openUsers: 8,
+  /**
+   * One chat.update per second per message. https://docs.slack.dev/apis/web-api/rate-limits: chat.update
+   * is Tier 3 and "posting messages" is 1 per second; Slack answers HTTP 429 with Retry-After (seconds).
+   * Issue 12 holds the bot to at most one update per second on one message; the fake answers 429 beyond it.
+   */
+  updateIntervalMs: 1000,
+} as const;
+
+/** A refusal as Slack words it. */
+interface Refusal {
+  readonly error: string;
+  readonly detail: string;
+  readonly messages?: readonly string[];
+}
+
+function refusal(error: string, detail: string, messages?: readonly string[]): Refusal {
+  return { error, detail, messages };
+}
 
 export class FakeSlack {
   readonly calls: RecordedCall[] = [];
   readonly uploads: CompletedUpload[] = [];
+  /** Every message in the order it appeared in Slack (posted, streamed and file messages). */
   readonly messages: PostedMessage[] = [];
+  readonly ephemerals: EphemeralMessage[] = [];
+  readonly statuses: StatusRecord[] = [];
+  readonly rejections: Rejection[] = [];
+  readonly silentFailures: SilentFailure[] = [];
+  /** Messages whose `text` Slack truncated at 40,000 characters. */
+  readonly truncations: { readonly method: string; readonly length: number }[] = [];
   private readonly files = new Map<string, StoredFile>();
   private readonly pendingUploads = new Map<string, PendingUpload>();
+  private readonly pendingFileMessages: PendingFileMessage[] = [];
+  private readonly fileMessageWaits = new Map<string, Deferred<PostedMessage>>();
+  private readonly postedFileMessages = new Map<string, PostedMessage>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly fileSharedHandlers: ((event: FileSharedEvent) => void | Promise<void>)[] = [];
+  private readonly lastUpdate = new Map<string, number>();
+  private readonly statusClearedAt = new Map<string, number>();
+  private readonly prompts = new Map<string, { title: string | null; prompts: { title: string; message: string }[] }>();
+  private readonly users = new Map<string, FakeUser>();
+  private readonly channels = new Map<string, FakeChannel>();
+  private readonly dms = new Map<string, string>();
   private tsCounter = 0;
+  private idCounter = 0;
   /** Whether chat.startStream works (Slack only allows it for some apps and surfaces). */
   streamingEnabled = true;
+  /** The app's agent surface; see FakeSlackOptions.experience. */
+  experience: AgentExperience;
+  /** The clock rate limits and status time-outs read. */
+  clock: () => number;
+  /** Delay of the file message after files.completeUploadExternal; see FakeSlackOptions. */
+  fileMessageDelayMs: number;
+  holdFileMessages: boolean;
   /** Failures still to be served, per target, in order. */
   private readonly scripted = new Map<FailureTarget, ScriptedFailure[]>();
   /** Calls answered with a scripted failure (also recorded in `calls`, with `failed` set). */
@@ -105,9 +340,15 @@ export class FakeSlack {
     readonly botToken: string,
     readonly teamId: string,
     readonly botUserId: string,
-  ) {}
+    options: FakeSlackOptions,
+  ) {
+    this.experience = options.experience ?? 'agent_view';
+    this.clock = options.clock ?? Date.now;
+    this.fileMessageDelayMs = options.fileMessageDelayMs ?? 50;
+    this.holdFileMessages = options.holdFileMessages ?? false;
+  }
 
-  static async start(options: { botToken?: string; teamId?: string; botUserId?: string } = {}): Promise<FakeSlack> {
+  static async start(options: FakeSlackOptions = {}): Promise<FakeSlack> {
     let fake: FakeSlack | null = null;
     const server = createServer((req, res) => {
       if (!fake) throw new Error('fake Slack not ready');
@@ -127,6 +368,7 @@ export class FakeSlack {
       options.botToken ?? 'xoxb-fake-bot-token',
       options.teamId ?? 'T0FAKE',
       options.botUserId ?? 'U0BOT',
+      options,
     );
     return fake;
   }
@@ -137,13 +379,15 @@ export class FakeSlack {
   }
 
   async stop(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
   /** Register a file as Slack would hold it after a user shared it; returns the file object events carry. */
   addFile(input: FakeFileInput): FakeFile {
-    const id = `F${randomUUID().replace(/-/g, '').slice(0, 10).toUpperCase()}`;
+    const id = this.newId('F');
     const bytes = Buffer.isBuffer(input.content) ? input.content : Buffer.from(input.content, 'utf8');
     const url = input.urlPrivate ?? `${this.baseUrl}files-pri/${this.teamId}-${id}/${encodeURIComponent(input.name)}`;
     const info: FakeFile = {
@@ -156,9 +400,52 @@ export class FakeSlack {
       url_private: url,
       url_private_download: url,
     };
-    this.files.set(id, { info, bytes, serveLoginPage: input.serveLoginPage ?? false });
+    this.files.set(id, { info, bytes, serveLoginPage: input.serveLoginPage ?? false, shares: [] });
     return info;
   }
+
+  // ----- Workspace data (users, channels) ---------------------------------------------------
+
+  /** Configure a user for users.info (is_admin, is_owner, is_primary_owner). Unknown U/W ids are plain members. */
+  setUser(id: string, fields: { isAdmin?: boolean; isOwner?: boolean; isPrimaryOwner?: boolean; name?: string; isBot?: boolean; deleted?: boolean } = {}): FakeUser {
+    const user: FakeUser = {
+      id,
+      name: fields.name ?? id.toLowerCase(),
+      teamId: this.teamId,
+      isAdmin: fields.isAdmin ?? fields.isOwner ?? fields.isPrimaryOwner ?? false,
+      isOwner: fields.isOwner ?? fields.isPrimaryOwner ?? false,
+      isPrimaryOwner: fields.isPrimaryOwner ?? false,
+      isBot: fields.isBot ?? false,
+      deleted: fields.deleted ?? false,
+    };
+    this.users.set(id, user);
+    return user;
+  }
+
+  /** Configure a channel's members (conversations.members, conversations.info, chat.postEphemeral checks). */
+  setMembers(channel: string, members: readonly string[], fields: { name?: string; isPrivate?: boolean } = {}): void {
+    const existing = this.channels.get(channel);
+    this.channels.set(channel, {
+      id: channel,
+      name: fields.name ?? existing?.name ?? channel.toLowerCase(),
+      isPrivate: fields.isPrivate ?? existing?.isPrivate ?? channel.startsWith('G'),
+      isIm: channel.startsWith('D'),
+      members: [...members],
+    });
+  }
+
+  /** The DM channel conversations.open gives for `user` (made on first use, stable after). */
+  dmChannelOf(user: string): string {
+    let id = this.dms.get(user);
+    if (!id) {
+      id = this.newId('D');
+      this.dms.set(user, id);
+      this.channels.set(id, { id, name: id.toLowerCase(), isPrivate: true, isIm: true, members: [user, this.botUserId] });
+    }
+    return id;
+  }
+
+  // ----- Scripted failures ------------------------------------------------------------------
 
   /** Fail the next `times` requests to `target` (Infinity: until clearFailures). */
   failNext(target: FailureTarget, failure: ScriptedFailure, times = 1): void {
@@ -191,26 +478,83 @@ export class FakeSlack {
     return true;
   }
 
+  // ----- What tests read --------------------------------------------------------------------
+
   callsTo(method: string): RecordedCall[] {
     return this.calls.filter((c) => c.method === method);
   }
 
-  /** Messages the bot posted (postMessage) in a channel, optionally within one thread. */
-  botMessages(channel: string, threadTs?: string): PostedMessage[] {
-    return this.messages.filter((m) => m.channel === channel && (threadTs === undefined || m.threadTs === threadTs));
+  /** Refusals of one method (or all). */
+  rejectionsOf(method?: string): Rejection[] {
+    return method === undefined ? [...this.rejections] : this.rejections.filter((r) => r.method === method);
   }
 
-  /** All text the bot showed in a thread: posted messages (as last updated) and streamed text. */
+  /** Messages the bot posted or streamed in a channel (not file messages), optionally within one thread. */
+  botMessages(channel: string, threadTs?: string): PostedMessage[] {
+    return this.messages.filter((m) => m.subtype !== 'file_share' && m.channel === channel && (threadTs === undefined || m.threadTs === threadTs));
+  }
+
+  /** Every message in a thread in the order it appeared in Slack, file messages included. */
+  threadMessages(channel: string, threadTs: string): PostedMessage[] {
+    return this.messages.filter((m) => m.channel === channel && m.threadTs === threadTs);
+  }
+
+  /** All text the bot showed in a thread: posted messages (as last updated), streamed text and ephemerals. */
   threadText(channel: string, threadTs: string): string {
     const posted = this.botMessages(channel, threadTs).map((m) => `${m.text}\n${blocksText(m.blocks)}`);
-    const ephemeral = this.callsTo('chat.postEphemeral')
-      .filter((c) => c.args.channel === channel && (c.args.thread_ts === undefined || c.args.thread_ts === threadTs))
-      .map((c) => String(c.args.text ?? ''));
+    const ephemeral = this.ephemerals.filter((e) => e.channel === channel && (e.threadTs === null || e.threadTs === threadTs)).map((e) => `${e.text}\n${blocksText(e.blocks)}`);
     return [...posted, ...ephemeral].join('\n');
   }
 
   uploadsIn(channel: string, threadTs?: string): CompletedUpload[] {
     return this.uploads.filter((u) => u.channelId === channel && (threadTs === undefined || u.threadTs === threadTs));
+  }
+
+  /**
+   * The status a thread shows now (or at `at`): null when none was set, it was cleared with "",
+   * a message was sent after it, or Slack's 2-minute time-out passed.
+   */
+  statusOf(channel: string, threadTs: string, at: number = this.clock()): StatusRecord | null {
+    const history = this.statusHistory(channel, threadTs);
+    const last = history[history.length - 1];
+    if (!last || last.status === '') return null;
+    const cleared = this.statusClearedAt.get(`${channel}:${threadTs}`);
+    if (cleared !== undefined && cleared >= last.at) return null;
+    return at < last.expiresAt ? last : null;
+  }
+
+  /** Every status set in a thread, in order ("" entries are clears). */
+  statusHistory(channel: string, threadTs: string): StatusRecord[] {
+    return this.statuses.filter((s) => s.channel === channel && s.threadTs === threadTs);
+  }
+
+  /** The suggested prompts Slack shows for a channel (agent_view) or an assistant thread, if any. */
+  suggestedPrompts(channel: string, threadTs?: string): { title: string | null; prompts: { title: string; message: string }[] } | undefined {
+    return this.prompts.get(`${channel}:${threadTs ?? ''}`);
+  }
+
+  /** Resolves with the file message once Slack has posted it (at once if it already has). */
+  fileMessagePosted(fileId: string): Promise<PostedMessage> {
+    const posted = this.postedFileMessages.get(fileId);
+    if (posted) return Promise.resolve(posted);
+    let wait = this.fileMessageWaits.get(fileId);
+    if (!wait) {
+      wait = deferred<PostedMessage>();
+      this.fileMessageWaits.set(fileId, wait);
+    }
+    return wait.promise;
+  }
+
+  /** Post the file messages held back (holdFileMessages), in order. */
+  releaseFileMessages(): PostedMessage[] {
+    const posted: PostedMessage[] = [];
+    while (this.pendingFileMessages.length > 0) posted.push(this.postFileMessage(this.pendingFileMessages.shift()!));
+    return posted;
+  }
+
+  /** Called with the `file_shared` event each time a file message is posted (e.g. to send it to the app). */
+  onFileShared(handler: (event: FileSharedEvent) => void | Promise<void>): void {
+    this.fileSharedHandlers.push(handler);
   }
 
   /**
@@ -233,6 +577,11 @@ export class FakeSlack {
     return `${Math.floor(Date.now() / 1000)}.${String(this.tsCounter).padStart(6, '0')}`;
   }
 
+  private newId(prefix: string): string {
+    this.idCounter += 1;
+    return `${prefix}${randomUUID().replace(/-/g, '').slice(0, 6).toUpperCase()}${String(this.idCounter).padStart(4, '0')}`;
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.baseUrl);
     const body = await readBody(req);
@@ -242,8 +591,8 @@ export class FakeSlack {
       const token = bearer(req) ?? (typeof args.token === 'string' ? args.token : null);
       this.calls.push({ method, args, token, at: Date.now() });
       if (this.serveFailure(method, res)) return;
-      const result = token === this.botToken ? this.apiMethod(method, args) : { ok: false, error: 'invalid_auth' };
-      sendJson(res, result);
+      const result: ApiResult = token === this.botToken ? this.apiMethod(method, args) : { body: { ok: false, error: 'invalid_auth' } };
+      sendJson(res, result.body, result.status, result.headers);
       return;
     }
     if (url.pathname.startsWith('/files-pri/')) {
@@ -260,97 +609,505 @@ export class FakeSlack {
     res.end('not found');
   }
 
-  private apiMethod(method: string, args: Record<string, unknown>): Record<string, unknown> {
+  private reject(method: string, r: Refusal, status = 200, headers?: Record<string, string>): ApiResult {
+    this.rejections.push({ method, error: r.error, detail: r.detail, status, at: this.clock() });
+    // FAKE_SLACK_LOG_REJECTIONS=1 prints each refusal, to see at once what Slack would refuse in a bot test.
+    if (process.env.FAKE_SLACK_LOG_REJECTIONS) process.stderr.write(`fake Slack refused ${method}: ${r.error} (${r.detail})\n`);
+    const body: Record<string, unknown> = { ok: false, error: r.error };
+    if (r.messages) body.response_metadata = { messages: r.messages };
+    return { status, headers, body };
+  }
+
+  private ok(body: Record<string, unknown>): ApiResult {
+    return { body: { ok: true, ...body } };
+  }
+
+  private apiMethod(method: string, args: Record<string, unknown>): ApiResult {
+    const refused = (r: Refusal | null): ApiResult | null => (r ? this.reject(method, r) : null);
     switch (method) {
       case 'auth.test':
-        return { ok: true, url: 'https://fake.slack.com/', team: 'Fake', user: 'segment-analyst', team_id: this.teamId, user_id: this.botUserId, bot_id: 'B0BOT' };
-      case 'chat.postMessage': {
-        const message: PostedMessage = {
-          channel: String(args.channel),
-          ts: this.nextTs(),
-          threadTs: typeof args.thread_ts === 'string' ? args.thread_ts : null,
-          text: String(args.text ?? ''),
-          blocks: Array.isArray(args.blocks) ? args.blocks : [],
-          user: this.botUserId,
-        };
-        this.messages.push(message);
-        return { ok: true, channel: message.channel, ts: message.ts, message: { text: message.text, ts: message.ts, user: message.user } };
-      }
-      case 'chat.update': {
-        const message = this.messages.find((m) => m.channel === args.channel && m.ts === args.ts);
-        if (!message) return { ok: false, error: 'message_not_found' };
-        if (typeof args.text === 'string') message.text = args.text;
-        if (Array.isArray(args.blocks)) message.blocks = args.blocks;
-        return { ok: true, channel: message.channel, ts: message.ts, text: message.text };
-      }
+        return this.ok({ url: 'https://fake.slack.com/', team: 'Fake', user: 'segment-analyst', team_id: this.teamId, user_id: this.botUserId, bot_id: 'B0BOT' });
+      case 'chat.postMessage':
+        return refused(checkMessage(args, 'chat.postMessage')) ?? this.postMessage(args);
+      case 'chat.update':
+        return this.update(args);
       case 'chat.delete': {
         const index = this.messages.findIndex((m) => m.channel === args.channel && m.ts === args.ts);
-        if (index < 0) return { ok: false, error: 'message_not_found' };
+        if (index < 0) return this.reject(method, refusal('message_not_found', `no message ${String(args.ts)} in ${String(args.channel)}`));
         this.messages.splice(index, 1);
-        return { ok: true, channel: args.channel, ts: args.ts };
+        return this.ok({ channel: args.channel, ts: args.ts });
       }
       case 'chat.postEphemeral':
-        return { ok: true, message_ts: this.nextTs() };
-      case 'chat.startStream': {
-        if (!this.streamingEnabled) return { ok: false, error: 'not_allowed_token_type' };
-        const message: PostedMessage = {
-          channel: String(args.channel),
-          ts: this.nextTs(),
-          threadTs: typeof args.thread_ts === 'string' ? args.thread_ts : null,
-          text: streamedText(args),
-          blocks: [],
-          user: this.botUserId,
-        };
-        this.messages.push(message);
-        return { ok: true, channel: message.channel, ts: message.ts };
-      }
+        return refused(checkMessage(args, 'chat.postEphemeral')) ?? this.postEphemeral(args);
+      case 'chat.startStream':
+        return this.startStream(args);
       case 'chat.appendStream':
-      case 'chat.stopStream': {
-        const message = this.messages.find((m) => m.channel === args.channel && m.ts === args.ts);
-        if (!message) return { ok: false, error: 'message_not_found' };
-        message.text += streamedText(args);
-        return { ok: true, channel: message.channel, ts: message.ts };
-      }
+      case 'chat.stopStream':
+        return this.continueStream(method, args);
       case 'conversations.replies': {
         const thread = this.messages.filter((m) => m.channel === args.channel && (m.ts === args.ts || m.threadTs === args.ts));
-        return { ok: true, messages: thread.map((m) => ({ ts: m.ts, thread_ts: m.threadTs ?? undefined, text: m.text, user: m.user })), has_more: false };
+        return this.ok({
+          messages: thread.map((m) => ({ ts: m.ts, thread_ts: m.threadTs ?? undefined, text: m.text, user: m.user, subtype: m.subtype, files: m.files, blocks: m.blocks })),
+          has_more: false,
+        });
       }
+      case 'conversations.open':
+        return this.conversationsOpen(args);
+      case 'conversations.members':
+        return this.conversationsMembers(args);
+      case 'conversations.info':
+        return this.conversationsInfo(args);
+      case 'users.info':
+        return this.usersInfo(args);
       case 'files.info': {
         const file = this.files.get(String(args.file));
-        return file ? { ok: true, file: file.info } : { ok: false, error: 'file_not_found' };
+        return file ? this.ok({ file: this.fileObject(file) }) : this.reject(method, refusal('file_not_found', `no file ${String(args.file)}`));
       }
-      case 'files.getUploadURLExternal': {
-        const fileId = `F${randomUUID().replace(/-/g, '').slice(0, 10).toUpperCase()}`;
-        const filename = String(args.filename ?? 'file');
-        this.pendingUploads.set(fileId, { fileId, filename, bytes: null });
-        return { ok: true, upload_url: `${this.baseUrl}upload/${fileId}`, file_id: fileId };
-      }
-      case 'files.completeUploadExternal': {
-        const entries = Array.isArray(args.files) ? (args.files as { id: string; title?: string }[]) : [];
-        const completed: Record<string, unknown>[] = [];
-        for (const entry of entries) {
-          const pending = this.pendingUploads.get(entry.id);
-          if (!pending || pending.bytes === null) return { ok: false, error: 'file_not_found' };
-          this.pendingUploads.delete(entry.id);
-          this.uploads.push({
-            fileId: entry.id,
-            filename: pending.filename,
-            title: entry.title ?? null,
-            bytes: pending.bytes,
-            channelId: typeof args.channel_id === 'string' ? args.channel_id : null,
-            threadTs: typeof args.thread_ts === 'string' ? args.thread_ts : null,
-          });
-          completed.push({ id: entry.id, title: entry.title ?? pending.filename, name: pending.filename });
-        }
-        return { ok: true, files: completed };
-      }
+      case 'files.getUploadURLExternal':
+        return this.getUploadUrl(args);
+      case 'files.completeUploadExternal':
+        return this.completeUpload(args);
       case 'assistant.threads.setStatus':
+        return this.setStatus(args);
       case 'assistant.threads.setSuggestedPrompts':
-      case 'assistant.threads.setTitle':
-        return { ok: true };
+        return this.setSuggestedPrompts(args);
+      case 'assistant.threads.setTitle': {
+        // https://docs.slack.dev/reference/methods/assistant.threads.setTitle — channel_id, thread_ts, title required.
+        const missing = missingArgument(args, ['channel_id', 'thread_ts', 'title']);
+        return missing ? this.reject(method, missing) : this.ok({});
+      }
       default:
-        return { ok: false, error: 'unknown_method' };
+        return this.reject(method, refusal('unknown_method', `the fake does not implement ${method}`));
     }
+  }
+
+  // ----- chat.* -----------------------------------------------------------------------------
+
+  private postMessage(args: Record<string, unknown>): ApiResult {
+    const message: PostedMessage = {
+      channel: String(args.channel),
+      ts: this.nextTs(),
+      threadTs: typeof args.thread_ts === 'string' && args.thread_ts !== '' ? args.thread_ts : null,
+      text: this.messageText('chat.postMessage', args.text),
+      blocks: Array.isArray(args.blocks) ? args.blocks : [],
+      user: this.botUserId,
+    };
+    this.appear(message);
+    return this.ok({ channel: message.channel, ts: message.ts, message: { text: message.text, ts: message.ts, user: message.user, thread_ts: message.threadTs ?? undefined, blocks: message.blocks } });
+  }
+
+  /** https://docs.slack.dev/reference/methods/chat.postMessage — "Truncating content": over 40,000 characters Slack truncates. */
+  private messageText(method: string, text: unknown): string {
+    const value = typeof text === 'string' ? text : '';
+    if (value.length <= SLACK_LIMITS.messageText) return value;
+    this.truncations.push({ method, length: value.length });
+    return value.slice(0, SLACK_LIMITS.messageText);
+  }
+
+  /** A message appears in the channel: it ends the thread's assistant status (setStatus: "removed if no message has been sent"). */
+  private appear(message: PostedMessage): void {
+    this.messages.push(message);
+    if (message.threadTs) this.statusClearedAt.set(`${message.channel}:${message.threadTs}`, this.clock());
+  }
+
+  /**
+   * https://docs.slack.dev/reference/methods/chat.update — channel and ts required; text or blocks;
+   * blocks kept only when neither is sent, removed when only text is sent. More than one update a
+   * second on one message is answered with HTTP 429 + Retry-After (SLACK_LIMITS.updateIntervalMs).
+   */
+  private update(args: Record<string, unknown>): ApiResult {
+    const method = 'chat.update';
+    if (!nonEmpty(args.channel)) return this.reject(method, refusal('channel_not_found', 'channel is required'));
+    if (!nonEmpty(args.ts)) return this.reject(method, refusal('invalid_arguments', 'ts is required', ['[ERROR] missing required field: ts']));
+    const content = checkMessage(args, method);
+    if (content) return this.reject(method, content);
+    const message = this.messages.find((m) => m.channel === args.channel && m.ts === args.ts);
+    if (!message) return this.reject(method, refusal('message_not_found', `no message ${String(args.ts)} in ${String(args.channel)}`));
+    if (message.user !== this.botUserId) return this.reject(method, refusal('cant_update_message', 'the message is not the app’s'));
+    const key = `${message.channel}:${message.ts}`;
+    const now = this.clock();
+    const last = this.lastUpdate.get(key);
+    if (last !== undefined && now - last < SLACK_LIMITS.updateIntervalMs) {
+      const retryAfter = Math.max(1, Math.ceil((SLACK_LIMITS.updateIntervalMs - (now - last)) / 1000));
+      return this.reject(method, refusal('ratelimited', `second chat.update on ${key} within ${now - last} ms`), 429, { 'retry-after': String(retryAfter) });
+    }
+    this.lastUpdate.set(key, now);
+    if (typeof args.text === 'string') message.text = this.messageText(method, args.text);
+    if (Array.isArray(args.blocks)) message.blocks = args.blocks;
+    else if (typeof args.text === 'string') message.blocks = [];
+    return this.ok({ channel: message.channel, ts: message.ts, text: message.text, message: { text: message.text, blocks: message.blocks } });
+  }
+
+  /**
+   * https://docs.slack.dev/reference/methods/chat.postEphemeral — channel and user required, the user
+   * "should be in the channel" (user_not_in_channel where the fake knows the members).
+   */
+  private postEphemeral(args: Record<string, unknown>): ApiResult {
+    const method = 'chat.postEphemeral';
+    if (!nonEmpty(args.user)) return this.reject(method, refusal('invalid_arguments', 'user is required', ['[ERROR] missing required field: user']));
+    const channel = this.channels.get(String(args.channel));
+    if (channel && !channel.members.includes(String(args.user))) {
+      return this.reject(method, refusal('user_not_in_channel', `${String(args.user)} is not a member of ${channel.id}`));
+    }
+    const ephemeral: EphemeralMessage = {
+      channel: String(args.channel),
+      user: String(args.user),
+      threadTs: typeof args.thread_ts === 'string' && args.thread_ts !== '' ? args.thread_ts : null,
+      text: this.messageText(method, args.text),
+      blocks: Array.isArray(args.blocks) ? args.blocks : [],
+      messageTs: this.nextTs(),
+    };
+    this.ephemerals.push(ephemeral);
+    return this.ok({ message_ts: ephemeral.messageTs });
+  }
+
+  /**
+   * https://docs.slack.dev/reference/methods/chat.startStream — channel required; recipient_user_id
+   * and recipient_team_id "Required when streaming to channels" (Slack answers
+   * missing_recipient_user_id / missing_recipient_team_id); markdown_text ≤12,000; chunks;
+   * task_display_mode `timeline` (default) or `plan`.
+   */
+  private startStream(args: Record<string, unknown>): ApiResult {
+    const method = 'chat.startStream';
+    if (!this.streamingEnabled) return this.reject(method, refusal('not_allowed_token_type', 'streaming disabled in this fake'));
+    if (!nonEmpty(args.channel)) return this.reject(method, refusal('invalid_arguments', 'channel is required', ['[ERROR] missing required field: channel']));
+    const channel = String(args.channel);
+    if (!channel.startsWith('D')) {
+      if (!nonEmpty(args.recipient_user_id)) return this.reject(method, refusal('missing_recipient_user_id', 'recipient_user_id is required outside a DM'));
+      if (!nonEmpty(args.recipient_team_id)) return this.reject(method, refusal('missing_recipient_team_id', 'recipient_team_id is required outside a DM'));
+    }
+    const mode = args.task_display_mode;
+    if (mode !== undefined && mode !== 'timeline' && mode !== 'plan') {
+      return this.reject(method, refusal('invalid_arguments', `task_display_mode must be timeline or plan, not ${String(mode)}`));
+    }
+    const content = checkStreamContent(args, false);
+    if (content) return this.reject(method, content);
+    const message: PostedMessage = {
+      channel,
+      ts: this.nextTs(),
+      threadTs: typeof args.thread_ts === 'string' && args.thread_ts !== '' ? args.thread_ts : null,
+      text: '',
+      blocks: [],
+      user: this.botUserId,
+      streamingState: 'in_progress',
+      taskDisplayMode: mode === 'plan' ? 'plan' : 'timeline',
+      chunks: [],
+      tasks: new Map(),
+    };
+    applyStreamContent(message, args);
+    this.appear(message);
+    return this.ok({ channel: message.channel, ts: message.ts });
+  }
+
+  /**
+   * https://docs.slack.dev/reference/methods/chat.appendStream and .../chat.stopStream — channel and
+   * ts required; appendStream needs markdown_text (or chunks, which Slack's own SDK sends instead);
+   * a stream that was stopped answers message_not_in_streaming_state; stopStream's `blocks` (≤50,
+   * a limit separate from chunks) are rendered at the bottom of the final message.
+   */
+  private continueStream(method: 'chat.appendStream' | 'chat.stopStream', args: Record<string, unknown>): ApiResult {
+    const missing = missingArgument(args, ['channel', 'ts']);
+    if (missing) return this.reject(method, missing);
+    const content = checkStreamContent(args, method === 'chat.appendStream');
+    if (content) return this.reject(method, content);
+    const message = this.messages.find((m) => m.channel === args.channel && m.ts === args.ts);
+    if (!message) return this.reject(method, refusal('message_not_found', `no message ${String(args.ts)} in ${String(args.channel)}`));
+    if (message.streamingState !== 'in_progress') {
+      return this.reject(method, refusal('message_not_in_streaming_state', `${String(args.ts)} is ${message.streamingState === 'completed' ? 'already stopped' : 'not a stream'}`));
+    }
+    if (method === 'chat.stopStream' && args.blocks !== undefined) {
+      const blocks = validateBlocks(args.blocks);
+      if (blocks) return this.reject(method, blocks);
+    }
+    applyStreamContent(message, args);
+    if (method === 'chat.stopStream') {
+      message.streamingState = 'completed';
+      if (Array.isArray(args.blocks)) message.blocks = [...message.blocks, ...args.blocks];
+    }
+    return this.ok({ channel: message.channel, ts: message.ts });
+  }
+
+  // ----- assistant.threads.* ----------------------------------------------------------------
+
+  /**
+   * https://docs.slack.dev/reference/methods/assistant.threads.setStatus — channel_id, thread_ts and
+   * status required ("" clears); loading_messages at most 10; accepted in channels with chat:write
+   * since https://docs.slack.dev/changelog/2026/03/05/set-status-scope-update. The 2-minute time-out
+   * is data (`expiresAt`), read by statusOf with the fake's clock; no timer runs.
+   */
+  private setStatus(args: Record<string, unknown>): ApiResult {
+    const method = 'assistant.threads.setStatus';
+    const missing = missingArgument(args, ['channel_id', 'thread_ts']) ?? (typeof args.status === 'string' ? null : refusal('invalid_arguments', 'status is required', ['[ERROR] missing required field: status']));
+    if (missing) return this.reject(method, missing);
+    const loading = args.loading_messages;
+    if (loading !== undefined) {
+      if (!Array.isArray(loading) || loading.some((m) => typeof m !== 'string')) return this.reject(method, refusal('invalid_arguments', 'loading_messages must be an array of strings'));
+      if (loading.length > SLACK_LIMITS.loadingMessages) {
+        return this.reject(method, refusal('invalid_arguments', `loading_messages has ${loading.length} entries (max ${SLACK_LIMITS.loadingMessages})`));
+      }
+    }
+    const at = this.clock();
+    this.statuses.push({
+      channel: String(args.channel_id),
+      threadTs: String(args.thread_ts),
+      status: String(args.status),
+      loadingMessages: Array.isArray(loading) ? (loading as string[]) : [],
+      at,
+      expiresAt: at + SLACK_LIMITS.statusTimeoutMs,
+    });
+    return this.ok({});
+  }
+
+  /**
+   * https://docs.slack.dev/reference/methods/assistant.threads.setSuggestedPrompts — channel_id and
+   * prompts (title + message each, up to four) required. "The thread_ts parameter should only be
+   * used in the legacy assistant messaging experience. Including it in a call for an agent app will
+   * cause the call to silently fail." So under agent_view a thread_ts gets ok:true and no prompts
+   * (recorded in `silentFailures`), as in https://docs.slack.dev/ai/migrating-to-agent-messaging/.
+   */
+  private setSuggestedPrompts(args: Record<string, unknown>): ApiResult {
+    const method = 'assistant.threads.setSuggestedPrompts';
+    const missing = missingArgument(args, ['channel_id']) ?? (Array.isArray(args.prompts) ? null : refusal('invalid_arguments', 'prompts is required', ['[ERROR] missing required field: prompts']));
+    if (missing) return this.reject(method, missing);
+    const prompts = args.prompts as unknown[];
+    if (prompts.length === 0 || prompts.length > SLACK_LIMITS.suggestedPrompts) {
+      return this.reject(method, refusal('invalid_arguments', `${prompts.length} prompts (1 to ${SLACK_LIMITS.suggestedPrompts})`));
+    }
+    for (const prompt of prompts) {
+      const p = prompt as Record<string, unknown>;
+      if (!p || !nonEmpty(p.title) || !nonEmpty(p.message)) return this.reject(method, refusal('invalid_arguments', 'each prompt needs a title and a message'));
+    }
+    const threadTs = nonEmpty(args.thread_ts) ? String(args.thread_ts) : undefined;
+    if (this.experience === 'agent_view' && threadTs !== undefined) {
+      this.silentFailures.push({ method, reason: 'thread_ts sent by an agent_view app: Slack ignores the call', args, at: this.clock() });
+      return this.ok({});
+    }
+    const key = `${String(args.channel_id)}:${this.experience === 'agent_view' ? '' : (threadTs ?? '')}`;
+    this.prompts.set(key, { title: typeof args.title === 'string' ? args.title : null, prompts: prompts as { title: string; message: string }[] });
+    return this.ok({});
+  }
+
+  // ----- conversations.*, users.* -----------------------------------------------------------
+
+  /** https://docs.slack.dev/reference/methods/conversations.open — users (1 to 8) or channel; one user gives a DM. */
+  private conversationsOpen(args: Record<string, unknown>): ApiResult {
+    const method = 'conversations.open';
+    if (!nonEmpty(args.users)) {
+      if (nonEmpty(args.channel) && this.channels.get(String(args.channel))?.isIm) return this.ok({ channel: { id: String(args.channel) } });
+      if (nonEmpty(args.channel)) return this.reject(method, refusal('channel_not_found', `no DM ${String(args.channel)}`));
+      return this.reject(method, refusal('users_list_not_supplied', 'users is required'));
+    }
+    const users = String(args.users).split(',').map((u) => u.trim()).filter((u) => u.length > 0);
+    if (users.length > SLACK_LIMITS.openUsers) return this.reject(method, refusal('too_many_users', `${users.length} users (max ${SLACK_LIMITS.openUsers})`));
+    for (const user of users) if (!this.user(user)) return this.reject(method, refusal('user_not_found', `no user ${user}`));
+    if (users.length > 1) {
+      const id = this.newId('G');
+      this.channels.set(id, { id, name: `mpdm-${users.join('-')}`, isPrivate: true, isIm: false, members: [...users, this.botUserId] });
+      return this.ok({ channel: { id } });
+    }
+    const user = users[0]!;
+    const existed = this.dms.has(user);
+    const id = this.dmChannelOf(user);
+    return this.ok({ channel: { id }, already_open: existed, no_op: existed });
+  }
+
+  /** https://docs.slack.dev/reference/methods/conversations.members — cursor pagination, limit under 1000. */
+  private conversationsMembers(args: Record<string, unknown>): ApiResult {
+    const method = 'conversations.members';
+    if (!nonEmpty(args.channel)) return this.reject(method, refusal('channel_not_found', 'channel is required'));
+    const channel = this.channels.get(String(args.channel));
+    if (!channel) return this.reject(method, refusal('channel_not_found', `the fake has no members for ${String(args.channel)} (setMembers)`));
+    const limit = args.limit === undefined ? 100 : Number(args.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > SLACK_LIMITS.membersPageMax) return this.reject(method, refusal('invalid_limit', `limit ${String(args.limit)}`));
+    let offset = 0;
+    if (nonEmpty(args.cursor)) {
+      const decoded = /^offset:(\d+)$/.exec(Buffer.from(String(args.cursor), 'base64').toString('utf8'));
+      if (!decoded) return this.reject(method, refusal('invalid_cursor', `cursor ${String(args.cursor)}`));
+      offset = Number(decoded[1]);
+    }
+    const page = channel.members.slice(offset, offset + limit);
+    const next = offset + limit < channel.members.length ? Buffer.from(`offset:${offset + limit}`).toString('base64') : '';
+    return this.ok({ members: page, response_metadata: { next_cursor: next } });
+  }
+
+  /** https://docs.slack.dev/reference/methods/conversations.info — the conversation object, channel_not_found otherwise. */
+  private conversationsInfo(args: Record<string, unknown>): ApiResult {
+    const method = 'conversations.info';
+    const channel = nonEmpty(args.channel) ? this.channels.get(String(args.channel)) : undefined;
+    if (!channel) return this.reject(method, refusal('channel_not_found', `unknown channel ${String(args.channel)}`));
+    return this.ok({
+      channel: {
+        id: channel.id,
+        name: channel.name,
+        is_channel: !channel.isIm && !channel.isPrivate,
+        is_group: !channel.isIm && channel.isPrivate,
+        is_im: channel.isIm,
+        is_private: channel.isPrivate,
+        is_member: channel.members.includes(this.botUserId),
+        is_archived: false,
+        num_members: channel.members.length,
+      },
+    });
+  }
+
+  /** https://docs.slack.dev/reference/methods/users.info — user required; the user object with is_admin, is_owner, is_primary_owner. */
+  private usersInfo(args: Record<string, unknown>): ApiResult {
+    const method = 'users.info';
+    if (!nonEmpty(args.user)) return this.reject(method, refusal('invalid_arguments', 'user is required', ['[ERROR] missing required field: user']));
+    const user = this.user(String(args.user));
+    if (!user) return this.reject(method, refusal('user_not_found', `no user ${String(args.user)}`));
+    return this.ok({
+      user: {
+        id: user.id,
+        team_id: user.teamId,
+        name: user.name,
+        real_name: user.name,
+        deleted: user.deleted,
+        is_admin: user.isAdmin,
+        is_owner: user.isOwner,
+        is_primary_owner: user.isPrimaryOwner,
+        is_restricted: false,
+        is_ultra_restricted: false,
+        is_bot: user.isBot,
+        profile: { display_name: user.name, real_name: user.name },
+      },
+    });
+  }
+
+  private user(id: string): FakeUser | undefined {
+    const known = this.users.get(id);
+    if (known) return known;
+    if (id === this.botUserId) return this.setUser(id, { isBot: true, name: 'segment-analyst' });
+    // Any well-formed member id is a plain member of the workspace unless configured otherwise.
+    return /^[UW][A-Z0-9]{2,}$/.test(id) ? this.setUser(id) : undefined;
+  }
+
+  // ----- files.* ----------------------------------------------------------------------------
+
+  /** https://docs.slack.dev/reference/methods/files.getUploadURLExternal — filename and length required. */
+  private getUploadUrl(args: Record<string, unknown>): ApiResult {
+    const missing = missingArgument(args, ['filename', 'length']);
+    if (missing) return this.reject('files.getUploadURLExternal', missing);
+    const fileId = this.newId('F');
+    this.pendingUploads.set(fileId, { fileId, filename: String(args.filename), bytes: null });
+    return this.ok({ upload_url: `${this.baseUrl}upload/${fileId}`, file_id: fileId });
+  }
+
+  /**
+   * https://docs.slack.dev/reference/methods/files.completeUploadExternal — files required; blocks
+   * (ignored when initial_comment is given) follow Block Kit's rules. Slack returns before it shares
+   * the file: the file message appears a little later (fileMessageDelayMs, or releaseFileMessages),
+   * and only then does files.info list `shares` for the channel.
+   */
+  private completeUpload(args: Record<string, unknown>): ApiResult {
+    const method = 'files.completeUploadExternal';
+    const entries = Array.isArray(args.files) ? (args.files as { id?: string; title?: string }[]) : [];
+    if (entries.length === 0) return this.reject(method, refusal('invalid_arguments', 'files is required', ['[ERROR] missing required field: files']));
+    const initialComment = typeof args.initial_comment === 'string' ? args.initial_comment : null;
+    if (args.blocks !== undefined && initialComment === null) {
+      const blocks = validateBlocks(args.blocks);
+      if (blocks) return this.reject(method, blocks);
+    }
+    for (const entry of entries) {
+      const pending = entry.id ? this.pendingUploads.get(entry.id) : undefined;
+      if (!pending || pending.bytes === null) return this.reject(method, refusal('file_not_found', `upload ${String(entry.id)} was not completed`));
+    }
+    const channel = nonEmpty(args.channel_id) ? String(args.channel_id) : nonEmpty(args.channels) ? String(args.channels).split(',')[0]! : null;
+    const threadTs = nonEmpty(args.thread_ts) ? String(args.thread_ts) : null;
+    const completed: Record<string, unknown>[] = [];
+    const shared: FakeFile[] = [];
+    for (const entry of entries) {
+      const pending = this.pendingUploads.get(entry.id!)!;
+      this.pendingUploads.delete(pending.fileId);
+      const bytes = pending.bytes!;
+      this.uploads.push({ fileId: pending.fileId, filename: pending.filename, title: entry.title ?? null, bytes, channelId: channel, threadTs });
+      const info: FakeFile = {
+        id: pending.fileId,
+        name: pending.filename,
+        title: entry.title ?? pending.filename,
+        mimetype: guessMimetype(pending.filename),
+        filetype: pending.filename.split('.').pop() ?? 'binary',
+        size: bytes.byteLength,
+        url_private: `${this.baseUrl}files-pri/${this.teamId}-${pending.fileId}/${encodeURIComponent(pending.filename)}`,
+        url_private_download: `${this.baseUrl}files-pri/${this.teamId}-${pending.fileId}/${encodeURIComponent(pending.filename)}`,
+      };
+      this.files.set(info.id, { info, bytes, serveLoginPage: false, shares: [] });
+      shared.push(info);
+      completed.push({ id: info.id, title: info.title, name: info.name });
+    }
+    if (channel) {
+      const blocks = initialComment === null && Array.isArray(args.blocks) ? args.blocks : [];
+      // Slack posts one message for the files of one call.
+      this.scheduleFileMessage({ file: shared[0]!, channel, threadTs, text: initialComment ?? '', blocks }, shared);
+    }
+    return this.ok({ files: completed });
+  }
+
+  private scheduleFileMessage(first: PendingFileMessage, files: FakeFile[]): void {
+    const pending: PendingFileMessage & { files: FakeFile[] } = { ...first, files };
+    if (this.holdFileMessages) {
+      this.pendingFileMessages.push(pending);
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.postFileMessage(pending);
+    }, this.fileMessageDelayMs);
+    this.timers.add(timer);
+  }
+
+  private postFileMessage(pending: PendingFileMessage & { files?: FakeFile[] }): PostedMessage {
+    const files = pending.files ?? [pending.file];
+    const message: PostedMessage = {
+      channel: pending.channel,
+      ts: this.nextTs(),
+      threadTs: pending.threadTs,
+      text: pending.text,
+      blocks: pending.blocks,
+      user: this.botUserId,
+      subtype: 'file_share',
+      files,
+    };
+    this.appear(message);
+    for (const file of files) {
+      this.files.get(file.id)?.shares.push({ channel: pending.channel, ts: message.ts, threadTs: pending.threadTs });
+      this.postedFileMessages.set(file.id, message);
+      this.fileMessageWaits.get(file.id)?.resolve(message);
+      this.fileMessageWaits.delete(file.id);
+      const event: FileSharedEvent = { type: 'file_shared', file_id: file.id, user_id: this.botUserId, file: { id: file.id }, channel_id: pending.channel, event_ts: message.ts };
+      for (const handler of this.fileSharedHandlers) void Promise.resolve(handler(event)).catch(() => undefined);
+    }
+    return message;
+  }
+
+  /**
+   * The file object of https://docs.slack.dev/reference/objects/file-object: `shares.public[channel]`
+   * (channels) or `shares.private[channel]` (private channels and DMs), each with `ts` and, for a
+   * reply, `thread_ts`; absent until the file message is posted.
+   */
+  private fileObject(file: StoredFile): Record<string, unknown> {
+    const object: Record<string, unknown> = { ...file.info };
+    if (file.shares.length === 0) return object;
+    const shares: { public?: Record<string, unknown[]>; private?: Record<string, unknown[]> } = {};
+    const channels: string[] = [];
+    const groups: string[] = [];
+    const ims: string[] = [];
+    for (const share of file.shares) {
+      const isPrivate = share.channel.startsWith('D') || share.channel.startsWith('G') || (this.channels.get(share.channel)?.isPrivate ?? false);
+      const bucket = (isPrivate ? (shares.private ??= {}) : (shares.public ??= {}));
+      (bucket[share.channel] ??= []).push({
+        ts: share.ts,
+        ...(share.threadTs ? { thread_ts: share.threadTs } : {}),
+        channel_name: this.channels.get(share.channel)?.name ?? share.channel.toLowerCase(),
+        team_id: this.teamId,
+        reply_count: 0,
+        reply_users: [],
+        reply_users_count: 0,
+      });
+      const list = share.channel.startsWith('D') ? ims : isPrivate ? groups : channels;
+      if (!list.includes(share.channel)) list.push(share.channel);
+    }
+    return { ...object, shares, channels, groups, ims };
   }
 
   private serveDownload(url: URL, req: IncomingMessage, res: ServerResponse): void {
@@ -387,13 +1144,279 @@ export class FakeSlack {
   }
 }
 
-/** Text carried by a chat streaming call, either as markdown_text or as markdown_text chunks. */
-function streamedText(args: Record<string, unknown>): string {
-  let text = typeof args.markdown_text === 'string' ? args.markdown_text : '';
-  if (Array.isArray(args.chunks)) {
-    for (const chunk of args.chunks as { type?: string; text?: string }[]) if (chunk.type === 'markdown_text' && chunk.text) text += chunk.text;
+// ----- Contracts (pure functions, each with its page) ---------------------------------------
+
+function nonEmpty(value: unknown): boolean {
+  return (typeof value === 'string' && value.length > 0) || typeof value === 'number';
+}
+
+/** The common error for a missing argument (https://docs.slack.dev/reference/methods — "invalid_arguments"). */
+function missingArgument(args: Record<string, unknown>, names: readonly string[]): Refusal | null {
+  for (const name of names) if (!nonEmpty(args[name])) return refusal('invalid_arguments', `${name} is required`, [`[ERROR] missing required field: ${name}`]);
+  return null;
+}
+
+/**
+ * chat.postMessage / chat.postEphemeral / chat.update: channel required (channel_not_found);
+ * "One of these arguments is required": text, blocks or attachments (no_text); blocks valid.
+ * https://docs.slack.dev/reference/methods/chat.postMessage, .../chat.postEphemeral, .../chat.update
+ */
+function checkMessage(args: Record<string, unknown>, method: string): Refusal | null {
+  if (!nonEmpty(args.channel)) return refusal('channel_not_found', `${method}: channel is required`);
+  const hasText = typeof args.text === 'string' && args.text.trim().length > 0;
+  const hasBlocks = Array.isArray(args.blocks) ? args.blocks.length > 0 : args.blocks !== undefined;
+  const hasAttachments = Array.isArray(args.attachments) && args.attachments.length > 0;
+  if (!hasText && !hasBlocks && !hasAttachments) return refusal('no_text', `${method}: no text, blocks or attachments`);
+  if (args.blocks !== undefined) return validateBlocks(args.blocks);
+  return null;
+}
+
+const BLOCK_TYPES = new Set(['actions', 'context', 'context_actions', 'divider', 'file', 'header', 'image', 'input', 'markdown', 'rich_text', 'section', 'table', 'video', 'plan', 'task_card', 'data_table']);
+
+/**
+ * Block Kit's rules for a message's blocks (https://docs.slack.dev/reference/block-kit/blocks and each
+ * block's page; limits in SLACK_LIMITS). Slack answers `invalid_blocks` (`invalid_blocks_format` when
+ * blocks is not an array), and `invalid_attachments` with `only_one_table_allowed` for a second table
+ * (https://docs.slack.dev/reference/block-kit/blocks/table-block).
+ */
+export function validateBlocks(blocks: unknown): Refusal | null {
+  if (!Array.isArray(blocks)) return refusal('invalid_blocks_format', 'blocks must be a JSON array');
+  const bad = (detail: string): Refusal => refusal('invalid_blocks', detail, [`[ERROR] ${detail}`]);
+  if (blocks.length > SLACK_LIMITS.blocksPerMessage) return bad(`${blocks.length} blocks (max ${SLACK_LIMITS.blocksPerMessage})`);
+  const blockIds = new Set<string>();
+  let tables = 0;
+  let markdown = 0;
+  for (const [index, raw] of blocks.entries()) {
+    const at = `blocks[${index}]`;
+    if (!raw || typeof raw !== 'object') return bad(`${at} is not an object`);
+    const block = raw as Record<string, unknown>;
+    const type = block.type;
+    if (typeof type !== 'string' || !BLOCK_TYPES.has(type)) return bad(`${at}: unknown block type ${String(type)}`);
+    if (block.block_id !== undefined) {
+      if (typeof block.block_id !== 'string' || block.block_id.length === 0 || block.block_id.length > SLACK_LIMITS.blockId) return bad(`${at}.block_id must be 1 to ${SLACK_LIMITS.blockId} characters`);
+      if (blockIds.has(block.block_id)) return bad(`${at}.block_id ${block.block_id} is not unique`);
+      blockIds.add(block.block_id);
+    }
+    const actionIds = new Set<string>();
+    let problem: string | null = null;
+    switch (type) {
+      case 'section':
+        problem = checkSection(block, at, actionIds);
+        break;
+      case 'header':
+        problem = checkText(block.text, `${at}.text`, SLACK_LIMITS.headerText, true);
+        break;
+      case 'context':
+        problem = checkContext(block, at);
+        break;
+      case 'actions':
+        problem = checkActions(block, at, actionIds);
+        break;
+      case 'image':
+        problem = checkImage(block, at, true);
+        break;
+      case 'markdown':
+        if (typeof block.text !== 'string' || block.text.length === 0) problem = `${at}.text is required`;
+        else markdown += block.text.length;
+        break;
+      case 'table':
+        tables += 1;
+        if (tables > 1) return refusal('invalid_attachments', 'only one table block is allowed per message', ['[ERROR] only_one_table_allowed']);
+        problem = checkTable(block, at);
+        break;
+      default:
+        break;
+    }
+    if (problem) return bad(problem);
   }
-  return text;
+  if (markdown > SLACK_LIMITS.markdownText) return bad(`markdown blocks hold ${markdown} characters (max ${SLACK_LIMITS.markdownText})`);
+  return null;
+}
+
+/** A text object (https://docs.slack.dev/reference/block-kit/composition-objects/text-object): plain_text or mrkdwn, non-empty. */
+function checkText(value: unknown, at: string, max: number, plainOnly: boolean): string | null {
+  if (!value || typeof value !== 'object') return `${at} must be a text object`;
+  const text = value as Record<string, unknown>;
+  if (text.type !== 'plain_text' && text.type !== 'mrkdwn') return `${at}.type must be plain_text or mrkdwn, not ${String(text.type)}`;
+  if (plainOnly && text.type !== 'plain_text') return `${at} must be plain_text`;
+  if (typeof text.text !== 'string' || text.text.length === 0) return `${at}.text must be a non-empty string`;
+  if (text.text.length > max) return `${at}.text has ${text.text.length} characters (max ${max})`;
+  return null;
+}
+
+function checkSection(block: Record<string, unknown>, at: string, actionIds: Set<string>): string | null {
+  if (block.text === undefined && block.fields === undefined) return `${at} needs text or fields`;
+  if (block.text !== undefined) {
+    const problem = checkText(block.text, `${at}.text`, SLACK_LIMITS.sectionText, false);
+    if (problem) return problem;
+  }
+  if (block.fields !== undefined) {
+    if (!Array.isArray(block.fields) || block.fields.length === 0) return `${at}.fields must be a non-empty array`;
+    if (block.fields.length > SLACK_LIMITS.sectionFields) return `${at}.fields has ${block.fields.length} items (max ${SLACK_LIMITS.sectionFields})`;
+    for (const [i, field] of block.fields.entries()) {
+      const problem = checkText(field, `${at}.fields[${i}]`, SLACK_LIMITS.sectionFieldText, false);
+      if (problem) return problem;
+    }
+  }
+  if (block.accessory !== undefined) return checkElement(block.accessory, `${at}.accessory`, actionIds);
+  return null;
+}
+
+/** https://docs.slack.dev/reference/block-kit/blocks/context-block — 1 to 10 image elements and text objects. */
+function checkContext(block: Record<string, unknown>, at: string): string | null {
+  if (!Array.isArray(block.elements) || block.elements.length === 0) return `${at}.elements must be a non-empty array`;
+  if (block.elements.length > SLACK_LIMITS.contextElements) return `${at}.elements has ${block.elements.length} items (max ${SLACK_LIMITS.contextElements})`;
+  for (const [i, element] of block.elements.entries()) {
+    const e = element as Record<string, unknown>;
+    const problem = e?.type === 'image' ? checkImage(e, `${at}.elements[${i}]`, false) : checkText(e, `${at}.elements[${i}]`, SLACK_LIMITS.sectionText, false);
+    if (problem) return problem;
+  }
+  return null;
+}
+
+/** https://docs.slack.dev/reference/block-kit/blocks/actions-block — 1 to 25 interactive elements. */
+function checkActions(block: Record<string, unknown>, at: string, actionIds: Set<string>): string | null {
+  if (!Array.isArray(block.elements) || block.elements.length === 0) return `${at}.elements must be a non-empty array`;
+  if (block.elements.length > SLACK_LIMITS.actionsElements) return `${at}.elements has ${block.elements.length} items (max ${SLACK_LIMITS.actionsElements})`;
+  for (const [i, element] of block.elements.entries()) {
+    const problem = checkElement(element, `${at}.elements[${i}]`, actionIds);
+    if (problem) return problem;
+  }
+  return null;
+}
+
+/**
+ * An interactive element. Button (https://docs.slack.dev/reference/block-kit/block-elements/button-element):
+ * plain_text ≤75, value ≤2000, url ≤3000, style primary|danger. Every element: action_id ≤255 and
+ * "unique among all other action_ids in the containing block" (@slack/types Actionable, from the
+ * Block Kit reference).
+ */
+function checkElement(value: unknown, at: string, actionIds: Set<string>): string | null {
+  if (!value || typeof value !== 'object') return `${at} must be an element object`;
+  const element = value as Record<string, unknown>;
+  if (typeof element.type !== 'string') return `${at}.type is required`;
+  if (element.type === 'image') return checkImage(element, at, false);
+  if (element.action_id !== undefined) {
+    if (typeof element.action_id !== 'string' || element.action_id.length === 0 || element.action_id.length > SLACK_LIMITS.actionId) return `${at}.action_id must be 1 to ${SLACK_LIMITS.actionId} characters`;
+    if (actionIds.has(element.action_id)) return `${at}.action_id ${element.action_id} is not unique in its block`;
+    actionIds.add(element.action_id);
+  }
+  if (element.type === 'button') {
+    const problem = checkText(element.text, `${at}.text`, SLACK_LIMITS.buttonText, true);
+    if (problem) return problem;
+    if (element.value !== undefined && (typeof element.value !== 'string' || element.value.length > SLACK_LIMITS.buttonValue)) return `${at}.value must be at most ${SLACK_LIMITS.buttonValue} characters`;
+    if (element.url !== undefined && (typeof element.url !== 'string' || element.url.length > SLACK_LIMITS.buttonUrl)) return `${at}.url must be at most ${SLACK_LIMITS.buttonUrl} characters`;
+    if (element.style !== undefined && element.style !== 'primary' && element.style !== 'danger') return `${at}.style must be primary or danger`;
+    if (element.accessibility_label !== undefined && (typeof element.accessibility_label !== 'string' || element.accessibility_label.length > SLACK_LIMITS.buttonText)) return `${at}.accessibility_label must be at most 75 characters`;
+  }
+  return null;
+}
+
+/**
+ * Image block (https://docs.slack.dev/reference/block-kit/blocks/image-block): alt_text ≤2000,
+ * image_url ≤3000 or slack_file, title plain_text ≤2000. Image element
+ * (https://docs.slack.dev/reference/block-kit/block-elements/image-element): alt_text required.
+ */
+function checkImage(image: Record<string, unknown>, at: string, isBlock: boolean): string | null {
+  if (typeof image.alt_text !== 'string' || image.alt_text.length === 0) return `${at}.alt_text is required`;
+  if (image.alt_text.length > SLACK_LIMITS.imageAltText) return `${at}.alt_text has ${image.alt_text.length} characters (max ${SLACK_LIMITS.imageAltText})`;
+  if (image.image_url === undefined && image.slack_file === undefined) return `${at} needs image_url or slack_file`;
+  if (image.image_url !== undefined && (typeof image.image_url !== 'string' || image.image_url.length > SLACK_LIMITS.imageUrl)) return `${at}.image_url must be at most ${SLACK_LIMITS.imageUrl} characters`;
+  if (isBlock && image.title !== undefined) return checkText(image.title, `${at}.title`, SLACK_LIMITS.imageTitle, true);
+  return null;
+}
+
+/** https://docs.slack.dev/reference/block-kit/blocks/table-block — 1..100 rows of 1..20 raw_text or rich_text cells, ≤20 column_settings. */
+function checkTable(block: Record<string, unknown>, at: string): string | null {
+  if (!Array.isArray(block.rows) || block.rows.length === 0) return `${at}.rows must be a non-empty array`;
+  if (block.rows.length > SLACK_LIMITS.tableRows) return `${at}.rows has ${block.rows.length} rows (max ${SLACK_LIMITS.tableRows})`;
+  for (const [r, row] of block.rows.entries()) {
+    if (!Array.isArray(row) || row.length === 0) return `${at}.rows[${r}] must be a non-empty array of cells`;
+    if (row.length > SLACK_LIMITS.tableCells) return `${at}.rows[${r}] has ${row.length} cells (max ${SLACK_LIMITS.tableCells})`;
+    for (const [c, cell] of row.entries()) {
+      const k = cell as Record<string, unknown>;
+      if (k?.type === 'raw_text') {
+        if (typeof k.text !== 'string') return `${at}.rows[${r}][${c}].text must be a string`;
+      } else if (k?.type !== 'rich_text') {
+        return `${at}.rows[${r}][${c}].type must be raw_text or rich_text`;
+      }
+    }
+  }
+  if (block.column_settings !== undefined && (!Array.isArray(block.column_settings) || block.column_settings.length > SLACK_LIMITS.tableColumnSettings)) {
+    return `${at}.column_settings must be an array of at most ${SLACK_LIMITS.tableColumnSettings}`;
+  }
+  return null;
+}
+
+/**
+ * Streaming content (https://docs.slack.dev/reference/methods/chat.appendStream, "Using the chunks
+ * parameter"): markdown_text ≤12,000 (msg_too_long); chunks of type markdown_text (text),
+ * task_update (id, title, status pending|in_progress|complete|error), plan_update (title) or blocks
+ * (Block Kit rules); anything else is invalid_chunks.
+ */
+function checkStreamContent(args: Record<string, unknown>, required: boolean): Refusal | null {
+  const markdown = args.markdown_text;
+  if (markdown !== undefined) {
+    if (typeof markdown !== 'string') return refusal('invalid_arguments', 'markdown_text must be a string');
+    if (markdown.length > SLACK_LIMITS.streamMarkdown) return refusal('msg_too_long', `markdown_text has ${markdown.length} characters (max ${SLACK_LIMITS.streamMarkdown})`);
+  }
+  if (args.chunks !== undefined) {
+    if (!Array.isArray(args.chunks)) return refusal('invalid_chunks', 'chunks must be an array');
+    for (const [i, raw] of args.chunks.entries()) {
+      const chunk = raw as Record<string, unknown>;
+      const at = `chunks[${i}]`;
+      switch (chunk?.type) {
+        case 'markdown_text':
+          if (typeof chunk.text !== 'string') return refusal('invalid_chunks', `${at}.text must be a string`);
+          if (chunk.text.length > SLACK_LIMITS.streamMarkdown) return refusal('msg_too_long', `${at}.text has ${chunk.text.length} characters`);
+          break;
+        case 'task_update':
+          if (!nonEmpty(chunk.id) || !nonEmpty(chunk.title)) return refusal('invalid_chunks', `${at} needs id and title`);
+          if (!['pending', 'in_progress', 'complete', 'error'].includes(String(chunk.status))) return refusal('invalid_chunks', `${at}.status ${String(chunk.status)}`);
+          break;
+        case 'plan_update':
+          if (!nonEmpty(chunk.title)) return refusal('invalid_chunks', `${at} needs a title`);
+          break;
+        case 'blocks': {
+          const blocks = validateBlocks(chunk.blocks);
+          if (blocks) return blocks;
+          break;
+        }
+        default:
+          return refusal('invalid_chunks', `${at}: unknown chunk type ${String(chunk?.type)}`);
+      }
+    }
+  }
+  if (required && markdown === undefined && (!Array.isArray(args.chunks) || args.chunks.length === 0)) {
+    return refusal('invalid_arguments', 'markdown_text (or chunks) is required', ['[ERROR] missing required field: markdown_text']);
+  }
+  return null;
+}
+
+/** Apply a streaming call's text and chunks to its message (text appended, tasks updated). */
+function applyStreamContent(message: PostedMessage, args: Record<string, unknown>): void {
+  if (typeof args.markdown_text === 'string') message.text += args.markdown_text;
+  if (!Array.isArray(args.chunks)) return;
+  for (const raw of args.chunks) {
+    const chunk = raw as Record<string, unknown>;
+    message.chunks?.push(chunk);
+    if (chunk.type === 'markdown_text') message.text += String(chunk.text);
+    else if (chunk.type === 'plan_update') message.planTitle = String(chunk.title);
+    else if (chunk.type === 'task_update') {
+      const id = String(chunk.id);
+      const task = message.tasks?.get(id) ?? { id, title: String(chunk.title), status: 'pending' as StreamTask['status'] };
+      task.title = String(chunk.title);
+      task.status = chunk.status as StreamTask['status'];
+      if (typeof chunk.details === 'string') task.details = (task.details ?? '') + chunk.details;
+      if (typeof chunk.output === 'string') task.output = chunk.output;
+      message.tasks?.set(id, task);
+    } else if (chunk.type === 'blocks' && Array.isArray(chunk.blocks)) message.blocks = [...message.blocks, ...chunk.blocks];
+  }
+}
+
+function guessMimetype(name: string): string {
+  const ext = name.split('.').pop()?.toLowerCase();
+  return ext === 'png' ? 'image/png' : ext === 'csv' ? 'text/csv' : ext === 'json' ? 'application/json' : 'application/octet-stream';
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -434,8 +1457,8 @@ function bearer(req: IncomingMessage): string | null {
   return header?.startsWith('Bearer ') ? header.slice('Bearer '.length) : null;
 }
 
-function sendJson(res: ServerResponse, value: unknown): void {
-  res.writeHead(200, { 'content-type': 'application/json' });
+function sendJson(res: ServerResponse, value: unknown, status = 200, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(value));
 }
 

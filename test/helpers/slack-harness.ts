@@ -7,7 +7,7 @@ import { silentLogger, type Logger } from '../../src/common/logger.js';
 import { loadConfig, type AppConfig } from '../../src/config.js';
 import { startSlackApp, type RunningSlackApp, type SlackMode } from '../../src/slack/app.js';
 import { watchActivity, type AppActivity } from './app-activity.js';
-import { blocksText, eventEnvelope, FakeSlack, postSigned, userTs, type FakeFile } from './fake-slack.js';
+import { blocksText, eventEnvelope, FakeSlack, postSigned, userTs, type FakeFile, type FakeSlackOptions } from './fake-slack.js';
 
 /**
  * The real app in HTTP mode against the fake Slack, on a temporary DATA_DIR: what the reliability,
@@ -25,6 +25,10 @@ export interface HarnessOptions {
   readonly analyses?: SegmentAppOverrides['analyses'];
   readonly retryConfig?: webApi.RetryOptions;
   readonly botToken?: string;
+  /** Options for the fake Slack (agent experience, clock, file-message delay...). */
+  readonly fake?: Omit<FakeSlackOptions, 'botToken'>;
+  /** Send Slack's `file_shared` event to the app each time the fake posts a file message (the app must subscribe to it). */
+  readonly fileSharedEvents?: boolean;
 }
 
 export interface Harness {
@@ -35,18 +39,26 @@ export interface Harness {
   /** The app's events in flight: `activity.idle()` resolves once all the work they started is done. */
   readonly activity: AppActivity;
   sendEvent(event: Record<string, unknown>, options?: { eventId?: string; retryNum?: number }): Promise<Response>;
+  /**
+   * Post an interaction payload (e.g. `blockActionsPayload(...)`) as Slack does: form-encoded
+   * `payload=<json>`, signed like events, to the same /slack/events endpoint Bolt's HTTP receiver serves.
+   */
+  sendAction(payload: Record<string, unknown>, options?: { signWith?: string }): Promise<Response>;
   stop(): Promise<void>;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const log = options.log ?? silentLogger;
-  const fake = await FakeSlack.start(options.botToken ? { botToken: options.botToken } : {});
+  const fake = await FakeSlack.start({ ...options.fake, ...(options.botToken ? { botToken: options.botToken } : {}) });
   const dataDir = await mkdtemp(join(tmpdir(), 'slack-harness-'));
   const config = loadConfig({ SLACK_BOT_TOKEN: fake.botToken, SLACK_SIGNING_SECRET: HARNESS_SECRET, SLACK_API_URL: fake.apiUrl, DATA_DIR: dataDir });
   const app = await createSegmentApp(config, log, { analyses: options.analyses });
   const running = await startSlackApp({ config, mode: config.mode as SlackMode, app, log, retryConfig: options.retryConfig ?? TEST_RETRIES }, 0);
   const activity = watchActivity(running.app);
   const eventsUrl = `http://127.0.0.1:${running.port}/slack/events`;
+  if (options.fileSharedEvents) {
+    fake.onFileShared((event) => postSigned(eventsUrl, JSON.stringify(eventEnvelope(fake.teamId, { ...event })), { secret: HARNESS_SECRET }).then(() => undefined));
+  }
   return {
     fake,
     config,
@@ -55,6 +67,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     activity,
     sendEvent: (event, sendOptions = {}) =>
       postSigned(eventsUrl, JSON.stringify(eventEnvelope(fake.teamId, event, sendOptions.eventId)), { secret: HARNESS_SECRET, retryNum: sendOptions.retryNum }),
+    sendAction: (payload, actionOptions = {}) =>
+      postSigned(eventsUrl, interactionBody(payload), { secret: HARNESS_SECRET, signWith: actionOptions.signWith, contentType: 'application/x-www-form-urlencoded' }),
     stop: async () => {
       await running.stop();
       await fake.stop();
@@ -96,4 +110,91 @@ export function summarySizes(fake: FakeSlack, channel: string, threadTs: string)
 
 export function threadTexts(fake: FakeSlack, channel: string, threadTs: string): string[] {
   return fake.botMessages(channel, threadTs).map((m) => `${m.text}\n${blocksText(m.blocks)}`);
+}
+
+/**
+ * `app_home_opened` for the agent's Messages tab: how an agent_view app learns a user opened it
+ * (https://docs.slack.dev/ai/migrating-to-agent-messaging/ — check `tab === "messages"`; it replaces
+ * assistant_thread_started). Shape from https://docs.slack.dev/reference/events/app_home_opened;
+ * `channel` is the DM between the user and the app.
+ */
+export function appHomeOpenedEvent(user: string, channel: string, tab: 'messages' | 'home' = 'messages'): Record<string, unknown> {
+  return { type: 'app_home_opened', user, channel, tab, event_ts: userTs() };
+}
+
+/**
+ * `app_context_changed`: the channel the user is looking at while the agent is open. The context is
+ * exactly as https://docs.slack.dev/reference/events/app_context_changed shows it
+ * (`context.entities[]` of `slack#/types/channel_id` with `value` and `team_id`, ordered by relevance);
+ * `user`, `channel` (the agent DM) and `event_ts` are the fields Slack's own @slack/types
+ * AppContextChangedEvent declares. `viewedChannel` null gives the documented empty context `{}`.
+ */
+export function appContextChangedEvent(user: string, channel: string, viewedChannel: string | null, teamId = 'T0FAKE'): Record<string, unknown> {
+  return {
+    type: 'app_context_changed',
+    user,
+    channel,
+    context: viewedChannel === null ? {} : { entities: [{ type: 'slack#/types/channel_id', value: viewedChannel, team_id: teamId }] },
+    event_ts: userTs(),
+  };
+}
+
+/** The event exactly as the app_context_changed page's example (no user, channel or event_ts), for robustness tests. */
+export function appContextChangedEventAsDocumented(viewedChannel: string, teamId = 'T0FAKE'): Record<string, unknown> {
+  return { type: 'app_context_changed', context: { entities: [{ type: 'slack#/types/channel_id', value: viewedChannel, team_id: teamId }] } };
+}
+
+export interface BlockActionInput {
+  readonly user: string;
+  readonly channel: string;
+  /** The ts of the message holding the button. */
+  readonly messageTs: string;
+  /** The thread the message is in, if any. */
+  readonly threadTs?: string;
+  readonly actionId: string;
+  readonly blockId?: string;
+  readonly value?: string;
+  readonly teamId?: string;
+  /** The message as the user saw it (blocks and text), if the test has it. */
+  readonly message?: { readonly text?: string; readonly blocks?: unknown[] };
+}
+
+/**
+ * A `block_actions` payload for a button click (https://docs.slack.dev/reference/interaction-payloads/block_actions-payload):
+ * type, user, team, api_app_id, container (message_ts, channel_id), channel, message, trigger_id,
+ * response_url and actions[] with action_id, block_id, value, type and action_ts.
+ */
+export function blockActionsPayload(input: BlockActionInput): Record<string, unknown> {
+  const teamId = input.teamId ?? 'T0FAKE';
+  const actionTs = userTs();
+  return {
+    type: 'block_actions',
+    user: { id: input.user, username: input.user.toLowerCase(), name: input.user.toLowerCase(), team_id: teamId },
+    api_app_id: 'A0FAKE',
+    token: 'verification-token-unused',
+    container: { type: 'message', message_ts: input.messageTs, channel_id: input.channel, is_ephemeral: false, ...(input.threadTs ? { thread_ts: input.threadTs } : {}) },
+    trigger_id: `${Date.now()}.1.${actionTs}`,
+    team: { id: teamId, domain: 'fake' },
+    enterprise: null,
+    is_enterprise_install: false,
+    channel: { id: input.channel, name: input.channel.toLowerCase() },
+    message: { type: 'message', user: 'U0BOT', ts: input.messageTs, ...(input.threadTs ? { thread_ts: input.threadTs } : {}), text: input.message?.text ?? '', blocks: input.message?.blocks ?? [] },
+    state: { values: {} },
+    response_url: 'http://127.0.0.1:9/unused-response-url',
+    actions: [
+      {
+        type: 'button',
+        action_id: input.actionId,
+        block_id: input.blockId ?? 'actions',
+        text: { type: 'plain_text', text: input.actionId, emoji: true },
+        ...(input.value !== undefined ? { value: input.value } : {}),
+        action_ts: actionTs,
+      },
+    ],
+  };
+}
+
+/** Slack's interactivity request body: form-encoded, one `payload` field holding the JSON. */
+export function interactionBody(payload: Record<string, unknown>): string {
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
