@@ -295,6 +295,8 @@ function refusal(error: string, detail: string, messages?: readonly string[]): R
 }
 
 export class FakeSlack {
+  /** Messages sent to response_urls (interaction replies), in order. */
+  readonly responses: { readonly url: string; readonly message: Record<string, unknown> }[] = [];
   readonly calls: RecordedCall[] = [];
   readonly uploads: CompletedUpload[] = [];
   /** Every message in the order it appeared in Slack (posted, streamed and file messages). */
@@ -605,8 +607,39 @@ export class FakeSlack {
       await this.receiveUpload(url, req, body, res);
       return;
     }
+    if (url.pathname.startsWith('/response/')) {
+      this.receiveResponse(url, body, res);
+      return;
+    }
     res.statusCode = 404;
     res.end('not found');
+  }
+
+  /**
+   * A response_url for an interaction payload. Slack takes a JSON message there (with
+   * `replace_original` / `delete_original` / `response_type`) and checks its blocks like a message
+   * (https://docs.slack.dev/interactivity/handling-user-interaction#message_responses).
+   */
+  responseUrl(): string {
+    return `${this.baseUrl}response/${this.newId('R')}`;
+  }
+
+  private receiveResponse(url: URL, body: Buffer, res: ServerResponse): void {
+    let message: Record<string, unknown>;
+    try {
+      message = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+    } catch {
+      sendJson(res, { ok: false, error: 'invalid_json' }, 400);
+      return;
+    }
+    const refusal = message.blocks === undefined ? null : validateBlocks(message.blocks);
+    if (refusal) {
+      this.rejections.push({ method: 'response_url', error: refusal.error, detail: refusal.detail, status: 200, at: this.clock() });
+      sendJson(res, { ok: false, error: refusal.error });
+      return;
+    }
+    this.responses.push({ url: url.pathname, message });
+    sendJson(res, { ok: true });
   }
 
   private reject(method: string, r: Refusal, status = 200, headers?: Record<string, string>): ApiResult {

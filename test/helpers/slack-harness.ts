@@ -155,6 +155,8 @@ export interface BlockActionInput {
   readonly blockId?: string;
   readonly value?: string;
   readonly teamId?: string;
+  /** Where the app's reply goes: `fake.responseUrl()`. */
+  readonly responseUrl?: string;
   /** The message as the user saw it (blocks and text), if the test has it. */
   readonly message?: { readonly text?: string; readonly blocks?: unknown[] };
 }
@@ -180,7 +182,7 @@ export function blockActionsPayload(input: BlockActionInput): Record<string, unk
     channel: { id: input.channel, name: input.channel.toLowerCase() },
     message: { type: 'message', user: 'U0BOT', ts: input.messageTs, ...(input.threadTs ? { thread_ts: input.threadTs } : {}), text: input.message?.text ?? '', blocks: input.message?.blocks ?? [] },
     state: { values: {} },
-    response_url: 'http://127.0.0.1:9/unused-response-url',
+    response_url: input.responseUrl ?? 'http://127.0.0.1:9/unused-response-url',
     actions: [
       {
         type: 'button',
