@@ -55,7 +55,12 @@ export interface QuestionContext {
   readonly reanalyze: Reanalyze;
 }
 
-/** Receives model text as it is generated, so a slow model never leaves the conversation silent. */
+/**
+ * Receives the model's text while it is generated, so a slow model never leaves the conversation
+ * silent: whole sentences in the answers' light markup (*bold*, • bullets), each released only
+ * once its figures are resolved and checked. The returned Answer replaces what was streamed.
+ * On the built-in path (no model) onText may not be called at all.
+ */
 export interface TextStreamCallbacks {
   readonly onText?: (delta: string) => void;
 }
@@ -79,9 +84,9 @@ export function createEngine(options: EngineOptions): SegmentEngine {
       const comparison = compareDatasets(previous, analysis);
       return { ...summary, text: `${summary.text}\n\n${comparison.text}`, facts: [...summary.facts, ...comparison.facts] };
     },
-    // The model layer returns whole, checked replies, so these two have nothing to stream yet.
-    insights: (analysis) => writeInsights(analysis, { llm, log }),
-    ask: (question, context) =>
+    // Checked sentences stream through onText; the returned Answer is the whole, checked reply.
+    insights: (analysis, stream) => writeInsights(analysis, { llm, log, onText: stream.onText }),
+    ask: (question, context, stream) =>
       ask(
         question,
         {
@@ -90,7 +95,7 @@ export function createEngine(options: EngineOptions): SegmentEngine {
           history: context.history.map((turn) => ({ role: turn.role, text: turn.text })),
           reanalyze: context.reanalyze,
         },
-        { llm, charts: buildToolChart, log },
+        { llm, charts: buildToolChart, log, onText: stream.onText },
       ),
     exportSegments: async (analysis) =>
       plainAnswer(exportIntro(analysis.report.rowsUsed, analysis.report.source), {

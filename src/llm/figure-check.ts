@@ -562,7 +562,7 @@ export function checkFigures(input: string, context: FigureCheckContext): Figure
     const sentenceSegments = clean.segments.filter(inSentence);
     const clauses = clauseSpans(text, sentence);
     const sentenceText = text.slice(sentence.start, sentence.end);
-    const carried = sentenceSegments.length === 0 && PRONOUN_START.test(sentenceText) ? previousSubject : null;
+    const carried: Scope | null = sentenceSegments.length === 0 && PRONOUN_START.test(sentenceText) ? previousSubject : null;
 
     // Cited facts must be about the segment their clause names.
     for (const f of filled.filter(inSentence)) {
@@ -616,7 +616,9 @@ export function checkFigures(input: string, context: FigureCheckContext): Figure
 
 function subjectOf(at: number, clauseSegments: readonly SegmentMention[], sentenceSegments: readonly SegmentMention[], carried: Scope | null): Scope | null {
   const nearestBefore = (list: readonly SegmentMention[]): SegmentMention | undefined => [...list].reverse().find((s) => s.end <= at);
-  const ref = nearestBefore(clauseSegments) ?? clauseSegments.find((s) => s.start >= at) ?? nearestBefore(sentenceSegments) ?? sentenceSegments.find((s) => s.start >= at);
+  // Within its clause a figure belongs to the nearest segment named before it, else after it;
+  // across clauses only a segment named before it carries over.
+  const ref = nearestBefore(clauseSegments) ?? clauseSegments.find((s) => s.start >= at) ?? nearestBefore(sentenceSegments);
   if (ref) return { kind: 'segments', ids: ref.ids };
   return carried;
 }
@@ -634,6 +636,8 @@ function scopeOf(
   const nextNumber = after.search(/\d/);
   const tail = nextNumber >= 0 ? after.slice(0, nextNumber) : after;
   if (n.kind !== 'ratio' && !MORE_LESS.test(after) && (OVERALL_AFTER.test(tail) || OVERALL_BEFORE.test(before))) return { kind: 'overall' };
+  // "far above the 3.58 average"
+  if (/\bthe\s*[$€£]?\s*$/i.test(before) && /^\s*(?:overall\s+)?(?:average|mean|median)\b(?!\s+[a-z]+\s+(?:of|for)\s+segment)/i.test(tail)) return { kind: 'overall' };
   const clauseSegments = segments.filter((s) => s.start >= clause.start && s.start < clause.end);
   void clean;
   return subjectOf(n.start, clauseSegments, sentenceSegments, carried) ?? { kind: 'overall' };
@@ -672,7 +676,7 @@ export function rememberFigures(text: string, context: FigureCheckContext): Reme
   for (const sentence of sentenceSpans(filledText)) {
     const inSentence = (s: Span): boolean => s.start >= sentence.start && s.start < sentence.end;
     const sentenceSegments = clean.segments.filter(inSentence);
-    const carried = sentenceSegments.length === 0 && PRONOUN_START.test(filledText.slice(sentence.start, sentence.end)) ? previous : null;
+    const carried: Scope | null = sentenceSegments.length === 0 && PRONOUN_START.test(filledText.slice(sentence.start, sentence.end)) ? previous : null;
     const clauses = clauseSpans(filledText, sentence);
     for (const n of extract(clean.text).filter(inSentence)) {
       const clause = clauses.find((c) => n.start >= c.start && n.start < c.end) ?? sentence;
