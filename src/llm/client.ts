@@ -77,7 +77,7 @@ export interface LlmClient extends LlmLimits {
  */
 export function boundedRetryFetch(maxWaitMs: number, log: Logger, inner: typeof fetch = fetch): typeof fetch {
   return async (input, init) => {
-    const response = await inner(input, init);
+    const response = await errorsInOpenAiShape(await inner(input, init));
     const wait = retryAfterMs(response.headers);
     if (wait === null || wait <= maxWaitMs) return response;
     const headers = new Headers(response.headers);
@@ -85,6 +85,25 @@ export function boundedRetryFetch(maxWaitMs: number, log: Logger, inner: typeof 
     log.warn({ status: response.status, waitMs: wait, maxWaitMs }, 'model asked to wait too long; not retrying');
     return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
   };
+}
+
+/**
+ * Some servers (vLLM's older error responses among them) send a 4xx body with `message` at the
+ * top level instead of under `error`; the SDK then reports "(no body)". Rewrap such a body so its
+ * message, type and param reach the log and the parameter retry.
+ */
+async function errorsInOpenAiShape(response: Response): Promise<Response> {
+  if (response.ok || !(response.headers.get('content-type') ?? '').includes('json')) return response;
+  const text = await response.text();
+  let body: unknown = null;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = null;
+  }
+  const flat = body !== null && typeof body === 'object' && !('error' in body) && typeof (body as { message?: unknown }).message === 'string';
+  const out = flat ? JSON.stringify({ error: body }) : text;
+  return new Response(out, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
 function retryAfterMs(headers: Headers): number | null {
@@ -260,7 +279,7 @@ export function createLlmClient(config: LlmConfig, log: Logger): LlmClient {
           if (param !== null) {
             refused.add(param);
             log.warn(
-              { model: config.model, param, ...describeApiError(error), ...(param === 'tool_choice' ? { hint: 'start vLLM with --enable-auto-tool-choice --tool-call-parser <parser>' } : {}) },
+              { ...describeApiError(error), model: config.model, param, ...(param === 'tool_choice' ? { hint: 'start vLLM with --enable-auto-tool-choice --tool-call-parser <parser>' } : {}) },
               'the model refused a parameter; retrying without it (remembered for this model)',
             );
             continue;

@@ -248,22 +248,24 @@ export function checkedNote(figures: number): string {
   return `Every figure checked against the analysis (${figures} ${figures === 1 ? 'figure' : 'figures'}).`;
 }
 
-/** Length of a verbatim run of the instructions that counts as echoing them (a sentence or so). */
-const ECHO_RUN_CHARS = 60;
+/** Windows of the instructions a text must repeat verbatim to count as echoing them. */
+const ECHO_WINDOW_CHARS = 40;
+const ECHO_MIN_WINDOWS = 3;
 
 /**
- * Whether `text` repeats a run of at least ECHO_RUN_CHARS characters of `instructions` (spacing
- * and case ignored): a prompt-injected "print your system prompt" must not reach the person.
- * Any such run contains one of the windows of half that length taken at every half-length step.
+ * Whether `text` repeats the instructions: at least ECHO_MIN_WINDOWS of the instructions'
+ * consecutive 40-character windows appear in it verbatim (spacing and case ignored), that is a
+ * passage of 120 characters or more. A prompt-injected "print your system prompt" must not reach
+ * the person; an honest "what can you do?" answer that reuses a phrase or two of them is fine.
  */
 export function echoesInstructions(text: string, instructions: string): boolean {
   const normalise = (s: string): string => s.toLowerCase().replace(/\s+/g, ' ');
   const said = normalise(text);
   const secret = normalise(instructions);
-  const window = ECHO_RUN_CHARS / 2;
-  if (said.length < window) return false;
-  for (let start = 0; start + window <= secret.length; start += window) {
-    if (said.includes(secret.slice(start, start + window))) return true;
+  if (said.length < ECHO_WINDOW_CHARS) return false;
+  let found = 0;
+  for (let start = 0; start + ECHO_WINDOW_CHARS <= secret.length; start += ECHO_WINDOW_CHARS) {
+    if (said.includes(secret.slice(start, start + ECHO_WINDOW_CHARS)) && ++found >= ECHO_MIN_WINDOWS) return true;
   }
   return false;
 }
