@@ -56,7 +56,12 @@ export interface QuestionContext {
   readonly reanalyze: Reanalyze;
 }
 
-/** Receives model text as it is generated, so a slow model never leaves the conversation silent. */
+/**
+ * Receives the model's text while it is generated, so a slow model never leaves the conversation
+ * silent: whole sentences in the answers' light markup (*bold*, • bullets), each released only
+ * once its figures are resolved and checked. The returned Answer replaces what was streamed.
+ * On the built-in path (no model) onText may not be called at all.
+ */
 export interface TextStreamCallbacks {
   readonly onText?: (delta: string) => void;
 }
@@ -83,9 +88,9 @@ export function createEngine(options: EngineOptions): SegmentEngine {
         [...untrustedLiterals(analysis), previous.fileName, ...untrustedLiterals(previous.analysis)],
       );
     },
-    // The model layer returns whole, checked replies, so these two have nothing to stream yet.
-    insights: async (analysis) => quoting(await writeInsights(analysis, { llm, log }), untrustedLiterals(analysis)),
-    ask: async (question, context) => {
+    // Checked sentences stream through onText; the returned Answer is the whole, checked reply.
+    insights: async (analysis, stream) => quoting(await writeInsights(analysis, { llm, log, onText: stream.onText }), untrustedLiterals(analysis)),
+    ask: async (question, context, stream) => {
       const answer = await ask(
         question,
         {
@@ -94,7 +99,7 @@ export function createEngine(options: EngineOptions): SegmentEngine {
           history: context.history.map((turn) => ({ role: turn.role, text: turn.text })),
           reanalyze: context.reanalyze,
         },
-        { llm, charts: buildToolChart, log },
+        { llm, charts: buildToolChart, log, onText: stream.onText },
       );
       // Replies may quote the question's own words ("which segment “x” means").
       return quoting(answer, [...untrustedLiterals(context.analysis), context.fileName, ...question.split(/\s+/)]);

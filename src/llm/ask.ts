@@ -11,6 +11,7 @@ import { CHECKED_NOTE, checkText, composeAnswer, runFacts, runsText } from './co
 import { writeInsights } from './insights.js';
 import { helpText, unknownText } from './replies.js';
 import { routeQuestion } from './router.js';
+import { DEFAULT_WORKSPACE } from './budget.js';
 import { answerWithModel, modelFailureOf, type HistoryTurn } from './tool-loop.js';
 
 /**
@@ -26,6 +27,8 @@ export interface ConversationContext {
   readonly history?: readonly HistoryTurn[];
   /** Re-runs the analysis with other settings: the application's analysis runner. */
   readonly reanalyze: Reanalyze;
+  /** Whose daily token budget the question spends (the Slack team id); one shared budget when absent. */
+  readonly workspace?: string;
 }
 
 export interface AskDeps {
@@ -36,6 +39,12 @@ export interface AskDeps {
   /** Called after every tool run (logs, tests). */
   readonly onToolRun?: (run: ToolRun) => void;
   readonly log?: Logger;
+  /**
+   * Text of the model's answer as it is released: whole sentences in the answers' light markup,
+   * each only once its figures are resolved and checked. The returned Answer replaces it.
+   * Not called on the built-in path.
+   */
+  readonly onText?: (delta: string) => void;
 }
 
 export function createSession(context: ConversationContext, deps: AskDeps): ToolSession {
@@ -65,9 +74,15 @@ export async function ask(question: string, context: ConversationContext, deps: 
   const tooLong = questionLengthProblem(question);
   if (tooLong) return plainAnswer(tooLong);
   const session = createSession(context, deps);
+  if (deps.llm?.dailyBudget && !deps.llm.dailyBudget.allows(context.workspace ?? DEFAULT_WORKSPACE)) {
+    session.log.info({ dailyTokens: deps.llm.dailyBudget.dailyTokens }, 'daily token budget used up; the deterministic router answers');
+    const answer = await answerDeterministically(question, session, deps);
+    const checked = answer.footnote === CHECKED_NOTE ? ` ${CHECKED_NOTE}` : '';
+    return { ...answer, footnote: `Today’s AI token budget for this workspace is used up (LLM_DAILY_TOKENS), so the built-in router answered.${checked}` };
+  }
   if (deps.llm) {
     try {
-      return await answerWithModel(question, session, deps.llm, { history: context.history, onToolRun: deps.onToolRun });
+      return await answerWithModel(question, session, deps.llm, { history: context.history, onToolRun: deps.onToolRun, onText: deps.onText, workspace: context.workspace });
     } catch (error) {
       const failure = modelFailureOf(error);
       session.log.warn({ reason: failure.reason }, 'model router failed; the deterministic router answers');

@@ -2,6 +2,7 @@ import type { Analysis } from '../analysis/analysis.js';
 import { featureLabel } from '../analysis/feature-labels.js';
 import type { Fact } from '../tools/answer.js';
 import { analysisFacts } from '../tools/facts.js';
+import { factIndex, formatIdFact } from '../tools/fact-ids.js';
 import { overallStats } from '../tools/lookup.js';
 import { HOLDOUT_SHARE, planningFacts, WINDOW_DAYS } from '../tools/playbook/facts.js';
 import { campaigns, serviceActions } from '../tools/playbook/playbook.js';
@@ -43,6 +44,8 @@ export interface InsightJson {
     readonly service: readonly { readonly segment: number | null; readonly title: string; readonly actions: readonly string[] }[];
   };
   readonly planning: { readonly holdoutSharePercent: number; readonly measurementWindowDays: number };
+  /** Fact ids the writer cites as {id}, with the value that will be filled in. */
+  readonly citableFacts: Readonly<Record<string, string>>;
 }
 
 /** Round for the model's eyes: whole units for money and big numbers, 4 significant digits otherwise. */
@@ -96,7 +99,23 @@ export function insightFacts(analysis: Analysis): InsightFacts {
       service: service.items.map((i) => ({ segment: i.segmentId, title: i.title, actions: [...i.actions] })),
     },
     planning: { holdoutSharePercent: HOLDOUT_SHARE * 100, measurementWindowDays: WINDOW_DAYS },
+    citableFacts: citableFacts(analysis, 'full'),
   };
   const facts = [...analysisFacts(analysis), ...planningFacts(), ...plan.flatMap((c) => c.facts), ...service.items.flatMap((i) => i.facts)];
   return { facts, json };
+}
+
+/**
+ * The facts a model may cite by id, with the text that replaces the citation. 'brief' (sent with
+ * every question) keeps sizes, shares, means and their ratio to the overall mean; 'full' (the
+ * insight report) adds medians, differences, pair sums, silhouettes and agreement.
+ */
+export function citableFacts(analysis: Analysis, detail: 'brief' | 'full'): Record<string, string> {
+  const keep = (id: string, stat: string): boolean => {
+    if (stat === 'min' || stat === 'max') return false;
+    if (detail === 'full') return true;
+    if (id.includes('+')) return false;
+    return stat === 'value' || stat === 'mean' || stat === 'ratio' || stat === 'diff-percent';
+  };
+  return Object.fromEntries(factIndex(analysis).facts.filter((f) => keep(f.id, f.stat)).map((f) => [f.id, formatIdFact(f)]));
 }

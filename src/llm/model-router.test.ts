@@ -74,7 +74,7 @@ describe('model router through a loopback OpenAI-compatible server', () => {
     expect(answer.text).toBe(goodCallsText());
     expect(answer.toolsUsed).toEqual(['rank_segments']);
     expect(answer.numbersChecked).toBe(true);
-    expect(answer.footnote).toBe('Figures checked against the analysis.');
+    expect(answer.footnote).toBe('Every figure checked against the analysis (3 figures).');
     expect(answer.table?.rows[0][1]).toBe(String(phoneHeavy));
     expect(server.requests).toHaveLength(2);
     expect(server.requests[0].model).toBe('test-model');
@@ -162,7 +162,7 @@ describe('model router through a loopback OpenAI-compatible server', () => {
     const { llm } = await scripted([rankCall, textReply(`Segment ${phoneHeavy} averages 9.5 calls.`), textReply(goodCallsText())]);
     const answer = await ask('which segment calls support most?', conversationContext(mission, SETTINGS), { llm });
     expect(answer.text).toBe(goodCallsText());
-    expect(answer.footnote).toBe('Figures checked against the analysis.');
+    expect(answer.footnote).toBe('Every figure checked against the analysis (3 figures).');
   });
 
   it('falls back with a footnote on a timeout', async () => {
@@ -313,11 +313,17 @@ describe('LLM configuration from the environment', () => {
     expect(loadLlmConfig({ OPENAI_API_KEY: 'sk-test' })).toEqual({
       apiKey: 'sk-test',
       baseURL: undefined,
-      model: 'gpt-4o-mini',
-      timeoutMs: 20_000,
-      maxRetries: 2,
-      totalTimeoutMs: 60_000,
+      model: 'gpt-5-mini',
+      timeoutMs: 60_000,
+      maxRetries: 1,
+      totalTimeoutMs: 180_000,
       maxRetryAfterMs: 10_000,
+      temperature: null,
+      maxCompletionTokens: 4_000,
+      maxRounds: 6,
+      questionTokens: 12_000,
+      historyTokens: 1_500,
+      dailyTokens: null,
     });
     expect(loadLlmConfig({ OPENAI_API_KEY: 'x', OPENAI_BASE_URL: 'http://localhost:11434/v1', OPENAI_MODEL: 'llama3.1' })?.model).toBe('llama3.1');
   });

@@ -131,7 +131,16 @@ describe('what the model tries to say', () => {
 
   it('ordinary answers that quote a few prompt words are not mistaken for an echo', () => {
     expect(echoesInstructions('Segment 2 calls support most: 9 calls on average.', loadPrompt('router-system'))).toBe(false);
-    expect(echoesInstructions('You answer only with the tools you are given. Each tool computes figures', loadPrompt('router-system'))).toBe(true);
+    const prompt = loadPrompt('router-system');
+    const paragraph = prompt.slice(prompt.indexOf('How you work:'), prompt.indexOf('How you work:') + 200);
+    expect(echoesInstructions(`Sure: ${paragraph}`, prompt)).toBe(true);
+    // An honest answer to "what can you do?" reuses a phrase of the instructions; that is not an echo.
+    expect(
+      echoesInstructions(
+        'I answer with the tools I am given: I can rank segments, profile one, compare them, draw a chart, list customers, suggest a campaign or a change of settings. Each tool computes figures from the data.',
+        prompt,
+      ),
+    ).toBe(false);
   });
 });
 
