@@ -14,16 +14,18 @@ import type { SegmentEngine } from '../app/engine.js';
 import { createSegmentApp } from '../app/segment-app.js';
 import { AnswerSchema, type Answer } from '../tools/answer.js';
 import { watchActivity, type AppActivity } from '../../test/helpers/app-activity.js';
-import { eventEnvelope, FakeSlack, postSigned, slashCommandBody, userTs } from '../../test/helpers/fake-slack.js';
+import { eventEnvelope, FakeSlack, postSigned, slashCommandBody, userTs, type PostedMessage } from '../../test/helpers/fake-slack.js';
+import { appContextChangedEvent, appHomeOpenedEvent, blockActionsPayload, HARNESS_SECRET, interactionBody } from '../../test/helpers/slack-harness.js';
 
 /**
- * The Slack wiring end to end over real HTTP, with a small engine whose answers are built here,
- * so these checks (signatures, retries, downloads, streaming, commands, assistant) do not depend
- * on the analysis. The full story with the real engine is in slack-e2e.test.ts. Each test ends
- * once the app is idle, so no test sees calls from the work of another.
+ * The Slack wiring end to end over real HTTP against a fake Slack that follows today's documented
+ * contracts (test/helpers/fake-slack.ts names each page), with a small engine whose answers are
+ * built here, so these checks (signatures, retries, downloads, streaming, commands, the agent
+ * surface) do not depend on the analysis. The full story with the real engine is in
+ * end-to-end.test.ts. Each test waits until the app is idle, so no test sees another's calls.
  */
 
-const SECRET = 'test-signing-secret-0123456789';
+const SECRET = HARNESS_SECRET;
 const CSV = 'id,a,b\n' + Array.from({ length: 30 }, (_, i) => `${i + 1},${i % 7},${(i * 3) % 11}`).join('\n') + '\n';
 
 /** Holds the analysis of "slow.csv" until the test has seen Slack's request acknowledged. */
@@ -46,11 +48,14 @@ function testAnalysis(calls: string[]): (job: AnalysisJob) => Promise<Analysis> 
     return {
       table,
       report: {
+        source: options.source,
         rowsUsed: table.matrix.rows,
+        columns: table.columns,
+        features: table.features,
         algorithm: options.algorithm,
         segments: [
-          { id: 1, name: 'Alpha', size: table.matrix.rows - half, share: 0.5 },
-          { id: 2, name: 'Beta', size: half, share: 0.5 },
+          { id: 1, name: 'Alpha', size: table.matrix.rows - half, share: 0.5, categorical: {} },
+          { id: 2, name: 'Beta', size: half, share: 0.5, categorical: {} },
         ],
       },
     } as unknown as Analysis;
@@ -105,6 +110,39 @@ function fileShare(channel: string, file: ReturnType<FakeSlack['addFile']>, extr
   return { type: 'message', subtype: 'file_share', channel, channel_type: 'channel', user: 'U0ALICE', text: '', ts, event_ts: ts, files: [file], ...extra };
 }
 
+/** Send an event and wait until the app has finished everything it started. */
+async function settle(event: Record<string, unknown>): Promise<string> {
+  await sendEvent(event);
+  await activity.idle();
+  return String(event.ts);
+}
+
+/** The plan of analysis steps the bot streamed into a thread. */
+function planIn(channel: string, threadTs: string): PostedMessage | undefined {
+  return fake.threadMessages(channel, threadTs).find((m) => m.taskDisplayMode === 'plan');
+}
+
+async function slashCommand(channel: string, user: string, text: string): Promise<{ text: string; blocks: unknown[] }> {
+  const before = fake.ephemerals.length;
+  const body = slashCommandBody({ teamId: fake.teamId, channelId: channel, userId: user, command: '/segments', text });
+  const response = await postSigned(eventsUrl, body, { secret: SECRET, contentType: 'application/x-www-form-urlencoded' });
+  expect(response.status).toBe(200);
+  await activity.idle();
+  const reply = await fake.waitFor(`/segments ${text}`, () => fake.ephemerals[before]);
+  return { text: reply.text, blocks: reply.blocks };
+}
+
+async function clickButton(channel: string, user: string, blocks: unknown[], actionId: string): Promise<Record<string, unknown>> {
+  const button = JSON.stringify(blocks).includes(actionId) ? (blocks as { elements?: { action_id: string; value?: string }[] }[]).flatMap((b) => b.elements ?? []).find((e) => e.action_id === actionId) : undefined;
+  if (!button) throw new Error(`no button ${actionId}`);
+  const before = fake.responses.length;
+  const payload = blockActionsPayload({ user, channel, messageTs: userTs(), actionId, value: button.value, responseUrl: fake.responseUrl() });
+  const response = await postSigned(eventsUrl, interactionBody(payload), { secret: SECRET, contentType: 'application/x-www-form-urlencoded' });
+  expect(response.status).toBe(200);
+  await activity.idle();
+  return (await fake.waitFor('the reply to the click', () => fake.responses[before])).message;
+}
+
 beforeAll(async () => {
   fake = await FakeSlack.start();
   dataDir = await mkdtemp(join(tmpdir(), 'slack-app-test-'));
@@ -144,25 +182,44 @@ describe('Slack app over HTTP', () => {
     expect(fake.calls.slice(before).filter((c) => c.method.startsWith('chat.'))).toEqual([]);
   });
 
-  it('answers an uploaded CSV in its thread: progress, summary with table, chart upload, streamed insights', async () => {
+  it('answers an uploaded CSV in its thread: the steps as a plan and a status, then summary, charts and streamed insights in that order', async () => {
     const file = fake.addFile({ name: 'customers.csv', content: CSV });
     const event = fileShare('C0UP', file);
     const response = await sendEvent(event);
     expect(response.status).toBe(200);
+    await activity.idle();
     const ts = String(event.ts);
-    const upload = await fake.waitFor('chart upload', () => fake.uploadsIn('C0UP', ts)[0]);
+    const upload = fake.uploadsIn('C0UP', ts)[0];
     expect((await sharp(upload.bytes).metadata()).format).toBe('png');
-    await fake.waitFor('progress summary', () => fake.botMessages('C0UP', ts).find((m) => m.text.startsWith('Analysed customers.csv')));
-    const messages = fake.botMessages('C0UP', ts);
-    expect(messages.some((m) => m.text.includes('*30 rows*'))).toBe(true);
-    const summary = messages.find((m) => m.text.includes('*30 rows*'));
-    expect(summary?.blocks.some((b) => (b as { type: string }).type === 'table')).toBe(true);
-    expect(fake.callsTo('chat.startStream').length).toBe(1);
-    expect(fake.threadText('C0UP', ts)).toContain('Alpha is the larger segment.');
-    // The progress message said what it was doing before it became the summary line.
-    const progressUpdates = fake.callsTo('chat.update').filter((c) => c.args.channel === 'C0UP').map((c) => String(c.args.text));
-    expect(progressUpdates.some((t) => t.startsWith('Cleaning 30 rows'))).toBe(true);
-    expect(progressUpdates).toContain('Rendering charts…');
+    // Summary, then the file message Slack posts a little after the upload, then the insights.
+    const thread = fake.threadMessages('C0UP', ts).filter((m) => m.taskDisplayMode !== 'plan');
+    const order = thread.map((m) => (m.subtype === 'file_share' ? 'charts' : m.text.includes('*30 rows*') ? 'summary' : m.text.includes('Alpha is the larger') ? 'insights' : m.text));
+    expect(order).toEqual(['summary', 'charts', 'insights']);
+    expect(thread[0].blocks.some((b) => (b as { type: string }).type === 'table')).toBe(true);
+    // The insights streamed (chat.startStream in a channel thread, to the uploader).
+    expect(thread[2].streamingState).toBe('completed');
+    expect(fake.callsTo('chat.startStream').some((c) => c.args.channel === 'C0UP' && c.args.recipient_user_id === 'U0ALICE' && c.args.markdown_text)).toBe(true);
+    // The plan of steps, every one complete, ending with the one-line summary.
+    const plan = planIn('C0UP', ts);
+    expect([...(plan?.tasks?.values() ?? [])].map((task) => `${task.id}:${task.status}`)).toEqual([
+      'read:complete',
+      'clean:complete',
+      'choose-k:complete',
+      'fit:complete',
+      'charts:complete',
+      'insights:complete',
+    ]);
+    expect(plan?.streamingState).toBe('completed');
+    // Markdown, with the file name's punctuation escaped.
+    expect(plan?.text.replace(/\\(.)/g, '$1')).toContain('Analysed customers.csv: 30 rows, 2 segments.');
+    // The native status said what it was doing, rotated loading messages, and was cleared at the end.
+    const statuses = fake.statusHistory('C0UP', ts);
+    expect(statuses.map((s) => s.status)).toContain('Cleaning 30 rows…');
+    expect(statuses.find((s) => s.status === 'Rendering charts…')?.loadingMessages?.length).toBeGreaterThan(1);
+    expect(fake.statusOf('C0UP', ts)).toBeNull();
+    // No progress message was posted and edited again and again.
+    expect(fake.callsTo('chat.update').filter((c) => c.args.channel === 'C0UP')).toEqual([]);
+    expect(fake.rejectionsOf()).toEqual([]);
     // The token went to files.info and the download, and never into the logs.
     expect(fake.callsTo('GET url_private')[0].token).toBe(fake.botToken);
     expect(logLines.join('\n')).not.toContain(fake.botToken);
@@ -173,7 +230,7 @@ describe('Slack app over HTTP', () => {
     const event = fileShare('C0SLOW', file);
     const response = await sendEvent(event);
     expect(response.status).toBe(200);
-    await fake.waitFor('the progress message', () => fake.botMessages('C0SLOW', String(event.ts))[0]);
+    await fake.waitFor('the progress status', () => fake.statusHistory('C0SLOW', String(event.ts))[0]);
     expect(fake.uploadsIn('C0SLOW')).toEqual([]);
     slowGate.resolve();
     await fake.waitFor('the charts after the gate opened', () => fake.uploadsIn('C0SLOW').length > 0);
@@ -195,21 +252,17 @@ describe('Slack app over HTTP', () => {
     const first = await sendEvent(event, { eventId });
     const second = await sendEvent(event, { eventId, retryNum: 1 });
     expect([first.status, second.status]).toEqual([200, 200]);
-    await fake.waitFor('the first answer', () => fake.uploadsIn('C0RETRY').length > 0);
-    await fake.waitFor('the end of the work', () => fake.botMessages('C0RETRY').find((m) => m.text.startsWith('Analysed retry.csv')));
+    await activity.idle();
     const third = await sendEvent(event, { eventId, retryNum: 2 });
     expect(third.status).toBe(200);
     await activity.idle();
     expect(fake.uploadsIn('C0RETRY')).toHaveLength(1);
-    expect(fake.botMessages('C0RETRY').filter((m) => m.text.startsWith('Analysed'))).toHaveLength(1);
+    expect(fake.botMessages('C0RETRY').filter((m) => m.text.includes('*30 rows*'))).toHaveLength(1);
   });
 
   it('answers a question in a thread it started, with that thread as context', async () => {
     const file = fake.addFile({ name: 'thread.csv', content: CSV });
-    const event = fileShare('C0THREAD', file);
-    await sendEvent(event);
-    const ts = String(event.ts);
-    await fake.waitFor('the upload reply', () => fake.botMessages('C0THREAD', ts).find((m) => m.text.startsWith('Analysed')));
+    const ts = await settle(fileShare('C0THREAD', file));
     const questionTs = userTs();
     await sendEvent({ type: 'message', channel: 'C0THREAD', channel_type: 'channel', user: 'U0ALICE', text: 'which is bigger?', ts: questionTs, thread_ts: ts });
     const reply = await fake.waitFor('the answer', () => fake.botMessages('C0THREAD', ts).find((m) => m.text.includes('which is bigger?')));
@@ -235,13 +288,33 @@ describe('Slack app over HTTP', () => {
     expect(reply.text).toContain('There is no dataset in this channel yet');
   });
 
-  it('replies clearly to a .txt file and does not download it', async () => {
-    const file = fake.addFile({ name: 'notes.txt', content: 'hello' });
-    const event = fileShare('C0TXT', file);
-    await sendEvent(event);
-    const reply = await fake.waitFor('the refusal', () => fake.botMessages('C0TXT', String(event.ts))[0]);
-    expect(reply.text).toContain('notes.txt is not a CSV file');
-    expect(fake.callsTo('GET url_private').filter((c) => String(c.args.path).includes('notes.txt'))).toEqual([]);
+  it('gives a screenshot shared in a channel no reply at all, unless the bot is mentioned', async () => {
+    const before = fake.calls.length;
+    const shot = fake.addFile({ name: 'screenshot.png', content: 'not a table', mimetype: 'image/png', filetype: 'png' });
+    await settle(fileShare('C0MANNERS', shot));
+    expect(fake.calls.slice(before).map((c) => c.method)).toEqual([]);
+    const mentioned = { ...fileShare('C0MANNERS', shot), type: 'app_mention', text: '<@U0BOT> can you read this?' };
+    const ts = await settle(mentioned);
+    expect(fake.botMessages('C0MANNERS', ts).map((m) => m.text)).toEqual([expect.stringMatching(/^screenshot\.png is not a table file\./)]);
+    expect(fake.callsTo('GET url_private').filter((c) => String(c.args.path).includes(shot.id))).toEqual([]);
+  });
+
+  it('explains a .txt file in a DM, where only the sender reads the reply', async () => {
+    const file = fake.addFile({ name: 'notes.txt', content: 'hello', mimetype: 'text/plain', filetype: 'text' });
+    const dm = fake.dmChannelOf('U0ALICE');
+    const ts = await settle({ ...fileShare(dm, file), channel_type: 'im' });
+    expect(fake.botMessages(dm, ts)[0]?.text).toContain('notes.txt is not a table file');
+    expect(fake.callsTo('GET url_private').filter((c) => String(c.args.path).includes(file.id))).toEqual([]);
+  });
+
+  it('answers a question typed with the CSV after the analysis, in the same thread', async () => {
+    const file = fake.addFile({ name: 'asked.csv', content: CSV });
+    const ts = await settle(fileShare('C0ASKED', file, { text: 'which is bigger?' }));
+    const texts = fake.botMessages('C0ASKED', ts).map((m) => m.text);
+    const summary = texts.findIndex((t) => t.includes('*30 rows*'));
+    const answerAt = texts.findIndex((t) => t.includes('You asked "which is bigger?" about asked.csv'));
+    expect(summary).toBeGreaterThanOrEqual(0);
+    expect(answerAt).toBeGreaterThan(summary);
   });
 
   it('reports a login page as a missing files:read scope, with the fix', async () => {
@@ -285,67 +358,100 @@ describe('Slack app over HTTP', () => {
     }
   });
 
-  it('falls back to updating one message when chat streaming is refused', async () => {
+  it('falls back to one message, updated at most every 3 s, when chat streaming is refused', async () => {
     fake.streamingEnabled = false;
     try {
-      const file = fake.addFile({ name: 'nostream.csv', content: CSV });
-      const event = fileShare('C0NOSTREAM', file);
-      await sendEvent(event);
-      const ts = String(event.ts);
-      await fake.waitFor('the end of the work', () => fake.botMessages('C0NOSTREAM', ts).find((m) => m.text.startsWith('Analysed')));
+      const ts = await settle(fileShare('C0NOSTREAM', fake.addFile({ name: 'nostream.csv', content: CSV })));
       const insight = fake.botMessages('C0NOSTREAM', ts).find((m) => m.text.startsWith('Alpha is the larger segment.'));
       expect(insight?.text.endsWith('…')).toBe(false);
+      const updates = fake.callsTo('chat.update').filter((c) => c.args.ts === insight?.ts);
+      const gaps = updates.slice(1).map((update, i) => update.at - updates[i].at);
+      expect(gaps.every((gap) => gap >= 2900)).toBe(true);
+      expect(fake.rejectionsOf('chat.update')).toEqual([]);
+      // Progress still shows, as the status alone.
+      expect(fake.statusHistory('C0NOSTREAM', ts).length).toBeGreaterThan(0);
+      expect(planIn('C0NOSTREAM', ts)).toBeUndefined();
     } finally {
       fake.streamingEnabled = true;
     }
   });
 
-  it('/segments status, k, export and reset work per channel', async () => {
-    const file = fake.addFile({ name: 'cmd.csv', content: CSV });
-    const event = fileShare('C0CMD', file);
-    await sendEvent(event);
-    await fake.waitFor('the upload', () => fake.botMessages('C0CMD', String(event.ts)).find((m) => m.text.startsWith('Analysed')));
-    const command = async (text: string) => {
-      const before = fake.callsTo('chat.postEphemeral').length;
-      const body = slashCommandBody({ teamId: fake.teamId, channelId: 'C0CMD', userId: 'U0ALICE', command: '/segments', text });
-      const response = await postSigned(eventsUrl, body, { secret: SECRET, contentType: 'application/x-www-form-urlencoded' });
-      expect(response.status).toBe(200);
-      const reply = await fake.waitFor(`/segments ${text}`, () => fake.callsTo('chat.postEphemeral')[before]);
-      return String(reply.args.text);
-    };
+  it('/segments status, k, export and reset work per channel; the export goes to the asker alone', async () => {
+    fake.setMembers('C0CMD', ['U0ALICE', 'U0BOB', 'U0ADMIN']);
+    fake.setUser('U0ALICE', { name: 'alice' });
+    fake.setUser('U0BOB', { name: 'bob' });
+    fake.setUser('U0ADMIN', { name: 'ada', isAdmin: true });
+    await settle(fileShare('C0CMD', fake.addFile({ name: 'cmd.csv', content: CSV })));
+    const command = async (text: string, user = 'U0ALICE') => (await slashCommand('C0CMD', user, text)).text;
     expect(await command('status')).toContain('cmd.csv');
+    expect(await command('status')).toContain('by @alice');
     expect(await command('k 4')).toContain('4 segments');
     expect(await command('status')).toContain('fixed at 4');
     expect(await command('k 99')).toContain('from 2 to 20');
-    expect(await command('export')).toContain('Exported');
-    const exported = await fake.waitFor('the export file', () => fake.uploadsIn('C0CMD').find((u) => u.filename === 'segments.csv'));
-    expect(exported.bytes.toString()).toBe('rows,30\n');
+    expect(await command('export', 'U0BOB')).toContain('sent to @bob privately');
+    // The per-customer file went to Bob's DM, never into the channel.
+    const exported = fake.uploadsIn(fake.dmChannelOf('U0BOB')).find((u) => u.filename === 'segments.csv');
+    expect(exported?.bytes.toString()).toBe('rows,30\n');
+    expect(fake.uploadsIn('C0CMD').filter((u) => u.filename === 'segments.csv')).toEqual([]);
     expect(engineCalls).toContain('analyze k=4');
-    expect(await command('reset')).toContain('Deleted');
+
+    // Reset asks first, with buttons; Bob did not upload the dataset and is not an admin.
+    const asked = await slashCommand('C0CMD', 'U0BOB', 'reset');
+    expect(asked.text).toContain('Only @alice (who uploaded it) or a workspace admin can confirm.');
+    const refused = await clickButton('C0CMD', 'U0BOB', asked.blocks, 'segments_reset_confirm');
+    expect(String(refused.text)).toContain('Nothing was deleted');
+    expect(fake.callsTo('users.info').some((c) => c.args.user === 'U0BOB')).toBe(true);
+    expect(await command('status')).toContain('cmd.csv');
+    const cancelled = await clickButton('C0CMD', 'U0ALICE', asked.blocks, 'segments_reset_cancel');
+    expect(String(cancelled.text)).toContain('nothing was deleted');
+    const done = await clickButton('C0CMD', 'U0ADMIN', asked.blocks, 'segments_reset_confirm');
+    expect(String(done.text)).toContain('Deleted');
     expect(await command('status')).toContain('There is no dataset in this channel yet');
     expect(await command('help')).toContain('/segments status');
   });
 
-  it('greets an assistant thread with suggested prompts and answers in it with a status', async () => {
-    const threadTs = userTs();
-    await sendEvent({
-      type: 'assistant_thread_started',
-      assistant_thread: { user_id: 'U0ALICE', context: { channel_id: 'C0UP', team_id: fake.teamId }, channel_id: 'D0ASSIST', thread_ts: threadTs },
-      event_ts: threadTs,
-    });
-    const prompts = await fake.waitFor('suggested prompts', () => fake.callsTo('assistant.threads.setSuggestedPrompts')[0]);
-    expect(JSON.stringify(prompts.args.prompts)).toContain('Which segment calls support most?');
-    expect(fake.botMessages('D0ASSIST', threadTs)[0]?.text).toContain('Upload a CSV');
+  it('greets the agent conversation once, with suggested prompts set as agent_view expects', async () => {
+    const dm = fake.dmChannelOf('U0CAROL');
+    await settle(appHomeOpenedEvent('U0CAROL', dm));
+    await settle(appHomeOpenedEvent('U0CAROL', dm));
+    await settle(appHomeOpenedEvent('U0CAROL', dm, 'home'));
+    expect(fake.botMessages(dm).map((m) => m.text)).toEqual([expect.stringContaining('Upload a CSV')]);
+    expect(fake.suggestedPrompts(dm)?.prompts.map((p) => p.title)).toContain('Which segment calls support most?');
+    expect(fake.callsTo('assistant.threads.setSuggestedPrompts').every((c) => c.args.thread_ts === undefined)).toBe(true);
+    expect(fake.silentFailures).toEqual([]);
+  });
+
+  it('answers in the agent conversation, with a status, from its own upload', async () => {
+    const dm = fake.dmChannelOf('U0DAVE');
     const file = fake.addFile({ name: 'dm.csv', content: CSV });
-    await sendEvent({ type: 'message', subtype: 'file_share', channel: 'D0ASSIST', channel_type: 'im', user: 'U0ALICE', text: '', ts: userTs(), thread_ts: threadTs, files: [file] });
-    await fake.waitFor('the DM upload', () => fake.uploadsIn('D0ASSIST', threadTs).length > 0);
-    await sendEvent({ type: 'message', channel: 'D0ASSIST', channel_type: 'im', user: 'U0ALICE', text: 'and now?', ts: userTs(), thread_ts: threadTs });
-    await fake.waitFor('the DM answer', () => fake.botMessages('D0ASSIST', threadTs).find((m) => m.text.includes('and now?')));
-    const statuses = () => fake.callsTo('assistant.threads.setStatus').filter((c) => c.args.channel_id === 'D0ASSIST').map((c) => String(c.args.status));
-    expect(statuses()).toContain('Reading dm.csv…');
-    // The status is cleared after the answer is posted, so its call can arrive just after the message.
-    await fake.waitFor('the status cleared after the answer', () => statuses().at(-1) === '');
-    expect(statuses()).toContain('Looking at the data…');
+    const uploadTs = await settle({ type: 'message', subtype: 'file_share', channel: dm, channel_type: 'im', user: 'U0DAVE', text: '', ts: userTs(), files: [file] });
+    expect(fake.uploadsIn(dm, uploadTs).length).toBeGreaterThan(0);
+    const ts = await settle({ type: 'message', channel: dm, channel_type: 'im', user: 'U0DAVE', text: 'and now?', ts: userTs(), thread_ts: uploadTs });
+    expect(fake.botMessages(dm, uploadTs).some((m) => m.text.includes('You asked "and now?" about dm.csv'))).toBe(true);
+    expect(fake.statusHistory(dm, uploadTs).map((s) => s.status)).toContain('Looking at the data…');
+    expect(fake.statusOf(dm, uploadTs)).toBeNull();
+    expect(ts).toBeTruthy();
+  });
+
+  it('answers from the channel the user is viewing only if they are a member of it', async () => {
+    // C0VIEW has a dataset; Erin is a member, Frank is not.
+    fake.setMembers('C0VIEW', ['U0ALICE', 'U0ERIN']);
+    await settle(fileShare('C0VIEW', fake.addFile({ name: 'viewed.csv', content: CSV })));
+    const ask = async (user: string) => {
+      const dm = fake.dmChannelOf(user);
+      await settle(appContextChangedEvent(user, dm, 'C0VIEW', fake.teamId));
+      const ts = await settle({ type: 'message', channel: dm, channel_type: 'im', user, text: 'who is biggest?', ts: userTs() });
+      return fake.botMessages(dm, ts).map((m) => m.text).join('\n');
+    };
+    expect(await ask('U0ERIN')).toContain('about viewed.csv');
+    const refused = await ask('U0FRANK');
+    expect(refused).toContain('not a member');
+    expect(refused).not.toContain('viewed.csv');
+    // Looking at nothing in particular, the question is about the conversation's own data.
+    const dm = fake.dmChannelOf('U0ERIN');
+    await settle(appContextChangedEvent('U0ERIN', dm, null));
+    const ts = await settle({ type: 'message', channel: dm, channel_type: 'im', user: 'U0ERIN', text: 'who is biggest?', ts: userTs() });
+    expect(fake.botMessages(dm, ts).map((m) => m.text).join('\n')).toContain('There is no dataset');
   });
 
   it('builds a Socket Mode app when SLACK_APP_TOKEN is set (no public URL)', async () => {
