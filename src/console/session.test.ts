@@ -64,21 +64,23 @@ describe('local console session', () => {
     expect(printed).not.toContain('There is no dataset');
   });
 
-  it('replies clearly to a file that is not a CSV, a missing file and a broken CSV', async () => {
+  it('replies clearly to a file that is not a table, a missing file and a broken CSV', async () => {
     const notes = join(outDir, 'notes.txt');
     const broken = join(outDir, 'broken.csv');
     await writeFile(notes, 'remember the milk\n');
     await writeFile(broken, 'name,city\n"Ann,Paris\nBob,"Rome\n');
     const printed = await session([`/upload ${notes}`, `/upload ${join(outDir, 'missing.csv')}`, `/upload ${broken}`, '/nonsense']);
-    expect(printed).toContain('notes.txt is not a CSV file');
+    expect(printed).toContain('notes.txt is not a table file');
     expect(printed).toContain('There is no file at');
     expect(printed).toContain('quotes are unbalanced');
     expect(printed).toContain('Unknown command /nonsense');
     expect(printed).not.toContain('Something went wrong');
   });
 
-  it('exports and resets through /segments like the Slack command', async () => {
-    const printed = await session(['/segments export', '/segments reset', 'which segment calls support most?']);
+  it('exports and resets through /segments like the Slack command, the reset once confirmed', async () => {
+    const printed = await session(['/segments export', '/segments reset', '/confirm-reset', 'which segment calls support most?']);
+    expect(printed).toContain('This cannot be undone.');
+    expect(printed).toContain('Type /confirm-reset to delete it.');
     const exported = printed.match(/^\[file\] (.+-segments\.csv)$/m)?.[1];
     expect(exported).toBeDefined();
     expect((await readdir(outDir)).some((name) => name.endsWith('-segments.csv'))).toBe(true);

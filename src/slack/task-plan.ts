@@ -23,7 +23,8 @@ export interface TaskPlanOptions {
  */
 export class TaskPlan {
   private ts: string | null = null;
-  private current: TaskChunk | null = null;
+  /** Every task started so far, with its state; each update sends them all, so a lost one heals. */
+  private readonly tasks: TaskChunk[] = [];
   private unavailable = false;
   private queue: Promise<void> = Promise.resolve();
 
@@ -32,11 +33,11 @@ export class TaskPlan {
   /** Complete the running task and start `step`. */
   start(step: { readonly id: AnalysisStep; readonly title: string }): Promise<void> {
     return this.enqueue(async () => {
-      const chunks: TaskChunk[] = [];
-      if (this.current && this.current.id !== step.id) chunks.push({ ...this.current, status: 'complete' });
-      this.current = { type: 'task_update', id: step.id, title: plainTextSafe(step.title), status: 'in_progress' };
-      chunks.push(this.current);
-      await this.send(chunks);
+      for (const task of this.tasks) if (task.status === 'in_progress') task.status = 'complete';
+      const existing = this.tasks.find((task) => task.id === step.id);
+      if (existing) existing.status = 'in_progress';
+      else this.tasks.push({ type: 'task_update', id: step.id, title: plainTextSafe(step.title), status: 'in_progress' });
+      await this.send(this.tasks.map((task) => ({ ...task })));
     });
   }
 
@@ -44,7 +45,7 @@ export class TaskPlan {
   stop(outcome: 'done' | 'failed', summary?: string): Promise<void> {
     return this.enqueue(async () => {
       if (this.unavailable || !this.ts) return;
-      const chunks = this.current ? [{ ...this.current, status: outcome === 'done' ? ('complete' as const) : ('error' as const) }] : [];
+      const chunks = this.tasks.map((task) => ({ ...task, status: task.status === 'in_progress' && outcome === 'failed' ? ('error' as const) : ('complete' as const) }));
       const ts = this.ts;
       try {
         await this.options.client.chat.stopStream({
@@ -75,10 +76,16 @@ export class TaskPlan {
         if (!this.ts) this.unavailable = true;
         return;
       }
-      await client.chat.appendStream({ channel, ts: this.ts, chunks });
     } catch (error) {
       this.options.log.info({ err: errorSummary(error) }, 'Chat streaming unavailable; progress shows as the status only');
       this.unavailable = true;
+      return;
+    }
+    try {
+      await client.chat.appendStream({ channel, ts: this.ts, chunks });
+    } catch (error) {
+      // The next update sends every task's state again, and stop() still ends the plan.
+      this.options.log.warn({ method: 'chat.appendStream', err: errorSummary(error) }, 'Slack API call failed');
     }
   }
 

@@ -2,13 +2,13 @@ import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CHARTS_FAILED_MESSAGE } from '../app/messages.js';
 import { userTs, type FailureTarget, type ScriptedFailure } from '../../test/helpers/fake-slack.js';
-import { fileShareEvent, startHarness, summarySizes, threadQuestion, unresolvedProgress, type Harness } from '../../test/helpers/slack-harness.js';
+import { finishedLine, fileShareEvent, startHarness, summarySizes, threadQuestion, unresolvedProgress, type Harness } from '../../test/helpers/slack-harness.js';
 
 /**
  * Slack failing under the bot: rate limits, 5xx, each step of files.uploadV2, and broken CSV
  * downloads. Calls are retried within bounds (2 retries in these tests), uploads that keep
  * failing become a text reply, downloads that keep failing a clear sentence, and no thread is
- * left with a progress line saying work is still going on. Each scenario is checked once the app
+ * left with a status or a plan saying work is still going on. Each scenario is checked once the app
  * is idle (its retries included), and the next starts only then.
  */
 
@@ -45,32 +45,38 @@ async function uploadMall(): Promise<{ channel: string; thread: string }> {
 const failuresOf = (target: FailureTarget) => h.fake.failures.filter((f) => f.target === target).length;
 
 describe('Slack Web API failures', () => {
-  it('waits out a 429 with Retry-After and still replies, leaving no progress line', async () => {
+  it('waits out a 429 with Retry-After for that call alone and still replies, leaving no progress behind', async () => {
     h.fake.failNext('chat.postMessage', { status: 429, retryAfter: 1 });
     const { channel, thread } = await uploadMall();
     expect(failuresOf('chat.postMessage')).toBe(1);
-    expect(h.fake.botMessages(channel, thread).find((m) => m.text.startsWith('Analysed mall-customers.csv')), 'the finished line').toBeTruthy();
+    expect(finishedLine(h.fake, channel, thread), 'the finished line').toMatch(/^Analysed mall-customers\.csv/);
     expect(summarySizes(h.fake, channel, thread)?.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
     expect(unresolvedProgress(h.fake, channel, thread)).toEqual([]);
   });
 
-  it('retries a 500 on chat.update and the progress line still ends as the summary', async () => {
-    h.fake.failNext('chat.update', { status: 500 }, 2);
+  it('retries a 500 on a plan update and the plan still ends with every step complete', async () => {
+    h.fake.failNext('chat.appendStream', { status: 500 }, 2);
     const { channel, thread } = await uploadMall();
-    expect(failuresOf('chat.update')).toBe(2);
-    expect(h.fake.botMessages(channel, thread).find((m) => m.text.startsWith('Analysed mall-customers.csv')), 'the finished line').toBeTruthy();
+    expect(failuresOf('chat.appendStream')).toBe(2);
+    expect(finishedLine(h.fake, channel, thread), 'the finished line').toMatch(/^Analysed mall-customers\.csv/);
     expect(unresolvedProgress(h.fake, channel, thread)).toEqual([]);
   });
 
-  it('deletes the progress line when Slack never accepts the final update', async () => {
-    h.fake.failNext('chat.update', { status: 500 }, Number.POSITIVE_INFINITY);
+  it('ends the plan and clears the status when Slack never accepts a plan update', async () => {
+    h.fake.failNext('chat.appendStream', { status: 500 }, Number.POSITIVE_INFINITY);
     const { channel, thread } = await uploadMall();
-    expect(unresolvedProgress(h.fake, channel, thread).length === 0 && h.fake.callsTo('chat.delete').some((c) => c.args.channel === channel), 'the progress line deleted').toBeTruthy();
     expect(unresolvedProgress(h.fake, channel, thread)).toEqual([]);
+    expect(summarySizes(h.fake, channel, thread)?.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
     // Bounded: each update is tried 3 times (2 retries), never more.
-    const updates = h.fake.callsTo('chat.update').filter((c) => c.args.channel === channel).length;
-    const distinct = new Set(h.fake.callsTo('chat.update').filter((c) => c.args.channel === channel).map((c) => `${String(c.args.ts)}|${String(c.args.text)}`)).size;
-    expect(updates).toBeLessThanOrEqual(distinct * 3);
+    const appends = h.fake.callsTo('chat.appendStream').filter((c) => c.args.channel === channel).length;
+    expect(appends).toBeLessThanOrEqual(5 * 3);
+  });
+
+  it('clears the status even when the plan cannot be stopped', async () => {
+    h.fake.failNext('chat.stopStream', { status: 500 }, Number.POSITIVE_INFINITY);
+    const { channel, thread } = await uploadMall();
+    expect(h.fake.statusOf(channel, thread)).toBeNull();
+    expect(summarySizes(h.fake, channel, thread)?.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
   });
 
   const uploadSteps: [string, FailureTarget, ScriptedFailure][] = [
@@ -87,7 +93,7 @@ describe('Slack Web API failures', () => {
     expect(fallback?.text, 'the text-only figures').toMatch(/Customers/);
     expect(h.fake.uploadsIn(channel)).toEqual([]);
     expect(summarySizes(h.fake, channel, thread)?.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
-    expect(h.fake.botMessages(channel, thread).find((m) => m.text.startsWith('Analysed mall-customers.csv')), 'the finished line').toBeTruthy();
+    expect(finishedLine(h.fake, channel, thread), 'the finished line').toMatch(/^Analysed mall-customers\.csv/);
     expect(unresolvedProgress(h.fake, channel, thread)).toEqual([]);
     expect(h.fake.botMessages(channel, thread).some((m) => m.text.includes('Something went wrong'))).toBe(false);
     // Retries are bounded: at most 3 attempts per failing request.
@@ -113,28 +119,20 @@ describe('Slack Web API failures', () => {
   });
 });
 
-describe('assistant threads', () => {
+describe('the agent conversation', () => {
   it('always clears the status indicator, whatever failed', async () => {
-    const channel = 'D0ASSISTFAIL';
-    const threadTs = userTs();
-    await h.sendEvent({
-      type: 'assistant_thread_started',
-      assistant_thread: { user_id: 'U0ANA', context: { channel_id: 'C0X', team_id: h.fake.teamId }, channel_id: channel, thread_ts: threadTs },
-      event_ts: threadTs,
-    });
-    await h.activity.idle();
-    expect(h.fake.botMessages(channel, threadTs)).toHaveLength(1);
-    const statuses = () => h.fake.callsTo('assistant.threads.setStatus').filter((c) => c.args.channel_id === channel).map((c) => String(c.args.status));
+    const channel = h.fake.dmChannelOf('U0ANA');
+    const statuses = (threadTs: string) => h.fake.statusHistory(channel, threadTs).map((s) => s.status);
     const upload = async (expected: (text: string) => boolean) => {
-      const before = h.fake.botMessages(channel, threadTs).length;
-      const shown = statuses().length;
       const file = h.fake.addFile({ name: 'mall-customers.csv', content: MALL });
-      await h.sendEvent({ type: 'message', subtype: 'file_share', channel, channel_type: 'im', user: 'U0ANA', text: '', ts: userTs(), thread_ts: threadTs, files: [file] });
+      const ts = userTs();
+      await h.sendEvent({ type: 'message', subtype: 'file_share', channel, channel_type: 'im', user: 'U0ANA', text: '', ts, files: [file] });
       await h.activity.idle();
-      expect(h.fake.botMessages(channel, threadTs).slice(before).some((m) => expected(m.text))).toBe(true);
+      expect(h.fake.botMessages(channel, ts).some((m) => expected(m.text))).toBe(true);
       // A status was shown while it worked, and the last one cleared it.
-      expect(statuses().length).toBeGreaterThan(shown + 1);
-      expect(statuses().at(-1)).toBe('');
+      expect(statuses(ts).length).toBeGreaterThan(1);
+      expect(statuses(ts).at(-1)).toBe('');
+      expect(unresolvedProgress(h.fake, channel, ts)).toEqual([]);
     };
     h.fake.failNext('download', { status: 500 }, Number.POSITIVE_INFINITY);
     await upload((t) => t.includes('HTTP 500'));
@@ -142,7 +140,6 @@ describe('assistant threads', () => {
     h.fake.failNext('files.getUploadURLExternal', { status: 500 }, Number.POSITIVE_INFINITY);
     h.fake.failNext('assistant.threads.setStatus', { status: 500 }, 1);
     await upload((t) => t.startsWith(CHARTS_FAILED_MESSAGE));
-    expect(statuses().at(-1)).toBe('');
   });
 });
 
@@ -167,7 +164,7 @@ describe('CSV download failures', () => {
   it('a download that fails once is retried and the upload is analysed', async () => {
     h.fake.failNext('download', { reset: true });
     const { channel, thread } = await uploadMall();
-    expect(h.fake.botMessages(channel, thread).find((m) => m.text.startsWith('Analysed mall-customers.csv')), 'the finished line').toBeTruthy();
+    expect(finishedLine(h.fake, channel, thread), 'the finished line').toMatch(/^Analysed mall-customers\.csv/);
     expect(unresolvedProgress(h.fake, channel, thread)).toEqual([]);
   });
 });

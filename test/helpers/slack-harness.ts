@@ -87,12 +87,25 @@ export function threadQuestion(channel: string, threadTs: string, text: string):
   return { type: 'message', channel, channel_type: 'channel', user: 'U0ANA', text, ts, event_ts: ts, thread_ts: threadTs };
 }
 
-/** Progress lines the bot shows while it works; none may be left in a thread once it is done. */
-const PROGRESS = /^(Reading .*…|Cleaning .*…|Rendering charts…|Writing the insights…|Looking at the data…|I'm busy with other analyses.*)$/;
-
-/** Bot messages in a thread still showing a progress line (should be empty after every scenario). */
+/**
+ * What a thread still shows as work in progress once the bot is done (should be empty after
+ * every scenario): a status that was not cleared, a plan still streaming, a task still running.
+ */
 export function unresolvedProgress(fake: FakeSlack, channel: string, threadTs: string): string[] {
-  return fake.botMessages(channel, threadTs).map((m) => m.text).filter((text) => PROGRESS.test(text));
+  const left: string[] = [];
+  const status = fake.statusOf(channel, threadTs);
+  if (status) left.push(`status "${status.status}"`);
+  for (const message of fake.threadMessages(channel, threadTs).filter((m) => m.taskDisplayMode === 'plan')) {
+    if (message.streamingState !== 'completed') left.push('plan still streaming');
+    for (const task of message.tasks?.values() ?? []) if (task.status === 'in_progress' || task.status === 'pending') left.push(`task ${task.id} ${task.status}`);
+  }
+  return left;
+}
+
+/** The one-line summary that ends the plan of analysis steps ("Analysed x.csv: 660 rows, 3 segments."), unescaped. */
+export function finishedLine(fake: FakeSlack, channel: string, threadTs: string): string | undefined {
+  const plan = fake.threadMessages(channel, threadTs).find((m) => m.taskDisplayMode === 'plan');
+  return plan?.text.replace(/\\(.)/g, '$1').match(/Analysed [^\n]*/)?.[0];
 }
 
 /** The "Customers" column of the segment table in the bot's upload summary, when posted. */
