@@ -11,6 +11,7 @@ import { silentLogger } from '../common/logger.js';
 import { watchActivity, type AppActivity } from '../../test/helpers/app-activity.js';
 import { eventEnvelope, FakeSlack, postSigned, userTs, type FakeFile } from '../../test/helpers/fake-slack.js';
 import { MISSION_CSV } from '../../test/helpers/shared.js';
+import { finishedLine, unresolvedProgress } from '../../test/helpers/slack-harness.js';
 
 /**
  * The whole story over real HTTP with the real engine: a signed Events API request carrying the
@@ -84,9 +85,8 @@ describe('Segment Analyst in Slack, end to end', () => {
     const response = await sendEvent(event);
     expect(response.status).toBe(200);
 
-    const first = await fake.waitFor('the first reply', () => fake.botMessages(CHANNEL, uploadThread)[0]);
-    expect(fake.callsTo('chat.postMessage').find((c) => c.args.channel === CHANNEL)?.args.text).toBe('Reading credit-card-customer-data.csv…');
-    expect(first.threadTs).toBe(uploadThread);
+    const first = await fake.waitFor('the first status', () => fake.statusHistory(CHANNEL, uploadThread)[0]);
+    expect(first.status).toBe('Reading credit-card-customer-data.csv…');
 
     const summary = await fake.waitFor('the summary', replyIn(CHANNEL, uploadThread, (t) => t.includes('Recommended: 3 segments')));
     const table = summary.blocks.find((b) => (b as { type: string }).type === 'table') as { rows: { text: string }[][] } | undefined;
@@ -101,12 +101,17 @@ describe('Segment Analyst in Slack, end to end', () => {
       expect(meta.format).toBe('png');
       expect(meta.width).toBeGreaterThan(100);
     }
-    await fake.waitFor('the finished progress line', replyIn(CHANNEL, uploadThread, (t) => t.startsWith('Analysed credit-card-customer-data.csv')));
-    // Progress was shown while it worked, and the insights followed the figures.
-    const updates = fake.callsTo('chat.update').filter((c) => c.args.channel === CHANNEL).map((c) => String(c.args.text));
-    expect(updates.some((t) => t.startsWith('Cleaning 660 rows… Trying k = 2..10…'))).toBe(true);
-    expect(updates).toContain('Rendering charts…');
-    expect(fake.threadText(CHANNEL, uploadThread)).toMatch(/Segment 2/);
+    await activity.idle();
+    expect(finishedLine(fake, CHANNEL, uploadThread)).toBe('Analysed credit-card-customer-data.csv: 660 rows, 3 segments.');
+    // Progress was shown while it worked, and the insights followed the figures and the charts.
+    const statuses = fake.statusHistory(CHANNEL, uploadThread).map((s) => s.status);
+    expect(statuses).toEqual(expect.arrayContaining(['Cleaning 660 rows…', 'Choosing k: trying 2 to 10 segments…', 'Fitting 3 segments…', 'Rendering charts…']));
+    expect(unresolvedProgress(fake, CHANNEL, uploadThread)).toEqual([]);
+    const thread = fake.threadMessages(CHANNEL, uploadThread).filter((m) => m.taskDisplayMode !== 'plan');
+    const lastChart = thread.map((m) => m.subtype).lastIndexOf('file_share');
+    expect(thread.findIndex((m) => m.text.includes('Recommended: 3 segments'))).toBe(0);
+    expect(thread.slice(lastChart + 1).map((m) => m.text).join('\n')).toMatch(/Segment 2/);
+    expect(fake.rejectionsOf()).toEqual([]);
   });
 
   it('answers "which segment calls support most?" in that thread with the 224-customer segment and 6.87 calls', async () => {
@@ -149,17 +154,20 @@ describe('Segment Analyst in Slack, end to end', () => {
     expect(fake.botMessages(CHANNEL, uploadThread).filter((m) => isAnswer(m.text))).toHaveLength(1);
   });
 
-  it('replies clearly to a .txt file and to a broken CSV, and nothing else happens', async () => {
-    const txt = fileShareEvent('C0BAD', fake.addFile({ name: 'notes.txt', content: 'remember the milk' }));
+  it('ignores a .txt file in a channel, replies clearly to it when mentioned, and to a broken CSV; nothing else happens', async () => {
+    const notes = fake.addFile({ name: 'notes.txt', content: 'remember the milk', mimetype: 'text/plain', filetype: 'text' });
+    const quiet = fileShareEvent('C0BAD', notes);
+    await sendEvent(quiet);
+    await activity.idle();
+    expect(fake.botMessages('C0BAD', String(quiet.ts))).toEqual([]);
+    const txt: Record<string, unknown> = { ...fileShareEvent('C0BAD', notes), type: 'app_mention', text: '<@U0BOT> what about this?' };
     await sendEvent(txt);
     const txtReply = await fake.waitFor('the .txt reply', () => fake.botMessages('C0BAD', String(txt.ts))[0]);
-    expect(txtReply.text).toContain('notes.txt is not a CSV file');
+    expect(txtReply.text).toContain('notes.txt is not a table file');
 
     const broken = fileShareEvent('C0BAD', fake.addFile({ name: 'broken.csv', content: 'name,city\n"Ann,Paris\nBob,"Rome\n' }));
     await sendEvent(broken);
-    const brokenReply = await fake.waitFor('the broken CSV reply', () =>
-      fake.botMessages('C0BAD', String(broken.ts)).find((m) => !m.text.startsWith('Reading')),
-    );
+    const brokenReply = await fake.waitFor('the broken CSV reply', () => fake.botMessages('C0BAD', String(broken.ts)).find((m) => m.taskDisplayMode !== 'plan'));
     expect(brokenReply.text).not.toContain('Something went wrong');
     expect(brokenReply.text.length).toBeGreaterThan(20);
     await activity.idle();
