@@ -5,7 +5,7 @@ import { AnalysisPool, type QueuedCallback } from '../app/analysis-pool.js';
 import type { Analysis } from '../analysis/analysis.js';
 import { silentLogger } from '../common/logger.js';
 import { directSegmentSizes, loadDatasets, type LoadDataset } from '../../test/helpers/load-datasets.js';
-import { fileShareEvent, startHarness, summarySizes, threadQuestion, unresolvedProgress, type Harness } from '../../test/helpers/slack-harness.js';
+import { fileShareEvent, finishedLine, startHarness, summarySizes, threadQuestion, unresolvedProgress, type Harness } from '../../test/helpers/slack-harness.js';
 
 /**
  * Twenty channels upload twenty different CSVs at the same moment. Each channel gets the
@@ -71,8 +71,6 @@ afterAll(async () => {
   await pool.close();
 });
 
-const finished = (d: LoadDataset) => () =>
-  h.fake.botMessages(d.channel, threads.get(d.channel)).find((m) => m.text.startsWith(`Analysed ${d.fileName}`));
 
 describe('20 channels at once', () => {
   it('gives every channel its own segments and answers, with every analysis on a worker thread', async () => {
@@ -95,7 +93,7 @@ describe('20 channels at once', () => {
       const thread = threads.get(d.channel) ?? '';
       const want = expected.get(d.channel);
       expect(summarySizes(h.fake, d.channel, thread), d.channel).toEqual(want?.sizes);
-      expect(finished(d)()?.text, d.channel).toContain(`${want?.rows} rows`);
+      expect(finishedLine(h.fake, d.channel, thread), d.channel).toContain(`${want?.rows} rows`);
     }
 
     await Promise.all(datasets.map((d) => h.sendEvent(threadQuestion(d.channel, threads.get(d.channel) ?? '', 'how many customers are in segment 1?'))));
@@ -118,8 +116,9 @@ describe('20 channels at once', () => {
     // Every analysis ran on a worker thread, so none held up the event loop.
     expect(thisThread.analyses - analysedHere).toBe(0);
     // All twenty reached the pool together: all but the two the workers took had to wait, and were told so.
-    const queued = h.fake.callsTo('chat.update').filter((c) => /queued as #\d+/.test(String(c.args.text)));
+    const queued = h.fake.statuses.filter((status) => /queued as #\d+/.test(status.status));
     expect(queued).toHaveLength(datasets.length - WORKERS);
+    expect(h.fake.rejectionsOf()).toEqual([]);
     process.stdout.write(`event-loop delay p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms, max ${(delay.max / 1e6).toFixed(1)} ms; queued notices ${queued.length}\n`);
   }, 240_000);
 });
