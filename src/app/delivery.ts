@@ -50,7 +50,7 @@ export class Delivery {
       await conversation.postImages(images);
     } catch (error) {
       this.log.warn({ err: errorSummary(error), channel: conversation.key.channelId, charts: images.length }, 'Chart upload failed; replying with text');
-      await conversation.say(chartsFallbackText(answer));
+      await conversation.say(chartsFallbackText(answer), answer.literals ?? []);
     }
   }
 

@@ -32,7 +32,7 @@ export interface SegmentEngine {
    */
   uploadSummary(analysis: Analysis, previous: PreviousDataset | null): Promise<Answer>;
   /** The written insights (the model when configured, else the deterministic writer). */
-  insights(analysis: Analysis, stream: TextStreamCallbacks): Promise<Answer>;
+  insights(analysis: Analysis, stream: TextStreamCallbacks, workspace?: string): Promise<Answer>;
   /** Answer a question about the channel's data. */
   ask(question: string, context: QuestionContext, stream: TextStreamCallbacks): Promise<Answer>;
   /** The segment of every row, as a CSV file in the Answer. */
@@ -54,6 +54,8 @@ export interface QuestionContext {
   readonly history: readonly Turn[];
   /** The same dataset analysed with other settings ("try 4 segments"), through the runner. */
   readonly reanalyze: Reanalyze;
+  /** Whose daily model budget the question spends (the Slack team). */
+  readonly workspace?: string;
 }
 
 /**
@@ -89,7 +91,7 @@ export function createEngine(options: EngineOptions): SegmentEngine {
       );
     },
     // Checked sentences stream through onText; the returned Answer is the whole, checked reply.
-    insights: async (analysis, stream) => quoting(await writeInsights(analysis, { llm, log, onText: stream.onText }), untrustedLiterals(analysis)),
+    insights: async (analysis, stream, workspace) => quoting(await writeInsights(analysis, { llm, log, onText: stream.onText, workspace }), untrustedLiterals(analysis)),
     ask: async (question, context, stream) => {
       const answer = await ask(
         question,
@@ -98,6 +100,7 @@ export function createEngine(options: EngineOptions): SegmentEngine {
           settings: context.settings,
           history: context.history.map((turn) => ({ role: turn.role, text: turn.text })),
           reanalyze: context.reanalyze,
+          workspace: context.workspace,
         },
         { llm, charts: buildToolChart, log, onText: stream.onText },
       );

@@ -48,6 +48,7 @@ export class Questions {
           settings: state.settings,
           history,
           reanalyze: (base, variation) => this.runner.vary(base, record.sha256, variation),
+          workspace: conversation.key.teamId,
         },
         { onText: (delta) => sink.append(delta) },
       );

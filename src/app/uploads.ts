@@ -88,8 +88,9 @@ export class Uploads {
         'Upload analysed',
       );
       await conversation.progress(INSIGHTS_STEP);
-      await this.insights(conversation, analysis, untrustedLiterals(analysis));
-      await this.delivery.rememberTurns(conversation, `(uploaded ${file.name})`, summary.text);
+      const insights = await this.insights(conversation, analysis, untrustedLiterals(analysis));
+      // The insights join the thread's memory, so a later question can quote their figures.
+      await this.delivery.rememberTurns(conversation, `(uploaded ${file.name})`, insights ? `${summary.text}\n\n${insights}` : summary.text);
       await conversation.finish(uploadDoneSummary(file.name, analysis.report.rowsUsed, analysis.report.segments.length));
       return true;
     } catch (error) {
@@ -105,13 +106,17 @@ export class Uploads {
   }
 
   /** The written insights after the figures; if they fail, the figures above still stand. */
-  private async insights(conversation: Conversation, analysis: Analysis, literals: readonly string[]): Promise<void> {
+  /** Returns the insights' text, or null when they failed. */
+  private async insights(conversation: Conversation, analysis: Analysis, literals: readonly string[]): Promise<string | null> {
     const sink = conversation.openStream(literals);
     try {
-      await this.delivery.deliver(conversation, await this.engine.insights(analysis, { onText: (delta) => sink.append(delta) }), sink);
+      const insights = await this.engine.insights(analysis, { onText: (delta) => sink.append(delta) }, conversation.key.teamId);
+      await this.delivery.deliver(conversation, insights, sink);
+      return insights.text;
     } catch (error) {
       this.log.warn({ err: errorSummary(error) }, 'Insights failed');
       if (sink.started) await sink.finish(plainAnswer(INSIGHTS_FAILED_MESSAGE));
+      return null;
     }
   }
 }

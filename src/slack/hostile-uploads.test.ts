@@ -13,6 +13,7 @@ import { silentLogger } from '../common/logger.js';
 import { watchActivity, type AppActivity } from '../../test/helpers/app-activity.js';
 import { eventEnvelope, FakeSlack, postSigned, userTs, type FakeFile } from '../../test/helpers/fake-slack.js';
 import { expectOneSentence, hostileCorpus, type HostileCase } from '../../test/helpers/hostile-csv.js';
+import { finishedLine, unresolvedProgress } from '../../test/helpers/slack-harness.js';
 
 /**
  * Hostile uploads through the real Slack app (HTTP mode, started once) against the fake Slack
@@ -94,7 +95,7 @@ describe('hostile uploads through the real Slack app', () => {
     const good = ['customer_id,credit_limit,cards,calls', ...Array.from({ length: 40 }, (_, i) => `${1000 + i},${[12000, 48000, 150000][i % 3] + i * 10},${[2, 5, 9][i % 3]},${[8, 3, 1][i % 3]}`)].join('\n');
     const goodThread = await upload('C0RELGOOD', 'after-the-storm.csv', `${good}\n`);
     await activity.idle();
-    expect(fake.botMessages('C0RELGOOD', goodThread).some((m) => m.text.startsWith('Analysed after-the-storm.csv'))).toBe(true);
+    expect(finishedLine(fake, 'C0RELGOOD', goodThread)).toContain('Analysed after-the-storm.csv');
     expect(fake.threadText('C0RELGOOD', goodThread)).toContain('Recommended:');
   }, 300_000);
 });
@@ -108,11 +109,12 @@ async function expectClearReply(hostile: HostileCase, channel: string, thread: s
     const refusal = looksLikeHtml(hostile.bytes) ? LOGIN_PAGE_MESSAGE : await toolLayerRefusal(hostile);
       if (refusal) {
         expectOneSentence(refusal);
-        // One reply: the progress line was removed, nothing else was posted or uploaded.
-        expect(fake.botMessages(channel, thread).map((m) => m.text)).toEqual([refusal]);
+        // One reply, and the plan's step marked failed; nothing else was posted or uploaded.
+        expect(fake.botMessages(channel, thread).filter((m) => m.taskDisplayMode !== 'plan').map((m) => m.text)).toEqual([refusal]);
+        expect(unresolvedProgress(fake, channel, thread)).toEqual([]);
         expect(fake.uploadsIn(channel)).toEqual([]);
       } else {
-        expect(fake.botMessages(channel, thread).some((m) => m.text.startsWith(`Analysed ${hostile.name}`))).toBe(true);
+        expect(finishedLine(fake, channel, thread)).toContain(`Analysed ${hostile.name}`);
         const text = fake.threadText(channel, thread);
         expect(text).toContain('Recommended:');
         expect(text).not.toContain('Something went wrong');

@@ -207,8 +207,8 @@ export class SlackThread implements Conversation {
       this.client.assistant.threads.setStatus({
         channel_id: this.options.channel,
         thread_ts: threadTs,
-        status,
-        ...(loadingMessages.length > 0 ? { loading_messages: [...loadingMessages] } : {}),
+        status: plainTextSafe(status),
+        ...(loadingMessages.length > 0 ? { loading_messages: loadingMessages.map((message) => plainTextSafe(message)) } : {}),
       }),
     );
   }
