@@ -17,8 +17,11 @@ import {
   NO_DATASET_MESSAGE,
   NOTHING_TO_RESET,
   RESET_DONE,
+  FEEDBACK_ADMINS_ONLY,
+  feedbackSummary,
   resetNotAllowed,
   resetQuestion,
+  SETTINGS_DIALOG_HINT,
   unknownCommandMessage,
 } from './messages.js';
 
@@ -27,12 +30,15 @@ export interface CommandReply {
   readonly text: string;
   /** Strings in `text` quoted from a file or a person (file names, names), shown literally. */
   readonly literals: readonly string[];
-  /** A command that deletes data waits for a confirmation the surface asks for (buttons, a typed word). */
-  readonly confirm: 'reset' | null;
+  /**
+   * What the surface does next: ask to confirm a reset (buttons, a typed word) before anything is
+   * deleted, or open the settings dialog where it has one.
+   */
+  readonly followUp: 'confirm-reset' | 'settings-dialog' | null;
 }
 
-/** Who confirms a reset: the person, and whether the platform counts them as a workspace admin or owner. */
-export interface ResetActor {
+/** Who runs a command: the person, and whether the platform counts them as a workspace admin or owner. */
+export interface Actor {
   readonly userId: string;
   readonly isWorkspaceAdmin: () => Promise<boolean>;
 }
@@ -49,7 +55,7 @@ export class Commands {
     private readonly delivery: Delivery,
   ) {}
 
-  async handle(conversation: Conversation, text: string): Promise<CommandReply> {
+  async handle(conversation: Conversation, text: string, actor?: Actor): Promise<CommandReply> {
     const [verb = 'help', ...args] = text.trim().split(/\s+/).filter((w) => w.length > 0);
     switch (verb.toLowerCase()) {
       case 'help':
@@ -64,6 +70,10 @@ export class Commands {
         return this.export(conversation);
       case 'reset':
         return this.askToReset(conversation);
+      case 'settings':
+        return { ...reply(SETTINGS_DIALOG_HINT), followUp: 'settings-dialog' };
+      case 'feedback':
+        return this.feedback(conversation, actor);
       default:
         return reply(unknownCommandMessage(verb));
     }
@@ -73,7 +83,7 @@ export class Commands {
    * Delete the channel's data once confirmed by the person who uploaded the dataset, or a
    * workspace admin or owner; anyone else is told who can.
    */
-  async confirmReset(conversation: Conversation, actor: ResetActor): Promise<CommandReply> {
+  async confirmReset(conversation: Conversation, actor: Actor): Promise<CommandReply> {
     const state = await this.store.state(conversation.key);
     const uploader = state.active?.uploadedBy ?? null;
     if (actor.userId !== uploader && !(await actor.isWorkspaceAdmin())) {
@@ -91,7 +101,13 @@ export class Commands {
     const uploader = state.active?.uploadedBy ? await conversation.displayName(state.active.uploadedBy) : null;
     const fileName = state.active?.fileName ?? null;
     const literals = [fileName, uploader].filter((value): value is string => value !== null);
-    return { text: resetQuestion(fileName, uploader === null ? null : `@${uploader}`), literals, confirm: 'reset' };
+    return { text: resetQuestion(fileName, uploader === null ? null : `@${uploader}`), literals, followUp: 'confirm-reset' };
+  }
+
+  /** The 👍/👎 counts on the channel's replies, for workspace admins (how a bank reviews answer quality). */
+  private async feedback(conversation: Conversation, actor: Actor | undefined): Promise<CommandReply> {
+    if (!actor || !(await actor.isWorkspaceAdmin())) return reply(FEEDBACK_ADMINS_ONLY);
+    return reply(feedbackSummary(await this.store.feedback(conversation.key)));
   }
 
   private async status(conversation: Conversation): Promise<CommandReply> {
@@ -138,5 +154,5 @@ export class Commands {
 }
 
 function reply(text: string, literals: readonly string[] = []): CommandReply {
-  return { text, literals, confirm: null };
+  return { text, literals, followUp: null };
 }

@@ -31,7 +31,9 @@ export const COMMAND_HELP = [
   '• `/segments k 4` (or `k auto`): fix the number of segments, or let me choose it',
   '• `/segments method kmeans|kmedoids|gmm`: choose the segmentation method',
   '• `/segments export`: a CSV with the segment of every customer',
-  '• `/segments reset`: delete this channel’s data',
+  '• `/segments settings`: a dialog for the number of segments, the method, the features and log transforms',
+  '• `/segments reset`: delete this channel’s data (asks first)',
+  '• `/segments feedback`: the 👍/👎 counts on the answers (admins)',
   'Upload a CSV to this channel (or mention me with one) to start; then ask questions in the thread.',
 ].join('\n');
 
@@ -63,6 +65,39 @@ export function resetNotAllowed(uploader: string | null): string {
     ? `Only ${uploader}, who uploaded this channel’s dataset, or a workspace admin or owner can reset it. Nothing was deleted.`
     : 'Only a workspace admin or owner can reset this channel. Nothing was deleted.';
 }
+
+/** A press on the buttons of a reply about a dataset the channel no longer uses. */
+export function staleDatasetMessage(oldFileName: string | null, currentFileName: string | null): string {
+  const old = oldFileName ? `an earlier dataset (${oldFileName})` : 'an earlier dataset';
+  const now = currentFileName ? ` The channel now uses ${currentFileName}; ask about it, or use the buttons under its summary.` : ' This channel has no dataset now; upload a CSV to start again.';
+  return `Those buttons are about ${old}, which is no longer active, so I did not answer from other data.${now}`;
+}
+
+export const SETTINGS_DIALOG_HINT =
+  'The settings dialog sets the number of segments, the method, the features and their log transforms. Where there is no dialog, use `/segments k 4` or `/segments method gmm`.';
+
+export const FEEDBACK_ADMINS_ONLY = 'Only workspace admins and owners can see the feedback on this channel’s answers.';
+
+/** The 👍/👎 counts, in total and by the kind of answer (the tools that made it). */
+export function feedbackSummary(entries: readonly { readonly vote: 'up' | 'down'; readonly tools: readonly string[] }[]): string {
+  if (entries.length === 0) return 'No feedback on this channel’s answers yet.';
+  const up = entries.filter((e) => e.vote === 'up').length;
+  const byKind = new Map<string, { up: number; down: number }>();
+  for (const entry of entries) {
+    const kind = entry.tools.length > 0 ? entry.tools.join(' + ') : 'other';
+    const counts = byKind.get(kind) ?? { up: 0, down: 0 };
+    counts[entry.vote] += 1;
+    byKind.set(kind, counts);
+  }
+  const lines = [...byKind.entries()].sort((a, b) => b[1].up + b[1].down - (a[1].up + a[1].down)).map(([kind, c]) => `• \`${kind}\`: ${c.up} 👍, ${c.down} 👎`);
+  return [`Feedback on this channel’s answers: ${up} 👍, ${entries.length - up} 👎 (${entries.length} votes).`, ...lines].join('\n');
+}
+
+export const ACTION_NOT_A_MEMBER = 'Only members of this channel can use its buttons; join the channel first.';
+
+export const FEEDBACK_THANKS = 'Thanks, noted. Admins see the counts with `/segments feedback`.';
+
+export const UNKNOWN_CHOICE_MESSAGE = 'I do not know that choice; pick one from the menu, or ask in your own words.';
 
 /** The channel's notice when customer-level files went to the asker alone. */
 export function sentPrivatelyMessage(name: string): string {

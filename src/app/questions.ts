@@ -6,6 +6,7 @@ import { summarize, type ChannelDatasets } from './channel-datasets.js';
 import type { Conversation } from './conversation.js';
 import type { Delivery } from './delivery.js';
 import type { SegmentEngine } from './engine.js';
+import { withExplore } from './explore.js';
 import { GREETING, LOOKING_PROGRESS, NO_DATASET_MESSAGE } from './messages.js';
 import { untrustedLiterals } from './render/literals.js';
 
@@ -52,7 +53,7 @@ export class Questions {
         },
         { onText: (delta) => sink.append(delta) },
       );
-      await this.delivery.deliver(conversation, answer, sink);
+      await this.delivery.deliver(conversation, withExplore(answer, analysis, record.sha256), sink);
       if (answer.settings) await this.keepSettings(conversation.key, record, answer.settings);
       await this.delivery.rememberTurns(conversation, question, answer.text);
       await conversation.finish();

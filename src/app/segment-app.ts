@@ -9,6 +9,7 @@ import { ChannelDatasets } from './channel-datasets.js';
 import { Commands } from './commands.js';
 import { Delivery } from './delivery.js';
 import { createEngine, type SegmentEngine } from './engine.js';
+import { Explorer } from './explore.js';
 import { Questions } from './questions.js';
 import { Uploads } from './uploads.js';
 
@@ -21,6 +22,8 @@ export interface SegmentApp {
   readonly uploads: Uploads;
   readonly questions: Questions;
   readonly commands: Commands;
+  /** Presses on the buttons under a reply: the same answers as typed questions. */
+  readonly explore: Explorer;
   readonly store: ChannelStore;
   /** Event ids already handled (platform retries are answered once). */
   readonly seenEvents: SeenEvents;
@@ -48,10 +51,13 @@ export async function createSegmentApp(config: AppConfig, log: Logger, overrides
   const runner = createAnalysisRunner({ workers: config.analysisWorkers, maxQueued: config.maxQueuedAnalyses, ...overrides.analyses, log });
   const datasets = new ChannelDatasets(store, runner, engine, log);
   const delivery = new Delivery(engine, store, log);
+  const questions = new Questions(store, runner, datasets, engine, delivery);
+  const commands = new Commands(store, datasets, engine, delivery);
   return {
     uploads: new Uploads(store, runner, datasets, engine, delivery, { maxUploadBytes: config.maxUploadBytes }, log),
-    questions: new Questions(store, runner, datasets, engine, delivery),
-    commands: new Commands(store, datasets, engine, delivery),
+    questions,
+    commands,
+    explore: new Explorer(store, questions, commands),
     store,
     seenEvents,
     close: async () => {

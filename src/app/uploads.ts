@@ -10,6 +10,7 @@ import { analysisOptions, summarize, type ChannelDatasets } from './channel-data
 import type { Conversation, IncomingFile } from './conversation.js';
 import type { Delivery } from './delivery.js';
 import type { SegmentEngine } from './engine.js';
+import { withExplore } from './explore.js';
 import { untrustedLiterals } from './render/literals.js';
 import {
   CHARTS_STEP,
@@ -77,7 +78,7 @@ export class Uploads {
       if (!record) throw new Error('The upload was not recorded');
       const previous = saved.previous ? await this.datasets.previous(conversation.key, saved.previous, settings) : null;
       await conversation.progress(CHARTS_STEP);
-      const summary = await this.engine.uploadSummary(analysis, previous);
+      const summary = withExplore(await this.engine.uploadSummary(analysis, previous), analysis, record.sha256);
       const replaced = saved.previous && !previous ? replacedDatasetMessage(saved.previous.fileName) : null;
       await this.store.saveSummary(conversation.key, record.sha256, summarize(analysis));
       if (conversation.threadTs) await this.store.claimThread(conversation.key, conversation.threadTs);

@@ -77,7 +77,7 @@ export class SlackThread implements Conversation {
   }
 
   async post(answer: Answer): Promise<void> {
-    if (answer.text.trim().length > 0 || answer.table) await this.postMessage(answerMessage(answer));
+    if (answer.text.trim().length > 0 || answer.table) await this.postMessage(answerMessage(answer, { feedback: true }));
     for (const file of answer.files) await this.uploadFile(file, this.options.channel, this.threadTs, answer.literals ?? []);
   }
 

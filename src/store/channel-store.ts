@@ -6,6 +6,8 @@ import { readCheckedJson, setAside, sha256, writeCheckedJson, type StoreLogger }
 import { KeyedMutex } from './keyed-mutex.js';
 import {
   ChannelStateSchema,
+  FeedbackFileSchema,
+  type FeedbackEntry,
   ThreadsFileSchema,
   type ChannelState,
   type DatasetRecord,
@@ -30,6 +32,9 @@ export interface StoreLimits {
 }
 
 const DEFAULT_LIMITS: StoreLimits = { maxThreads: 200, maxTurns: 12, maxTurnChars: 2000 };
+
+/** Votes kept per channel (the oldest forgotten first): enough for a quality review, bounded on disk. */
+export const MAX_FEEDBACK_ENTRIES = 5000;
 
 export interface NewUpload {
   readonly fileName: string;
@@ -191,6 +196,22 @@ export class ChannelStore {
       }
     }
     return removed;
+  }
+
+  /** Record a vote on a reply; a person's later vote on the same reply replaces their earlier one. */
+  async recordFeedback(key: ChannelKey, entry: FeedbackEntry): Promise<void> {
+    await this.mutex.run(this.lockName(key), async () => {
+      const path = join(this.directoryOf(key), 'feedback.json');
+      const file = (await readCheckedJson(path, FeedbackFileSchema, this.log)) ?? { version: 1 as const, entries: [] };
+      const entries = file.entries.filter((e) => !(e.userId === entry.userId && e.replyId === entry.replyId));
+      entries.push(entry);
+      await writeCheckedJson(path, { version: 1, entries: entries.slice(-MAX_FEEDBACK_ENTRIES) });
+    });
+  }
+
+  async feedback(key: ChannelKey): Promise<FeedbackEntry[]> {
+    const file = await readCheckedJson(join(this.directoryOf(key), 'feedback.json'), FeedbackFileSchema, this.log);
+    return file?.entries ?? [];
   }
 
   private lockName(key: ChannelKey): string {

@@ -62,3 +62,20 @@ export const ThreadsFileSchema = z.object({
   threads: z.record(z.string(), ThreadRecordSchema),
 });
 export type ThreadsFile = z.infer<typeof ThreadsFileSchema>;
+
+/** One person's vote on one reply: who, when, which reply and which tools made it; never the reply's text or data. */
+export const FeedbackEntrySchema = z.object({
+  userId: z.string(),
+  at: z.string(),
+  /** The reply's message (its ts on the platform). */
+  replyId: z.string(),
+  vote: z.enum(['up', 'down']),
+  tools: z.array(z.string()),
+});
+export type FeedbackEntry = z.infer<typeof FeedbackEntrySchema>;
+
+export const FeedbackFileSchema = z.object({
+  version: z.literal(1),
+  entries: z.array(FeedbackEntrySchema),
+});
+export type FeedbackFile = z.infer<typeof FeedbackFileSchema>;
