@@ -52,7 +52,7 @@ describe('the explorations under a reply', () => {
       [{ kind: 'try-k', k: 4 }, 'segment'],
       [{ kind: 'compare-methods' }, 'compare_methods'],
       [{ kind: 'campaigns' }, 'campaign_suggestions'],
-      [{ kind: 'support' }, 'service_improvements'],
+      [{ kind: 'support' }, 'service_actions'],
       ...exploreOffer(analysis, 'f'.repeat(64)).charts.map((chart): [ExploreAction, string] => [{ kind: 'chart', chart: chart.kind }, `chart:${chart.kind}`]),
     ];
     for (const [action, tool] of expected) {
