@@ -30,8 +30,11 @@ const CHART_QUESTIONS: readonly { readonly kind: string; readonly title: string;
   { kind: 'agreement', title: 'Agreement of the methods', question: 'show the agreement chart' },
 ];
 
-/** How long a second press of the same button on the same message is taken for a double click or a retry. */
-export const PRESS_DEDUPE_MS = 60_000;
+/**
+ * How long after a press the same person's press of the same button on the same message counts as
+ * a double click or a retried request; later, a deliberate second press is answered again.
+ */
+export const PRESS_DEDUPE_MS = 10_000;
 
 /** The typed question each press stands for. */
 export function pressQuestion(action: ExploreAction): string | null {
