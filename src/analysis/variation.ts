@@ -17,6 +17,7 @@ export function variedOptions(base: Analysis, variation: Variation): AnalyzeOpti
     k: variation.k ?? 'auto',
     algorithm: variation.algorithm,
     seed: variation.seed ?? r.seed,
+    features: r.features,
     log1p: r.scaler.log1p,
     kRange: r.kSelection.range,
     source: r.source,

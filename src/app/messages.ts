@@ -166,6 +166,15 @@ export function fittingStep(k: number, algorithm: Algorithm): ProgressUpdate {
   return { text: `Fitting ${k} segments…`, step: { id: 'fit', title: `Fitting ${k} segments with ${METHOD_NAMES[algorithm]}` } };
 }
 
+export const REANALYSING_STEP: ProgressUpdate = { text: 'Analysing again with the new settings…', step: { id: 'fit', title: 'Analysing with the new settings' } };
+
+/** The first line of a re-analysis after the settings dialog was saved. */
+export function reanalysedIntro(method: string, k: number | null, features: readonly string[] | null, log1p: readonly string[]): string {
+  const parts = [method, k === null ? 'k chosen from the evidence' : `${k} segments`, features ? `on ${features.join(', ')}` : 'on every feature'];
+  if (log1p.length > 0) parts.push(`log of ${log1p.join(', ')}`);
+  return `*Analysed again with the new settings* (${parts.join('; ')}).`;
+}
+
 export const CHARTS_STEP: ProgressUpdate = { text: 'Rendering charts…', step: { id: 'charts', title: 'Charts' } };
 export const INSIGHTS_STEP: ProgressUpdate = { text: 'Writing the insights…', step: { id: 'insights', title: 'Insights' } };
 export const LOOKING_PROGRESS: ProgressUpdate = { text: 'Looking at the data…' };

@@ -10,6 +10,7 @@ import { Commands } from './commands.js';
 import { Delivery } from './delivery.js';
 import { createEngine, type SegmentEngine } from './engine.js';
 import { Explorer } from './explore.js';
+import { SettingsDialog } from './settings-dialog.js';
 import { Questions } from './questions.js';
 import { Uploads } from './uploads.js';
 
@@ -24,6 +25,8 @@ export interface SegmentApp {
   readonly commands: Commands;
   /** Presses on the buttons under a reply: the same answers as typed questions. */
   readonly explore: Explorer;
+  /** The settings dialog: its choices, saving and the re-analysis it triggers. */
+  readonly settingsDialog: SettingsDialog;
   readonly store: ChannelStore;
   /** Event ids already handled (platform retries are answered once). */
   readonly seenEvents: SeenEvents;
@@ -58,6 +61,7 @@ export async function createSegmentApp(config: AppConfig, log: Logger, overrides
     questions,
     commands,
     explore: new Explorer(store, questions, commands),
+    settingsDialog: new SettingsDialog(store, datasets, engine, delivery),
     store,
     seenEvents,
     close: async () => {

@@ -73,7 +73,7 @@ export class Uploads {
         },
       });
       await conversation.progress(fittingStep(analysis.report.segments.length, analysis.report.algorithm));
-      const saved = await this.store.saveUpload(conversation.key, { fileName: file.name, bytes, uploadedBy: conversation.userId });
+      const saved = await this.store.saveUpload(conversation.key, { fileName: file.name, bytes, uploadedBy: conversation.userId, threadTs: conversation.threadTs });
       const record = saved.active;
       if (!record) throw new Error('The upload was not recorded');
       const previous = saved.previous ? await this.datasets.previous(conversation.key, saved.previous, settings) : null;

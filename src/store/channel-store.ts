@@ -41,6 +41,8 @@ export interface NewUpload {
   readonly bytes: Uint8Array;
   readonly uploadedBy: string | null;
   readonly uploadedAt?: Date;
+  /** The thread the upload is answered in. */
+  readonly threadTs?: string | null;
 }
 
 /**
@@ -84,6 +86,7 @@ export class ChannelStore {
         bytes: upload.bytes.byteLength,
         uploadedAt: (upload.uploadedAt ?? new Date()).toISOString(),
         uploadedBy: upload.uploadedBy,
+        threadTs: upload.threadTs ?? null,
         summary: null,
       };
       const dir = this.directoryOf(key);

@@ -28,6 +28,8 @@ export const DatasetRecordSchema = z.object({
   bytes: z.number().int().nonnegative(),
   uploadedAt: z.string(),
   uploadedBy: z.string().nullable(),
+  /** The thread its upload was answered in (where later re-analyses are posted), when it had one. */
+  threadTs: z.string().nullable().optional(),
   /** Filled in once the analysis of this dataset has finished. */
   summary: DatasetSummarySchema.nullable(),
 });
