@@ -97,6 +97,13 @@ export const ACTION_NOT_A_MEMBER = 'Only members of this channel can use its but
 
 export const FEEDBACK_THANKS = 'Thanks, noted. Admins see the counts with `/segments feedback`.';
 
+export const HOME_INTRO = '*Segment Analyst* groups customers into segments from a CSV shared in a channel or here. These are the datasets you can see (in conversations you are a member of).';
+
+export const HOME_EMPTY = 'No datasets yet in conversations you are a member of. Share a CSV of customers in a channel with the bot, or in its Messages tab.';
+
+/** How long data is kept, and how to delete it. */
+export const RETENTION_NOTE = 'Each channel’s datasets, settings and conversation history are kept until someone deletes them with `/segments reset` (the uploader or a workspace admin confirms). Exports are sent to the person who asked and are not kept.';
+
 export const UNKNOWN_CHOICE_MESSAGE = 'I do not know that choice; pick one from the menu, or ask in your own words.';
 
 /** The channel's notice when customer-level files went to the asker alone. */

@@ -6,6 +6,7 @@ import { RESET } from '../../actions.js';
 import { textMessage, type SlackMessage } from '../../format.js';
 import { slackActor } from '../../people.js';
 import { SlackThread } from '../../slack-thread.js';
+import { openSettings } from '../views/settings.js';
 import type { ListenerDeps } from '../route.js';
 
 /** `/segments help|status|k N|method …|export|reset`: acknowledged at once, answered privately. */
@@ -23,7 +24,9 @@ export function registerSegmentsCommand(app: App, deps: ListenerDeps): void {
     });
     let reply: SlackMessage;
     try {
-      reply = commandMessage(await deps.app.commands.handle(conversation, command.text ?? '', slackActor(client, command.user_id)), command.channel_id);
+      const result = await deps.app.commands.handle(conversation, command.text ?? '', slackActor(client, command.user_id));
+      if (result.followUp === 'settings-dialog' && (await openSettings(client, command.trigger_id, command.team_id, command.channel_id, deps))) return;
+      reply = commandMessage(result, command.channel_id);
     } catch (error) {
       deps.log.error({ err: errorSummary(error) }, 'Slash command failed');
       reply = textMessage(COMMAND_FAILED_MESSAGE);
