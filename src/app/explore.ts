@@ -2,6 +2,7 @@ import type { Analysis } from '../analysis/analysis.js';
 import { MAX_SEGMENTS } from '../analysis/settings.js';
 import type { ChannelStore } from '../store/channel-store.js';
 import type { Answer, ExploreOffer } from '../tools/answer.js';
+import type { Briefs } from './brief.js';
 import type { Commands } from './commands.js';
 import type { Conversation } from './conversation.js';
 import { staleDatasetMessage, UNKNOWN_CHOICE_MESSAGE } from './messages.js';
@@ -14,7 +15,8 @@ export type ExploreAction =
   | { readonly kind: 'campaigns' }
   | { readonly kind: 'support' }
   | { readonly kind: 'chart'; readonly chart: string }
-  | { readonly kind: 'export' };
+  | { readonly kind: 'export' }
+  | { readonly kind: 'brief' };
 
 /** The charts offered in the "More charts" menu, each with the words that ask for it. */
 const CHART_QUESTIONS: readonly { readonly kind: string; readonly title: string; readonly question: string }[] = [
@@ -51,6 +53,8 @@ export function pressQuestion(action: ExploreAction): string | null {
       return CHART_QUESTIONS.find((chart) => chart.kind === action.chart)?.question ?? null;
     case 'export':
       return null;
+    case 'brief':
+      return 'make a campaign brief';
   }
 }
 
@@ -91,6 +95,7 @@ export class Explorer {
     private readonly store: ChannelStore,
     private readonly questions: Questions,
     private readonly commands: Commands,
+    private readonly briefs: Briefs,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -100,6 +105,10 @@ export class Explorer {
     if (!state.active || datasetIdOf(state.active.sha256) !== press.datasetId) {
       const old = state.previous && datasetIdOf(state.previous.sha256) === press.datasetId ? state.previous.fileName : null;
       await conversation.say(staleDatasetMessage(old, state.active?.fileName ?? null), [old, state.active?.fileName].filter((name): name is string => typeof name === 'string'));
+      return;
+    }
+    if (press.action.kind === 'brief') {
+      await this.briefs.make(conversation);
       return;
     }
     if (press.action.kind === 'export') {

@@ -104,6 +104,11 @@ export const HOME_EMPTY = 'No datasets yet in conversations you are a member of.
 /** How long data is kept, and how to delete it. */
 export const RETENTION_NOTE = 'Each channel’s datasets, settings and conversation history are kept until someone deletes them with `/segments reset` (the uploader or a workspace admin confirms). Exports are sent to the person who asked and are not kept.';
 
+/** Where the campaign brief went. */
+export function briefPublished(where: string, replaced: boolean): string {
+  return `${replaced ? 'Updated the campaign brief' : 'Made a campaign brief'}: ${where}. It holds the segment table, each segment’s profile, a campaign per segment, the support actions and links to the charts; every figure comes from the analysis.`;
+}
+
 export const UNKNOWN_CHOICE_MESSAGE = 'I do not know that choice; pick one from the menu, or ask in your own words.';
 
 /** The channel's notice when customer-level files went to the asker alone. */

@@ -5,10 +5,14 @@ import type { AnalysisRunner } from './analysis-runner.js';
 import { summarize, type ChannelDatasets } from './channel-datasets.js';
 import type { Conversation } from './conversation.js';
 import type { Delivery } from './delivery.js';
+import type { Briefs } from './brief.js';
 import type { SegmentEngine } from './engine.js';
 import { withExplore } from './explore.js';
 import { GREETING, LOOKING_PROGRESS, NO_DATASET_MESSAGE } from './messages.js';
 import { untrustedLiterals } from './render/literals.js';
+
+/** "Make a campaign brief", "write up a brief", "create the brief canvas". */
+const BRIEF_REQUEST = /\b(make|create|write|build|draft|prepare|give me|update|redo)\b.*\bbrief\b|^\s*(campaign )?brief\s*$/i;
 
 /**
  * A question in a thread the bot owns, a mention or a DM: answered from the channel's active
@@ -22,11 +26,16 @@ export class Questions {
     private readonly datasets: ChannelDatasets,
     private readonly engine: SegmentEngine,
     private readonly delivery: Delivery,
+    private readonly briefs: Briefs,
   ) {}
 
   async handle(conversation: Conversation, question: string): Promise<void> {
     if (question.trim().length === 0) {
       await conversation.say(GREETING);
+      return;
+    }
+    if (BRIEF_REQUEST.test(question)) {
+      await this.briefs.make(conversation);
       return;
     }
     try {

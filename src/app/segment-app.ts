@@ -9,6 +9,7 @@ import { ChannelDatasets } from './channel-datasets.js';
 import { Commands } from './commands.js';
 import { Delivery } from './delivery.js';
 import { createEngine, type SegmentEngine } from './engine.js';
+import { Briefs } from './brief.js';
 import { Explorer } from './explore.js';
 import { SettingsDialog } from './settings-dialog.js';
 import { Questions } from './questions.js';
@@ -25,6 +26,8 @@ export interface SegmentApp {
   readonly commands: Commands;
   /** Presses on the buttons under a reply: the same answers as typed questions. */
   readonly explore: Explorer;
+  /** The campaign brief document (a canvas in Slack). */
+  readonly briefs: Briefs;
   /** The settings dialog: its choices, saving and the re-analysis it triggers. */
   readonly settingsDialog: SettingsDialog;
   readonly store: ChannelStore;
@@ -54,14 +57,16 @@ export async function createSegmentApp(config: AppConfig, log: Logger, overrides
   const runner = createAnalysisRunner({ workers: config.analysisWorkers, maxQueued: config.maxQueuedAnalyses, ...overrides.analyses, log });
   const datasets = new ChannelDatasets(store, runner, engine, log);
   const delivery = new Delivery(engine, store, log);
-  const questions = new Questions(store, runner, datasets, engine, delivery);
+  const briefs = new Briefs(store, datasets, runner, engine, delivery);
+  const questions = new Questions(store, runner, datasets, engine, delivery, briefs);
   const commands = new Commands(store, datasets, engine, delivery);
   return {
     uploads: new Uploads(store, runner, datasets, engine, delivery, { maxUploadBytes: config.maxUploadBytes }, log),
     questions,
     commands,
-    explore: new Explorer(store, questions, commands),
+    explore: new Explorer(store, questions, commands, briefs),
     settingsDialog: new SettingsDialog(store, datasets, engine, delivery),
+    briefs,
     store,
     seenEvents,
     close: async () => {

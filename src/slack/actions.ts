@@ -9,6 +9,7 @@ export const EXPLORE = {
   support: 'explore_support',
   chart: 'explore_chart',
   exportToMe: 'explore_export',
+  brief: 'explore_brief',
 } as const;
 
 export const FEEDBACK = { up: 'feedback_up', down: 'feedback_down' } as const;

@@ -79,6 +79,7 @@ function testEngine(): SegmentEngine {
     },
     ask: async (question, context) =>
       answer({ text: `You asked "${question}" about ${context.fileName} (${context.history.length} earlier turns).` }),
+    brief: async (analysis) => [{ heading: 'Segments', answer: answer({ text: `${analysis.report.segments.length} segments.` }) }],
     exportSegments: async (analysis) =>
       answer({ text: '', files: [{ fileName: 'segments.csv', mimeType: 'text/csv', content: `rows,${analysis.report.rowsUsed}\n` }] }),
     renderChart: async () => sharp({ create: { width: 8, height: 8, channels: 3, background: '#336699' } }).png().toBuffer(),

@@ -59,9 +59,9 @@ async function press(message: PostedMessage, actionId: string, user = 'U0ANA', o
 const newReplies = (before: number) => h.fake.botMessages(CHANNEL, thread).slice(before).filter((m) => m.taskDisplayMode !== 'plan');
 
 describe('buttons under the upload summary', () => {
-  it('offer exactly: Try 2 segments, Try 4 segments, Compare methods, Campaign per segment, Support actions, More charts, Export to me', () => {
+  it('offer exactly: Try 2 segments, Try 4 segments, Compare methods, Campaign per segment, Support actions, More charts, Export to me, Make a campaign brief', () => {
     const labels = elementsOf(summary(), 'explore').map((e) => e.text?.text ?? (e.type === 'static_select' ? 'More charts' : '?'));
-    expect(labels).toEqual(['Try 2 segments', 'Try 4 segments', 'Compare methods', 'Campaign per segment', 'Support actions', 'More charts', 'Export to me']);
+    expect(labels).toEqual(['Try 2 segments', 'Try 4 segments', 'Compare methods', 'Campaign per segment', 'Support actions', 'More charts', 'Export to me', 'Make a campaign brief']);
     expect(h.fake.rejectionsOf()).toEqual([]);
   });
 

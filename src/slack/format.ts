@@ -76,6 +76,7 @@ function exploreBlock(offer: ExploreOffer): KnownBlock {
         options: offer.charts.map((chart) => ({ text: { type: 'plain_text' as const, text: plainTextSafe(chart.title, 75) }, value: encodeValue({ d: offer.datasetId, c: chart.kind }) })),
       },
       button(EXPLORE.exportToMe, 'Export to me', {}),
+      button(EXPLORE.brief, 'Make a campaign brief', {}),
     ],
   };
 }

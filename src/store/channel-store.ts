@@ -201,6 +201,14 @@ export class ChannelStore {
     return removed;
   }
 
+  /** Remember the id of a document the bot published for the channel (a brief made again replaces it). */
+  async rememberDocument(key: ChannelKey, name: string, id: string): Promise<void> {
+    await this.mutex.run(this.lockName(key), async () => {
+      const state = await this.readState(key);
+      await this.writeState(key, { ...state, documents: { ...state.documents, [name]: id } });
+    });
+  }
+
   /** Record a vote on a reply; a person's later vote on the same reply replaces their earlier one. */
   async recordFeedback(key: ChannelKey, entry: FeedbackEntry): Promise<void> {
     await this.mutex.run(this.lockName(key), async () => {

@@ -43,6 +43,8 @@ export const ChannelStateSchema = z.object({
   /** The dataset the active one replaced, kept for comparison and for assigning new rows. */
   previous: DatasetRecordSchema.nullable(),
   settings: SettingsSchema,
+  /** Documents the bot published for the channel (e.g. the campaign brief canvas), by name: their ids. */
+  documents: z.record(z.string(), z.string()).optional(),
 });
 export type ChannelState = z.infer<typeof ChannelStateSchema>;
 

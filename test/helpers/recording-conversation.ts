@@ -9,6 +9,7 @@ export type RecordedEvent =
   | { readonly kind: 'private'; readonly answer: Answer }
   | { readonly kind: 'images'; readonly titles: readonly string[] }
   | { readonly kind: 'say'; readonly text: string }
+  | { readonly kind: 'document'; readonly title: string; readonly markdown: string; readonly replaces: string | null }
   | { readonly kind: 'finish'; readonly summary: string | undefined; readonly outcome: 'done' | 'failed' };
 
 export class RecordingConversation implements Conversation {
@@ -31,6 +32,14 @@ export class RecordingConversation implements Conversation {
   async postToAsker(answer: Answer): Promise<string> {
     this.events.push({ kind: 'private', answer });
     return 'Ana';
+  }
+  private documents = 0;
+  async publishDocument(document: { title: string; markdown: string }, replaces: string | null): Promise<{ id: string; where: string }> {
+    this.events.push({ kind: 'document', ...document, replaces });
+    return { id: replaces ?? `DOC${++this.documents}`, where: 'the channel canvas' };
+  }
+  async chartLinks(): Promise<{ title: string; url: string }[]> {
+    return [{ title: 'Segment profiles', url: 'https://example.test/charts/profile' }];
   }
   async displayName(userId: string): Promise<string> {
     return userId === 'U0TEST' ? 'Ana' : 'Bo';

@@ -97,6 +97,8 @@ function exploreAction(actionId: string, value: { readonly k?: number; readonly 
       return value.c === undefined ? null : { kind: 'chart', chart: value.c };
     case EXPLORE.exportToMe:
       return { kind: 'export' };
+    case EXPLORE.brief:
+      return { kind: 'brief' };
     default:
       return null;
   }
