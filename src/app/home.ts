@@ -8,7 +8,7 @@ export interface VisibleDataset {
   readonly uploadedAt: string;
   readonly uploadedBy: string | null;
   /** The last analysis, when one finished. */
-  readonly analysed: { readonly rows: number; readonly k: number; readonly algorithm: Algorithm } | null;
+  readonly analysed: { readonly rows: number; readonly k: number; readonly algorithm: Algorithm; readonly at: string | null } | null;
   /** The thread its upload was answered in. */
   readonly threadTs: string | null;
 }
@@ -29,7 +29,7 @@ export async function visibleDatasets(store: ChannelStore, teamId: string, isMem
       fileName: active.fileName,
       uploadedAt: active.uploadedAt,
       uploadedBy: active.uploadedBy,
-      analysed: active.summary ? { rows: active.summary.rowsUsed, k: active.summary.k, algorithm: active.summary.algorithm } : null,
+      analysed: active.summary ? { rows: active.summary.rowsUsed, k: active.summary.k, algorithm: active.summary.algorithm, at: active.summary.analysedAt ?? null } : null,
       threadTs: active.threadTs ?? null,
     });
   }

@@ -28,9 +28,11 @@ export function homeView(entries: readonly HomeEntry[]): types.HomeView {
   if (entries.length === 0) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: HOME_EMPTY } });
   for (const { dataset, uploader, threadLink } of entries.slice(0, MAX_DATASETS)) {
     const literals = [dataset.fileName, ...(uploader ? [uploader] : [])];
-    const analysed = dataset.analysed ? `${dataset.analysed.rows} rows in ${dataset.analysed.k} segments (${METHOD_NAMES[dataset.analysed.algorithm]})` : 'not analysed yet';
-    const when = `${dataset.uploadedAt.replace('T', ' ').slice(0, 16)} UTC`;
-    const text = mrkdwnSafe(`*${dataset.fileName}*\nUploaded ${when}${uploader ? ` by ${uploader}` : ''}; ${analysed}.`, literals);
+    const when = (iso: string) => `${iso.replace('T', ' ').slice(0, 16)} UTC`;
+    const analysed = dataset.analysed
+      ? `${dataset.analysed.rows} rows in ${dataset.analysed.k} segments (${METHOD_NAMES[dataset.analysed.algorithm]})${dataset.analysed.at ? `, last analysed ${when(dataset.analysed.at)}` : ''}`
+      : 'not analysed yet';
+    const text = mrkdwnSafe(`*${dataset.fileName}*\nUploaded ${when(dataset.uploadedAt)}${uploader ? ` by ${uploader}` : ''}; ${analysed}.`, literals);
     // The channel mention is ours, added after escaping; a channel id is only letters and digits.
     const where = /^[CDG][A-Z0-9]+$/.test(dataset.channelId) ? (dataset.channelId.startsWith('D') ? 'Your DM with the bot' : `<#${dataset.channelId}>`) : '';
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `${where}\n${text}` } });

@@ -98,6 +98,7 @@ describe('the App Home tab', () => {
     const ana = JSON.stringify(h.fake.homeViewOf('U0ANA')?.view);
     expect(ana).toContain('credit-card-customer-data.csv');
     expect(ana).toContain('by ana');
+    expect(ana).toMatch(/last analysed \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
     expect(ana).toContain(`https://fake.slack.com/archives/${CHANNEL}/p${thread.replace('.', '')}`);
     expect(ana).toContain('/segments reset');
     const outsider = JSON.stringify(h.fake.homeViewOf('U0OUT')?.view);

@@ -128,7 +128,7 @@ export class ChannelStore {
     await this.mutex.run(this.lockName(key), async () => {
       const state = await this.readState(key);
       if (state.active?.sha256 !== datasetSha256) return;
-      await this.writeState(key, { ...state, active: { ...state.active, summary } });
+      await this.writeState(key, { ...state, active: { ...state.active, summary: { ...summary, analysedAt: summary.analysedAt ?? new Date().toISOString() } } });
     });
   }
 

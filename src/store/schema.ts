@@ -12,6 +12,8 @@ export const RememberedSegmentSchema = z.object({
 
 /** The figures of a finished analysis worth keeping once its dataset is replaced. */
 export const DatasetSummarySchema = z.object({
+  /** When the analysis these figures come from finished (absent in state written before it was kept). */
+  analysedAt: z.string().optional(),
   rowsUsed: z.number().int(),
   k: z.number().int(),
   algorithm: AlgorithmSchema,
