@@ -40,11 +40,12 @@ export function registerExploreActions(app: App, deps: ListenerDeps): void {
   const allowed = async (place: PressPlace, client: Parameters<typeof isMember>[0]) =>
     place.channel.startsWith('D') || (await isMember(client, place.channel, place.userId, deps.log));
 
-  app.action<BlockAction>(new RegExp(`^explore_`), async ({ ack, body, action, client, respond }) => {
+  app.action<BlockAction>(/^explore_/, async ({ ack, body, action, client, respond }) => {
     await ack();
+    const element = action as BlockElementAction;
     const place = placeOf(body);
-    const value = decodeValue(ExploreValueSchema, valueOf(action as BlockElementAction));
-    const press = value ? exploreAction((action as BlockElementAction).action_id, value) : null;
+    const value = decodeValue(ExploreValueSchema, valueOf(element));
+    const press = value ? exploreAction(element.action_id, value) : null;
     if (!place || !value || !press) return;
     if (!(await allowed(place, client))) {
       await respond({ response_type: 'ephemeral', replace_original: false, text: ACTION_NOT_A_MEMBER });
@@ -61,7 +62,8 @@ export function registerExploreActions(app: App, deps: ListenerDeps): void {
       ...deps.thread,
     });
     try {
-      await deps.app.explore.press(conversation, { pressId: `${place.channel}:${place.messageTs}:${(action as BlockElementAction).action_id}:${valueOf(action as BlockElementAction) ?? ''}:${place.userId}`, datasetId: value.d, action: press });
+      const pressId = `${place.channel}:${place.messageTs}:${element.action_id}:${valueOf(element) ?? ''}:${place.userId}`;
+      await deps.app.explore.press(conversation, { pressId, datasetId: value.d, action: press });
     } catch (error) {
       deps.log.error({ err: errorSummary(error) }, 'A button press failed');
     }
@@ -69,8 +71,9 @@ export function registerExploreActions(app: App, deps: ListenerDeps): void {
 
   app.action<BlockAction>(new RegExp(`^(${FEEDBACK.up}|${FEEDBACK.down})$`), async ({ ack, body, action, client, respond }) => {
     await ack();
+    const element = action as BlockElementAction;
     const place = placeOf(body);
-    const value = decodeValue(FeedbackValueSchema, valueOf(action as BlockElementAction));
+    const value = decodeValue(FeedbackValueSchema, valueOf(element));
     if (!place || !value) return;
     if (!(await allowed(place, client))) {
       await respond({ response_type: 'ephemeral', replace_original: false, text: ACTION_NOT_A_MEMBER });
@@ -78,7 +81,7 @@ export function registerExploreActions(app: App, deps: ListenerDeps): void {
     }
     await deps.app.store.recordFeedback(
       { teamId: place.teamId, channelId: place.channel },
-      { userId: place.userId, at: new Date().toISOString(), replyId: place.messageTs, vote: (action as BlockElementAction).action_id === FEEDBACK.up ? 'up' : 'down', tools: value.t },
+      { userId: place.userId, at: new Date().toISOString(), replyId: place.messageTs, vote: element.action_id === FEEDBACK.up ? 'up' : 'down', tools: value.t },
     );
     await respond({ response_type: 'ephemeral', replace_original: false, text: FEEDBACK_THANKS });
   });
