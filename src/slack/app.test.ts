@@ -53,6 +53,7 @@ function testAnalysis(calls: string[]): (job: AnalysisJob) => Promise<Analysis> 
         columns: table.columns,
         features: table.features,
         algorithm: options.algorithm,
+        models: {},
         segments: [
           { id: 1, name: 'Alpha', size: table.matrix.rows - half, share: 0.5, categorical: {} },
           { id: 2, name: 'Beta', size: half, share: 0.5, categorical: {} },
