@@ -64,7 +64,8 @@ export function cleanTable(raw: RawTable, settings: IngestSettings, earlierNotes
   requireRows(rows.length, limits.minRows, ` after dropping ${count(exactDuplicatesDropped, 'exact duplicate row')}`);
 
   // 2. Column roles, from counts over the distinct rows.
-  const columns = cells.map((column) => parseColumnAuto(column, raw.delimiter));
+  // A workbook's numbers are numeric cells written with a dot, so no decimal-comma guessing there.
+  const columns = cells.map((column) => parseColumnAuto(column, raw.delimiter ?? ','));
   const decimalCommaColumns = names.filter((_, c) => columns[c].decimalComma);
   if (decimalCommaColumns.length > 0) {
     notes.push(`Read numbers with decimal commas (12,5 = 12.5) in ${listNames(decimalCommaColumns)}.`);
@@ -139,7 +140,8 @@ export function cleanTable(raw: RawTable, settings: IngestSettings, earlierNotes
   const cleaning: CleaningReport = {
     rowsIn: raw.rowsRead,
     rowsUsed: rows.length,
-    delimiter: raw.delimiter,
+    delimiter: raw.delimiter ?? '',
+    ...(raw.workbook ? { workbook: raw.workbook } : {}),
     exactDuplicatesDropped,
     duplicateIdentifiers,
     featureDuplicates: { rows: featureDuplicateRows, dropped: dropFeatureDuplicates },

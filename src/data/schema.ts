@@ -22,10 +22,20 @@ export const ImputedCountsSchema = z.object({
   median: z.number(),
 });
 
+/** Which sheet of a workbook was read, and every sheet with its number of data rows. */
+export const WorkbookInfoSchema = z.object({
+  sheet: z.string(),
+  sheets: z.array(z.object({ name: z.string(), rows: z.number().int() })),
+});
+export type WorkbookInfo = z.infer<typeof WorkbookInfoSchema>;
+
 export const CleaningReportSchema = z.object({
   rowsIn: z.number().int(),
   rowsUsed: z.number().int(),
+  /** The CSV's field separator; empty for a workbook. */
   delimiter: z.string(),
+  /** Set when the file was an Excel workbook. */
+  workbook: WorkbookInfoSchema.optional(),
   /** Rows repeating another row on every column, identifier included: dropped. */
   exactDuplicatesDropped: z.number().int(),
   /** Identifier values that appear on more than one row with different figures: flagged, kept. */
@@ -74,6 +84,10 @@ export const IngestLimitsSchema = z.object({
   maxColumns: z.number().int().positive().default(200),
   minFeatures: z.number().int().positive().default(2),
   minRows: z.number().int().positive().default(10),
+  /** Sheets in a workbook (each is parsed). */
+  maxSheets: z.number().int().positive().default(50),
+  /** A workbook's size once unpacked: bounds the XML exceljs parses (a zip bomb, a giant shared-strings table). */
+  maxWorkbookBytes: z.number().int().positive().default(256 * 1024 * 1024),
 });
 export type IngestLimits = z.infer<typeof IngestLimitsSchema>;
 
@@ -82,6 +96,8 @@ export const IngestOptionsSchema = z.object({
   features: z.array(z.string()).optional(),
   /** Drop rows that repeat on the feature columns (the original notebook's step: 660 -> 649). */
   dedupeFeatures: z.boolean().default(false),
+  /** The workbook sheet to read (by name); by default the sheet with the largest table. */
+  sheet: z.string().optional(),
   limits: IngestLimitsSchema.default(IngestLimitsSchema.parse({})),
 });
 export type IngestOptions = z.input<typeof IngestOptionsSchema>;
