@@ -1,18 +1,14 @@
 import { readFileSync } from 'node:fs';
-import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../analysis/pipeline.js';
 import { ingestBytes, ingestCsv } from './ingest.js';
 import { MISSION_CSV } from '../../test/helpers/shared.js';
+import { missionWorkbook, workbookBytes } from '../../test/helpers/workbooks.js';
 import { makeZip, sheetXml, xlsxFromSheetXml } from '../../test/helpers/zip.js';
 import { InputError } from '../common/errors.js';
+import { expectOneSentence } from '../../test/helpers/sentences.js';
+import fc from 'fast-check';
 import type { IngestOptions } from './schema.js';
-
-async function workbookBytes(build: (workbook: ExcelJS.Workbook) => void): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
-  build(workbook);
-  return Buffer.from(await workbook.xlsx.writeBuffer());
-}
 
 async function refusal(bytes: Buffer, options: IngestOptions = {}): Promise<InputError> {
   const error: unknown = await ingestBytes(bytes, options).then(
@@ -20,12 +16,8 @@ async function refusal(bytes: Buffer, options: IngestOptions = {}): Promise<Inpu
     (e: unknown) => e,
   );
   expect(error).toBeInstanceOf(InputError);
+  expectOneSentence((error as InputError).message);
   return error as InputError;
-}
-
-function csvRows(path: string): (string | number)[][] {
-  const [header, ...rows] = readFileSync(path, 'utf8').trim().split(/\r?\n/).map((line) => line.split(','));
-  return [header, ...rows.map((row) => row.map(Number))];
 }
 
 /** Small customer rows: id, two numbers, a text column. */
@@ -39,15 +31,7 @@ describe('an Excel workbook is read like the CSV it holds', () => {
   let bytes: Buffer;
   beforeAll(async () => {
     csvTable = ingestCsv(readFileSync(MISSION_CSV));
-    const rows = csvRows(MISSION_CSV);
-    bytes = await workbookBytes((workbook) => {
-      workbook.addWorksheet('Notes').addRows([['Exported from the CRM'], ['see the Customers sheet', 'for data']]);
-      const sheet = workbook.addWorksheet('Customers');
-      // Two empty rows and a merged title above the header, as reports are often laid out.
-      sheet.getCell('A3').value = 'Credit card customers, 2024';
-      sheet.mergeCells('A3:G3');
-      rows.forEach((row, r) => sheet.getRow(r + 4).values = row);
-    });
+    bytes = await missionWorkbook();
   });
 
   it('takes the largest sheet, skips the title and empty rows, and says which sheets exist', async () => {
@@ -170,5 +154,26 @@ describe('hostile workbooks', () => {
     const table = await ingestBytes(xlsxFromSheetXml(sheetXml(rows)));
     expect(table.features).toEqual(['Spend', 'Visits']);
     expect(table.cleaning.notes.join(' ')).toContain('start like spreadsheet formulas');
+  });
+});
+
+describe('fuzzing workbooks: damaged bytes give a table or one sentence', () => {
+  it('never throws anything but an InputError', async () => {
+    const good = xlsxFromSheetXml(sheetXml(SMALL));
+    const damage = fc.array(fc.record({ at: fc.nat({ max: good.length - 1 }), byte: fc.integer({ min: 0, max: 255 }) }), { minLength: 1, maxLength: 8 });
+    await fc.assert(
+      fc.asyncProperty(damage, async (changes) => {
+        const bytes = Buffer.from(good);
+        for (const { at, byte } of changes) bytes[at] = byte;
+        try {
+          const table = await ingestBytes(bytes, { limits: { minRows: 1 } });
+          expect(table.matrix.data.every(Number.isFinite)).toBe(true);
+        } catch (error) {
+          if (!(error instanceof InputError)) throw error;
+          expectOneSentence(error.message);
+        }
+      }),
+      { numRuns: 150, seed: 7 },
+    );
   });
 });
