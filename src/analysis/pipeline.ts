@@ -107,6 +107,7 @@ export async function analyze(table: CleanTable, options: AnalyzeOptions = {}): 
     features: [...table.features],
     columns: [...table.columns],
     cleaning: table.cleaning,
+    aggregation: table.aggregation ?? null,
     scaler: {
       mean: Array.from(scaler.mean),
       std: Array.from(scaler.std),

@@ -63,8 +63,33 @@ export function profileSegments(table: CleanTable, labels: Int32Array, k: number
       categorical,
     };
   });
-  const names = uniqueNames(segments.map((s) => s.distinguishing));
+  const names = table.aggregation?.kind === 'rfm' ? rfmNames(segments) : uniqueNames(segments.map((s) => s.distinguishing));
   return segments.map((s, i) => ({ ...s, name: names[i] }));
+}
+
+/** A deviation this large (overall standard deviations) earns an RFM word. */
+const RFM_NOTABLE = 0.5;
+
+/**
+ * Customers made from transactions are named the way marketers speak of RFM: "Recent, frequent,
+ * high spenders", "Lapsed, infrequent, low spenders", "One-off, big-ticket buyers".
+ */
+function rfmNames(segments: readonly Omit<Segment, 'name'>[]): string[] {
+  const names = segments.map((s) => {
+    const dev = (feature: string): number => s.deviation[feature] ?? 0;
+    const words: string[] = [];
+    if (dev('recency_days') <= -RFM_NOTABLE) words.push('recent');
+    else if (dev('recency_days') >= RFM_NOTABLE) words.push('lapsed');
+    if (dev('frequency') >= RFM_NOTABLE) words.push('frequent');
+    else if (dev('frequency') <= -RFM_NOTABLE) words.push((s.mean.frequency ?? 0) < 1.5 ? 'one-off' : 'infrequent');
+    if (dev('monetary_total') >= RFM_NOTABLE) words.push('high spenders');
+    else if (dev('average_ticket') >= RFM_NOTABLE) words.push('big-ticket buyers');
+    else if (dev('monetary_total') <= -RFM_NOTABLE) words.push('low spenders');
+    else words.push(words.length === 0 ? 'typical buyers' : 'buyers');
+    const text = words.join(', ');
+    return text.charAt(0).toUpperCase() + text.slice(1);
+  });
+  return names.map((name, i) => (names.filter((n) => n === name).length > 1 ? `${name} (${i + 1})` : name));
 }
 
 function distinguishingFeatures(deviation: Record<string, number>): Segment['distinguishing'] {

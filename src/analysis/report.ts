@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CleaningReportSchema, ColumnInfoSchema } from '../data/schema.js';
+import { AggregationSchema, CleaningReportSchema, ColumnInfoSchema } from '../data/schema.js';
 
 /**
  * The analysis report: what `cli analyze --json` prints and what every other layer reads.
@@ -114,6 +114,8 @@ export const AnalysisReportSchema = z.object({
   features: z.array(z.string()),
   columns: z.array(ColumnInfoSchema),
   cleaning: CleaningReportSchema,
+  /** How a transaction file became one row per customer (RFM); null for a file of customers. Absent in reports made before it existed. */
+  aggregation: AggregationSchema.nullable().optional(),
   scaler: z.object({ mean: z.array(z.number()), std: z.array(z.number()), log1p: z.array(z.string()) }),
   seed: z.number().int(),
   /** The method the `segments` come from. */

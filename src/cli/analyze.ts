@@ -26,6 +26,7 @@ export async function runAnalyze(argv: readonly string[], context: CliContext): 
       json: { type: 'boolean', default: false },
       labels: { type: 'string' },
       sheet: { type: 'string' },
+      transactions: { type: 'boolean' },
     },
   });
   const file = positionals[0];
@@ -42,6 +43,7 @@ export async function runAnalyze(argv: readonly string[], context: CliContext): 
     dedupeFeatures: values['dedupe-features'],
     features: list(values.features),
     sheet: values.sheet,
+    transactions: values.transactions,
     limits: { maxFileBytes: context.config.maxUploadBytes },
   });
   const runner = createAnalysisRunner({ workers: 0, log: context.log });

@@ -7,6 +7,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { cleanTable } from './clean.js';
 import { decodeInput } from './decode.js';
 import { parseTable } from './parse.js';
+import { customersFromTransactions } from './transactions.js';
 import { readWorkbook } from './workbook.js';
 import { isZip } from './zip-directory.js';
 import { InputError } from '../common/errors.js';
@@ -20,7 +21,7 @@ export function ingestCsv(input: Buffer | string, options: IngestOptions = {}): 
   requireSize(bytes, settings.limits.maxFileBytes);
   const decoded = decodeInput(input);
   const raw = parseTable(decoded.text, settings.limits);
-  return cleanTable(raw, settings, decoded.notes);
+  return cleanTable(customersFromTransactions(raw, settings.transactions, settings.limits), settings, decoded.notes);
 }
 
 /**
@@ -36,7 +37,8 @@ export async function ingestBytes(bytes: Buffer, options: IngestOptions = {}): P
     return ingestCsv(bytes, settings);
   }
   requireSize(bytes.length, settings.limits.maxFileBytes);
-  return cleanTable(await readWorkbook(bytes, settings.limits, settings.sheet), settings);
+  const raw = await readWorkbook(bytes, settings.limits, settings.sheet);
+  return cleanTable(customersFromTransactions(raw, settings.transactions, settings.limits), settings);
 }
 
 /** Read a CSV or .xlsx file (its size is checked before reading) and ingest it. */

@@ -7,7 +7,7 @@ import Papa from 'papaparse';
 import { cleanHeader } from './header.js';
 import { CellKind, parseCell } from './numbers.js';
 import { InputError } from '../common/errors.js';
-import { type IngestLimits, type WorkbookInfo } from './schema.js';
+import { type Aggregation, type IngestLimits, type WorkbookInfo } from './schema.js';
 import { count, formatNumber } from './wording.js';
 
 export const DELIMITERS = [',', ';', '\t', '|'] as const;
@@ -35,6 +35,8 @@ export interface RawTable {
   readonly notes: readonly string[];
   /** Set when the table came from a workbook sheet. */
   readonly workbook?: WorkbookInfo;
+  /** Set when the rows are customers aggregated from a transaction file. */
+  readonly aggregation?: Aggregation;
 }
 
 export function parseTable(text: string, limits: IngestLimits): RawTable {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { DenseMatrix } from '../common/matrix.js';
 
 /** What a column is used for. Only `feature` columns are clustered. */
-export const ColumnRoleSchema = z.enum(['identifier', 'feature', 'categorical', 'constant', 'text', 'excluded']);
+export const ColumnRoleSchema = z.enum(['identifier', 'feature', 'categorical', 'constant', 'text', 'excluded', 'date']);
 export type ColumnRole = z.infer<typeof ColumnRoleSchema>;
 
 export const ColumnInfoSchema = z.object({
@@ -63,6 +63,32 @@ export const CleaningReportSchema = z.object({
 });
 export type CleaningReport = z.infer<typeof CleaningReportSchema>;
 
+/** How a transaction file became one row per customer (RFM). */
+export const AggregationSchema = z.object({
+  kind: z.literal('rfm'),
+  customerColumn: z.string(),
+  dateColumn: z.string(),
+  /** How the dates were read: iso (yyyy-mm-dd), dmy (dd/mm/yyyy) or mdy (mm/dd/yyyy). */
+  dateFormat: z.enum(['iso', 'dmy', 'mdy']),
+  /** Why the day/month order was chosen when the data allowed both; null when it did not. */
+  dateReading: z.string().nullable(),
+  amountColumn: z.string(),
+  firstDate: z.string(),
+  lastDate: z.string(),
+  /** The day after the last date in the file: recency counts the days from a last purchase to it. */
+  referenceDate: z.string(),
+  transactionsIn: z.number().int(),
+  transactionsUsed: z.number().int(),
+  customers: z.number().int(),
+  /** Transaction rows left out, by reason (one reason per row). */
+  rowsNotUsed: z.array(z.object({ reason: z.string(), rows: z.number().int() })),
+  /** Amounts below zero (refunds, returns): used, they reduce the total. */
+  negativeAmounts: z.number().int(),
+  /** The per-customer columns made, each with its definition. */
+  features: z.array(z.object({ name: z.string(), definition: z.string() })),
+});
+export type Aggregation = z.infer<typeof AggregationSchema>;
+
 /** A cleaned, imputed table ready for analysis. Feature values are in original units. */
 export interface CleanTable {
   readonly columns: readonly ColumnInfo[];
@@ -75,6 +101,8 @@ export interface CleanTable {
   /** Categorical columns kept for profiling: one value per used row. */
   readonly categorical: readonly { readonly name: string; readonly values: readonly string[] }[];
   readonly cleaning: CleaningReport;
+  /** Set when the file was one row per transaction and was aggregated to one row per customer. */
+  readonly aggregation?: Aggregation;
 }
 
 /** Named limits, each enforced before the expensive work starts. */
@@ -98,6 +126,8 @@ export const IngestOptionsSchema = z.object({
   dedupeFeatures: z.boolean().default(false),
   /** The workbook sheet to read (by name); by default the sheet with the largest table. */
   sheet: z.string().optional(),
+  /** One row per transaction: aggregate to one row per customer (RFM). Unset: recognised from the data. */
+  transactions: z.boolean().optional(),
   limits: IngestLimitsSchema.default(IngestLimitsSchema.parse({})),
 });
 export type IngestOptions = z.input<typeof IngestOptionsSchema>;
