@@ -8,7 +8,7 @@ import { KMeans } from './kmeans/kmeans.js';
 import { KMedoids } from './kmedoids/kmedoids.js';
 import { denseMatrix, takeRows, type DenseMatrix } from '../common/matrix.js';
 import { adjustedRandIndex, alignLabels, relabelBySize } from './metrics.js';
-import { profileSegments } from './profile.js';
+import { categoricalShares, profileSegments } from './profile.js';
 import { AnalysisReportSchema, type Algorithm, type AnalysisReport } from './report.js';
 import { StandardScaler } from './scaling.js';
 import { DEFAULT_K_RANGE, MAX_SEGMENTS } from './settings.js';
@@ -99,6 +99,7 @@ export async function analyze(table: CleanTable, options: AnalyzeOptions = {}): 
   };
   const ari = (a?: Int32Array, b?: Int32Array): number | null => (a && b ? adjustedRandIndex(a, b) : null);
 
+  const segments = profileSegments(table, primaryLabels, k);
   const report: AnalysisReport = {
     version: 1,
     source: options.source ?? 'data',
@@ -167,7 +168,8 @@ export async function analyze(table: CleanTable, options: AnalyzeOptions = {}): 
       kmeansVsGmm: ari(kmeansLabels, gmmLabels),
       kmedoidsVsGmm: ari(kmedoidsLabels, gmmLabels),
     },
-    segments: profileSegments(table, primaryLabels, k),
+    segments,
+    categoricalShares: categoricalShares(segments),
   };
 
   const fitted: FittedModels = {

@@ -1,6 +1,6 @@
 import type { CleanTable } from '../data/schema.js';
 import { featureLabel } from './feature-labels.js';
-import type { Segment } from './report.js';
+import type { CategoricalShares, Segment } from './report.js';
 import { extent, mean, median, populationStd, sampleStd, zScore } from './stats.js';
 
 /** Deviations smaller than this (in overall standard deviations) do not distinguish a segment. */
@@ -123,4 +123,26 @@ function uniqueNames(distinguishing: readonly Segment['distinguishing'][]): stri
   const short = distinguishing.map((parts) => nameFrom(parts, 2));
   const longer = short.map((name, i) => (collides(short, i) ? nameFrom(distinguishing[i], 3) : name));
   return longer.map((name, i) => (collides(longer, i) ? `${name} (${i + 1})` : name));
+}
+
+/** Each categorical value's share overall and within each segment, from the segments' counts. */
+export function categoricalShares(segments: readonly Segment[]): CategoricalShares[] {
+  const columns = segments.length === 0 ? [] : Object.keys(segments[0].categorical);
+  return columns.map((column) => {
+    const overallCounts: Record<string, number> = {};
+    let total = 0;
+    for (const segment of segments) {
+      for (const [value, n] of Object.entries(segment.categorical[column] ?? {})) {
+        overallCounts[value] = (overallCounts[value] ?? 0) + n;
+        total += n;
+      }
+    }
+    const shares = (counts: Record<string, number>, of: number): Record<string, number> =>
+      Object.fromEntries(Object.entries(counts).map(([value, n]) => [value, of > 0 ? n / of : 0]));
+    return {
+      column,
+      overall: shares(overallCounts, total),
+      segments: segments.map((segment) => ({ id: segment.id, shares: shares(segment.categorical[column] ?? {}, segment.size) })),
+    };
+  });
 }

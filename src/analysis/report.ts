@@ -106,6 +106,14 @@ export const SegmentSchema = z.object({
 });
 export type Segment = z.infer<typeof SegmentSchema>;
 
+/** One categorical column: each value's share of the customers overall and within each segment ('' = missing). */
+export const CategoricalSharesSchema = z.object({
+  column: z.string(),
+  overall: z.record(z.string(), z.number()),
+  segments: z.array(z.object({ id: z.number().int(), shares: z.record(z.string(), z.number()) })),
+});
+export type CategoricalShares = z.infer<typeof CategoricalSharesSchema>;
+
 export const AnalysisReportSchema = z.object({
   version: z.literal(1),
   source: z.string(),
@@ -133,5 +141,7 @@ export const AnalysisReportSchema = z.object({
     kmedoidsVsGmm: z.number().nullable(),
   }),
   segments: z.array(SegmentSchema),
+  /** Category shares per segment for every categorical column (absent in reports made before it existed). */
+  categoricalShares: z.array(CategoricalSharesSchema).optional(),
 });
 export type AnalysisReport = z.infer<typeof AnalysisReportSchema>;
