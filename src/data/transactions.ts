@@ -28,7 +28,9 @@ const MAX_CUSTOMER_SHARE = 0.8;
 const CUSTOMER_TOKENS = new Set(['customer', 'customers', 'client', 'clients', 'member', 'account', 'user', 'buyer', 'shopper', 'cust', 'cardholder', 'consumer', 'household']);
 const NOT_CUSTOMER_TOKENS = new Set(['invoice', 'order', 'transaction', 'txn', 'trx', 'receipt', 'basket', 'line', 'item', 'product', 'sku', 'stock', 'store', 'branch', 'merchant']);
 const AMOUNT_TOKENS = new Set(['amount', 'amt', 'value', 'price', 'total', 'spend', 'spent', 'revenue', 'sales', 'sale', 'paid', 'payment', 'sum', 'net', 'gross', 'monetary', 'ticket', 'charge', 'cost']);
-const DATE_TOKENS = new Set(['date', 'day', 'time', 'timestamp', 'datetime', 'when', 'purchased', 'dt']);
+/** Names that make an unreadable column a date column worth a sentence; weaker words ("day", "time") only when forced. */
+const DATE_TOKENS = new Set(['date', 'timestamp', 'datetime']);
+const WEAK_DATE_TOKENS = new Set(['day', 'time', 'when', 'purchased', 'dt']);
 
 interface Found {
   readonly customer: number;
@@ -61,7 +63,7 @@ function findColumns(raw: RawTable, forced: boolean): Found | null {
   if (!forced && (customer === null || customer.distinct > MAX_CUSTOMER_SHARE * customer.filled || amount === null)) return null;
 
   if (dates === null) {
-    const named = names.findIndex((name) => nameTokens(name).some((t) => DATE_TOKENS.has(t)));
+    const named = names.findIndex((name) => nameTokens(name).some((t) => DATE_TOKENS.has(t) || (forced && WEAK_DATE_TOKENS.has(t))));
     if (named !== -1 && (forced || (customer !== null && amount !== null))) {
       const example = cells[named].find((cell) => cell.length > 0) ?? '';
       throw new InputError(

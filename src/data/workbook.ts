@@ -133,11 +133,11 @@ function gridOf(worksheet: ExcelJS.Worksheet, limits: IngestLimits): SheetGrid {
   return { name: worksheet.name, rows: dense, rowNumbers, mergedAcross: shifted, filled };
 }
 
-/** True when the merge this cell belongs to covers more than one column. */
+/** True when the merge this cell belongs to covers more than one column: the cell right of its first cell is in it too. */
 function spansColumns(worksheet: ExcelJS.Worksheet, cell: ExcelJS.Cell): boolean {
   const master = cell.master;
   const right = worksheet.getCell(master.row, Number(master.col) + 1);
-  return cell !== master ? Number(cell.col) !== Number(master.col) || right.isMerged : right.isMerged && right.master === master;
+  return right.isMerged && right.master === master;
 }
 
 /**
@@ -247,7 +247,7 @@ function rawTable(chosen: Located, located: readonly Located[], limits: IngestLi
     rowNumbers: Int32Array.from({ length: dataRows }, (_, i) => i + 1),
     rowsRead: dataRows,
     notes: [
-      `Read sheet ${quoteName(grid.name)}: ${count(dataRows, 'row')} and ${count(width, 'column')}${others.length > 0 ? `; the workbook also has ${listNames(others)} (choose one with "use sheet NAME" or --sheet)` : ''}.`,
+      `Read sheet ${quoteName(grid.name)}: ${count(dataRows, 'row')} and ${count(width, 'column')}${others.length > 0 ? `; the workbook also has ${listNames(others)} (to segment another sheet, upload it as its own file, or name it with --sheet in the command line)` : ''}.`,
       ...notes,
       ...cleaned.notes,
     ],
