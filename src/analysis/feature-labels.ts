@@ -19,6 +19,12 @@ const KNOWN: Record<string, FeatureLabel> = {
   total_visits_bank: { label: 'Branch visits', short: 'branch visits', unit: 'count' },
   total_visits_online: { label: 'Online visits', short: 'online visits', unit: 'count' },
   total_calls_made: { label: 'Support calls made', short: 'support calls', unit: 'count' },
+  // The per-customer columns made from a transaction file (src/data/transactions.ts).
+  recency_days: { label: 'Days since the last purchase', short: 'days since last purchase', unit: 'count' },
+  frequency: { label: 'Purchases', short: 'purchases', unit: 'count' },
+  monetary_total: { label: 'Total spent', short: 'total spent', unit: 'currency' },
+  average_ticket: { label: 'Average ticket', short: 'average ticket', unit: 'currency' },
+  tenure_days: { label: 'Days from first to last purchase', short: 'tenure', unit: 'count' },
 };
 
 /** Abbreviations common in customer tables, spelled out for people. */

@@ -9,7 +9,7 @@ import { KMeans } from './kmeans/kmeans.js';
 import { KMedoids } from './kmedoids/kmedoids.js';
 import { denseMatrix, takeRows, type DenseMatrix } from '../common/matrix.js';
 import { adjustedRandIndex, alignLabels, relabelBySize } from './metrics.js';
-import { profileSegments } from './profile.js';
+import { categoricalShares, profileSegments } from './profile.js';
 import { AnalysisReportSchema, type Algorithm, type AnalysisReport } from './report.js';
 import { StandardScaler } from './scaling.js';
 import { DEFAULT_K_RANGE, MAX_SEGMENTS } from './settings.js';
@@ -101,6 +101,7 @@ export async function analyze(input: CleanTable, options: AnalyzeOptions = {}): 
   };
   const ari = (a?: Int32Array, b?: Int32Array): number | null => (a && b ? adjustedRandIndex(a, b) : null);
 
+  const segments = profileSegments(table, primaryLabels, k);
   const report: AnalysisReport = {
     version: 1,
     source: options.source ?? 'data',
@@ -109,6 +110,7 @@ export async function analyze(input: CleanTable, options: AnalyzeOptions = {}): 
     features: [...table.features],
     columns: [...table.columns],
     cleaning: table.cleaning,
+    aggregation: table.aggregation ?? null,
     scaler: {
       mean: Array.from(scaler.mean),
       std: Array.from(scaler.std),
@@ -168,7 +170,8 @@ export async function analyze(input: CleanTable, options: AnalyzeOptions = {}): 
       kmeansVsGmm: ari(kmeansLabels, gmmLabels),
       kmedoidsVsGmm: ari(kmedoidsLabels, gmmLabels),
     },
-    segments: profileSegments(table, primaryLabels, k),
+    segments,
+    categoricalShares: categoricalShares(segments),
   };
 
   const fitted: FittedModels = {

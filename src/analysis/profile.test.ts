@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { denseMatrix } from '../common/matrix.js';
-import { profileSegments } from './profile.js';
+import { categoricalShares, profileSegments } from './profile.js';
 import type { CleanTable } from '../data/schema.js';
 
 function table(values: Float64Array, cols: number, features: string[]): CleanTable {
@@ -48,3 +48,22 @@ describe('segment profiles', () => {
     expect(small.name).toMatch(/credit limit/i);
   });
 });
+
+describe('category shares by segment', () => {
+  it('give each value’s share overall and within each segment, summing to one', () => {
+    const base = table(Float64Array.from([1, 10, 2, 11, 3, 12, 50, 60, 51, 61]), 2, ['a', 'b']);
+    const withGender: CleanTable = { ...base, categorical: [{ name: 'Gender', values: ['Female', 'Female', 'Male', 'Male', ''] }] };
+    const shares = categoricalShares(profileSegments(withGender, Int32Array.from([0, 0, 0, 1, 1]), 2));
+    expect(shares).toEqual([
+      {
+        column: 'Gender',
+        overall: { Female: 0.4, Male: 0.4, '': 0.2 },
+        segments: [
+          { id: 1, shares: { Female: 2 / 3, Male: 1 / 3 } },
+          { id: 2, shares: { Male: 0.5, '': 0.5 } },
+        ],
+      },
+    ]);
+  });
+});
+

@@ -1,6 +1,6 @@
 import type { CleanTable } from '../data/schema.js';
 import { featureLabel } from './feature-labels.js';
-import type { Segment } from './report.js';
+import type { CategoricalShares, Segment } from './report.js';
 import { extent, mean, median, populationStd, sampleStd, zScore } from './stats.js';
 
 /** Deviations smaller than this (in overall standard deviations) do not distinguish a segment. */
@@ -63,8 +63,33 @@ export function profileSegments(table: CleanTable, labels: Int32Array, k: number
       categorical,
     };
   });
-  const names = uniqueNames(segments.map((s) => s.distinguishing));
+  const names = table.aggregation?.kind === 'rfm' ? rfmNames(segments) : uniqueNames(segments.map((s) => s.distinguishing));
   return segments.map((s, i) => ({ ...s, name: names[i] }));
+}
+
+/** A deviation this large (overall standard deviations) earns an RFM word. */
+const RFM_NOTABLE = 0.5;
+
+/**
+ * Customers made from transactions are named the way marketers speak of RFM: "Recent, frequent,
+ * high spenders", "Lapsed, infrequent, low spenders", "One-off, big-ticket buyers".
+ */
+function rfmNames(segments: readonly Omit<Segment, 'name'>[]): string[] {
+  const names = segments.map((s) => {
+    const dev = (feature: string): number => s.deviation[feature] ?? 0;
+    const words: string[] = [];
+    if (dev('recency_days') <= -RFM_NOTABLE) words.push('recent');
+    else if (dev('recency_days') >= RFM_NOTABLE) words.push('lapsed');
+    if (dev('frequency') >= RFM_NOTABLE) words.push('frequent');
+    else if (dev('frequency') <= -RFM_NOTABLE) words.push((s.mean.frequency ?? 0) < 1.5 ? 'one-off' : 'infrequent');
+    if (dev('monetary_total') >= RFM_NOTABLE) words.push('high spenders');
+    else if (dev('average_ticket') >= RFM_NOTABLE) words.push('big-ticket buyers');
+    else if (dev('monetary_total') <= -RFM_NOTABLE) words.push('low spenders');
+    else words.push(words.length === 0 ? 'typical buyers' : 'buyers');
+    const text = words.join(', ');
+    return text.charAt(0).toUpperCase() + text.slice(1);
+  });
+  return names.map((name, i) => (names.filter((n) => n === name).length > 1 ? `${name} (${i + 1})` : name));
 }
 
 function distinguishingFeatures(deviation: Record<string, number>): Segment['distinguishing'] {
@@ -98,4 +123,26 @@ function uniqueNames(distinguishing: readonly Segment['distinguishing'][]): stri
   const short = distinguishing.map((parts) => nameFrom(parts, 2));
   const longer = short.map((name, i) => (collides(short, i) ? nameFrom(distinguishing[i], 3) : name));
   return longer.map((name, i) => (collides(longer, i) ? `${name} (${i + 1})` : name));
+}
+
+/** Each categorical value's share overall and within each segment, from the segments' counts. */
+export function categoricalShares(segments: readonly Segment[]): CategoricalShares[] {
+  const columns = segments.length === 0 ? [] : Object.keys(segments[0].categorical);
+  return columns.map((column) => {
+    const overallCounts: Record<string, number> = {};
+    let total = 0;
+    for (const segment of segments) {
+      for (const [value, n] of Object.entries(segment.categorical[column] ?? {})) {
+        overallCounts[value] = (overallCounts[value] ?? 0) + n;
+        total += n;
+      }
+    }
+    const shares = (counts: Record<string, number>, of: number): Record<string, number> =>
+      Object.fromEntries(Object.entries(counts).map(([value, n]) => [value, of > 0 ? n / of : 0]));
+    return {
+      column,
+      overall: shares(overallCounts, total),
+      segments: segments.map((segment) => ({ id: segment.id, shares: shares(segment.categorical[column] ?? {}, segment.size) })),
+    };
+  });
 }

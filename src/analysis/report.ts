@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CleaningReportSchema, ColumnInfoSchema } from '../data/schema.js';
+import { AggregationSchema, CleaningReportSchema, ColumnInfoSchema } from '../data/schema.js';
 
 /**
  * The analysis report: what `cli analyze --json` prints and what every other layer reads.
@@ -106,6 +106,14 @@ export const SegmentSchema = z.object({
 });
 export type Segment = z.infer<typeof SegmentSchema>;
 
+/** One categorical column: each value's share of the customers overall and within each segment ('' = missing). */
+export const CategoricalSharesSchema = z.object({
+  column: z.string(),
+  overall: z.record(z.string(), z.number()),
+  segments: z.array(z.object({ id: z.number().int(), shares: z.record(z.string(), z.number()) })),
+});
+export type CategoricalShares = z.infer<typeof CategoricalSharesSchema>;
+
 export const AnalysisReportSchema = z.object({
   version: z.literal(1),
   source: z.string(),
@@ -114,6 +122,8 @@ export const AnalysisReportSchema = z.object({
   features: z.array(z.string()),
   columns: z.array(ColumnInfoSchema),
   cleaning: CleaningReportSchema,
+  /** How a transaction file became one row per customer (RFM); null for a file of customers. Absent in reports made before it existed. */
+  aggregation: AggregationSchema.nullable().optional(),
   scaler: z.object({ mean: z.array(z.number()), std: z.array(z.number()), log1p: z.array(z.string()) }),
   seed: z.number().int(),
   /** The method the `segments` come from. */
@@ -131,5 +141,7 @@ export const AnalysisReportSchema = z.object({
     kmedoidsVsGmm: z.number().nullable(),
   }),
   segments: z.array(SegmentSchema),
+  /** Category shares per segment for every categorical column (absent in reports made before it existed). */
+  categoricalShares: z.array(CategoricalSharesSchema).optional(),
 });
 export type AnalysisReport = z.infer<typeof AnalysisReportSchema>;

@@ -15,6 +15,7 @@ import { loadConfig } from '../config.js';
 import type { ChannelKey } from '../store/channel-store.js';
 import type { Answer } from '../tools/answer.js';
 import { MALL_CSV, MISSION_CSV } from '../../test/helpers/shared.js';
+import { missionWorkbook } from '../../test/helpers/workbooks.js';
 
 /**
  * The conversation logic itself (src/app), with no surface in between: what an upload, a question
@@ -78,10 +79,31 @@ describe('an upload', () => {
     expect(downloaded).toBe(false);
   });
 
-  it('counts .csv and .tsv files as tables, and screenshots or PDFs not', () => {
+  it('counts .csv, .tsv and .xlsx files as tables, and screenshots or PDFs not', () => {
     const table = (name: string, filetype: string | null = null, mimetype: string | null = null) => isTableFile({ name, filetype, mimetype });
     expect([table('a.csv'), table('A.TSV'), table('export', 'csv'), table('x', null, 'text/tab-separated-values')]).toEqual([true, true, true, true]);
+    expect([table('Book1.XLSX'), table('export', 'xlsx'), table('x', null, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')]).toEqual([true, true, true]);
     expect([table('shot.png', 'png', 'image/png'), table('deck.pdf', 'pdf'), table('notes.txt', 'text', 'text/plain')]).toEqual([false, false, false]);
+  });
+
+  it('analyses an Excel workbook exactly like the CSV it holds', async () => {
+    const conversation = new RecordingConversation(channel());
+    const bytes = await missionWorkbook();
+    const file: IncomingFile = { name: 'customers.xlsx', size: bytes.length, mimetype: null, filetype: 'xlsx', download: async () => bytes };
+    expect(await app.uploads.handle(conversation, file)).toBe(true);
+    expect(conversation.posts()[0].table?.rows.map((row) => row[2])).toEqual(['386', '224', '50']);
+  });
+
+  it('keeps the stored dataset when a workbook is password-protected, and says so in one sentence', async () => {
+    const key = channel();
+    await app.uploads.handle(new RecordingConversation(key), localFile(MALL_CSV, 50 * 1024 * 1024));
+    const protectedBook = Buffer.alloc(4096);
+    Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]).copy(protectedBook);
+    Buffer.from('EncryptionInfo', 'utf16le').copy(protectedBook, 1024);
+    const conversation = new RecordingConversation(key);
+    await app.uploads.handle(conversation, { name: 'locked.xlsx', size: protectedBook.length, mimetype: null, filetype: 'xlsx', download: async () => protectedBook });
+    expect(conversation.said()).toEqual([expect.stringContaining('protected with a password')]);
+    expect((await app.store.state(key)).active?.fileName).toBe('mall-customers.csv');
   });
 
   it('marks the step it was on as failed when the file cannot be read', async () => {

@@ -2,7 +2,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { Analysis } from '../analysis/analysis.js';
 import { renderPng } from '../charts/render.js';
 import type { Logger } from '../common/logger.js';
-import { ingestCsv } from '../data/ingest.js';
+import { ingestBytes } from '../data/ingest.js';
 import type { CleanTable } from '../data/schema.js';
 import { ask } from '../llm/ask.js';
 import type { LlmClient } from '../llm/client.js';
@@ -90,7 +90,7 @@ export interface EngineOptions {
 export function createEngine(options: EngineOptions): SegmentEngine {
   const { llm, log } = options;
   return {
-    ingest: (bytes) => ingestCsv(bytes, { limits: { maxFileBytes: options.maxUploadBytes } }),
+    ingest: (bytes) => ingestBytes(bytes, { limits: { maxFileBytes: options.maxUploadBytes } }),
     uploadSummary: async (analysis, previous) => {
       const summary = await summarizeUpload(analysis, { llm, charts: buildToolChart, withInsights: false, log });
       if (!previous) return quoting(summary, untrustedLiterals(analysis));

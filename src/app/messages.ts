@@ -121,7 +121,7 @@ export const K_USAGE = 'Give a number of segments, e.g. `/segments k 4`, or `/se
 export const METHOD_USAGE = 'Choose one of `/segments method kmeans`, `kmedoids` or `gmm`.';
 
 export function notACsvMessage(fileName: string): string {
-  return `${fileName} is not a table file. Upload the customer data as a .csv (or .tsv) export (one row per customer, a header row, numeric columns) and I will segment it.`;
+  return `${fileName} is not a table file. Upload the customer data as a .csv (or .tsv) export or an Excel workbook (.xlsx) (one row per customer, a header row, numeric columns) and I will segment it.`;
 }
 
 /** A new upload took the place of a dataset whose analysis could not be compared. */

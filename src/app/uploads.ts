@@ -124,5 +124,9 @@ export class Uploads {
 
 /** A file the bot reads as a table: what it answers in a channel without being mentioned. */
 export function isTableFile(file: Pick<IncomingFile, 'name' | 'filetype' | 'mimetype'>): boolean {
-  return /\.(csv|tsv)$/i.test(file.name) || file.filetype === 'csv' || file.filetype === 'tsv' || file.mimetype === 'text/csv' || file.mimetype === 'text/tab-separated-values';
+  return /\.(csv|tsv|xlsx)$/i.test(file.name) || TABLE_FILETYPES.has(file.filetype ?? '') || TABLE_MIMETYPES.has(file.mimetype ?? '');
 }
+
+/** Slack's `filetype` and the MIME types of CSV, TSV and Excel workbook uploads. */
+const TABLE_FILETYPES = new Set(['csv', 'tsv', 'xlsx']);
+const TABLE_MIMETYPES = new Set(['text/csv', 'text/tab-separated-values', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet']);

@@ -25,10 +25,12 @@ export async function runAnalyze(argv: readonly string[], context: CliContext): 
       log1p: { type: 'string' },
       json: { type: 'boolean', default: false },
       labels: { type: 'string' },
+      sheet: { type: 'string' },
+      transactions: { type: 'boolean' },
     },
   });
   const file = positionals[0];
-  if (!file || positionals.length > 1) throw new InputError(`Name exactly one CSV file (${ANALYZE_USAGE}).`, 'usage');
+  if (!file || positionals.length > 1) throw new InputError(`Name exactly one CSV or .xlsx file (${ANALYZE_USAGE}).`, 'usage');
   const k = values.k === 'auto' ? 'auto' : Number(values.k);
   if (k !== 'auto' && !Number.isInteger(k)) throw new InputError(`--k takes "auto" or a whole number, not "${values.k}".`, 'usage');
   const algorithm = values.algorithm === 'all' ? 'all' : AlgorithmSchema.safeParse(values.algorithm).data;
@@ -40,6 +42,8 @@ export async function runAnalyze(argv: readonly string[], context: CliContext): 
   const table = await ingestFile(file, {
     dedupeFeatures: values['dedupe-features'],
     features: list(values.features),
+    sheet: values.sheet,
+    transactions: values.transactions,
     limits: { maxFileBytes: context.config.maxUploadBytes },
   });
   const runner = createAnalysisRunner({ workers: 0, log: context.log });

@@ -10,7 +10,7 @@ import { answerAsPlainText } from '../app/render/plain-text.js';
 import { renderPng } from '../charts/render.js';
 import { InputError } from '../common/errors.js';
 import { sha256 } from '../store/checked-file.js';
-import { ingestCsv } from '../data/ingest.js';
+import { ingestBytes } from '../data/ingest.js';
 import { ask } from '../llm/ask.js';
 import { createLlmClient } from '../llm/client.js';
 import { AnalysisSnapshotFiles } from '../store/analysis-snapshot.js';
@@ -98,7 +98,7 @@ export async function runAsk(argv: readonly string[], context: CliContext): Prom
   // lets method comparisons and "how sure" predictions reuse this one analysis.
   const algorithm = options.algorithm === 'kmeans' ? 'all' : options.algorithm;
   const analysis = await runner.run({
-    table: () => ingestCsv(bytes, { limits: { maxFileBytes: config.maxUploadBytes } }),
+    table: () => ingestBytes(bytes, { limits: { maxFileBytes: config.maxUploadBytes } }),
     dataset,
     options: { k: options.k ?? 'auto', algorithm, source: basename(options.file) },
   });

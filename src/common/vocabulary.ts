@@ -6,7 +6,7 @@
  */
 
 /** What a column measures, as the campaign and service playbook reasons about it. */
-export type Behaviour = 'value' | 'digital' | 'branch' | 'calls' | 'cards' | 'spending' | 'cash' | 'income' | 'age' | 'balance' | 'tenure';
+export type Behaviour = 'value' | 'digital' | 'branch' | 'calls' | 'cards' | 'spending' | 'cash' | 'income' | 'age' | 'balance' | 'tenure' | 'recency' | 'frequency';
 
 export interface Concept {
   readonly id: string;
@@ -91,6 +91,20 @@ export const CONCEPTS: readonly Concept[] = [
     phrases: ['tenure', 'loyalty', 'years with us'],
     columnTokens: ['tenure'],
     behaviour: 'tenure',
+  },
+  // The RFM columns of a transaction file turned into customers. Last, so that "purchases_frequency"
+  // stays a spending column: only a column named for frequency alone measures how often people buy.
+  {
+    id: 'recency',
+    phrases: ['recency', 'recent', 'recently', 'lapsed', 'last purchase', 'days since last purchase', 'inactive'],
+    columnTokens: ['recency'],
+    behaviour: 'recency',
+  },
+  {
+    id: 'frequency',
+    phrases: ['number of purchases', 'purchase count', 'how often they buy', 'frequent buyers'],
+    columnTokens: ['frequency'],
+    behaviour: 'frequency',
   },
 ];
 

@@ -7,6 +7,7 @@
  */
 import type { z } from 'zod';
 import { denseMatrix, takeRows } from '../common/matrix.js';
+import { DATE_FORMAT_NAMES, readDateColumn } from './dates.js';
 import { describeFeatures } from './describe.js';
 import { hashNumbers, hashTextRow, markRepeats } from './duplicates.js';
 import { imputationNote, imputeInto, keepMostlyFilled } from './impute.js';
@@ -64,7 +65,8 @@ export function cleanTable(raw: RawTable, settings: IngestSettings, earlierNotes
   requireRows(rows.length, limits.minRows, ` after dropping ${count(exactDuplicatesDropped, 'exact duplicate row')}`);
 
   // 2. Column roles, from counts over the distinct rows.
-  const columns = cells.map((column) => parseColumnAuto(column, raw.delimiter));
+  // A workbook's numbers are numeric cells written with a dot, so no decimal-comma guessing there.
+  const columns = cells.map((column) => parseColumnAuto(column, raw.delimiter ?? ','));
   const decimalCommaColumns = names.filter((_, c) => columns[c].decimalComma);
   if (decimalCommaColumns.length > 0) {
     notes.push(`Read numbers with decimal commas (12,5 = 12.5) in ${listNames(decimalCommaColumns)}.`);
@@ -139,7 +141,8 @@ export function cleanTable(raw: RawTable, settings: IngestSettings, earlierNotes
   const cleaning: CleaningReport = {
     rowsIn: raw.rowsRead,
     rowsUsed: rows.length,
-    delimiter: raw.delimiter,
+    delimiter: raw.delimiter ?? '',
+    ...(raw.workbook ? { workbook: raw.workbook } : {}),
     exactDuplicatesDropped,
     duplicateIdentifiers,
     featureDuplicates: { rows: featureDuplicateRows, dropped: dropFeatureDuplicates },
@@ -163,6 +166,7 @@ export function cleanTable(raw: RawTable, settings: IngestSettings, earlierNotes
       d.info.role === 'categorical' ? [{ name: names[c], values: textValues(cells[c], columns[c], rows) }] : [],
     ),
     cleaning,
+    ...(raw.aggregation ? { aggregation: raw.aggregation } : {}),
   };
 }
 
@@ -182,11 +186,19 @@ function assignRoles(
   settings: IngestSettings,
 ): Roles {
   const profiles = columns.map((column, c) => profileColumn(names[c], cells[c], column, rows));
-  let decisions = profiles.map(({ profile }) => inferRole(profile));
+  let decisions = profiles.map(({ profile }, c) => markDates(inferRole(profile), cells[c]));
   if (settings.features) decisions = applyFeatureChoice(decisions, settings.features);
   const featureIndices = featureOrder(decisions, settings.features);
   requireFeatures(decisions, featureIndices.length, settings.limits.minFeatures);
   return { decisions, featureIndices, featureProfiles: featureIndices.map((c) => profiles[c]) };
+}
+
+/** A text column of dates (ISO, dd/mm/yyyy or mm/dd/yyyy) says so, instead of passing for categories or free text. */
+function markDates(decision: RoleDecision, cells: readonly string[]): RoleDecision {
+  if (decision.numeric || decision.info.role === 'constant' || decision.namedIdentifier) return decision;
+  const dates = readDateColumn(cells);
+  if (dates === null) return decision;
+  return { ...decision, info: { ...decision.info, role: 'date', reason: `dates (${DATE_FORMAT_NAMES[dates.format]}), not clustered` } };
 }
 
 function requireRows(rows: number, minRows: number, after: string): void {

@@ -15,6 +15,9 @@ const SNIFF_BYTES = 64 * 1024;
 /** More control characters than this share of the sniffed start means the file is not text. */
 const MAX_CONTROL_SHARE = 0.01;
 
+/** The stream name an encrypted Office file's container holds (UTF-16 in the directory). */
+const ENCRYPTION_STREAM = Buffer.from('EncryptionInfo', 'utf16le');
+
 const CSV_ADVICE = 'export the table as CSV (comma-separated values) and upload that';
 
 export function decodeInput(input: Buffer | string): DecodedText {
@@ -68,8 +71,15 @@ function rejectKnownFormats(bytes: Buffer): void {
     throw zipFile();
   }
   if (b0 === 0xd0 && b1 === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0) {
+    // Excel saves a password-protected .xlsx inside the same container as an old .xls.
+    if (bytes.includes(ENCRYPTION_STREAM)) {
+      throw new InputError(
+        'This workbook is protected with a password, so it cannot be read; open it in Excel, remove the password (File > Info > Protect Workbook) and upload it again.',
+        'password-protected',
+      );
+    }
     throw new InputError(
-      `This looks like an old Excel (.xls) workbook, not a CSV file; open it in Excel or Sheets, then ${CSV_ADVICE}.`,
+      'This looks like an old Excel (.xls) workbook, which cannot be read; open it in Excel or Sheets and save it as .xlsx or CSV, then upload that.',
       'excel',
     );
   }

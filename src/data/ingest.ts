@@ -1,11 +1,15 @@
 /**
- * The one entry point from an uploaded CSV to a CleanTable: size limit, decoding, parsing,
- * cleaning. Everything wrong with the file surfaces as an InputError with one sentence for the user.
+ * The one entry point from an uploaded file (CSV or Excel workbook) to a CleanTable: size limit,
+ * decoding or unpacking, parsing, cleaning. Everything wrong with the file surfaces as an
+ * InputError with one sentence for the user.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { cleanTable } from './clean.js';
 import { decodeInput } from './decode.js';
 import { parseTable } from './parse.js';
+import { customersFromTransactions } from './transactions.js';
+import { readWorkbook } from './workbook.js';
+import { isZip } from './zip-directory.js';
 import { InputError } from '../common/errors.js';
 import { IngestOptionsSchema, type CleanTable, type IngestOptions } from './schema.js';
 import { formatBytes, quoteName } from './wording.js';
@@ -17,10 +21,27 @@ export function ingestCsv(input: Buffer | string, options: IngestOptions = {}): 
   requireSize(bytes, settings.limits.maxFileBytes);
   const decoded = decodeInput(input);
   const raw = parseTable(decoded.text, settings.limits);
-  return cleanTable(raw, settings, decoded.notes);
+  return cleanTable(customersFromTransactions(raw, settings.transactions, settings.limits), settings, decoded.notes);
 }
 
-/** Read a CSV file (its size is checked before reading) and ingest it. */
+/**
+ * Parse and clean an uploaded file, CSV or .xlsx. The bytes decide, not the name: a workbook
+ * renamed .csv is still read as one, and anything else goes through the CSV checks.
+ */
+export async function ingestBytes(bytes: Buffer, options: IngestOptions = {}): Promise<CleanTable> {
+  const settings = IngestOptionsSchema.parse(options);
+  if (!isZip(bytes)) {
+    if (settings.sheet !== undefined) {
+      throw new InputError('This file is not an Excel workbook, so it has no sheets to choose from; leave out the sheet.', 'not-a-workbook');
+    }
+    return ingestCsv(bytes, settings);
+  }
+  requireSize(bytes.length, settings.limits.maxFileBytes);
+  const raw = await readWorkbook(bytes, settings.limits, settings.sheet);
+  return cleanTable(customersFromTransactions(raw, settings.transactions, settings.limits), settings);
+}
+
+/** Read a CSV or .xlsx file (its size is checked before reading) and ingest it. */
 export async function ingestFile(path: string, options: IngestOptions = {}): Promise<CleanTable> {
   const settings = IngestOptionsSchema.parse(options);
   const info = await stat(path).catch((error: unknown) => {
@@ -29,7 +50,7 @@ export async function ingestFile(path: string, options: IngestOptions = {}): Pro
   if (!info.isFile()) throw new InputError('That path is a folder or device, not a file; give the path of a CSV file.', 'not-a-file');
   requireSize(info.size, settings.limits.maxFileBytes);
   const bytes = await readFile(path);
-  return ingestCsv(bytes, settings);
+  return ingestBytes(bytes, settings);
 }
 
 function requireSize(bytes: number, limit: number): void {

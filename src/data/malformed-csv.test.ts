@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ingestCsv } from './ingest.js';
 import { InputError } from '../common/errors.js';
+import { expectOneSentence } from '../../test/helpers/sentences.js';
 import { CleaningReportSchema, type CleanTable, type IngestOptions } from './schema.js';
 
 const FIXTURES = fileURLToPath(new URL('../../test/fixtures/malformed/', import.meta.url));
@@ -179,16 +180,6 @@ const CORPUS: Record<string, Expectation> = {
     },
   },
 };
-
-/** User-facing sentences: one line, one sentence, ends with a full stop, nothing that looks like a crash. */
-function expectOneSentence(message: string): void {
-  expect(message).not.toMatch(/[\r\n]/);
-  expect(message.endsWith('.')).toBe(true);
-  expect(message.length).toBeLessThan(300);
-  expect(message).not.toMatch(/\bat \S+:\d+|Error:|undefined|NaN|\[object|papaparse|node_modules/);
-  const withoutQuotes = message.replace(/"[^"]*"/g, '""').replace(/\d\.\d/g, '0');
-  expect(withoutQuotes.slice(0, -1)).not.toMatch(/[.!?]\s+[A-Z]/);
-}
 
 function ingestError(input: Buffer | string, options?: IngestOptions): InputError {
   try {

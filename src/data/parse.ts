@@ -7,7 +7,7 @@ import Papa from 'papaparse';
 import { cleanHeader } from './header.js';
 import { CellKind, parseCell } from './numbers.js';
 import { InputError } from '../common/errors.js';
-import { type IngestLimits } from './schema.js';
+import { type Aggregation, type IngestLimits, type WorkbookInfo } from './schema.js';
 import { count, formatNumber } from './wording.js';
 
 export const DELIMITERS = [',', ';', '\t', '|'] as const;
@@ -23,7 +23,8 @@ const SAMPLE_ROWS = 30;
 export const MAX_RAGGED_SHARE = 0.1;
 
 export interface RawTable {
-  readonly delimiter: Delimiter;
+  /** The CSV's field separator; null for a workbook. */
+  readonly delimiter: Delimiter | null;
   readonly names: readonly string[];
   /** Column-major trimmed cells: cells[column][row]. */
   readonly cells: readonly (readonly string[])[];
@@ -32,6 +33,10 @@ export interface RawTable {
   /** Data rows in the file, including those dropped for a wrong field count. */
   readonly rowsRead: number;
   readonly notes: readonly string[];
+  /** Set when the table came from a workbook sheet. */
+  readonly workbook?: WorkbookInfo;
+  /** Set when the rows are customers aggregated from a transaction file. */
+  readonly aggregation?: Aggregation;
 }
 
 export function parseTable(text: string, limits: IngestLimits): RawTable {

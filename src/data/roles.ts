@@ -229,6 +229,8 @@ export function roleNotes(decisions: readonly RoleDecision[], featureIndices: re
     const what = categorical.length === 1 ? 'is a category' : 'are categories';
     notes.push(`${listNames(categorical)} ${what} kept to describe segments, not clustered.`);
   }
+  const dates = named('date');
+  if (dates.length > 0) notes.push(`${listNames(dates)} ${dates.length === 1 ? 'holds dates' : 'hold dates'}, not clustered.`);
   const constant = named('constant');
   if (constant.length > 0) notes.push(`Left out ${listNames(constant)}: the same value (or nothing) on every row.`);
   const text = decisions.filter((d) => d.info.role === 'text');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../analysis/pipeline.js';
 import { loadConfig, type AppConfig } from '../config.js';
-import { ingestCsv } from '../data/ingest.js';
+import { ingestBytes } from '../data/ingest.js';
 import { InputError } from '../common/errors.js';
 import { startSlackApp, type RunningSlackApp, type SlackMode } from './app.js';
 import { LOGIN_PAGE_MESSAGE, looksLikeHtml } from './download.js';
@@ -50,7 +50,7 @@ async function upload(channel: string, name: string, content: Buffer | string): 
 /** What the tool layer says about a file: its InputError sentence, or null when it analyses. */
 async function toolLayerRefusal(hostile: HostileCase): Promise<string | null> {
   try {
-    await analyze(ingestCsv(hostile.bytes), { source: hostile.name });
+    await analyze(await ingestBytes(hostile.bytes), { source: hostile.name });
     return null;
   } catch (error) {
     if (error instanceof InputError) return error.message;

@@ -5,7 +5,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Analysis } from '../analysis/analysis.js';
 import { analyze } from '../analysis/pipeline.js';
 import { safeCell, toCsv } from '../data/csv-writer.js';
-import { ingestCsv } from '../data/ingest.js';
+import { ingestBytes, ingestCsv } from '../data/ingest.js';
+import { labelsCsv } from '../analysis/labels-csv.js';
+import { workbookBytes } from '../../test/helpers/workbooks.js';
 import { ask } from '../llm/ask.js';
 import { runTool } from './registry.js';
 import type { ToolSession } from './tool.js';
@@ -104,6 +106,26 @@ describe('find_customers exports are formula-safe', () => {
     expect(safeCell(-12.5)).toBe('-12.5');
     expect(safeCell(Number.NaN)).toBe('');
     expect(safeCell('a,"b"\nc')).toBe('"a,""b""\nc"');
+  });
+});
+
+describe('workbook exports are formula-safe', () => {
+  it('formula cells and hostile cached text from an .xlsx never reach an export unescaped', async () => {
+    const bytes = await workbookBytes((workbook) => {
+      const sheet = workbook.addWorksheet('Customers');
+      sheet.addRow(['customer', 'balance', 'visits', 'tier']);
+      HOSTILE_IDS.forEach((id, i) => {
+        // A live formula whose cached value is itself formula-like text, as a hostile workbook can hold.
+        const tier = { formula: 'HYPERLINK("http://evil.example","x")', result: '=HYPERLINK("http://evil.example","x")' };
+        sheet.addRow([id, 9_000 + i * 13 - (i % 2) * 20_000, (i * 7) % 11, i % 2 ? tier : '@gold']);
+      });
+    });
+    const table = await ingestBytes(bytes);
+    expect(table.rowIds).toEqual(HOSTILE_IDS);
+    const workbookAnalysis = await analyze(table, { algorithm: 'kmeans', k: 2, source: 'hostile.xlsx' });
+    expect(expectFormulaSafe(labelsCsv(workbookAnalysis))).toBeGreaterThan(HOSTILE_IDS.length);
+    const run = await runTool('find_customers', {}, { ...session, analysis: workbookAnalysis, reanalyze: () => Promise.resolve(workbookAnalysis) });
+    expect(expectFormulaSafe(run.result.files[0].content)).toBeGreaterThan(HOSTILE_IDS.length * 3);
   });
 });
 

@@ -6,6 +6,9 @@ import type { ProfileSignals, SignalName } from './signals.js';
  * the first whose condition holds wins; a segment no rule fits gets the retention campaign.
  */
 export type CampaignKind =
+  | 'win-back-lapsed'
+  | 'reward-loyal'
+  | 'grow-one-off'
   | 'premium-digital-upsell'
   | 'premium-upsell'
   | 'share-of-wallet'
@@ -39,6 +42,40 @@ export interface CampaignRule extends CampaignPlay {
 }
 
 export const CAMPAIGN_RULES: readonly CampaignRule[] = [
+  // The classic RFM plays come first: with recency and frequency known, they say the most.
+  {
+    kind: 'win-back-lapsed',
+    when: (p) => p.high('recency'),
+    title: 'Win back the lapsed',
+    upsell: false,
+    audience: ['recency', 'frequency', 'value'],
+    offer: 'a personal “we miss you” offer with a time-limited discount on their next purchase, and a short survey on why they stopped',
+    channel: (p) => (p.prefersDigital ? 'email and app push, then retargeting' : 'email, then a letter or a call for the most valuable'),
+    message: '“It has been a while: here is something to welcome you back, valid for the next 30 days.”',
+    measure: 'reactivation rate and revenue from returning customers',
+  },
+  {
+    kind: 'reward-loyal',
+    when: (p) => p.low('recency') && p.high('frequency'),
+    title: 'Reward the loyal',
+    upsell: true,
+    audience: ['frequency', 'value', 'recency'],
+    offer: 'a loyalty tier with early access, points boosts and a thank-you gift; referral rewards to bring friends',
+    channel: 'app and personalised email',
+    message: '“You are one of our best customers: welcome to the inner circle.”',
+    measure: 'retention, purchase frequency and referrals',
+  },
+  {
+    kind: 'grow-one-off',
+    when: (p) => p.low('frequency') && !p.high('recency'),
+    title: 'Turn one-off buyers into repeat customers',
+    upsell: false,
+    audience: ['frequency', 'value', 'recency'],
+    offer: 'a second-purchase incentive tied to what they first bought, and an onboarding series that shows what else they can get',
+    channel: 'email and app, within weeks of the first purchase',
+    message: '“Thanks for your first order: here is a little something for your next one.”',
+    measure: 'second-purchase rate within 90 days',
+  },
   {
     kind: 'premium-digital-upsell',
     when: (p) => p.high('value') && p.high('digital'),

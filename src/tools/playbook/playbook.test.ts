@@ -81,6 +81,9 @@ function expectQuotes(c: Campaign, profile: Profile, quoted: readonly Column[]):
 describe('the campaign rules', () => {
   it('are tried in this order, and a segment no rule fits gets retention', () => {
     expect(CAMPAIGN_RULES.map((r) => r.kind)).toEqual([
+      'win-back-lapsed',
+      'reward-loyal',
+      'grow-one-off',
       'premium-digital-upsell',
       'share-of-wallet',
       'premium-upsell',
