@@ -111,7 +111,7 @@ export class GaussianMixture {
     this.meanLogLikelihood = expectation(X, best.params, factors, resp);
     this.fittedRows = X;
     this.labels = argMaxRows(resp, X.rows, k);
-    const reason = diagnoseDegeneracy(best.params, componentMass(resp, X.rows, k), factors, regCovar);
+    const reason = diagnoseDegeneracy(best.params, componentMass(resp, X.rows, k), factors, regCovar, X, this.labels);
     this.degenerate = reason !== null;
     this.degenerateReason = reason;
     return this;
