@@ -146,6 +146,24 @@ export class GaussianMixture {
     return -2 * this.score(X) * X.rows + this.parameterCount() * Math.log(X.rows);
   }
 
+  /**
+   * Integrated completed likelihood (Biernacki, Celeux and Govaert 2000) on X, lower is better:
+   * the BIC plus twice the entropy of the hard assignment, -2 * sum_i log z_i,map(i). As R's
+   * mclust `icl()` (R/icl.R: bic + 2 * sum(C * log z), there with the opposite sign), it prefers
+   * mixtures whose components are well separated, so it does not split one skewed group in two.
+   */
+  icl(X: DenseMatrix): number {
+    const { k } = this.options;
+    const resp = this.predictProba(X).data;
+    let entropy = 0;
+    for (let i = 0; i < X.rows; i++) {
+      let best = 0;
+      for (let c = 0; c < k; c++) if (resp[i * k + c] > best) best = resp[i * k + c];
+      entropy -= Math.log(best);
+    }
+    return this.bic(X) + 2 * entropy;
+  }
+
   /** Akaike information criterion on X (lower is better). */
   aic(X: DenseMatrix): number {
     return -2 * this.score(X) * X.rows + 2 * this.parameterCount();
