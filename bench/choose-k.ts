@@ -18,10 +18,10 @@ export interface TableOutcome {
   family: string;
   k: number;
   /** What each criterion picked, and `recommended`. */
-  picks: Record<string, number | null>;
+  picks: Record<string, number | null | undefined>;
   /** ARI of the K-Means labels at each k (index k) against the true groups. */
   ariByK: (number | null)[];
-  /** Whether the evidence called the table one continuum rather than groups (when the code says). */
+  /** Whether the evidence called the table one continuum rather than groups. */
   continuum: boolean | null;
   runnerUp: number | null;
   /** The evidence per k, for trying other rules offline on the dump. */
@@ -36,15 +36,14 @@ function outcome(table: SuiteTable): TableOutcome {
     const fit = result.fits.get(k);
     ariByK.push(fit === undefined ? null : adjustedRandIndex(table.truth, fit.labels));
   }
-  const extra = result as unknown as { clearGroups?: boolean; runnerUp?: number | null };
   return {
     name: table.name,
     family: table.family,
     k: table.k,
-    picks: { ...(result.criteria as Record<string, number | null>), recommended: result.recommended },
+    picks: { ...result.criteria, recommended: result.recommended },
     ariByK,
-    continuum: extra.clearGroups === undefined ? null : !extra.clearGroups,
-    runnerUp: extra.runnerUp ?? null,
+    continuum: result.clearGroups === undefined ? null : !result.clearGroups,
+    runnerUp: result.runnerUp ?? null,
     byK: result.byK,
   };
 }

@@ -91,12 +91,27 @@ export interface GapResult {
  * K-Means start each: a few per cent of the evidence's cost).
  */
 export function gapStatistic(X: DenseMatrix, inertias: readonly number[], options: GapOptions = {}): GapResult {
+  return gapFromReference(gapReference(X, inertias.length, options), inertias, X.rows);
+}
+
+/** E*[log W*(k) / m] and its simulation standard error, k = 1..kMax, before the data's W is known. */
+export interface GapReference {
+  readonly expected: Float64Array;
+  readonly se: Float64Array;
+}
+
+const logPerRow = (w: number, rows: number): number => Math.log(Math.max(w, Number.MIN_VALUE) / rows);
+
+/**
+ * The reference half of the gap statistic. It needs only the data's principal box, so the
+ * evidence computes it while the worker threads still fit the data's K-Means.
+ */
+export function gapReference(X: DenseMatrix, kMax: number, options: GapOptions = {}): GapReference {
   const seed = options.seed ?? 0;
   const B = options.references ?? 10;
   const { rows: n, cols: d, data } = X;
   const m = Math.min(n, options.referenceRows ?? 1_000);
-  const kMax = Math.min(inertias.length, m - 1);
-  const logPerRow = (w: number, rows: number): number => Math.log(Math.max(w, Number.MIN_VALUE) / rows);
+  kMax = Math.min(kMax, m - 1);
 
   // Principal axes of the data: project, take each axis's range, draw uniformly, rotate back.
   const pca = new PCA({ nComponents: d }).fit(X);
@@ -131,15 +146,23 @@ export function gapStatistic(X: DenseMatrix, inertias: readonly number[], option
       squares[k - 1] += w * w;
     }
   }
-  const gap = new Float64Array(kMax);
+  const expected = new Float64Array(kMax);
   const se = new Float64Array(kMax);
   for (let i = 0; i < kMax; i++) {
-    const mean = sums[i] / B;
+    expected[i] = sums[i] / B;
     // R's sd(): n - 1 in the denominator.
-    const sd = B > 1 ? Math.sqrt(Math.max(0, (squares[i] - B * mean * mean) / (B - 1))) : 0;
-    gap[i] = mean - logPerRow(inertias[i], n);
+    const sd = B > 1 ? Math.sqrt(Math.max(0, (squares[i] - B * expected[i] * expected[i]) / (B - 1))) : 0;
     se[i] = sd * Math.sqrt(1 + 1 / B);
   }
+  return { expected, se };
+}
+
+/** Gap(k) from the reference and the data's inertias (n rows), and Tibshirani's k. */
+export function gapFromReference(reference: GapReference, inertias: readonly number[], n: number): GapResult {
+  const kMax = Math.min(reference.expected.length, inertias.length);
+  const gap = new Float64Array(kMax);
+  const se = reference.se.slice(0, kMax);
+  for (let i = 0; i < kMax; i++) gap[i] = reference.expected[i] - logPerRow(inertias[i], n);
   let k = kMax;
   for (let i = 0; i < kMax - 1; i++) {
     if (gap[i] >= gap[i + 1] - se[i + 1]) {
