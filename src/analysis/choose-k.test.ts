@@ -6,6 +6,8 @@ import { denseMatrix, type DenseMatrix } from '../common/matrix.js';
 import { createRng } from './random.js';
 import { StandardScaler } from './scaling.js';
 import { creditCardFeatures } from '../../test/helpers/credit-card-matrix.js';
+import { nineTightGroups } from '../../test/helpers/tight-groups.js';
+import { adjustedRandIndex } from './metrics.js';
 
 afterAll(async () => {
   await closeStartPool();
@@ -84,5 +86,15 @@ describe('chooseK evidence', () => {
     expect(mixtureStartsWithinBudget(1_200, 3)).toBe(3);
     expect(mixtureStartsWithinBudget(500, 3)).toBe(3);
     expect(mixtureStartsWithinBudget(bicRowsWithinBudget(5), 5)).toBe(1);
+  });
+
+  it('recommends 9 for nine tight, well-separated groups: their mixtures are sound evidence, not degenerate', () => {
+    const { X, truth } = nineTightGroups(40, 5);
+    const result = chooseK(X, { nInit: 10 });
+    expect(result.byK.filter((e) => e.bicDegenerate)).toEqual([]);
+    expect(result.criteria.bic).toBe(9);
+    expect(result.recommended).toBe(9);
+    expect(result.clearGroups).toBe(true);
+    expect(adjustedRandIndex(truth, result.fits.get(9)?.labels ?? new Int32Array(truth.length))).toBeGreaterThan(0.99);
   });
 });
