@@ -1,7 +1,8 @@
 /**
  * Time to gather the evidence for k = 2..10 (`chooseKAsync`, worker threads included) on a
  * generated table of the mission schema: 1,000,000 rows, 5 integer-valued features, 3 seeded
- * groups, z-scored. Generation and scaling are not timed. Median of `--runs` runs.
+ * groups, z-scored. Generation and scaling are not timed. Median of `--runs` runs, wall time and
+ * the CPU time of all the process's threads (workers included), which moves less on a shared machine.
  *
  * Usage: npx tsx bench/choose-k-speed.ts [--rows N] [--runs N]
  */
@@ -36,15 +37,20 @@ function missionLike(rows: number, seed: number): DenseMatrix {
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '3' } } });
 const X = new StandardScaler().fitTransform(missionLike(Number(values.rows), 42));
 const times: number[] = [];
+const cpu: number[] = [];
 let recommended = 0;
 for (let r = 0; r < Number(values.runs); r++) {
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   recommended = (await chooseKAsync(X)).recommended;
+  const c1 = process.cpuUsage(c0);
   times.push(performance.now() - t0);
+  cpu.push((c1.user + c1.system) / 1000);
 }
 await closeStartPool();
 times.sort((a, b) => a - b);
+cpu.sort((a, b) => a - b);
 const f = (ms: number): string => (ms / 1000).toFixed(2);
 console.log(
-  `evidence k = 2..10 on ${X.rows.toLocaleString('en-US')} rows: median ${f(times[Math.floor(times.length / 2)])} s (min ${f(times[0])}, max ${f(times[times.length - 1])}, ${times.length} runs); recommended k = ${recommended}`,
+  `evidence k = 2..10 on ${X.rows.toLocaleString('en-US')} rows: median ${f(times[Math.floor(times.length / 2)])} s (min ${f(times[0])}, max ${f(times[times.length - 1])}, ${times.length} runs), CPU ${f(cpu[Math.floor(cpu.length / 2)])} s; recommended k = ${recommended}`,
 );

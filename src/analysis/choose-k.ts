@@ -80,8 +80,7 @@ export function chooseK(X: DenseMatrix, options: ChooseKOptions = {}): KSelectio
   const plan = planEvidence(X, options);
   const fits = new Map<number, KMeans>();
   for (let k = 1; k <= plan.kMax; k++) fits.set(k, kmeansFor(plan, k).fit(plan.data));
-  const mixtures = fitMixtures(plan);
-  return weighEvidence(X, plan, fits, mixtures, gapReferenceFor(plan));
+  return weighEvidence(X, plan, fits, fitMixtures(plan), gapReferenceFor(plan));
 }
 
 /** Evidence tables at least this big spread each k's K-Means starts over worker threads. */
@@ -170,7 +169,6 @@ function fitMixtures(plan: EvidencePlan): Map<number, GaussianMixture> {
   return mixtures;
 }
 
-
 function gapReferenceFor(plan: EvidencePlan): GapReference {
   return gapReference(plan.data, plan.kMax, { seed: plan.seed });
 }
@@ -242,11 +240,11 @@ function weighEvidence(
   const recommended = tally.winner;
   const picks = VOTERS.map((c) => criteria[c]).filter((p): p is number => p !== null && p >= kMin);
   const agree = picks.length > 0 && picks.every((p) => p === recommended);
-  const ones = byK.filter((e) => e.icl !== null && e.icl !== undefined);
+  const withIcl = byK.filter((e) => e.icl !== null && e.icl !== undefined);
   // No groups: the mixture criterion that penalises overlap prefers one component, and the data
   // are no more grouped than a uniform box (the gap statistic's k is 1). Either alone fires on
   // some grouped tables (ICL on two heavily overlapping groups, the gap on grids of many groups).
-  const clearGroups = !(argBest(ones, (e) => e.icl ?? null, 'min') === 1 && gap.k === 1);
+  const clearGroups = !(argBest(withIcl, (e) => e.icl ?? null, 'min') === 1 && gap.k === 1);
 
   return {
     range: [kMin, kMax],
