@@ -206,13 +206,15 @@ function weighEvidence(
       bic: Number.isFinite(bic) ? bic : null,
       bicDegenerate: gmm.degenerate,
       icl: Number.isFinite(icl) ? icl : null,
-      calinskiHarabasz: calinskiHarabasz(totalSS, km.inertia, data.rows, k),
-      daviesBouldin: daviesBouldin(data, km.labels, km.centroids),
-      gap: k <= gap.gap.length ? gap.gap[k - 1] : null,
+      calinskiHarabasz: finiteOrNull(calinskiHarabasz(totalSS, km.inertia, data.rows, k)),
+      daviesBouldin: finiteOrNull(daviesBouldin(data, km.labels, km.centroids)),
+      gap: k <= gap.gap.length ? finiteOrNull(gap.gap[k - 1]) : null,
     });
   }
 
-  const candidates = byK.filter((e) => e.k >= kMin);
+  // A k whose K-Means fit leaves a segment empty (fewer distinct rows than k) is no candidate:
+  // dispersion criteria score its duplicate centres as perfect.
+  const candidates = byK.filter((e) => e.k >= kMin && !hasEmptySegment(fits.get(e.k)));
   const silhouettePick = argBest(candidates, (e) => e.silhouette, 'max');
   const elbowPick = kneeOf(
     byK.map((e) => e.k),
@@ -236,7 +238,7 @@ function weighEvidence(
     daviesBouldin: argBest(candidates, (e) => e.daviesBouldin ?? null, 'min'),
     gap: gap.k,
   };
-  const tally = vote(criteria, kMin, kMax);
+  const tally = vote(criteria, new Set(candidates.map((e) => e.k)), kMin);
   const recommended = tally.winner;
   const picks = VOTERS.map((c) => criteria[c]).filter((p): p is number => p !== null && p >= kMin);
   const agree = picks.length > 0 && picks.every((p) => p === recommended);
@@ -267,6 +269,18 @@ function weighEvidence(
   };
 }
 
+function hasEmptySegment(km: KMeans | undefined): boolean {
+  if (km === undefined) return true;
+  const seen = new Uint8Array(km.k);
+  for (let i = 0; i < km.labels.length; i++) seen[km.labels[i]] = 1;
+  return seen.includes(0);
+}
+
+/** The report holds finite numbers only (JSON has no Infinity); a criterion without one has no opinion. */
+function finiteOrNull(value: number | null): number | null {
+  return value !== null && Number.isFinite(value) ? value : null;
+}
+
 const START_BUDGET = 1_000_000;
 
 export function startsWithinBudget(rows: number, k: number): number {
@@ -294,7 +308,7 @@ function argBest(
  * and the likelihood of a Gaussian mixture (BIC, ICL). Each family fails on its own kind of table
  * (separation under-splits groups of unequal size or spread; Calinski-Harabasz over-splits
  * elongated groups; the mixtures over-split heavy-tailed or box-shaped groups), so a majority
- * of the six is right more often than any one of them: 71 of 80 suite tables against 63 for the
+ * of the six is right more often than any one of them: 72 of 80 suite tables against 63 for the
  * best single criterion (bench/choose-k.ts, README "Choosing k"). The elbow is reported but does
  * not vote: it found the true k on 26 of 80 and pulls towards small k.
  */
@@ -311,14 +325,15 @@ interface Tally {
 
 /**
  * The k with most votes; ties go to the smaller k (fewer segments are easier to act on, and the
- * suite gives the smaller k more often). A pick outside the range (the gap's k = 1) does not vote.
+ * suite gives the smaller k more often). A pick that is no candidate (the gap's k = 1, or a k
+ * with an empty segment) does not vote.
  * The evidence is split when the runner-up has at least two votes and trails by at most one.
  */
-function vote(criteria: KSelection['criteria'], kMin: number, kMax: number): Tally {
+function vote(criteria: KSelection['criteria'], candidates: ReadonlySet<number>, kMin: number): Tally {
   const counts = new Map<number, number>();
   for (const c of VOTERS) {
     const pick = criteria[c];
-    if (pick !== null && pick !== undefined && pick >= kMin && pick <= kMax) counts.set(pick, (counts.get(pick) ?? 0) + 1);
+    if (pick !== null && pick !== undefined && candidates.has(pick)) counts.set(pick, (counts.get(pick) ?? 0) + 1);
   }
   const votes = [...counts].map(([k, n]) => ({ k, votes: n })).sort((a, b) => b.votes - a.votes || a.k - b.k);
   const winner = votes[0]?.k ?? criteria.silhouette ?? kMin;

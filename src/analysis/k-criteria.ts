@@ -16,7 +16,8 @@ import { denseMatrix, type DenseMatrix } from '../common/matrix.js';
  */
 export function calinskiHarabasz(totalSS: number, inertia: number, n: number, k: number): number | null {
   if (k < 2 || k >= n) return null;
-  if (inertia <= 0) return Infinity;
+  // scikit-learn returns 1 when every row sits on its centre (no within-cluster dispersion).
+  if (inertia <= 0) return 1;
   return ((totalSS - inertia) / (k - 1)) / (inertia / (n - k));
 }
 
@@ -106,12 +107,12 @@ const logPerRow = (w: number, rows: number): number => Math.log(Math.max(w, Numb
  * The reference half of the gap statistic. It needs only the data's principal box, so the
  * evidence computes it while the worker threads still fit the data's K-Means.
  */
-export function gapReference(X: DenseMatrix, kMax: number, options: GapOptions = {}): GapReference {
+export function gapReference(X: DenseMatrix, largestK: number, options: GapOptions = {}): GapReference {
   const seed = options.seed ?? 0;
   const B = options.references ?? 10;
   const { rows: n, cols: d, data } = X;
   const m = Math.min(n, options.referenceRows ?? 1_000);
-  kMax = Math.min(kMax, m - 1);
+  const kMax = Math.min(largestK, m - 1);
 
   // Principal axes of the data: project, take each axis's range, draw uniformly, rotate back.
   const pca = new PCA({ nComponents: d }).fit(X);
