@@ -1,11 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { bicRowsWithinBudget, chooseK, chooseKAsync, PARALLEL_EVIDENCE_ROWS } from './choose-k.js';
+import { bicRowsWithinBudget, chooseK, chooseKAsync, mixtureStartsWithinBudget, PARALLEL_EVIDENCE_ROWS } from './choose-k.js';
 import { KMeans } from './kmeans/kmeans.js';
 import { closeStartPool } from './kmeans/pool.js';
 import { denseMatrix, type DenseMatrix } from '../common/matrix.js';
 import { createRng } from './random.js';
 import { StandardScaler } from './scaling.js';
 import { creditCardFeatures } from '../../test/helpers/credit-card-matrix.js';
+import { nineTightGroups } from '../../test/helpers/tight-groups.js';
+import { adjustedRandIndex } from './metrics.js';
 
 afterAll(async () => {
   await closeStartPool();
@@ -37,14 +39,17 @@ describe('chooseK evidence', () => {
     expect(threaded.fits.get(2)?.usedWorkers).toBe(true);
   }, 60_000);
 
-  it('is unchanged on the mission table: exact silhouettes, mixtures on every row, reusable fits', async () => {
+  it('is unchanged on the mission table: exact silhouettes, mixtures on every row, three EM starts', async () => {
     const result = await chooseKAsync(mission);
     expect(result.byK).toEqual(chooseK(mission).byK);
     expect(result.silhouetteSample).toBeNull();
     expect(result.bicSample).toBeNull();
     expect(result.evidenceSample).toBeNull();
     expect(result.reasons.join(' ')).not.toMatch(/BIC was computed on a seeded sample/);
-    expect(result.gmmFits.get(result.recommended)?.options.k).toBe(result.recommended);
+    expect(result.recommended).toBe(3);
+    // Three starts per mixture fit the budget here, so the pipeline fits its reported (one-start) mixture itself.
+    expect(mixtureStartsWithinBudget(660, 5)).toBe(3);
+    expect(result.gmmFits.size).toBe(0);
   }, 60_000);
 
   it('fits k = 1 with one start, which gives the same bits as many', () => {
@@ -78,6 +83,18 @@ describe('chooseK evidence', () => {
     expect(result.fits.size).toBe(3);
     const full = chooseK(X, { range: [2, 3], nInit: 2 });
     expect(full.byK.map((e) => e.silhouette)).toEqual(result.byK.map((e) => e.silhouette));
-    expect(full.gmmFits.size).toBe(3);
+    expect(mixtureStartsWithinBudget(1_200, 3)).toBe(3);
+    expect(mixtureStartsWithinBudget(500, 3)).toBe(3);
+    expect(mixtureStartsWithinBudget(bicRowsWithinBudget(5), 5)).toBe(1);
+  });
+
+  it('recommends 9 for nine tight, well-separated groups: their mixtures are sound evidence, not degenerate', () => {
+    const { X, truth } = nineTightGroups(40, 5);
+    const result = chooseK(X, { nInit: 10 });
+    expect(result.byK.filter((e) => e.bicDegenerate)).toEqual([]);
+    expect(result.criteria.bic).toBe(9);
+    expect(result.recommended).toBe(9);
+    expect(result.clearGroups).toBe(true);
+    expect(adjustedRandIndex(truth, result.fits.get(9)?.labels ?? new Int32Array(truth.length))).toBeGreaterThan(0.99);
   });
 });

@@ -20,7 +20,14 @@ export const KEvidenceSchema = z.object({
   bic: z.number().nullable(),
   /** True when that mixture is degenerate (tiny or near-singular component): its BIC is not evidence. */
   bicDegenerate: z.boolean(),
+  /** Gap statistic (Tibshirani et al. 2001) at this k, against 10 uniform references of at most 1,000 rows. */
   gap: z.number().nullable().optional(),
+  /** ICL of that mixture (BIC plus the assignment entropy; lower is better); null when degenerate. */
+  icl: z.number().nullable().optional(),
+  /** Calinski-Harabasz index of the K-Means labels (higher is better); null for k = 1. */
+  calinskiHarabasz: z.number().nullable().optional(),
+  /** Davies-Bouldin index of the K-Means labels (lower is better); null for k = 1. */
+  daviesBouldin: z.number().nullable().optional(),
 });
 export type KEvidence = z.infer<typeof KEvidenceSchema>;
 
@@ -36,8 +43,21 @@ export const KSelectionSchema = z.object({
     elbow: z.number().int().nullable(),
     silhouette: z.number().int().nullable(),
     bic: z.number().int().nullable(),
+    icl: z.number().int().nullable().optional(),
+    calinskiHarabasz: z.number().int().nullable().optional(),
+    daviesBouldin: z.number().int().nullable().optional(),
+    /** The gap statistic's k; 1 when the table shows no groups against a uniform reference. */
+    gap: z.number().int().nullable().optional(),
   }),
   agree: z.boolean(),
+  /** Votes per k of the criteria that vote (choose-k.ts VOTERS), most first. */
+  votes: z.array(z.object({ k: z.number().int(), votes: z.number().int() })).optional(),
+  /** The k with the second-most votes: the other candidate to offer ("try 6 segments"); null when all agree. */
+  runnerUp: z.number().int().nullable().optional(),
+  /** True when the runner-up has at least two votes and trails by at most one: no clear answer. */
+  split: z.boolean().optional(),
+  /** False when the table looks like one continuous cloud: segments are then slices, not natural groups. */
+  clearGroups: z.boolean().optional(),
   /** The recommendation and its reasons, in words. */
   reasons: z.array(z.string()),
   /** Set when silhouettes were computed on a seeded sample of the rows. */

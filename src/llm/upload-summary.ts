@@ -6,6 +6,7 @@ import { silentLogger, type Logger } from '../common/logger.js';
 import type { Answer, ChartOutput } from '../tools/answer.js';
 import { buildToolChart } from '../tools/charts-adapter.js';
 import { datasetFacts, segmentTable } from '../tools/facts.js';
+import { kCaveats } from '../tools/segment.js';
 import { customers, formatInteger, formatShare } from '../tools/format.js';
 import { fact, type ChartBuilder } from '../tools/tool.js';
 import type { LlmClient } from './client.js';
@@ -43,12 +44,15 @@ export async function summarizeUpload(analysis: Analysis, deps: UploadSummaryDep
   if (c.notes.length > notes.length) lines.push(`• …and ${formatInteger(c.notes.length - notes.length)} more notes (ask “describe the data”).`);
   const reason = r.kSelection.reasons[0] ?? '';
   lines.push('', `*Recommended: ${r.kSelection.recommended} segments.* ${reason}`);
+  const caveats = kCaveats(r.kSelection, r.segments.length);
+  lines.push(...caveats.sentences);
   lines.push('', `*Segments* (${METHOD_NAMES[r.algorithm]}):`);
   for (const s of r.segments) lines.push(`• Segment ${s.id}, ${s.name}: ${customers(s.size)} (${formatShare(s.share)})`);
   const facts = [
     ...datasetFacts(analysis),
     fact('Rows dropped', dropped, 'count'),
     fact('Further cleaning notes', Math.max(0, c.notes.length - notes.length), 'count'),
+    ...caveats.facts,
     ...r.segments.flatMap((s) => [fact(`Segment ${s.id} size`, s.size, 'count'), fact(`Segment ${s.id} share`, s.share, 'share')]),
   ];
   const summaryText = lines.join('\n');

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import type { Analysis } from '../analysis/analysis.js';
-import { AlgorithmSchema, KEvidenceSchema, METHOD_NAMES } from '../analysis/report.js';
+import { AlgorithmSchema, KEvidenceSchema, METHOD_NAMES, type KSelection } from '../analysis/report.js';
 import { MAX_SEGMENTS, SegmentCountSchema, type Settings } from '../analysis/settings.js';
 import { allSegmentFacts, datasetFacts, segmentTable } from './facts.js';
 import { customers, formatDecimal, formatShare } from './format.js';
 import { chartIfAvailable } from './chart-support.js';
+import type { Fact } from './answer.js';
 import { defineTool, fact, output, ToolInputError } from './tool.js';
 
 export const SegmentArgs = z.object({
@@ -39,6 +40,41 @@ export function segmentationText(analysis: Analysis, settings: Settings): string
   return lines.join('\n');
 }
 
+/**
+ * What to say when the evidence gives no clear answer, with the facts its figures cite: the table
+ * has no natural groups (any k slices a continuum), or the evidence is split between two k (both
+ * named, why one was chosen, and the phrase that shows the other). `k` is the number of segments
+ * shown, which the person may have fixed. Used by choose_k, segment and the upload summary.
+ */
+export function kCaveats(ks: KSelection, k: number): { sentences: string[]; facts: Fact[] } {
+  if (ks.clearGroups === false) {
+    return {
+      sentences: [
+        `This table shows no natural groups: it looks like one continuous cloud, so the ${k} segments are slices of a continuum, not natural groups. They can still rank or tier customers, but the lines between them are arbitrary.`,
+      ],
+      facts: [fact('Number of segments', k, 'k')],
+    };
+  }
+  const runnerUp = ks.runnerUp ?? null;
+  if (ks.split !== true || runnerUp === null) return { sentences: [], facts: [] };
+  const votesFor = (kk: number): number => ks.votes?.find((v) => v.k === kk)?.votes ?? 0;
+  const voters = (ks.votes ?? []).reduce((sum, v) => sum + v.votes, 0);
+  const [a, b] = [votesFor(ks.recommended), votesFor(runnerUp)];
+  const why = a > b ? 'more of the criteria point to it' : 'with equal support, fewer segments are simpler to act on';
+  return {
+    sentences: [
+      `The evidence is split between ${ks.recommended} segments (${a} of ${voters} criteria) and ${runnerUp} segments (${b} of ${voters}); ${ks.recommended} was chosen because ${why}. Say “try ${runnerUp} segments” to see the other.`,
+    ],
+    facts: [
+      fact('Recommended number of segments', ks.recommended, 'k'),
+      fact('Runner-up number of segments', runnerUp, 'k'),
+      fact(`Criteria for ${ks.recommended} segments`, a, 'count'),
+      fact(`Criteria for ${runnerUp} segments`, b, 'count'),
+      fact('Criteria that voted', voters, 'count'),
+    ],
+  };
+}
+
 export const segment = defineTool({
   name: 'segment',
   description:
@@ -59,10 +95,11 @@ export const segment = defineTool({
     session.analysis = analysis;
     session.settings = settings;
     const r = analysis.report;
-    const facts = [...datasetFacts(analysis), ...allSegmentFacts(analysis)];
+    const caveats = kCaveats(r.kSelection, r.segments.length);
+    const facts = [...datasetFacts(analysis), ...allSegmentFacts(analysis), ...caveats.facts];
     const charts = chartIfAvailable(session, 'sizes', {});
     return {
-      ...output(segmentationText(analysis, settings), {
+      ...output([segmentationText(analysis, settings), ...caveats.sentences].join('\n'), {
         facts,
         table: segmentTable(analysis),
         charts,
@@ -85,8 +122,20 @@ export const ChooseKData = z.object({
   range: z.tuple([z.number().int(), z.number().int()]),
   recommended: z.number().int(),
   current: z.number().int(),
-  criteria: z.object({ elbow: z.number().int().nullable(), silhouette: z.number().int().nullable(), bic: z.number().int().nullable() }),
+  criteria: z.object({
+    elbow: z.number().int().nullable(),
+    silhouette: z.number().int().nullable(),
+    bic: z.number().int().nullable(),
+    icl: z.number().int().nullable().optional(),
+    calinskiHarabasz: z.number().int().nullable().optional(),
+    daviesBouldin: z.number().int().nullable().optional(),
+    gap: z.number().int().nullable().optional(),
+  }),
   agree: z.boolean(),
+  /** The other candidate k, for a "try N segments" button; null when the criteria agree. */
+  runnerUp: z.number().int().nullable(),
+  split: z.boolean(),
+  clearGroups: z.boolean(),
   reasons: z.array(z.string()),
   evidence: z.array(KEvidenceSchema),
 });
@@ -94,7 +143,7 @@ export const ChooseKData = z.object({
 export const chooseK = defineTool({
   name: 'choose_k',
   description:
-    'The evidence for the number of segments: inertia (elbow), silhouette and Gaussian-mixture BIC for each k, what each criterion picks, and the recommendation with its reasons. Use for "how many segments?", "why k = 3?".',
+    'The evidence for the number of segments: inertia (elbow), silhouette, Davies-Bouldin, Calinski-Harabasz, gap statistic and Gaussian-mixture BIC/ICL for each k, what each criterion picks, the recommendation with its reasons, the runner-up, and whether the table has natural groups at all. Use for "how many segments?", "why k = 3?".',
   args: ChooseKArgs,
   data: ChooseKData,
   async run(_args, session) {
@@ -105,27 +154,37 @@ export const chooseK = defineTool({
       if (e.silhouette !== null) facts.push(fact(`Silhouette at k = ${e.k}`, e.silhouette));
       if (e.bic !== null) facts.push(fact(`BIC at k = ${e.k}`, e.bic));
     }
+    const said = (pick: number | null | undefined, words: string): string | null => (pick === null || pick === undefined ? null : `${words} k = ${pick}`);
     const criteria = [
-      ks.criteria.elbow === null ? null : `the elbow of the inertia curve is at k = ${ks.criteria.elbow}`,
-      ks.criteria.silhouette === null ? null : `the silhouette peaks at k = ${ks.criteria.silhouette}`,
-      ks.criteria.bic === null ? null : `the Gaussian-mixture BIC is lowest at k = ${ks.criteria.bic}`,
+      said(ks.criteria.silhouette, 'the silhouette peaks at'),
+      said(ks.criteria.daviesBouldin, 'Davies-Bouldin is lowest at'),
+      said(ks.criteria.calinskiHarabasz, 'Calinski-Harabasz is highest at'),
+      said(ks.criteria.gap, 'the gap statistic levels off at'),
+      said(ks.criteria.bic, 'the Gaussian-mixture BIC is lowest at'),
+      said(ks.criteria.icl, 'the mixture ICL is lowest at'),
+      said(ks.criteria.elbow, 'the elbow of the inertia curve is at (no vote)'),
     ].filter((c): c is string => c !== null);
+    const caveats = kCaveats(ks, segments.length);
     const best = ks.byK.find((e) => e.k === ks.recommended);
     const lines = [
       `*Recommended: k = ${ks.recommended}.* ${ks.agree ? 'The criteria agree' : 'The criteria differ'}: ${criteria.join('; ')}.`,
       ...ks.reasons.map((reason) => `• ${reason}`),
+      ...caveats.sentences,
     ];
     if (best?.silhouette != null) lines.push(`Silhouette at k = ${ks.recommended}: ${formatDecimal(best.silhouette, 2)} (1 is perfectly separated, 0 is overlapping).`);
     if (segments.length !== ks.recommended) lines.push(`The current segmentation uses k = ${segments.length}, set by you.`);
     const charts = [...chartIfAvailable(session, 'elbow', {}), ...chartIfAvailable(session, 'silhouette', {})];
     return {
-      ...output(lines.join('\n'), { facts: [...facts, fact('Perfect separation silhouette', 1), fact('Overlapping silhouette', 0)], charts }),
+      ...output(lines.join('\n'), { facts: [...facts, ...caveats.facts, fact('Perfect separation silhouette', 1), fact('Overlapping silhouette', 0)], charts }),
       data: {
         range: ks.range,
         recommended: ks.recommended,
         current: segments.length,
         criteria: ks.criteria,
         agree: ks.agree,
+        runnerUp: ks.runnerUp ?? null,
+        split: ks.split ?? false,
+        clearGroups: ks.clearGroups ?? true,
         reasons: ks.reasons,
         evidence: ks.byK,
       },

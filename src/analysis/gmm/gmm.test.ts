@@ -7,6 +7,7 @@ import { createRng } from '../random.js';
 import { StandardScaler } from '../scaling.js';
 import { creditCardFeatures } from '../../../test/helpers/credit-card-matrix.js';
 import { loadReference } from '../../../test/helpers/shared.js';
+import { nineTightGroups } from '../../../test/helpers/tight-groups.js';
 
 function missionMatrix(mode: 'all-customers' | 'notebook'): DenseMatrix {
   const raw = creditCardFeatures(mode);
@@ -181,6 +182,17 @@ describe('GaussianMixture behaviour', () => {
     const model = new GaussianMixture({ k: 2 }).fit(denseMatrix(rows, 3, data));
     expect(model.degenerate).toBe(true);
     expect(model.degenerateReason).toMatch(/collapsed/);
+  });
+
+  it('does not call tight, well-separated groups of distinct values degenerate, and their BIC finds all nine', () => {
+    const { X } = nineTightGroups(60, 3);
+    const fits = Array.from({ length: 9 }, (_, i) => new GaussianMixture({ k: i + 2, nInit: 3 }).fit(X));
+    const nine = fits[7];
+    // The variance is far below the old collapse limit (100 x regCovar), so only the repeated-values test spares it.
+    expect(Math.min(...nine.covariances.map((c) => Math.min(c.data[0], c.data[3])))).toBeLessThan(1e-4);
+    expect(fits.map((f) => f.degenerateReason)).toEqual(fits.map(() => null));
+    const bics = fits.map((f) => f.bic(X));
+    expect(bics.indexOf(Math.min(...bics)) + 2).toBe(9);
   });
 
   it('flags a component holding fewer rows than its covariance needs', () => {

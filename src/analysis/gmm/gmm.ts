@@ -63,6 +63,8 @@ export class GaussianMixture {
    * already computed instead of running the E-step again (model selection asks for every k).
    */
   private fittedRows: DenseMatrix | null = null;
+  /** -sum_i log z_i,map(i) on the fitted rows, from the responsibilities `fit` already has. */
+  private fittedEntropy = NaN;
 
   private parameters: MixtureParameters | null = null;
   private factors: MixtureFactors | null = null;
@@ -110,8 +112,9 @@ export class GaussianMixture {
     const factors = this.requireFactors();
     this.meanLogLikelihood = expectation(X, best.params, factors, resp);
     this.fittedRows = X;
+    this.fittedEntropy = assignmentEntropy(resp, X.rows, k);
     this.labels = argMaxRows(resp, X.rows, k);
-    const reason = diagnoseDegeneracy(best.params, componentMass(resp, X.rows, k), factors, regCovar);
+    const reason = diagnoseDegeneracy(best.params, componentMass(resp, X.rows, k), factors, regCovar, X, this.labels);
     this.degenerate = reason !== null;
     this.degenerateReason = reason;
     return this;
@@ -144,6 +147,17 @@ export class GaussianMixture {
   /** Bayesian information criterion on X (lower is better). */
   bic(X: DenseMatrix): number {
     return -2 * this.score(X) * X.rows + this.parameterCount() * Math.log(X.rows);
+  }
+
+  /**
+   * Integrated completed likelihood (Biernacki, Celeux and Govaert 2000) on X, lower is better:
+   * the BIC plus twice the entropy of the hard assignment, -2 * sum_i log z_i,map(i). As R's
+   * mclust `icl()` (R/icl.R: bic + 2 * sum(C * log z), there with the opposite sign), it prefers
+   * mixtures whose components are well separated, so it does not split one skewed group in two.
+   */
+  icl(X: DenseMatrix): number {
+    const entropy = X === this.fittedRows ? this.fittedEntropy : assignmentEntropy(this.predictProba(X).data, X.rows, this.options.k);
+    return this.bic(X) + 2 * entropy;
   }
 
   /** Akaike information criterion on X (lower is better). */
@@ -189,6 +203,17 @@ interface EmRun {
   readonly lowerBound: number;
   readonly iterations: number;
   readonly converged: boolean;
+}
+
+/** -sum_i log max_c resp[i, c]: the entropy of the hard (MAP) assignment. */
+function assignmentEntropy(resp: Float64Array, rows: number, k: number): number {
+  let entropy = 0;
+  for (let i = 0; i < rows; i++) {
+    let best = 0;
+    for (let c = 0; c < k; c++) if (resp[i * k + c] > best) best = resp[i * k + c];
+    entropy -= Math.log(best);
+  }
+  return entropy;
 }
 
 function argMaxRows(values: Float64Array, rows: number, k: number): Int32Array {
