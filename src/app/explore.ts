@@ -63,12 +63,17 @@ export function datasetIdOf(sha256: string): string {
   return sha256.slice(0, 16);
 }
 
-/** The explorations offered under a reply showing `k` segments of `analysis`: one fewer and one more, and the charts it has. */
+/**
+ * The explorations offered under a reply showing `k` segments of `analysis`: one fewer and one
+ * more, the evidence's runner-up when it was a close call, and the charts it has.
+ */
 export function exploreOffer(analysis: Analysis, sha256: string, k = analysis.report.segments.length): ExploreOffer {
   const methods = Object.keys(analysis.report.models).length;
+  const runnerUp = analysis.report.kSelection.split ? (analysis.report.kSelection.runnerUp ?? null) : null;
+  const candidates = [...new Set([k - 1, k + 1, ...(runnerUp !== null ? [runnerUp] : [])])].sort((a, b) => a - b);
   return {
     datasetId: datasetIdOf(sha256),
-    tryK: [k - 1, k + 1].filter((candidate) => candidate >= 2 && candidate <= MAX_SEGMENTS && candidate < analysis.report.rowsUsed),
+    tryK: candidates.filter((candidate) => candidate !== k && candidate >= 2 && candidate <= MAX_SEGMENTS && candidate < analysis.report.rowsUsed),
     charts: CHART_QUESTIONS.filter((chart) => chart.kind !== 'agreement' || methods > 1).map(({ kind, title }) => ({ kind, title })),
   };
 }
