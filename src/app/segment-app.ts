@@ -1,9 +1,8 @@
-import { join } from 'node:path';
 import type { Logger } from '../common/logger.js';
 import type { AppConfig } from '../config.js';
 import { createLlmClient } from '../llm/client.js';
-import { ChannelStore } from '../store/channel-store.js';
-import { SeenEvents } from '../store/seen-events.js';
+import type { AuditTrail, ChannelStore, SeenEventLog } from '../store/channel-store.js';
+import { openPersistence } from './persistence.js';
 import { createAnalysisRunner, type AnalysisRunnerOptions } from './analysis-runner.js';
 import { ChannelDatasets } from './channel-datasets.js';
 import { Commands } from './commands.js';
@@ -22,8 +21,9 @@ export interface SegmentApp {
   readonly questions: Questions;
   readonly commands: Commands;
   readonly store: ChannelStore;
-  /** Event ids already handled (platform retries are answered once). */
-  readonly seenEvents: SeenEvents;
+  /** Event ids already handled (platform retries are answered once, across replicas with PostgreSQL). */
+  readonly seenEvents: SeenEventLog;
+  readonly audit: AuditTrail;
   /** Stop the analysis workers and flush the seen-event list. */
   close(): Promise<void>;
 }
@@ -41,11 +41,9 @@ export interface SegmentAppOverrides {
 export async function createSegmentApp(config: AppConfig, log: Logger, overrides: SegmentAppOverrides = {}): Promise<SegmentApp> {
   const dataDir = overrides.dataDir ?? config.dataDir;
   const engine = overrides.engine ?? defaultEngine(config, log);
-  const store = new ChannelStore(dataDir, log);
-  const swept = await store.sweepTemporaryFiles();
-  if (swept > 0) log.info({ files: swept }, 'Removed temporary files left by an interrupted write');
-  const seenEvents = await new SeenEvents(join(dataDir, 'seen-events.json'), log).load();
-  const runner = createAnalysisRunner({ workers: config.analysisWorkers, maxQueued: config.maxQueuedAnalyses, ...overrides.analyses, log });
+  const persistence = await openPersistence(config, dataDir, log);
+  const { store, seenEvents, audit } = persistence;
+  const runner = createAnalysisRunner({ workers: config.analysisWorkers, maxQueued: config.maxQueuedAnalyses, snapshots: persistence.analyses ?? undefined, ...overrides.analyses, log });
   const datasets = new ChannelDatasets(store, runner, engine, log);
   const delivery = new Delivery(engine, store, log);
   return {
@@ -54,9 +52,10 @@ export async function createSegmentApp(config: AppConfig, log: Logger, overrides
     commands: new Commands(store, datasets, engine, delivery),
     store,
     seenEvents,
+    audit,
     close: async () => {
       await runner.close();
-      await seenEvents.flush();
+      await persistence.close();
     },
   };
 }
