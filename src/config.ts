@@ -166,7 +166,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   const values = parsed.data;
   const port = values.PORT === undefined ? 3000 : Number(values.PORT);
   if (values.REDIS_URL !== undefined && values.DATABASE_URL === undefined) {
-    throw new ConfigError('Set DATABASE_URL too: with REDIS_URL, analysis workers read the uploaded datasets from PostgreSQL. Or leave REDIS_URL empty to analyse in this process.');
+    throw new ConfigError('Set DATABASE_URL too: with REDIS_URL, analysis workers read the uploaded datasets from PostgreSQL (or leave REDIS_URL empty to analyse in this process).');
   }
   return {
     mode: runMode(values, port),
