@@ -1,9 +1,9 @@
 import type { Logger } from '../common/logger.js';
 import type { AppConfig } from '../config.js';
 import { createLlmClient } from '../llm/client.js';
-import type { AuditTrail, ChannelStore, SeenEventLog } from '../store/channel-store.js';
+import type { AnalysisCache, AuditTrail, ChannelStore, SeenEventLog } from '../store/channel-store.js';
 import { openPersistence } from './persistence.js';
-import { createAnalysisRunner, type AnalysisRunnerOptions } from './analysis-runner.js';
+import { createAnalysisRunner, type AnalysisExecutor, type AnalysisRunnerOptions } from './analysis-runner.js';
 import { ChannelDatasets } from './channel-datasets.js';
 import { Commands } from './commands.js';
 import { Delivery } from './delivery.js';
@@ -43,7 +43,14 @@ export async function createSegmentApp(config: AppConfig, log: Logger, overrides
   const engine = overrides.engine ?? defaultEngine(config, log);
   const persistence = await openPersistence(config, dataDir, log);
   const { store, seenEvents, audit } = persistence;
-  const runner = createAnalysisRunner({ workers: config.analysisWorkers, maxQueued: config.maxQueuedAnalyses, snapshots: persistence.analyses ?? undefined, ...overrides.analyses, log });
+  const runner = createAnalysisRunner({
+    workers: config.analysisWorkers,
+    maxQueued: config.maxQueuedAnalyses,
+    snapshots: persistence.analyses ?? undefined,
+    executor: await queueExecutor(config, persistence.analyses, log),
+    ...overrides.analyses,
+    log,
+  });
   const datasets = new ChannelDatasets(store, runner, engine, log);
   const delivery = new Delivery(engine, store, log);
   return {
@@ -58,6 +65,13 @@ export async function createSegmentApp(config: AppConfig, log: Logger, overrides
       await persistence.close();
     },
   };
+}
+
+/** With REDIS_URL, analyses go to the BullMQ queue and `npm run worker` processes run them. */
+async function queueExecutor(config: AppConfig, cache: AnalysisCache | null, log: Logger): Promise<AnalysisExecutor | undefined> {
+  if (config.queue === null || cache === null) return undefined;
+  const { createQueueExecutor } = await import('./analysis-queue.js');
+  return createQueueExecutor({ queue: config.queue, cache, maxQueued: config.maxQueuedAnalyses, log });
 }
 
 function defaultEngine(config: AppConfig, log: Logger): SegmentEngine {
