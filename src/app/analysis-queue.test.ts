@@ -69,7 +69,7 @@ beforeAll(async () => {
     const runner = createAnalysisRunner({
       log: silentLogger,
       snapshots: cache,
-      executor: createQueueExecutor({ queue: config.queue, cache, maxQueued: config.maxQueuedAnalyses, log: silentLogger }),
+      executor: createQueueExecutor({ queue: config.queue, cache, store: persistence.store, maxQueued: config.maxQueuedAnalyses, log: silentLogger }),
     });
     runners.push(runner);
     return runner;

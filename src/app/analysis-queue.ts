@@ -5,7 +5,7 @@ import type { Analysis, AnalyzeOptions } from '../analysis/analysis.js';
 import { errorFromRecord, errorRecord, type ErrorRecord } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import type { QueueConfig } from '../config.js';
-import type { AnalysisCache } from '../store/channel-store.js';
+import type { AnalysisCache, ChannelStore } from '../store/channel-store.js';
 import { AnalysisQueueFullError, type QueuedCallback } from './analysis-pool.js';
 import type { AnalysisExecutor, ExecutorTask } from './analysis-runner.js';
 
@@ -51,6 +51,8 @@ export interface QueueExecutorOptions {
   readonly queue: QueueConfig;
   /** Where workers leave results; the replica reads them back from here. */
   readonly cache: AnalysisCache;
+  /** Where an upload not yet accepted waits for its worker (by checksum). */
+  readonly store: Pick<ChannelStore, 'stageDataset' | 'unstage'>;
   /** Jobs allowed to wait beyond the free workers before analyses are refused (MAX_QUEUED_ANALYSES). */
   readonly maxQueued: number;
   readonly log: Logger;
@@ -77,13 +79,22 @@ export function createQueueExecutor(options: QueueExecutorOptions): AnalysisExec
     const free = Math.max(0, workers * options.queue.concurrency - active);
     if (waiting - free >= options.maxQueued) throw new AnalysisQueueFullError(options.maxQueued);
     const jobId = createHash('sha256').update(task.key).digest('hex');
+    if (task.upload) await options.store.stageDataset(task.upload);
+    try {
+      return await waitForJob(task, jobId, waiting, free, onQueued);
+    } finally {
+      if (task.upload) await options.store.unstage(task.dataset);
+    }
+  };
+
+  const waitForJob = async (task: ExecutorTask, jobId: string, waiting: number, free: number, onQueued?: QueuedCallback): Promise<Analysis> => {
     const job = await queue.add(
       'analyse',
       { key: task.key, dataset: task.dataset, options: task.options },
       // Kept a while once finished, so a replica that asks a moment later is answered at once.
       { jobId, removeOnComplete: { age: 3600 }, removeOnFail: { age: 60 } },
     );
-    options.log.info({ jobId, waiting, active, workers }, 'Analysis queued');
+    options.log.info({ jobId, waiting, free }, 'Analysis queued');
     if (onQueued && (await job.getState()) === 'waiting') {
       const place = waiting + 1 - free;
       if (place >= 1) onQueued(place);

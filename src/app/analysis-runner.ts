@@ -4,6 +4,7 @@ import { DEFAULT_K_RANGE, DEFAULT_MAX_QUEUED_ANALYSES } from '../analysis/settin
 import { variedOptions, type Variation } from '../analysis/variation.js';
 import type { CleanTable } from '../data/schema.js';
 import type { Logger } from '../common/logger.js';
+import type { StagedUpload } from '../store/channel-store.js';
 import { AnalysisPool, type QueuedCallback } from './analysis-pool.js';
 import { runAnalysis, type AnalysisJob } from './analysis-job.js';
 
@@ -16,6 +17,8 @@ export interface AnalysisRequest {
   readonly options: AnalyzeOptions;
   /** Told the job's place in line when it has to wait for other analyses. */
   readonly onQueued?: QueuedCallback;
+  /** The bytes of an upload not yet in the store, so an analysis in another process can read them. */
+  readonly upload?: StagedUpload;
 }
 
 /** Finished analyses kept for reuse: the command line's files, or the store's cache shared by replicas. */
@@ -30,6 +33,7 @@ export interface ExecutorTask {
   readonly dataset: string;
   readonly options: AnalyzeOptions;
   readonly table: () => Promise<CleanTable>;
+  readonly upload?: StagedUpload;
 }
 
 /**
@@ -84,7 +88,7 @@ export function createAnalysisRunner(options: AnalysisRunnerOptions): AnalysisRu
     const stored = await snapshots?.load(key);
     if (stored) return stored;
     const table = async () => request.table();
-    const analysis = await executor.run({ key, dataset: request.dataset, options: request.options, table }, request.onQueued);
+    const analysis = await executor.run({ key, dataset: request.dataset, options: request.options, table, upload: request.upload }, request.onQueued);
     if (!executor.savesResults) await snapshots?.save(key, analysis);
     return analysis;
   };

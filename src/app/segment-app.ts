@@ -1,7 +1,7 @@
 import type { Logger } from '../common/logger.js';
 import type { AppConfig } from '../config.js';
 import { createLlmClient } from '../llm/client.js';
-import type { AnalysisCache, AuditTrail, ChannelStore, SeenEventLog } from '../store/channel-store.js';
+import type { AuditTrail, ChannelStore, Persistence, SeenEventLog } from '../store/channel-store.js';
 import { openPersistence } from './persistence.js';
 import { createAnalysisRunner, type AnalysisExecutor, type AnalysisRunnerOptions } from './analysis-runner.js';
 import { ChannelDatasets } from './channel-datasets.js';
@@ -47,7 +47,7 @@ export async function createSegmentApp(config: AppConfig, log: Logger, overrides
     workers: config.analysisWorkers,
     maxQueued: config.maxQueuedAnalyses,
     snapshots: persistence.analyses ?? undefined,
-    executor: await queueExecutor(config, persistence.analyses, log),
+    executor: await queueExecutor(config, persistence, log),
     ...overrides.analyses,
     log,
   });
@@ -68,10 +68,11 @@ export async function createSegmentApp(config: AppConfig, log: Logger, overrides
 }
 
 /** With REDIS_URL, analyses go to the BullMQ queue and `npm run worker` processes run them. */
-async function queueExecutor(config: AppConfig, cache: AnalysisCache | null, log: Logger): Promise<AnalysisExecutor | undefined> {
+async function queueExecutor(config: AppConfig, persistence: Persistence, log: Logger): Promise<AnalysisExecutor | undefined> {
+  const cache = persistence.analyses;
   if (config.queue === null || cache === null) return undefined;
   const { createQueueExecutor } = await import('./analysis-queue.js');
-  return createQueueExecutor({ queue: config.queue, cache, maxQueued: config.maxQueuedAnalyses, log });
+  return createQueueExecutor({ queue: config.queue, cache, store: persistence.store, maxQueued: config.maxQueuedAnalyses, log });
 }
 
 function defaultEngine(config: AppConfig, log: Logger): SegmentEngine {

@@ -66,6 +66,7 @@ export class Uploads {
       const analysis = await this.runner.run({
         table: () => table,
         dataset: sha256(bytes),
+        upload: { fileName: file.name, bytes },
         options: analysisOptions(settings, file.name),
         onQueued: (position) => {
           conversation.progress({ text: queuedMessage(position) }).catch((error: unknown) => this.log.warn({ err: errorSummary(error) }, 'Queue notice failed'));

@@ -32,6 +32,11 @@ export interface NewUpload {
   readonly uploadedAt?: Date;
 }
 
+export interface StagedUpload {
+  readonly fileName: string;
+  readonly bytes: Uint8Array;
+}
+
 /** A stored dataset's bytes with its record. */
 export interface StoredDataset {
   readonly record: DatasetRecord;
@@ -56,8 +61,14 @@ export interface ChannelStore {
   saveUpload(key: ChannelKey, upload: NewUpload): Promise<ChannelState>;
   /** The bytes of the active or previous dataset; null when absent or damaged (damage is logged). */
   readDataset(key: ChannelKey, which: 'active' | 'previous'): Promise<StoredDataset | null>;
-  /** Any stored dataset with this checksum (an analysis worker reads its job's data this way). */
+  /** Any stored or staged dataset with this checksum (an analysis worker reads its job's data this way). */
   datasetByChecksum(sha256: string): Promise<StoredDataset | null>;
+  /**
+   * Keep an upload's bytes while it is being analysed elsewhere, before it is accepted into a
+   * channel (an upload is saved only once its analysis succeeds). `unstage` drops them again.
+   */
+  stageDataset(upload: StagedUpload): Promise<void>;
+  unstage(sha256: string): Promise<void>;
   /** Remember the figures of a finished analysis on the dataset with this checksum. */
   saveSummary(key: ChannelKey, datasetSha256: string, summary: DatasetSummary): Promise<void>;
   updateSettings(key: ChannelKey, patch: SettingsPatch): Promise<ChannelState>;

@@ -1,5 +1,6 @@
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { DEFAULT_SETTINGS, SettingsSchema, type SettingsPatch } from '../analysis/settings.js';
 import { writeFileAtomic } from './atomic.js';
 import {
@@ -8,6 +9,7 @@ import {
   type ChannelStore,
   type NewUpload,
   type PurgeCounts,
+  type StagedUpload,
   type StoredDataset,
   type StoreLimits,
 } from './channel-store.js';
@@ -15,6 +17,8 @@ import { readCheckedJson, setAside, sha256, writeCheckedJson, type StoreLogger }
 import { datasetCipher, type DatasetCipher } from './cipher.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { ChannelStateSchema, ThreadsFileSchema, type ChannelState, type DatasetRecord, type DatasetSummary, type ThreadsFile, type Turn } from './schema.js';
+
+const StagedMetaSchema = z.object({ fileName: z.string(), stagedAt: z.string() });
 
 export interface FileStoreOptions {
   readonly limits?: Partial<StoreLimits>;
@@ -152,6 +156,8 @@ export class FileChannelStore implements ChannelStore {
   }
 
   async datasetByChecksum(checksum: string): Promise<StoredDataset | null> {
+    const staged = await this.readStaged(checksum);
+    if (staged) return staged;
     for (const key of await this.channels()) {
       const state = await this.state(key);
       for (const which of ['active', 'previous'] as const) {
@@ -161,6 +167,40 @@ export class FileChannelStore implements ChannelStore {
       }
     }
     return null;
+  }
+
+  async stageDataset(upload: StagedUpload): Promise<void> {
+    const checksum = sha256(upload.bytes);
+    await writeFileAtomic(join(this.stagedDirectory(), `${checksum}.csv`), this.cipher.seal(upload.bytes));
+    await writeCheckedJson(join(this.stagedDirectory(), `${checksum}.json`), { fileName: upload.fileName, stagedAt: new Date().toISOString() });
+  }
+
+  async unstage(checksum: string): Promise<void> {
+    if (!/^[0-9a-f]{64}$/.test(checksum)) return;
+    await rm(join(this.stagedDirectory(), `${checksum}.json`), { force: true });
+    await rm(join(this.stagedDirectory(), `${checksum}.csv`), { force: true });
+  }
+
+  private stagedDirectory(): string {
+    return join(this.dataDir, 'staged');
+  }
+
+  private async readStaged(checksum: string): Promise<StoredDataset | null> {
+    if (!/^[0-9a-f]{64}$/.test(checksum)) return null;
+    const meta = await readCheckedJson(join(this.stagedDirectory(), `${checksum}.json`), StagedMetaSchema, this.log);
+    if (!meta) return null;
+    const bytes = this.cipher.open(await readFile(join(this.stagedDirectory(), `${checksum}.csv`)));
+    if (sha256(bytes) !== checksum) return null;
+    const record: DatasetRecord = {
+      fileName: meta.fileName,
+      storedAs: `csv-${checksum.slice(0, 16)}.csv`,
+      sha256: checksum,
+      bytes: bytes.byteLength,
+      uploadedAt: meta.stagedAt,
+      uploadedBy: null,
+      summary: null,
+    };
+    return { record, bytes };
   }
 
   async purgeOlderThan(cutoff: Date): Promise<PurgeCounts> {
@@ -190,6 +230,11 @@ export class FileChannelStore implements ChannelStore {
           if (kept.length === 0 && thread.startedAt < before) delete file.threads[ts];
         }
       });
+    }
+    for (const name of await readdir(this.stagedDirectory()).catch(() => [] as string[])) {
+      const match = /^([0-9a-f]{64})\.json$/.exec(name);
+      const meta = match ? await readCheckedJson(join(this.stagedDirectory(), name), StagedMetaSchema, this.log) : null;
+      if (match && (meta === null || meta.stagedAt < before)) await this.unstage(match[1]);
     }
     return { datasets, turns, analyses: await this.purgeAnalysisSnapshots(cutoff) };
   }

@@ -76,6 +76,19 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
       CREATE INDEX audit_by_team ON audit (team_id, id DESC);
     `,
   },
+  {
+    version: 2,
+    name: 'staged uploads, analysed before they are accepted into a channel',
+    sql: `
+      CREATE TABLE staged_datasets (
+        sha256 text PRIMARY KEY,
+        file_name text NOT NULL,
+        size integer NOT NULL,
+        staged_at timestamptz NOT NULL DEFAULT now(),
+        content bytea NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Schema names are set by the operator (DATABASE_SCHEMA); still, only plain identifiers pass. */

@@ -15,6 +15,7 @@ import {
   type Persistence,
   type PurgeCounts,
   type SeenEventLog,
+  type StagedUpload,
   type StoredDataset,
   type StoreLimits,
 } from './channel-store.js';
@@ -170,10 +171,24 @@ export class PgChannelStore implements ChannelStore {
 
   async datasetByChecksum(checksum: string): Promise<StoredDataset | null> {
     const { rows } = await this.pool.query<DatasetRow & { content: Buffer }>(
-      `SELECT ${RECORD_COLUMNS}, content FROM datasets WHERE sha256 = $1 LIMIT 1`,
+      `SELECT ${RECORD_COLUMNS}, content FROM datasets WHERE sha256 = $1
+       UNION ALL
+       SELECT 'active', file_name, sha256, size, staged_at, NULL, NULL, content FROM staged_datasets WHERE sha256 = $1
+       LIMIT 1`,
       [checksum],
     );
     return rows[0] ? this.checked(rows[0]) : null;
+  }
+
+  async stageDataset(upload: StagedUpload): Promise<void> {
+    await this.pool.query(
+      'INSERT INTO staged_datasets (sha256, file_name, size, content) VALUES ($1, $2, $3, $4) ON CONFLICT (sha256) DO UPDATE SET staged_at = now()',
+      [sha256(upload.bytes), upload.fileName, upload.bytes.byteLength, this.cipher.seal(upload.bytes)],
+    );
+  }
+
+  async unstage(checksum: string): Promise<void> {
+    await this.pool.query('DELETE FROM staged_datasets WHERE sha256 = $1', [checksum]);
   }
 
   async saveSummary(key: ChannelKey, datasetSha256: string, summary: DatasetSummary): Promise<void> {
@@ -272,6 +287,7 @@ export class PgChannelStore implements ChannelStore {
   purgeOlderThan(cutoff: Date): Promise<PurgeCounts> {
     return transaction(this.pool, async (client) => {
       const datasets = await client.query('DELETE FROM datasets WHERE uploaded_at < $1', [cutoff]);
+      await client.query('DELETE FROM staged_datasets WHERE staged_at < $1', [cutoff]);
       const turns = await client.query('DELETE FROM turns WHERE at < $1', [cutoff]);
       await client.query('DELETE FROM threads t WHERE started_at < $1 AND NOT EXISTS (SELECT 1 FROM turns u WHERE u.team_id = t.team_id AND u.channel_id = t.channel_id AND u.thread_ts = t.thread_ts)', [cutoff]);
       const analyses = await client.query('DELETE FROM analysis_cache WHERE created_at < $1', [cutoff]);

@@ -136,6 +136,18 @@ describe.each([files, postgres])('the store contract on $name', (backend) => {
     expect(await reopened.store.datasetByChecksum('0'.repeat(64))).toBeNull();
   });
 
+  it('finds a staged upload by its checksum until it is unstaged, without adding it to any channel', async () => {
+    const { store } = await open({ cipher: datasetCipher(randomBytes(32)) });
+    await store.stageDataset({ fileName: 'pending.csv', bytes: csv('p,q\n1,2\n') });
+    const { createHash } = await import('node:crypto');
+    const checksum = createHash('sha256').update('p,q\n1,2\n').digest('hex');
+    const staged = await store.datasetByChecksum(checksum);
+    expect([staged?.record.fileName, staged?.bytes.toString()]).toEqual(['pending.csv', 'p,q\n1,2\n']);
+    expect(await store.channels()).toEqual([]);
+    await store.unstage(checksum);
+    expect(await store.datasetByChecksum(checksum)).toBeNull();
+  });
+
   it('remembers a summary only for the dataset it was computed on', async () => {
     const { store } = await open();
     const state = await store.saveUpload(A, { fileName: 'a.csv', bytes: csv('1'), uploadedBy: null });
@@ -260,10 +272,10 @@ describe('PostgreSQL only', () => {
     const pools = Array.from({ length: 3 }, () => new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 2 }));
     try {
       const applied = await Promise.all(pools.map((pool) => migrate(pool, schema, silentLogger)));
-      expect(applied.flat()).toEqual([1]);
+      expect(applied.flat()).toEqual([1, 2]);
       expect(await migrate(pools[0], schema, silentLogger)).toEqual([]);
-      const { rows } = await pools[0].query(`SELECT version FROM "${schema}".schema_migrations`);
-      expect(rows).toEqual([{ version: 1 }]);
+      const { rows } = await pools[0].query(`SELECT version FROM "${schema}".schema_migrations ORDER BY version`);
+      expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
     } finally {
       await Promise.all(pools.map((pool) => pool.end()));
     }
