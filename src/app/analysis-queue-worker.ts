@@ -35,7 +35,7 @@ export async function startQueueWorker(config: AppConfig, log: Logger): Promise<
     const { key, dataset, options } = job.data;
     log.info({ jobId: job.id, attempt: job.attemptsStarted }, 'Analysis started');
     try {
-      if ((await cache.load(key)) === null) {
+      if (!(await cache.has(key))) {
         const stored = await persistence.store.datasetByChecksum(dataset);
         if (stored === null) throw new InputError(NO_DATASET_MESSAGE, 'no-dataset');
         const table = await engine.ingest(stored.bytes, stored.record.fileName);

@@ -28,7 +28,7 @@ const runners: AnalysisRunner[] = [];
 let persistence: Persistence;
 
 function env(prefix: string): Record<string, string> {
-  return { DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: schema, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, JOB_LOCK_SECONDS: '2', WORKER_CONCURRENCY: '1' };
+  return { DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: schema, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, JOB_LOCK_SECONDS: '10', WORKER_CONCURRENCY: '1' };
 }
 
 function newPrefix(): string {

@@ -98,6 +98,7 @@ export interface SeenEventLog {
 
 /** Finished analyses by (dataset checksum, settings) key, shared by every process using the store. */
 export interface AnalysisCache {
+  has(key: string): Promise<boolean>;
   load(key: string): Promise<Analysis | null>;
   save(key: string, analysis: Analysis): Promise<void>;
 }

@@ -371,6 +371,11 @@ class PgAnalysisCache implements AnalysisCache {
     private readonly log: Logger,
   ) {}
 
+  async has(key: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query('SELECT 1 FROM analysis_cache WHERE cache_key = $1', [key]);
+    return (rowCount ?? 0) > 0;
+  }
+
   async load(key: string): Promise<Analysis | null> {
     const { rows } = await this.pool.query<{ snapshot: string }>('SELECT snapshot FROM analysis_cache WHERE cache_key = $1', [key]);
     if (!rows[0]) return null;

@@ -295,6 +295,7 @@ describe('PostgreSQL only', () => {
       expect(shared?.report).toEqual(analysis.report);
       expect(Array.from(shared?.labels.kmeans ?? [])).toEqual(Array.from(analysis.labels.kmeans ?? []));
       expect(await two.analyses?.load('other|{}')).toBeNull();
+      expect([await two.analyses?.has('sha|{"k":3}'), await two.analyses?.has('other|{}')]).toEqual([true, false]);
     } finally {
       await one.close();
       await two.close();
