@@ -1,3 +1,4 @@
+import type { AuditEntry } from '../store/channel-store.js';
 import { METHOD_NAMES, type Algorithm } from '../analysis/report.js';
 import { MAX_SEGMENTS } from '../analysis/settings.js';
 import type { ProgressUpdate } from './conversation.js';
@@ -163,4 +164,35 @@ export function exportDone(rows: number, fileName: string, sentTo: string | null
 
 export function exportIntro(rows: number, source: string): string {
   return `The segment of each of the ${rows} rows of ${source}.`;
+}
+
+/** How long data is kept (RETENTION_DAYS), for `/segments status` and the App Home. */
+export function retentionNotice(days: number): string {
+  return `Data is kept for ${days} day${days === 1 ? '' : 's'}, then deleted.`;
+}
+
+/** Audit entries shown by `/segments audit`. */
+export const AUDIT_LINES = 20;
+export const AUDIT_NOT_ALLOWED = 'Only workspace admins and owners can see the audit trail.';
+export const AUDIT_EMPTY = 'Nothing has been audited in this workspace yet.';
+
+const AUDIT_VERBS: Readonly<Record<AuditEntry['action'], string>> = {
+  upload: 'uploaded a dataset',
+  question: 'asked a question',
+  export: 'exported segments',
+  reset: 'reset the channel',
+  settings: 'changed a setting',
+};
+
+/** One line per entry, newest first: when, who (as a mention), what, where. No content, only sizes. */
+export function auditLines(entries: readonly AuditEntry[]): string {
+  return entries
+    .map((entry) => {
+      const who = entry.userId ? `<@${entry.userId}>` : 'someone';
+      const sizes = Object.entries(entry.detail)
+        .map(([name, value]) => `${name} ${String(value)}`)
+        .join(', ');
+      return `${entry.at.replace('T', ' ').slice(0, 16)} UTC: ${who} ${AUDIT_VERBS[entry.action]} in <#${entry.channelId}>${sizes ? ` (${sizes})` : ''}`;
+    })
+    .join('\n');
 }

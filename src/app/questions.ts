@@ -1,5 +1,5 @@
 import type { SettingsPatch } from '../analysis/settings.js';
-import type { ChannelKey, ChannelStore } from '../store/channel-store.js';
+import type { AuditTrail, ChannelKey, ChannelStore } from '../store/channel-store.js';
 import type { DatasetRecord } from '../store/schema.js';
 import type { AnalysisRunner } from './analysis-runner.js';
 import { summarize, type ChannelDatasets } from './channel-datasets.js';
@@ -21,6 +21,7 @@ export class Questions {
     private readonly datasets: ChannelDatasets,
     private readonly engine: SegmentEngine,
     private readonly delivery: Delivery,
+    private readonly audit: AuditTrail,
   ) {}
 
   async handle(conversation: Conversation, question: string): Promise<void> {
@@ -28,6 +29,8 @@ export class Questions {
       await conversation.say(GREETING);
       return;
     }
+    // Who asked, where and how long the question was: never its text.
+    await this.audit.record({ ...conversation.key, userId: conversation.userId, action: 'question', detail: { chars: question.length } });
     try {
       const state = await this.store.state(conversation.key);
       if (!state.active) {

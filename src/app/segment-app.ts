@@ -3,6 +3,7 @@ import type { AppConfig } from '../config.js';
 import { createLlmClient } from '../llm/client.js';
 import type { AuditTrail, ChannelStore, Persistence, SeenEventLog } from '../store/channel-store.js';
 import { openPersistence } from './persistence.js';
+import { startRetention } from './retention.js';
 import { createAnalysisRunner, type AnalysisExecutor, type AnalysisRunnerOptions } from './analysis-runner.js';
 import { ChannelDatasets } from './channel-datasets.js';
 import { Commands } from './commands.js';
@@ -43,6 +44,7 @@ export async function createSegmentApp(config: AppConfig, log: Logger, overrides
   const engine = overrides.engine ?? defaultEngine(config, log);
   const persistence = await openPersistence(config, dataDir, log);
   const { store, seenEvents, audit } = persistence;
+  const retention = await startRetention(store, config.retentionDays, log);
   const runner = createAnalysisRunner({
     workers: config.analysisWorkers,
     maxQueued: config.maxQueuedAnalyses,
@@ -54,13 +56,14 @@ export async function createSegmentApp(config: AppConfig, log: Logger, overrides
   const datasets = new ChannelDatasets(store, runner, engine, log);
   const delivery = new Delivery(engine, store, log);
   return {
-    uploads: new Uploads(store, runner, datasets, engine, delivery, { maxUploadBytes: config.maxUploadBytes }, log),
-    questions: new Questions(store, runner, datasets, engine, delivery),
-    commands: new Commands(store, datasets, engine, delivery),
+    uploads: new Uploads(store, runner, datasets, engine, delivery, { maxUploadBytes: config.maxUploadBytes }, log, audit),
+    questions: new Questions(store, runner, datasets, engine, delivery, audit),
+    commands: new Commands(store, datasets, engine, delivery, audit, config.retentionDays),
     store,
     seenEvents,
     audit,
     close: async () => {
+      retention.stop();
       await runner.close();
       await persistence.close();
     },
