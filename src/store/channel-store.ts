@@ -83,7 +83,6 @@ export interface ChannelStore {
   channels(): Promise<ChannelKey[]>;
   /** Delete datasets, turns and cached analyses older than `cutoff` (the retention rule). */
   purgeOlderThan(cutoff: Date): Promise<PurgeCounts>;
-  close(): Promise<void>;
 }
 
 /**

@@ -239,8 +239,6 @@ export class FileChannelStore implements ChannelStore {
     return { datasets, turns, analyses: await this.purgeAnalysisSnapshots(cutoff) };
   }
 
-  async close(): Promise<void> {}
-
   /** The command line's analysis snapshots (DATA_DIR/analysis-cache) written before the cutoff. */
   private async purgeAnalysisSnapshots(cutoff: Date): Promise<number> {
     const dir = join(this.dataDir, 'analysis-cache');

@@ -296,8 +296,6 @@ export class PgChannelStore implements ChannelStore {
     });
   }
 
-  async close(): Promise<void> {}
-
   private async readState(client: pg.Pool | pg.PoolClient, key: ChannelKey): Promise<ChannelState> {
     const [channel, datasets] = await Promise.all([
       client.query<{ settings: unknown }>('SELECT settings FROM channels WHERE team_id = $1 AND channel_id = $2', [key.teamId, key.channelId]),
