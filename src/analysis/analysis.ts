@@ -13,6 +13,8 @@ export interface AnalyzeOptions {
   algorithm?: Algorithm | 'all';
   /** Seed of every randomised step. Default 0. */
   seed?: number;
+  /** Cluster on these feature columns only. Default: every feature column of the table. */
+  features?: readonly string[];
   /** Features to log1p before z-scoring (skewed non-negative columns). Default none. */
   log1p?: readonly string[];
   /** Where the data came from, for the report (file name). */

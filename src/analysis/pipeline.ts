@@ -1,6 +1,7 @@
 import { ingestFile } from '../data/ingest.js';
 import { InputError } from '../common/errors.js';
 import { type CleanTable, type IngestOptions } from '../data/schema.js';
+import { selectFeatures } from '../data/select-features.js';
 import type { Analysis, AnalyzeOptions, FittedModels } from './analysis.js';
 import { chooseKAsync } from './choose-k.js';
 import { GaussianMixture } from './gmm/gmm.js';
@@ -30,7 +31,8 @@ function fasterPamRowLimit(cols: number): number {
  * The whole deterministic analysis of a cleaned table: scale, gather the evidence for k, fit the
  * requested methods at the chosen k, align their labels, profile the segments.
  */
-export async function analyze(table: CleanTable, options: AnalyzeOptions = {}): Promise<Analysis> {
+export async function analyze(input: CleanTable, options: AnalyzeOptions = {}): Promise<Analysis> {
+  const table = options.features ? selectFeatures(input, options.features) : input;
   const seed = options.seed ?? 0;
   const algorithm = options.algorithm ?? 'all';
   const range = options.kRange ?? DEFAULT_K_RANGE;

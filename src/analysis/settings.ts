@@ -22,6 +22,10 @@ export const SettingsSchema = z.object({
   /** A fixed number of segments, or null to choose it from the evidence. */
   k: SegmentCountSchema.nullable(),
   algorithm: AlgorithmSchema,
+  /** Cluster on these feature columns only; absent or null for every usable one. */
+  features: z.array(z.string()).min(2, 'Choose at least 2 features to segment on.').nullable().optional(),
+  /** Features log1p-transformed before z-scoring (the report suggests the skewed ones); absent for none. */
+  log1p: z.array(z.string()).optional(),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

@@ -17,6 +17,8 @@ export function variedOptions(base: Analysis, variation: Variation): AnalyzeOpti
     k: variation.k ?? 'auto',
     algorithm: variation.algorithm,
     seed: variation.seed ?? r.seed,
+    // Only a chosen subset is an option; every feature column is the default and keys the same cache entry.
+    ...(r.features.length < r.columns.filter((c) => c.role === 'feature').length ? { features: r.features } : {}),
     log1p: r.scaler.log1p,
     kRange: r.kSelection.range,
     source: r.source,

@@ -135,6 +135,7 @@ export function cacheKey(dataset: string, options: AnalyzeOptions): string {
     algorithm: options.algorithm ?? 'all',
     seed: options.seed ?? 0,
     log1p: [...(options.log1p ?? [])].sort(),
+    features: options.features ? [...options.features].sort() : null,
     kRange: options.kRange ?? DEFAULT_K_RANGE,
     source: options.source ?? null,
   };

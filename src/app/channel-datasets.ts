@@ -69,7 +69,13 @@ export class ChannelDatasets {
 
 /** The pipeline options a channel's settings stand for. */
 export function analysisOptions(settings: Settings, source: string): AnalyzeOptions {
-  return { k: settings.k ?? 'auto', algorithm: settings.algorithm, source };
+  return {
+    k: settings.k ?? 'auto',
+    algorithm: settings.algorithm,
+    source,
+    ...(settings.features ? { features: settings.features } : {}),
+    ...(settings.log1p && settings.log1p.length > 0 ? { log1p: settings.log1p } : {}),
+  };
 }
 
 /** The figures worth remembering once a dataset is replaced (copied from the report, not computed). */

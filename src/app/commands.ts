@@ -21,9 +21,12 @@ import {
   NO_DATASET_MESSAGE,
   NOTHING_TO_RESET,
   RESET_DONE,
+  FEEDBACK_ADMINS_ONLY,
+  feedbackSummary,
   resetNotAllowed,
   resetQuestion,
   retentionNotice,
+  SETTINGS_DIALOG_HINT,
   unknownCommandMessage,
 } from './messages.js';
 
@@ -32,18 +35,21 @@ export interface CommandReply {
   readonly text: string;
   /** Strings in `text` quoted from a file or a person (file names, names), shown literally. */
   readonly literals: readonly string[];
-  /** A command that deletes data waits for a confirmation the surface asks for (buttons, a typed word). */
-  readonly confirm: 'reset' | null;
+  /**
+   * What the surface does next: ask to confirm a reset (buttons, a typed word) before anything is
+   * deleted, or open the settings dialog where it has one.
+   */
+  readonly followUp: 'confirm-reset' | 'settings-dialog' | null;
 }
 
-/** Who confirms a reset: the person, and whether the platform counts them as a workspace admin or owner. */
-export interface ResetActor {
+/** Who runs a command: the person, and whether the platform counts them as a workspace admin or owner. */
+export interface Actor {
   readonly userId: string;
   readonly isWorkspaceAdmin: () => Promise<boolean>;
 }
 
 /**
- * The settings commands (`/segments help|status|k N|method …|export|reset`), the same on every
+ * The settings commands (`/segments help|status|k N|method …|export|reset|settings|feedback|audit`), the same on every
  * surface. Each returns the reply to show the person who typed it; files go to the asker alone.
  */
 export class Commands {
@@ -56,7 +62,7 @@ export class Commands {
     private readonly retentionDays: number,
   ) {}
 
-  async handle(conversation: Conversation, text: string): Promise<CommandReply> {
+  async handle(conversation: Conversation, text: string, actor?: Actor): Promise<CommandReply> {
     const [verb = 'help', ...args] = text.trim().split(/\s+/).filter((w) => w.length > 0);
     switch (verb.toLowerCase()) {
       case 'help':
@@ -73,6 +79,12 @@ export class Commands {
         return this.export(conversation);
       case 'reset':
         return this.askToReset(conversation);
+      case 'settings':
+        return { ...reply(SETTINGS_DIALOG_HINT), followUp: 'settings-dialog' };
+      case 'feedback':
+        return this.feedback(conversation, actor);
+      case 'audit':
+        return this.auditTrail(conversation, actor);
       default:
         return reply(unknownCommandMessage(verb));
     }
@@ -82,7 +94,7 @@ export class Commands {
    * Delete the channel's data once confirmed by the person who uploaded the dataset, or a
    * workspace admin or owner; anyone else is told who can.
    */
-  async confirmReset(conversation: Conversation, actor: ResetActor): Promise<CommandReply> {
+  async confirmReset(conversation: Conversation, actor: Actor): Promise<CommandReply> {
     const state = await this.store.state(conversation.key);
     const uploader = state.active?.uploadedBy ?? null;
     if (actor.userId !== uploader && !(await actor.isWorkspaceAdmin())) {
@@ -99,8 +111,8 @@ export class Commands {
    * `/segments audit`: the workspace's latest audited actions (who uploaded, asked, exported,
    * reset or changed settings, when, where), for workspace admins and owners only.
    */
-  async auditTrail(conversation: Conversation, actor: ResetActor): Promise<CommandReply> {
-    if (!(await actor.isWorkspaceAdmin())) return reply(AUDIT_NOT_ALLOWED);
+  async auditTrail(conversation: Conversation, actor: Actor | undefined): Promise<CommandReply> {
+    if (!actor || !(await actor.isWorkspaceAdmin())) return reply(AUDIT_NOT_ALLOWED);
     const entries = await this.audit.recent(conversation.key.teamId, AUDIT_LINES);
     if (entries.length === 0) return reply(AUDIT_EMPTY);
     return reply(auditLines(entries));
@@ -112,7 +124,13 @@ export class Commands {
     const uploader = state.active?.uploadedBy ? await conversation.displayName(state.active.uploadedBy) : null;
     const fileName = state.active?.fileName ?? null;
     const literals = [fileName, uploader].filter((value): value is string => value !== null);
-    return { text: resetQuestion(fileName, uploader === null ? null : `@${uploader}`), literals, confirm: 'reset' };
+    return { text: resetQuestion(fileName, uploader === null ? null : `@${uploader}`), literals, followUp: 'confirm-reset' };
+  }
+
+  /** The 👍/👎 counts on the channel's replies, for workspace admins (how a bank reviews answer quality). */
+  private async feedback(conversation: Conversation, actor: Actor | undefined): Promise<CommandReply> {
+    if (!actor || !(await actor.isWorkspaceAdmin())) return reply(FEEDBACK_ADMINS_ONLY);
+    return reply(feedbackSummary(await this.store.feedback(conversation.key)));
   }
 
   private async status(conversation: Conversation): Promise<CommandReply> {
@@ -160,5 +178,5 @@ export class Commands {
 }
 
 function reply(text: string, literals: readonly string[] = []): CommandReply {
-  return { text, literals, confirm: null };
+  return { text, literals, followUp: null };
 }

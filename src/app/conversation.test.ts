@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnalysisJob } from './analysis-job.js';
 import { runAnalysis } from './analysis-job.js';
-import type { Conversation, IncomingFile, ProgressUpdate, RenderedImage, TextSink } from './conversation.js';
+import type { IncomingFile } from './conversation.js';
+import { RecordingConversation } from '../../test/helpers/recording-conversation.js';
 import { localFile } from './local-file.js';
 import { AUDIT_NOT_ALLOWED, CHARTS_FAILED_MESSAGE, COMMAND_HELP, NO_DATASET_MESSAGE, RESET_DONE } from './messages.js';
 import { isTableFile } from './uploads.js';
@@ -20,67 +21,6 @@ import { MALL_CSV, MISSION_CSV } from '../../test/helpers/shared.js';
  * and a settings command do, in which order, what they store, and how they fail. The surfaces'
  * own tests check only how they carry these to Slack or the terminal.
  */
-
-type Event =
-  | { readonly kind: 'progress'; readonly update: ProgressUpdate }
-  | { readonly kind: 'post'; readonly answer: Answer }
-  | { readonly kind: 'private'; readonly answer: Answer }
-  | { readonly kind: 'images'; readonly titles: readonly string[] }
-  | { readonly kind: 'say'; readonly text: string }
-  | { readonly kind: 'finish'; readonly summary: string | undefined; readonly outcome: 'done' | 'failed' };
-
-/** A Conversation that records what the application did with it. */
-class RecordingConversation implements Conversation {
-  readonly events: Event[] = [];
-
-  constructor(
-    readonly key: ChannelKey,
-    readonly threadTs: string | null = '1700000000.000100',
-    private readonly refuseImages = false,
-    readonly isPrivate = false,
-    readonly userId: string = 'U0TEST',
-  ) {}
-
-  async progress(update: ProgressUpdate): Promise<void> {
-    this.events.push({ kind: 'progress', update });
-  }
-  async post(answer: Answer): Promise<void> {
-    this.events.push({ kind: 'post', answer });
-  }
-  async postToAsker(answer: Answer): Promise<string> {
-    this.events.push({ kind: 'private', answer });
-    return 'Ana';
-  }
-  async displayName(userId: string): Promise<string> {
-    return userId === 'U0TEST' ? 'Ana' : 'Bo';
-  }
-  async postImages(images: readonly RenderedImage[]): Promise<void> {
-    if (this.refuseImages) throw new Error('the surface refused the images');
-    this.events.push({ kind: 'images', titles: images.map((image) => image.title) });
-  }
-  async say(text: string): Promise<void> {
-    this.events.push({ kind: 'say', text });
-  }
-  openStream(): TextSink {
-    return { started: false, append: () => {}, finish: async () => {} };
-  }
-  async finish(summary?: string, outcome: 'done' | 'failed' = 'done'): Promise<void> {
-    this.events.push({ kind: 'finish', summary, outcome });
-  }
-  steps(): string[] {
-    return this.events.flatMap((e) => (e.kind === 'progress' && e.update.step ? [e.update.step.id] : []));
-  }
-
-  kinds(): string[] {
-    return this.events.map((e) => e.kind);
-  }
-  posts(): Answer[] {
-    return this.events.flatMap((e) => (e.kind === 'post' ? [e.answer] : []));
-  }
-  said(): string[] {
-    return this.events.flatMap((e) => (e.kind === 'say' ? [e.text] : []));
-  }
-}
 
 function fileOf(name: string, content: string): IncomingFile {
   return { name, size: Buffer.byteLength(content), mimetype: 'text/csv', filetype: 'csv', download: async () => Buffer.from(content) };
@@ -265,7 +205,7 @@ describe('settings commands', () => {
     const key = channel();
     await app.uploads.handle(new RecordingConversation(key), localFile(MISSION_CSV, 50 * 1024 * 1024));
     const asked = await app.commands.handle(new RecordingConversation(key, null), 'reset');
-    expect(asked.confirm).toBe('reset');
+    expect(asked.followUp).toBe('confirm-reset');
     expect(asked.text).toBe(
       'Delete this channel’s dataset *credit-card-customer-data.csv*, its earlier versions, settings and conversation history? This cannot be undone. Only @Ana (who uploaded it) or a workspace admin can confirm.',
     );
@@ -321,6 +261,10 @@ describe('the audit trail and retention', () => {
     const shown = await app.commands.auditTrail(new RecordingConversation(key, null), { userId: 'U0ADMIN', isWorkspaceAdmin: async () => true });
     expect(shown.text.split('\n')).toHaveLength(4);
     expect(shown.text.split('\n')[0]).toMatch(/UTC: <@U0TEST> reset the channel in <#C0AUDIT1>$/);
+    // The same through the `/segments audit` verb, which passes the actor on.
+    expect((await app.commands.handle(new RecordingConversation(key, null), 'audit', { userId: 'U0ADMIN', isWorkspaceAdmin: async () => true })).text).toBe(shown.text);
+    expect((await app.commands.handle(new RecordingConversation(key, null), 'audit', { userId: 'U0TEST', isWorkspaceAdmin: async () => false })).text).toBe(AUDIT_NOT_ALLOWED);
+    expect((await app.commands.handle(new RecordingConversation(key, null), 'audit')).text).toBe(AUDIT_NOT_ALLOWED);
   });
 
   it('status says how long data is kept, and data older than RETENTION_DAYS is deleted at start-up', async () => {

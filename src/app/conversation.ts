@@ -28,6 +28,14 @@ export interface Conversation {
   say(text: string, literals?: readonly string[]): Promise<void>;
   /** A person's name as the surface shows it (for "uploaded by Ana"), never a mention that pings. */
   displayName(userId: string): Promise<string>;
+  /**
+   * Publish a document for the conversation (a canvas in Slack, a Markdown file in the console).
+   * `replaces` is the id of the bot's own earlier version, to be replaced in place where it still
+   * exists; resolves to the document's id and where people find it.
+   */
+  publishDocument(document: { readonly title: string; readonly markdown: string }, replaces: string | null): Promise<{ readonly id: string; readonly where: string }>;
+  /** Links to the charts already shown in this conversation, for documents that point back to them. */
+  chartLinks(): Promise<readonly { readonly title: string; readonly url: string }[]>;
   /** Start showing streamed text. */
   openStream(literals: readonly string[]): TextSink;
   /** Clear the progress indicator, leaving `summary` where the surface keeps one; a failed outcome marks the current step failed. */

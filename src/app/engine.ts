@@ -12,6 +12,8 @@ import type { Settings } from '../analysis/settings.js';
 import type { Turn } from '../store/schema.js';
 import { plainAnswer, type Answer, type ChartOutput } from '../tools/answer.js';
 import { buildToolChart } from '../tools/charts-adapter.js';
+import { segmentTable } from '../tools/facts.js';
+import { runTool } from '../tools/registry.js';
 import type { Reanalyze } from '../tools/tool.js';
 import { compareDatasets } from '../tools/dataset-comparison.js';
 import { labelsCsv } from '../analysis/labels-csv.js';
@@ -35,10 +37,18 @@ export interface SegmentEngine {
   insights(analysis: Analysis, stream: TextStreamCallbacks, workspace?: string): Promise<Answer>;
   /** Answer a question about the channel's data. */
   ask(question: string, context: QuestionContext, stream: TextStreamCallbacks): Promise<Answer>;
+  /** The campaign brief's sections (segment table, profiles, campaigns, support actions), from the tools alone. */
+  brief(analysis: Analysis, settings: Settings, reanalyze: Reanalyze): Promise<BriefSection[]>;
   /** The segment of every row, as a CSV file in the Answer. */
   exportSegments(analysis: Analysis): Promise<Answer>;
   /** Turn a chart spec into PNG bytes. */
   renderChart(chart: ChartOutput): Promise<Buffer>;
+}
+
+/** One part of the campaign brief: a heading and the deterministic answer under it. */
+export interface BriefSection {
+  readonly heading: string;
+  readonly answer: Answer;
 }
 
 export interface PreviousDataset {
@@ -106,6 +116,20 @@ export function createEngine(options: EngineOptions): SegmentEngine {
       );
       // Replies may quote the question's own words ("which segment “x” means").
       return quoting(answer, [...untrustedLiterals(context.analysis), context.fileName, ...question.split(/\s+/)]);
+    },
+    brief: async (analysis, settings, reanalyze) => {
+      const session = { analysis, settings, reanalyze, charts: null, log };
+      const literals = untrustedLiterals(analysis);
+      const tool = async (name: string, args: Record<string, unknown>): Promise<Answer> => {
+        const run = await runTool(name, args, session);
+        return plainAnswer(run.result.text, { table: run.result.table, facts: run.result.facts, toolsUsed: [name], numbersChecked: true, literals });
+      };
+      return [
+        { heading: 'Segments', answer: plainAnswer('', { table: segmentTable(analysis), literals }) },
+        ...(await Promise.all(analysis.report.segments.map(async (s) => ({ heading: `Segment ${s.id}: ${s.name}`, answer: await tool('profile_segment', { segment: String(s.id) }) })))),
+        { heading: 'A campaign per segment', answer: await tool('campaign_suggestions', {}) },
+        { heading: 'Support actions', answer: await tool('service_actions', {}) },
+      ];
     },
     exportSegments: async (analysis) =>
       quoting(

@@ -32,7 +32,10 @@ export const COMMAND_HELP = [
   '• `/segments k 4` (or `k auto`): fix the number of segments, or let me choose it',
   '• `/segments method kmeans|kmedoids|gmm`: choose the segmentation method',
   '• `/segments export`: a CSV with the segment of every customer',
-  '• `/segments reset`: delete this channel’s data',
+  '• `/segments settings`: a dialog for the number of segments, the method, the features and log transforms',
+  '• `/segments reset`: delete this channel’s data (asks first)',
+  '• `/segments feedback`: the 👍/👎 counts on the answers (admins)',
+  '• `/segments audit`: who uploaded, asked, exported, reset or changed settings, and when (admins)',
   'Upload a CSV to this channel (or mention me with one) to start; then ask questions in the thread.',
 ].join('\n');
 
@@ -64,6 +67,63 @@ export function resetNotAllowed(uploader: string | null): string {
     ? `Only ${uploader}, who uploaded this channel’s dataset, or a workspace admin or owner can reset it. Nothing was deleted.`
     : 'Only a workspace admin or owner can reset this channel. Nothing was deleted.';
 }
+
+/** A press on the buttons of a reply about a dataset the channel no longer uses. */
+export function staleDatasetMessage(oldFileName: string | null, currentFileName: string | null): string {
+  const old = oldFileName ? `an earlier dataset (${oldFileName})` : 'an earlier dataset';
+  const now = currentFileName ? ` The channel now uses ${currentFileName}; ask about it, or use the buttons under its summary.` : ' This channel has no dataset now; upload a CSV to start again.';
+  return `Those buttons are about ${old}, which is no longer active, so I did not answer from other data.${now}`;
+}
+
+export const SETTINGS_DIALOG_HINT =
+  'The settings dialog sets the number of segments, the method, the features and their log transforms. Where there is no dialog, use `/segments k 4` or `/segments method gmm`.';
+
+export const FEEDBACK_ADMINS_ONLY = 'Only workspace admins and owners can see the feedback on this channel’s answers.';
+
+/** The 👍/👎 counts, in total and by the kind of answer (the tools that made it). */
+export function feedbackSummary(entries: readonly { readonly vote: 'up' | 'down'; readonly tools: readonly string[] }[]): string {
+  if (entries.length === 0) return 'No feedback on this channel’s answers yet.';
+  const up = entries.filter((e) => e.vote === 'up').length;
+  const byKind = new Map<string, { up: number; down: number }>();
+  for (const entry of entries) {
+    const kind = entry.tools.length > 0 ? entry.tools.join(' + ') : 'other';
+    const counts = byKind.get(kind) ?? { up: 0, down: 0 };
+    counts[entry.vote] += 1;
+    byKind.set(kind, counts);
+  }
+  const lines = [...byKind.entries()].sort((a, b) => b[1].up + b[1].down - (a[1].up + a[1].down)).map(([kind, c]) => `• \`${kind}\`: ${c.up} 👍, ${c.down} 👎`);
+  return [`Feedback on this channel’s answers: ${up} 👍, ${entries.length - up} 👎 (${entries.length} votes).`, ...lines].join('\n');
+}
+
+export const ACTION_NOT_A_MEMBER = 'Only members of this channel can use its buttons; join the channel first.';
+
+export const FEEDBACK_THANKS = 'Thanks, noted. Admins see the counts with `/segments feedback`.';
+
+export const HOME_INTRO = '*Segment Analyst* groups customers into segments from a CSV shared in a channel or here. These are the datasets you can see (in conversations you are a member of).';
+
+export const HOME_EMPTY = 'No datasets yet in conversations you are a member of. Share a CSV of customers in a channel with the bot, or in its Messages tab.';
+
+/** How long data is kept, and how to delete it. */
+/**
+ * How long data is kept, for the App Home: with retention on (RETENTION_DAYS), datasets, analyses
+ * and conversation history are deleted that many days after they were made; anything sooner with
+ * `/segments reset`.
+ */
+export function retentionNote(days: number | null): string {
+  const reset = '`/segments reset` (the uploader or a workspace admin confirms)';
+  const kept =
+    days === null
+      ? `Each channel’s datasets, settings and conversation history are kept until someone deletes them with ${reset}.`
+      : `Each channel’s datasets, analyses and conversation history are kept for ${days} day${days === 1 ? '' : 's'}, then deleted automatically; delete them sooner, with its settings, with ${reset}.`;
+  return `${kept} Exports are sent to the person who asked and are not kept.`;
+}
+
+/** Where the campaign brief went. */
+export function briefPublished(where: string, replaced: boolean): string {
+  return `${replaced ? 'Updated the campaign brief' : 'Made a campaign brief'}: ${where}. It holds the segment table, each segment’s profile, a campaign per segment, the support actions and links to the charts; every figure comes from the analysis.`;
+}
+
+export const UNKNOWN_CHOICE_MESSAGE = 'I do not know that choice; pick one from the menu, or ask in your own words.';
 
 /** The channel's notice when customer-level files went to the asker alone. */
 export function sentPrivatelyMessage(name: string): string {
@@ -130,6 +190,15 @@ export function choosingKStep(kRange: readonly [number, number]): ProgressUpdate
 
 export function fittingStep(k: number, algorithm: Algorithm): ProgressUpdate {
   return { text: `Fitting ${k} segments…`, step: { id: 'fit', title: `Fitting ${k} segments with ${METHOD_NAMES[algorithm]}` } };
+}
+
+export const REANALYSING_STEP: ProgressUpdate = { text: 'Analysing again with the new settings…', step: { id: 'fit', title: 'Analysing with the new settings' } };
+
+/** The first line of a re-analysis after the settings dialog was saved. */
+export function reanalysedIntro(method: string, k: number | null, features: readonly string[] | null, log1p: readonly string[]): string {
+  const parts = [method, k === null ? 'k chosen from the evidence' : `${k} segments`, features ? `on ${features.join(', ')}` : 'on every feature'];
+  if (log1p.length > 0) parts.push(`log of ${log1p.join(', ')}`);
+  return `*Analysed again with the new settings* (${parts.join('; ')}).`;
 }
 
 export const CHARTS_STEP: ProgressUpdate = { text: 'Rendering charts…', step: { id: 'charts', title: 'Charts' } };

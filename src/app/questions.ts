@@ -5,9 +5,14 @@ import type { AnalysisRunner } from './analysis-runner.js';
 import { summarize, type ChannelDatasets } from './channel-datasets.js';
 import type { Conversation } from './conversation.js';
 import type { Delivery } from './delivery.js';
+import type { Briefs } from './brief.js';
 import type { SegmentEngine } from './engine.js';
+import { withExplore } from './explore.js';
 import { GREETING, LOOKING_PROGRESS, NO_DATASET_MESSAGE } from './messages.js';
 import { untrustedLiterals } from './render/literals.js';
+
+/** "Make a campaign brief", "write up a brief", "create the brief canvas". */
+const BRIEF_REQUEST = /\b(make|create|write|build|draft|prepare|give me|update|redo)\b.*\bbrief\b|^\s*(campaign )?brief\s*$/i;
 
 /**
  * A question in a thread the bot owns, a mention or a DM: answered from the channel's active
@@ -21,6 +26,7 @@ export class Questions {
     private readonly datasets: ChannelDatasets,
     private readonly engine: SegmentEngine,
     private readonly delivery: Delivery,
+    private readonly briefs: Briefs,
     private readonly audit: AuditTrail,
   ) {}
 
@@ -31,6 +37,10 @@ export class Questions {
     }
     // Who asked, where and how long the question was: never its text.
     await this.audit.record({ ...conversation.key, userId: conversation.userId, action: 'question', detail: { chars: question.length } });
+    if (BRIEF_REQUEST.test(question)) {
+      await this.briefs.make(conversation);
+      return;
+    }
     try {
       const state = await this.store.state(conversation.key);
       if (!state.active) {
@@ -55,7 +65,7 @@ export class Questions {
         },
         { onText: (delta) => sink.append(delta) },
       );
-      await this.delivery.deliver(conversation, answer, sink);
+      await this.delivery.deliver(conversation, withExplore(answer, analysis, record.sha256), sink);
       if (answer.settings) await this.keepSettings(conversation.key, record, answer.settings);
       await this.delivery.rememberTurns(conversation, question, answer.text);
       await conversation.finish();

@@ -9,6 +9,9 @@ import { ChannelDatasets } from './channel-datasets.js';
 import { Commands } from './commands.js';
 import { Delivery } from './delivery.js';
 import { createEngine, type SegmentEngine } from './engine.js';
+import { Briefs } from './brief.js';
+import { Explorer } from './explore.js';
+import { SettingsDialog } from './settings-dialog.js';
 import { Questions } from './questions.js';
 import { Uploads } from './uploads.js';
 
@@ -21,10 +24,18 @@ export interface SegmentApp {
   readonly uploads: Uploads;
   readonly questions: Questions;
   readonly commands: Commands;
+  /** Presses on the buttons under a reply: the same answers as typed questions. */
+  readonly explore: Explorer;
+  /** The campaign brief document (a canvas in Slack). */
+  readonly briefs: Briefs;
+  /** The settings dialog: its choices, saving and the re-analysis it triggers. */
+  readonly settingsDialog: SettingsDialog;
   readonly store: ChannelStore;
   /** Event ids already handled (platform retries are answered once, across replicas with PostgreSQL). */
   readonly seenEvents: SeenEventLog;
   readonly audit: AuditTrail;
+  /** Days datasets, analyses and conversation turns are kept (RETENTION_DAYS), shown in the App Home; null if kept until reset. */
+  readonly retentionDays: number | null;
   /** Stop the analysis workers and flush the seen-event list. */
   close(): Promise<void>;
 }
@@ -55,13 +66,20 @@ export async function createSegmentApp(config: AppConfig, log: Logger, overrides
   });
   const datasets = new ChannelDatasets(store, runner, engine, log);
   const delivery = new Delivery(engine, store, log);
+  const briefs = new Briefs(store, datasets, runner, engine, delivery);
+  const questions = new Questions(store, runner, datasets, engine, delivery, briefs, audit);
+  const commands = new Commands(store, datasets, engine, delivery, audit, config.retentionDays);
   return {
     uploads: new Uploads(store, runner, datasets, engine, delivery, { maxUploadBytes: config.maxUploadBytes }, log, audit),
-    questions: new Questions(store, runner, datasets, engine, delivery, audit),
-    commands: new Commands(store, datasets, engine, delivery, audit, config.retentionDays),
+    questions,
+    commands,
+    explore: new Explorer(store, questions, commands, briefs),
+    settingsDialog: new SettingsDialog(store, datasets, engine, delivery, audit),
+    briefs,
     store,
     seenEvents,
     audit,
+    retentionDays: config.retentionDays,
     close: async () => {
       retention.stop();
       await runner.close();

@@ -10,6 +10,7 @@ import { analysisOptions, summarize, type ChannelDatasets } from './channel-data
 import type { Conversation, IncomingFile } from './conversation.js';
 import type { Delivery } from './delivery.js';
 import type { SegmentEngine } from './engine.js';
+import { withExplore } from './explore.js';
 import { untrustedLiterals } from './render/literals.js';
 import {
   CHARTS_STEP,
@@ -74,13 +75,13 @@ export class Uploads {
         },
       });
       await conversation.progress(fittingStep(analysis.report.segments.length, analysis.report.algorithm));
-      const saved = await this.store.saveUpload(conversation.key, { fileName: file.name, bytes, uploadedBy: conversation.userId });
+      const saved = await this.store.saveUpload(conversation.key, { fileName: file.name, bytes, uploadedBy: conversation.userId, threadTs: conversation.threadTs });
       const record = saved.active;
       if (!record) throw new Error('The upload was not recorded');
       await this.audit.record({ ...conversation.key, userId: conversation.userId, action: 'upload', detail: { bytes: bytes.byteLength } });
       const previous = saved.previous ? await this.datasets.previous(conversation.key, saved.previous, settings) : null;
       await conversation.progress(CHARTS_STEP);
-      const summary = await this.engine.uploadSummary(analysis, previous);
+      const summary = withExplore(await this.engine.uploadSummary(analysis, previous), analysis, record.sha256);
       const replaced = saved.previous && !previous ? replacedDatasetMessage(saved.previous.fileName) : null;
       await this.store.saveSummary(conversation.key, record.sha256, summarize(analysis));
       if (conversation.threadTs) await this.store.claimThread(conversation.key, conversation.threadTs);

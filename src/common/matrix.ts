@@ -40,3 +40,14 @@ export function takeRows(m: DenseMatrix, indices: ArrayLike<number>): DenseMatri
   }
   return { rows: indices.length, cols: m.cols, data: out };
 }
+
+/** Columns picked by index, in the given order (for a subset of the features). */
+export function takeColumns(m: DenseMatrix, indices: readonly number[]): DenseMatrix {
+  const out = new Float64Array(m.rows * indices.length);
+  for (let i = 0; i < m.rows; i++) {
+    const src = i * m.cols;
+    const dst = i * indices.length;
+    for (let j = 0; j < indices.length; j++) out[dst + j] = m.data[src + indices[j]];
+  }
+  return { rows: m.rows, cols: indices.length, data: out };
+}

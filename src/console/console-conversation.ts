@@ -69,6 +69,21 @@ export class ConsoleConversation implements Conversation {
     this.showText(text, []);
   }
 
+  /** A document is a Markdown file in the output folder; making it again overwrites the same file. */
+  async publishDocument(document: { readonly title: string; readonly markdown: string }, replaces: string | null): Promise<{ id: string; where: string }> {
+    const name = replaces ?? `${document.title.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').toLowerCase() || 'document'}.md`;
+    const path = join(resolve(this.options.outDir), name);
+    await mkdir(resolve(this.options.outDir), { recursive: true });
+    await writeFile(path, `${document.markdown}\n`);
+    this.transcript.push({ kind: 'file', path });
+    return { id: name, where: path };
+  }
+
+  /** The charts written so far in this session, as file links. */
+  async chartLinks(): Promise<{ title: string; url: string }[]> {
+    return this.transcript.flatMap((entry) => (entry.kind === 'image' ? [{ title: entry.title, url: `file://${entry.path}` }] : []));
+  }
+
   async displayName(userId: string): Promise<string> {
     return userId === this.userId ? 'you' : userId;
   }

@@ -68,7 +68,7 @@ export async function handleLine(line: string, conversation: ConsoleConversation
       return;
     case '/segments': {
       const reply = await options.app.commands.handle(conversation, argument);
-      await conversation.say(reply.confirm === 'reset' ? `${reply.text}\n${CONFIRM_RESET_HINT}` : reply.text);
+      await conversation.say(reply.followUp === 'confirm-reset' ? `${reply.text}\n${CONFIRM_RESET_HINT}` : reply.text);
       return;
     }
     case '/confirm-reset': {

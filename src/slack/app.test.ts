@@ -53,6 +53,7 @@ function testAnalysis(calls: string[]): (job: AnalysisJob) => Promise<Analysis> 
         columns: table.columns,
         features: table.features,
         algorithm: options.algorithm,
+        models: {},
         segments: [
           { id: 1, name: 'Alpha', size: table.matrix.rows - half, share: 0.5, categorical: {} },
           { id: 2, name: 'Beta', size: half, share: 0.5, categorical: {} },
@@ -79,6 +80,7 @@ function testEngine(): SegmentEngine {
     },
     ask: async (question, context) =>
       answer({ text: `You asked "${question}" about ${context.fileName} (${context.history.length} earlier turns).` }),
+    brief: async (analysis) => [{ heading: 'Segments', answer: answer({ text: `${analysis.report.segments.length} segments.` }) }],
     exportSegments: async (analysis) =>
       answer({ text: '', files: [{ fileName: 'segments.csv', mimeType: 'text/csv', content: `rows,${analysis.report.rowsUsed}\n` }] }),
     renderChart: async () => sharp({ create: { width: 8, height: 8, channels: 3, background: '#336699' } }).png().toBuffer(),

@@ -9,7 +9,9 @@ import {
   appHomeOpenedEvent,
   blockActionsPayload,
   interactionBody,
+  viewSubmissionPayload,
 } from '../../test/helpers/slack-harness.js';
+import { slashCommandBody } from '../../test/helpers/fake-slack.js';
 
 /**
  * The fake Slack's own tests: it must refuse what Slack refuses and accept what Slack accepts, as
@@ -472,5 +474,380 @@ describe('Events and interactivity the harness sends reach a Bolt app (events ap
     expect(good.status).toBe(200);
     await click;
     expect(clicked).toMatchObject({ user: 'U0ANA', action: { action_id: 'confirm_reset', value: 'dataset-1', type: 'button' } });
+  });
+});
+
+
+const plain = (text: string) => ({ type: 'plain_text' as const, text });
+const option = (text: string, value = text.toLowerCase()) => ({ text: plain(text), value });
+const modal = (extra: Record<string, unknown> = {}) => ({ type: 'modal', title: plain('Settings'), submit: plain('Save'), blocks: [section('Choose')], ...extra });
+const input = (blockId: string, element: Record<string, unknown>, label = 'Label') => ({ type: 'input', block_id: blockId, label: plain(label), element });
+
+describe('Block Kit elements (docs.slack.dev/reference/block-kit/block-elements/*, composition-objects/option-object, blocks/input-block)', () => {
+  beforeEach(async () => {
+    await startFake();
+  });
+  const actions = (...elements: unknown[]) => [{ type: 'actions', elements }];
+  const select = (options: unknown[], extra: Record<string, unknown> = {}) => ({ type: 'static_select', action_id: 's', placeholder: plain('Pick'), options, ...extra });
+
+  it('actions block: at most 25 elements; text inputs only in input blocks (actions-block)', async () => {
+    expect(await post(actions(...Array.from({ length: 25 }, (_, i) => button('b', `a${i}`))))).toBeUndefined();
+    expect(await post(actions(...Array.from({ length: 26 }, (_, i) => button('b', `a${i}`))))).toBe('invalid_blocks');
+    expect(await post(actions({ type: 'plain_text_input', action_id: 't' }))).toBe('invalid_blocks');
+  });
+
+  it('static_select: ≤100 options of text ≤75 (plain_text) and value ≤150; initial_option must be one of them', async () => {
+    const hundred = Array.from({ length: 100 }, (_, i) => option(`o${i}`));
+    expect(await post(actions(select(hundred, { initial_option: option('o7') })))).toBeUndefined();
+    expect(await post(actions(select([...hundred, option('extra')])))).toBe('invalid_blocks');
+    expect(await post(actions(select([option('x'.repeat(76))])))).toBe('invalid_blocks');
+    expect(await post(actions(select([{ text: plain('ok'), value: 'v'.repeat(151) }])))).toBe('invalid_blocks');
+    expect(await post(actions(select([{ text: { type: 'mrkdwn', text: '*b*' }, value: 'b' }])))).toBe('invalid_blocks');
+    expect(await post(actions(select([option('a'), option('b')], { initial_option: option('c') })))).toBe('invalid_blocks');
+    expect(await post(actions(select([option('a'), option('a')])))).toBe('invalid_blocks');
+    expect(fake.rejectionsOf('chat.postMessage').map((r) => r.detail)).toContain('blocks[0].elements[0].options has 101 options (max 100)');
+  });
+
+  it('multi_static_select: initial_options must be among options; option_groups instead of options, not both', async () => {
+    const multi = (extra: Record<string, unknown>) => ({ type: 'multi_static_select', action_id: 'm', placeholder: plain('Pick'), ...extra });
+    expect(await post([section('s', { accessory: multi({ options: [option('a'), option('b')], initial_options: [option('b')] }) })])).toBeUndefined();
+    expect(await post([section('s', { accessory: multi({ options: [option('a')], initial_options: [option('z')] }) })])).toBe('invalid_blocks');
+    expect(await post([section('s', { accessory: multi({ option_groups: [{ label: plain('G'), options: [option('a')] }] }) })])).toBeUndefined();
+    expect(await post([section('s', { accessory: multi({ options: [option('a')], option_groups: [{ label: plain('G'), options: [option('a')] }] }) })])).toBe('invalid_blocks');
+  });
+
+  it('checkboxes: at most 10 options (mrkdwn text allowed), initial_options among them (checkboxes-element)', async () => {
+    const boxes = (n: number, extra: Record<string, unknown> = {}) => ({ type: 'checkboxes', action_id: 'c', options: Array.from({ length: n }, (_, i) => ({ text: { type: 'mrkdwn', text: `*f${i}*` }, value: `f${i}` })), ...extra });
+    expect(await post(actions(boxes(10)))).toBeUndefined();
+    expect(await post(actions(boxes(11)))).toBe('invalid_blocks');
+    expect(await post(actions(boxes(2, { initial_options: [{ text: { type: 'mrkdwn', text: '*f1*' }, value: 'f1' }] })))).toBeUndefined();
+    expect(await post(actions(boxes(2, { initial_options: [{ text: { type: 'mrkdwn', text: 'f1' }, value: 'f1' }] })))).toBe('invalid_blocks');
+  });
+
+  it('overflow: up to five options; option url ≤3,000 only in overflow menus (overflow-menu-element, option-object)', async () => {
+    const overflow = (n: number) => ({ type: 'overflow', action_id: 'o', options: Array.from({ length: n }, (_, i) => option(`o${i}`)) });
+    expect(await post(actions(overflow(5)))).toBeUndefined();
+    expect(await post(actions(overflow(6)))).toBe('invalid_blocks');
+    expect(await post(actions(overflow(0)))).toBe('invalid_blocks');
+    expect(await post(actions({ type: 'overflow', action_id: 'o', options: [{ ...option('Docs'), url: 'https://example.com/' + 'x'.repeat(2981) }] }))).toBe('invalid_blocks');
+    expect(await post(actions(select([{ ...option('Docs'), url: 'https://example.com' }])))).toBe('invalid_blocks');
+  });
+
+  it('button url at most 3,000 characters (button-element)', async () => {
+    const url = (n: number) => ({ type: 'button', text: plain('Open'), action_id: 'u', url: 'https://e.com/' + 'x'.repeat(n - 14) });
+    expect(await post(actions(url(3000)))).toBeUndefined();
+    expect(await post(actions(url(3001)))).toBe('invalid_blocks');
+  });
+
+  it('input block: plain_text label ≤2,000, an input element, hint ≤2,000 (input-block)', async () => {
+    expect(await post([input('k', { type: 'static_select', action_id: 'k', options: [option('auto')] }, 'l'.repeat(2000))])).toBeUndefined();
+    expect(await post([input('k', { type: 'plain_text_input', action_id: 'k' }, 'l'.repeat(2001))])).toBe('invalid_blocks');
+    expect(await post([input('k', { type: 'button', text: plain('No'), action_id: 'k' })])).toBe('invalid_blocks');
+    expect(await post([{ ...input('k', { type: 'plain_text_input', action_id: 'k' }), hint: plain('h'.repeat(2001)) }])).toBe('invalid_blocks');
+    expect(await post([{ type: 'input', label: plain('No element') }])).toBe('invalid_blocks');
+  });
+});
+
+describe('views.open, views.update, views.publish (docs.slack.dev/reference/methods/views.*, reference/views/modal-views, home-tab-views)', () => {
+  beforeEach(async () => {
+    await startFake();
+  });
+
+  it('opens a modal with a trigger the fake issued, once; returns id and hash; records the view for the user', async () => {
+    const trigger = fake.issueTriggerId('U0ANA');
+    const opened = await call('views.open', { trigger_id: trigger, view: modal({ callback_id: 'settings', private_metadata: 'C1' }) });
+    expect(opened.body.ok).toBe(true);
+    const view = opened.body.view as { id: string; hash: string; type: string; callback_id: string; private_metadata: string };
+    expect(view).toMatchObject({ type: 'modal', callback_id: 'settings', private_metadata: 'C1' });
+    expect(view.id).toMatch(/^V/);
+    expect(fake.views).toEqual([expect.objectContaining({ id: view.id, hash: view.hash, type: 'modal', user: 'U0ANA', method: 'views.open' })]);
+    expect(fake.modalsOf('U0ANA').map((v) => v.id)).toEqual([view.id]);
+    expect(await error('views.open', { trigger_id: trigger, view: modal() })).toBe('exchanged_trigger_id');
+  });
+
+  it('a trigger is good for 3 seconds by the injected clock; one the fake never issued is invalid', async () => {
+    const trigger = fake.issueTriggerId('U0ANA');
+    now += SLACK_LIMITS.triggerLifetimeMs + 1;
+    expect(await error('views.open', { trigger_id: trigger, view: modal() })).toBe('expired_trigger_id');
+    const fresh = fake.issueTriggerId('U0ANA');
+    now += SLACK_LIMITS.triggerLifetimeMs;
+    expect(await error('views.open', { trigger_id: fresh, view: modal() })).toBeUndefined();
+    expect(await error('views.open', { trigger_id: '1.2.3', view: modal() })).toBe('invalid_trigger_id');
+    expect(await error('views.open', { view: modal() })).toBe('invalid_arguments');
+    expect(await error('views.open', { trigger_id: fake.issueTriggerId() })).toBe('invalid_arguments');
+  });
+
+  it('the modal view rules: title ≤24, submit/close ≤24, ≤100 blocks, private_metadata ≤3,000, callback_id ≤255, submit with input blocks', async () => {
+    const open = (view: unknown) => call('views.open', { trigger_id: fake.issueTriggerId('U0ANA'), view });
+    expect((await open(modal({ title: plain('t'.repeat(24)), close: plain('c'.repeat(24)) }))).body.ok).toBe(true);
+    const tooLongTitle = await open(modal({ title: plain('t'.repeat(25)) }));
+    expect(tooLongTitle.body.error).toBe('invalid_arguments');
+    expect((tooLongTitle.body.response_metadata as { messages: string[] }).messages[0]).toMatch(/view\.title\.text has 25 characters/);
+    expect((await open(modal({ title: { type: 'mrkdwn', text: 'T' } }))).body.error).toBe('invalid_arguments');
+    expect((await open(modal({ submit: plain('s'.repeat(25)) }))).body.error).toBe('invalid_arguments');
+    expect((await open(modal({ blocks: Array.from({ length: 100 }, () => ({ type: 'divider' })) }))).body.ok).toBe(true);
+    expect((await open(modal({ blocks: Array.from({ length: 101 }, () => ({ type: 'divider' })) }))).body.error).toBe('invalid_arguments');
+    expect((await open(modal({ private_metadata: 'm'.repeat(3001) }))).body.error).toBe('invalid_arguments');
+    expect((await open(modal({ callback_id: 'c'.repeat(256) }))).body.error).toBe('invalid_arguments');
+    const field = input('k', { type: 'plain_text_input', action_id: 'k' });
+    expect((await open({ type: 'modal', title: plain('No submit'), blocks: [field] })).body.error).toBe('invalid_arguments');
+    expect((await open(modal({ blocks: [{ ...field, label: plain('l'.repeat(2001)) }] }))).body.error).toBe('invalid_arguments');
+    expect((await open({ type: 'home', blocks: [] })).body.error).toBe('invalid_arguments');
+    expect((await open(modal({ private_metadata: 'x'.repeat(3000), blocks: Array.from({ length: 100 }, () => section('y'.repeat(3000))) }))).body.error).toBe('view_too_large');
+  });
+
+  it('views.update by view_id or external_id, with an optional hash (hash_conflict when stale); not_found otherwise', async () => {
+    const opened = (await call('views.open', { trigger_id: fake.issueTriggerId('U0ANA'), view: modal({ external_id: 'settings-C1' }) })).body.view as { id: string; hash: string };
+    const updated = await call('views.update', { view_id: opened.id, hash: opened.hash, view: modal({ title: plain('Saving…') }) });
+    expect(updated.body.ok).toBe(true);
+    const newHash = (updated.body.view as { hash: string }).hash;
+    expect(newHash).not.toBe(opened.hash);
+    expect(await error('views.update', { view_id: opened.id, hash: opened.hash, view: modal() })).toBe('hash_conflict');
+    expect(await error('views.update', { external_id: 'settings-C1', view: modal({ title: plain('Done') }) })).toBeUndefined();
+    expect(await error('views.update', { view_id: 'V0NONE', view: modal() })).toBe('not_found');
+    expect(await error('views.update', { view: modal() })).toBe('invalid_arguments');
+    expect(await error('views.update', { view_id: opened.id, view: modal({ title: plain('t'.repeat(25)) }) })).toBe('invalid_arguments');
+    expect(fake.viewById(opened.id)?.view.title).toEqual(plain('Done'));
+    expect(fake.views.map((v) => v.method)).toEqual(['views.open', 'views.update', 'views.update']);
+    expect(await error('views.open', { trigger_id: fake.issueTriggerId('U0ANA'), view: modal({ external_id: 'settings-C1' }) })).toBe('duplicate_external_id');
+  });
+
+  it('views.publish: user_id required, a home view of ≤100 blocks; one Home view per user (same id, new hash)', async () => {
+    const first = await call('views.publish', { user_id: 'U0ANA', view: { type: 'home', blocks: [section('Your datasets')] } });
+    expect(first.body.ok).toBe(true);
+    const home = first.body.view as { id: string; hash: string; type: string };
+    expect(home.type).toBe('home');
+    const again = (await call('views.publish', { user_id: 'U0ANA', hash: home.hash, view: { type: 'home', blocks: [section('Updated')] } })).body.view as { id: string };
+    expect(again.id).toBe(home.id);
+    expect(fake.homeViewOf('U0ANA')?.view.blocks).toEqual([section('Updated')]);
+    expect(fake.homeViewOf('U0BOB')).toBeUndefined();
+    expect(await error('views.publish', { user_id: 'U0ANA', hash: home.hash, view: { type: 'home', blocks: [] } })).toBe('hash_conflict');
+    const noUser = await call('views.publish', { view: { type: 'home', blocks: [] } });
+    expect(noUser.body).toEqual({ ok: false, error: 'invalid_arguments', response_metadata: { messages: ['invalid `user_id`'] } });
+    expect(await error('views.publish', { user_id: 'U0ANA', view: modal() })).toBe('invalid_arguments');
+    expect(await error('views.publish', { user_id: 'U0ANA', view: { type: 'home', blocks: Array.from({ length: 101 }, () => ({ type: 'divider' })) } })).toBe('invalid_arguments');
+  });
+
+  it('@slack/web-api views.* work against it (form-encoded JSON view)', async () => {
+    const web = client();
+    const opened = await web.views.open({ trigger_id: fake.issueTriggerId('U0ANA'), view: modal() as never });
+    expect(opened.view?.id).toEqual(expect.any(String));
+    const published = await web.views.publish({ user_id: 'U0ANA', view: { type: 'home', blocks: [section('hi') as never] } });
+    expect(published.view?.type).toBe('home');
+    await expect(web.views.open({ trigger_id: 'nope', view: modal() as never })).rejects.toMatchObject({ data: { error: 'invalid_trigger_id' } });
+  });
+});
+
+describe('chat.getPermalink (docs.slack.dev/reference/methods/chat.getPermalink)', () => {
+  it('permalinks posted, streamed and file messages; replies carry thread_ts and cid; unknown ts is message_not_found', async () => {
+    await startFake({ fileMessageDelayMs: 0 });
+    const posted = await call('chat.postMessage', { channel: 'C1', text: 'root' });
+    const ts = String(posted.body.ts);
+    expect((await call('chat.getPermalink', { channel: 'C1', message_ts: ts })).body).toEqual({ ok: true, channel: 'C1', permalink: `https://fake.slack.com/archives/C1/p${ts.replace('.', '')}` });
+    const stream = await call('chat.startStream', { channel: 'D1', thread_ts: '1.000001', markdown_text: 'hi' });
+    const streamLink = (await call('chat.getPermalink', { channel: 'D1', message_ts: stream.body.ts })).body.permalink;
+    expect(streamLink).toBe(`https://fake.slack.com/archives/D1/p${String(stream.body.ts).replace('.', '')}?thread_ts=1.000001&cid=D1`);
+    const upload = await client().filesUploadV2({ channel_id: 'C1', thread_ts: ts, file_uploads: [{ file: Buffer.from('png'), filename: 'chart.png' }] });
+    const fileId = (upload.files as { files: { id: string }[] }[])[0]!.files[0]!.id;
+    const fileMessage = await fake.fileMessagePosted(fileId);
+    expect(await error('chat.getPermalink', { channel: 'C1', message_ts: fileMessage.ts })).toBeUndefined();
+    expect(await error('chat.getPermalink', { channel: 'C1', message_ts: '1.999999' })).toBe('message_not_found');
+    fake.addUserMessage({ channel: 'C1', ts: '1.999999', user: 'U0ANA' });
+    expect(await error('chat.getPermalink', { channel: 'C1', message_ts: '1.999999' })).toBeUndefined();
+    expect(await error('chat.getPermalink', { message_ts: ts })).toBe('channel_not_found');
+    expect(await error('chat.getPermalink', { channel: 'C1' })).toBe('invalid_arguments');
+  });
+});
+
+describe('Canvases (docs.slack.dev/reference/methods/conversations.canvases.create, canvases.create, canvases.edit, canvases.access.set, canvases.delete)', () => {
+  beforeEach(async () => {
+    await startFake();
+  });
+  const md = (markdown: string) => ({ type: 'markdown', markdown });
+
+  it('a channel gets one channel canvas, made by the bot; conversations.info shows it under properties.canvas', async () => {
+    fake.setMembers('C1', ['U0ANA', 'U0BOT']);
+    const created = await call('conversations.canvases.create', { channel_id: 'C1', document_content: md('# Brief') });
+    const id = String(created.body.canvas_id);
+    expect(fake.canvases).toEqual([expect.objectContaining({ id, markdown: '# Brief', creator: 'U0BOT', channelCanvasOf: 'C1' })]);
+    expect(fake.canvasOfChannel('C1')?.channels.get('C1')).toBe('write');
+    expect(await error('conversations.canvases.create', { channel_id: 'C1', document_content: md('again') })).toBe('channel_canvas_already_exists');
+    expect((await call('conversations.info', { channel: 'C1' })).body.channel).toMatchObject({ properties: { canvas: { file_id: id, is_empty: false } } });
+    expect(await error('conversations.canvases.create', {})).toBe('invalid_arguments');
+    expect(await error('conversations.canvases.create', { channel_id: 'C2', document_content: { type: 'html', markdown: 'x' } })).toBe('invalid_arguments');
+    expect(await error('conversations.canvases.create', { channel_id: 'C2', document_content: md('x'.repeat(SLACK_LIMITS.canvasMarkdown + 1)) })).toBe('invalid_arguments');
+  });
+
+  it('a standalone canvas with a title, shared to a channel with canvases.access.set (read|write, channel_ids or user_ids, not both)', async () => {
+    const created = await call('canvases.create', { title: 'Campaign brief', document_content: md('# Segments') });
+    const id = String(created.body.canvas_id);
+    expect(await error('canvases.access.set', { canvas_id: id, access_level: 'read', channel_ids: ['C1'] })).toBeUndefined();
+    expect(fake.canvasById(id)).toMatchObject({ title: 'Campaign brief', markdown: '# Segments', creator: 'U0BOT', channelCanvasOf: null });
+    expect([...fake.canvasById(id)!.channels]).toEqual([['C1', 'read']]);
+    expect(await error('canvases.access.set', { canvas_id: id, access_level: 'write', channel_ids: ['C1'], user_ids: ['U0ANA'] })).toBe('invalid_parameters');
+    expect(await error('canvases.access.set', { canvas_id: id, access_level: 'write' })).toBe('invalid_parameters');
+    expect(await error('canvases.access.set', { canvas_id: id, access_level: 'admin', channel_ids: ['C1'] })).toBe('invalid_arguments');
+    expect(await error('canvases.access.set', { canvas_id: id, access_level: 'read', channel_ids: Array.from({ length: 21 }, (_, i) => `C${i}00`) })).toBe('invalid_arguments');
+    expect(await error('canvases.access.set', { canvas_id: id, access_level: 'read', channel_ids: ['nope'] })).toBe('channel_not_found');
+    expect(await error('canvases.access.set', { canvas_id: 'F0NONE', access_level: 'read', channel_ids: ['C1'] })).toBe('canvas_not_found');
+    const web = client();
+    await web.canvases.access.set({ canvas_id: id, access_level: 'write', user_ids: ['U0ANA'] });
+    expect(fake.canvasById(id)?.users.get('U0ANA')).toBe('write');
+  });
+
+  it('canvases.edit: one change per call; replace without section_id rewrites, insert_at_end appends, rename sets the title', async () => {
+    const id = String((await call('canvases.create', { title: 'Brief', document_content: md('# One') })).body.canvas_id);
+    expect(await error('canvases.edit', { canvas_id: id, changes: [{ operation: 'insert_at_end', document_content: md('## Two') }] })).toBeUndefined();
+    expect(fake.canvasById(id)?.markdown).toBe('# One\n\n## Two');
+    expect(await error('canvases.edit', { canvas_id: id, changes: [{ operation: 'replace', document_content: md('# New') }] })).toBeUndefined();
+    expect(fake.canvasById(id)?.markdown).toBe('# New');
+    expect(await error('canvases.edit', { canvas_id: id, changes: [{ operation: 'rename', title_content: md('Brief v2') }] })).toBeUndefined();
+    expect(fake.canvasById(id)?.title).toBe('Brief v2');
+    expect(fake.canvasById(id)?.edits.map((e) => e.operation)).toEqual(['insert_at_end', 'replace', 'rename']);
+    const two = [{ operation: 'insert_at_end', document_content: md('a') }, { operation: 'insert_at_end', document_content: md('b') }];
+    expect(await error('canvases.edit', { canvas_id: id, changes: two })).toBe('invalid_arguments');
+    expect(await error('canvases.edit', { canvas_id: id, changes: [{ operation: 'append', document_content: md('a') }] })).toBe('invalid_arguments');
+    expect(await error('canvases.edit', { canvas_id: id, changes: [{ operation: 'insert_after', document_content: md('a') }] })).toBe('invalid_arguments');
+    expect(await error('canvases.edit', { canvas_id: id, changes: [{ operation: 'delete', section_id: 'temp:C:AAA' }] })).toBe('canvas_editing_failed');
+    expect(await error('canvases.edit', { canvas_id: 'F0NONE', changes: [{ operation: 'replace', document_content: md('x') }] })).toBe('canvas_not_found');
+  });
+
+  it("a canvas someone else wrote: editable only with write access; the app cannot delete or share it", async () => {
+    fake.setMembers('C1', ['U0ANA']);
+    const theirs = fake.addCanvas({ creator: 'U0ANA', markdown: '# Ana’s notes', channelCanvasOf: 'C1' });
+    const replace = [{ operation: 'replace', document_content: md('# overwritten') }];
+    expect(await error('canvases.edit', { canvas_id: theirs.id, changes: replace })).toBe('restricted_action');
+    expect(await error('canvases.delete', { canvas_id: theirs.id })).toBe('restricted_action');
+    expect(await error('canvases.access.set', { canvas_id: theirs.id, access_level: 'read', channel_ids: ['C2'] })).toBe('restricted_action');
+    fake.setMembers('C1', ['U0ANA', 'U0BOT']);
+    // A channel canvas is writable by the channel's members, the app included: only the app's own rule keeps it away.
+    expect(await error('canvases.edit', { canvas_id: theirs.id, changes: replace })).toBeUndefined();
+    expect(theirs.edits).toEqual([expect.objectContaining({ by: 'U0BOT', operation: 'replace' })]);
+    expect(theirs.creator).toBe('U0ANA');
+  });
+
+  it('canvases.delete removes the app’s canvas (and frees the channel for a new channel canvas)', async () => {
+    const id = String((await call('conversations.canvases.create', { channel_id: 'C1', document_content: md('x') })).body.canvas_id);
+    expect(await error('canvases.delete', { canvas_id: id })).toBeUndefined();
+    expect(fake.canvases).toEqual([]);
+    expect(await error('canvases.delete', { canvas_id: id })).toBe('canvas_not_found');
+    expect(await error('conversations.canvases.create', { channel_id: 'C1' })).toBeUndefined();
+    expect(fake.canvasOfChannel('C1')?.markdown).toBe('');
+  });
+
+  it('@slack/web-api canvases methods work against it', async () => {
+    const web = client();
+    const made = await web.conversations.canvases.create({ channel_id: 'C9', document_content: { type: 'markdown', markdown: '# Hi' } });
+    await web.canvases.edit({ canvas_id: made.canvas_id!, changes: [{ operation: 'insert_at_start', document_content: { type: 'markdown', markdown: '> top' } }] });
+    expect(fake.canvasById(made.canvas_id!)?.markdown).toBe('> top\n\n# Hi');
+    await web.canvases.delete({ canvas_id: made.canvas_id! });
+    expect(fake.canvasOfChannel('C9')).toBeUndefined();
+  });
+});
+
+describe('Interactivity the harness sends (interaction-payloads/view-interactions-payload, block_actions-payload; slash commands)', () => {
+  const secret = 'contract-secret';
+  let bolt: App;
+  let url: string;
+
+  beforeEach(async () => {
+    await startFake();
+    bolt = new App({ token: fake.botToken, signingSecret: secret, endpoints: '/slack/events', clientOptions: { slackApiUrl: fake.apiUrl } });
+  });
+
+  afterEach(async () => {
+    await bolt.stop();
+  });
+
+  async function listen(): Promise<void> {
+    const server = (await bolt.start(0)) as Server;
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
+  }
+  const send = (payload: Record<string, unknown>) => postSigned(url, interactionBody(payload), { secret, contentType: 'application/x-www-form-urlencoded' });
+
+  const settingsView = modal({
+    callback_id: 'settings',
+    private_metadata: 'C1',
+    blocks: [
+      input('k', { type: 'static_select', action_id: 'k', options: [option('auto'), option('4')] }, 'Segments'),
+      input('features', { type: 'checkboxes', action_id: 'features', options: [option('age'), option('spend')] }, 'Features'),
+    ],
+  });
+
+  it('a slash command with a trigger the fake issued opens a modal; a view_submission answered with errors comes back in the HTTP body', async () => {
+    bolt.command('/segments', async ({ ack, command, client: web }) => {
+      await ack();
+      await web.views.open({ trigger_id: command.trigger_id, view: settingsView as never });
+    });
+    bolt.view('settings', async ({ ack, view }) => {
+      const k = view.state.values.k?.k?.selected_option?.value;
+      if (k !== 'auto') await ack({ response_action: 'errors', errors: { k: 'Not allowed here' } });
+      else await ack();
+    });
+    await listen();
+    const triggerId = fake.issueTriggerId('U0ANA');
+    const body = slashCommandBody({ teamId: fake.teamId, channelId: 'C1', userId: 'U0ANA', command: '/segments', text: 'settings', triggerId });
+    expect((await postSigned(url, body, { secret, contentType: 'application/x-www-form-urlencoded' })).status).toBe(200);
+    const opened = await fake.waitFor('the settings modal', () => fake.modalsOf('U0ANA')[0], 5000);
+    expect(opened).toMatchObject({ user: 'U0ANA', type: 'modal' });
+    expect(fake.trigger(triggerId)?.exchanged).toBe(true);
+
+    const wrong = viewSubmissionPayload({ user: 'U0ANA', view: opened, values: { k: { k: { type: 'static_select', selected_option: option('4') } } } });
+    expect(wrong).toMatchObject({ type: 'view_submission', view: { id: opened.id, callback_id: 'settings', private_metadata: 'C1', hash: opened.hash } });
+    const refused = await send(wrong);
+    expect(refused.status).toBe(200);
+    expect(await refused.json()).toEqual({ response_action: 'errors', errors: { k: 'Not allowed here' } });
+
+    const good = await send(
+      viewSubmissionPayload({ user: 'U0ANA', view: opened, values: { k: { k: { type: 'static_select', selected_option: option('auto') } }, features: { features: { type: 'checkboxes', selected_options: [option('age')] } } } }),
+    );
+    expect(good.status).toBe(200);
+    expect(await good.text()).toBe('');
+  });
+
+  it('viewSubmissionPayload refuses values for blocks or elements the view does not have', async () => {
+    await listen();
+    const trigger = fake.issueTriggerId('U0ANA');
+    const opened = (await call('views.open', { trigger_id: trigger, view: settingsView })).body.view as { id: string };
+    const view = fake.viewById(opened.id)!;
+    expect(() => viewSubmissionPayload({ user: 'U0ANA', view, values: { nope: { k: { type: 'plain_text_input', value: 'x' } } } })).toThrow(/no block nope/);
+    expect(() => viewSubmissionPayload({ user: 'U0ANA', view, values: { k: { k: { type: 'plain_text_input', value: 'x' } } } })).toThrow(/is a static_select/);
+  });
+
+  it('a button in the App Home arrives with container type view and the view id; its trigger opens a modal', async () => {
+    let seen: Record<string, unknown> | null = null;
+    const pressed = new Promise<void>((resolve) => {
+      bolt.action('open_settings', async ({ ack, body, client: web }) => {
+        await ack();
+        seen = body as unknown as Record<string, unknown>;
+        await web.views.open({ trigger_id: (body as { trigger_id: string }).trigger_id, view: modal() as never });
+        resolve();
+      });
+    });
+    await listen();
+    await call('views.publish', { user_id: 'U0ANA', view: { type: 'home', blocks: [{ type: 'actions', block_id: 'home', elements: [button('Settings', 'open_settings')] }] } });
+    const home = fake.homeViewOf('U0ANA')!;
+    const payload = blockActionsPayload({ user: 'U0ANA', view: home, actionId: 'open_settings', blockId: 'home', triggerId: fake.issueTriggerId('U0ANA') });
+    expect((await send(payload)).status).toBe(200);
+    await pressed;
+    expect(seen).toMatchObject({ container: { type: 'view', view_id: home.id }, view: { id: home.id, type: 'home', hash: home.hash } });
+    expect(seen!.channel).toBeUndefined();
+    expect(fake.modalsOf('U0ANA')).toHaveLength(1);
+    expect(fake.rejectionsOf('views.open')).toEqual([]);
+  });
+
+  it('a static_select choice in a message arrives as selected_option', async () => {
+    let chosen: unknown = null;
+    const picked = new Promise<void>((resolve) => {
+      bolt.action('more_charts', async ({ ack, action }) => {
+        await ack();
+        chosen = action;
+        resolve();
+      });
+    });
+    await listen();
+    await send(blockActionsPayload({ user: 'U0ANA', channel: 'C1', messageTs: '1.2', actionId: 'more_charts', actionType: 'static_select', selectedOption: { text: 'Elbow', value: 'elbow' } }));
+    await picked;
+    expect(chosen).toMatchObject({ type: 'static_select', selected_option: { value: 'elbow', text: { text: 'Elbow' } } });
   });
 });

@@ -1,7 +1,8 @@
 import type { types } from '@slack/bolt';
 import { mrkdwnSafe, plainTextSafe } from '../app/render/escape.js';
 import { answerAsMrkdwn } from '../app/render/mrkdwn.js';
-import type { Answer } from '../tools/answer.js';
+import type { Answer, ExploreOffer } from '../tools/answer.js';
+import { EXPLORE, FEEDBACK, encodeValue } from './actions.js';
 
 type KnownBlock = types.KnownBlock;
 
@@ -23,18 +24,74 @@ export interface SlackMessage {
  * block, its footnote as context. Formatting only: every figure comes from the Answer. Every
  * string is escaped for the field that shows it; text is split after escaping, which lengthens it.
  */
-export function answerMessage(answer: Answer): SlackMessage {
-  const blocks: KnownBlock[] = splitText(mrkdwnSafe(answer.text, answer.literals ?? []), SECTION_CHARS).map(section);
-  blocks.push(...footerBlocks(answer));
-  return { text: fallbackText(answer), blocks: blocks.slice(0, MAX_BLOCKS) };
+export function answerMessage(answer: Answer, options: ReplyOptions = {}): SlackMessage {
+  const footer = footerBlocks(answer, options);
+  const sections = splitText(mrkdwnSafe(answer.text, answer.literals ?? []), SECTION_CHARS).map(section);
+  return { text: fallbackText(answer), blocks: [...sections.slice(0, MAX_BLOCKS - footer.length), ...footer] };
 }
 
-/** What follows an answer's text: its table and footnote (also the closing blocks of a streamed answer). */
-export function footerBlocks(answer: Answer): KnownBlock[] {
+export interface ReplyOptions {
+  /** 👍/👎 buttons under the reply (answers, not notices). */
+  readonly feedback?: boolean;
+}
+
+/**
+ * What follows an answer's text: its table and footnote, the buttons to explore further, and the
+ * feedback buttons (also the closing blocks of a streamed answer).
+ */
+export function footerBlocks(answer: Answer, options: ReplyOptions = {}): KnownBlock[] {
   const blocks: KnownBlock[] = [];
   if (answer.table && answer.table.columns.length > 0) blocks.push(tableBlock(answer.table.columns, answer.table.rows));
   if (answer.footnote) blocks.push({ type: 'context', elements: [mrkdwn(mrkdwnSafe(answer.footnote, answer.literals ?? []))] });
+  if (answer.explore) blocks.push(exploreBlock(answer.explore));
+  if (options.feedback && answer.text.trim().length > 0) blocks.push(feedbackBlock(answer.toolsUsed));
   return blocks;
+}
+
+/**
+ * The buttons under a reply that shows segments: try one fewer or one more, compare the methods,
+ * a campaign and support actions per segment, the chart menu, and the export to the presser
+ * alone. Each carries the dataset it is about. One actions block, well under 25 elements
+ * (https://docs.slack.dev/reference/block-kit/blocks/actions-block).
+ */
+function exploreBlock(offer: ExploreOffer): KnownBlock {
+  const button = (actionId: string, text: string, value: Record<string, unknown>) => ({
+    type: 'button' as const,
+    action_id: actionId,
+    text: { type: 'plain_text' as const, text },
+    value: encodeValue({ d: offer.datasetId, ...value }),
+  });
+  return {
+    type: 'actions',
+    block_id: 'explore',
+    elements: [
+      ...offer.tryK.map((k) => button(`${EXPLORE.tryK}${k}`, `Try ${k} segments`, { k })),
+      button(EXPLORE.compareMethods, 'Compare methods', {}),
+      button(EXPLORE.campaigns, 'Campaign per segment', {}),
+      button(EXPLORE.support, 'Support actions', {}),
+      {
+        type: 'static_select',
+        action_id: EXPLORE.chart,
+        placeholder: { type: 'plain_text', text: 'More charts' },
+        options: offer.charts.map((chart) => ({ text: { type: 'plain_text' as const, text: plainTextSafe(chart.title, 75) }, value: encodeValue({ d: offer.datasetId, c: chart.kind }) })),
+      },
+      button(EXPLORE.exportToMe, 'Export to me', {}),
+      button(EXPLORE.brief, 'Make a campaign brief', {}),
+    ],
+  };
+}
+
+/** 👍/👎 under an answer; the value names only the tools that made it, never its text or data. */
+function feedbackBlock(tools: readonly string[]): KnownBlock {
+  const value = encodeValue({ t: tools.slice(0, 8) });
+  return {
+    type: 'actions',
+    block_id: 'feedback',
+    elements: [
+      { type: 'button', action_id: FEEDBACK.up, text: { type: 'plain_text', text: '👍 Helpful', emoji: true }, value },
+      { type: 'button', action_id: FEEDBACK.down, text: { type: 'plain_text', text: '👎 Not helpful', emoji: true }, value },
+    ],
+  };
 }
 
 /** A plain mrkdwn message (notices, errors, progress); `literals` are strings in it quoted from a file or a user. */

@@ -60,11 +60,11 @@ export class SlackTextSink implements TextSink {
   async finish(final: Answer): Promise<void> {
     await this.chain;
     if (this.pendingUpdate) clearTimeout(this.pendingUpdate);
-    const message = answerMessage(final);
+    const message = answerMessage(final, { feedback: true });
     const sameText = final.text.trim() === this.text.trim();
     if (this.streamTs) {
       const stopped = await this.thread.call('chat.stopStream', () =>
-        this.options.client.chat.stopStream({ channel: this.options.channel, ts: this.streamTs ?? '', ...(sameText ? { blocks: footerBlocks(final) } : {}) }),
+        this.options.client.chat.stopStream({ channel: this.options.channel, ts: this.streamTs ?? '', ...(sameText ? { blocks: footerBlocks(final, { feedback: true }) } : {}) }),
       );
       // The checked answer differs from what streamed (the check rejected a sentence): it takes its place.
       if (!sameText || !stopped) await this.thread.update(this.streamTs, message);

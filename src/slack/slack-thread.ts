@@ -19,6 +19,9 @@ type WebClient = webApi.WebClient;
  */
 export const STATUS_REFRESH_MS = 90_000;
 
+/** Where people find the bot's canvases: the channel's canvas tab. */
+const CANVAS_WHERE = 'the canvas tab at the top of this channel';
+
 /** How long to wait for Slack to post an uploaded chart before the words that follow it go out anyway. */
 export const CHARTS_SHOWN_TIMEOUT_MS = 15_000;
 
@@ -77,7 +80,7 @@ export class SlackThread implements Conversation {
   }
 
   async post(answer: Answer): Promise<void> {
-    if (answer.text.trim().length > 0 || answer.table) await this.postMessage(answerMessage(answer));
+    if (answer.text.trim().length > 0 || answer.table) await this.postMessage(answerMessage(answer, { feedback: true }));
     for (const file of answer.files) await this.uploadFile(file, this.options.channel, this.threadTs, answer.literals ?? []);
   }
 
@@ -104,6 +107,48 @@ export class SlackThread implements Conversation {
 
   async say(text: string, literals: readonly string[] = []): Promise<void> {
     await this.postMessage(textMessage(text, literals));
+  }
+
+  /**
+   * The document as a canvas: the bot's own earlier one replaced in place (canvases.edit), else the
+   * channel canvas (conversations.canvases.create), else, where the channel already has one that
+   * someone else wrote, a canvas of the bot's own tabbed in the channel (canvases.create).
+   * https://docs.slack.dev/reference/methods/canvases.edit, .../conversations.canvases.create, .../canvases.create
+   */
+  async publishDocument(document: { readonly title: string; readonly markdown: string }, replaces: string | null): Promise<{ id: string; where: string }> {
+    const content = { type: 'markdown' as const, markdown: document.markdown };
+    const channel = this.options.channel;
+    if (replaces) {
+      const edited = await this.call('canvases.edit', () => this.client.canvases.edit({ canvas_id: replaces, changes: [{ operation: 'replace', document_content: content }] }));
+      if (edited) return { id: replaces, where: CANVAS_WHERE };
+    }
+    if (!channel.startsWith('D')) {
+      try {
+        const created = await this.client.conversations.canvases.create({ channel_id: channel, title: document.title, document_content: content });
+        if (created.canvas_id) return { id: created.canvas_id, where: CANVAS_WHERE };
+      } catch (error) {
+        this.options.log.info({ method: 'conversations.canvases.create', err: errorSummary(error) }, 'No channel canvas; making a canvas of our own');
+      }
+    }
+    const created = await this.client.canvases.create({ title: document.title, document_content: content, channel_id: channel });
+    if (!created.canvas_id) throw new Error('Slack made no canvas');
+    return { id: created.canvas_id, where: CANVAS_WHERE };
+  }
+
+  /** The chart files posted in this thread, with links to their messages. */
+  async chartLinks(): Promise<{ title: string; url: string }[]> {
+    if (!this.threadTs) return [];
+    const threadTs = this.threadTs;
+    const replies = await this.call('conversations.replies', () => this.client.conversations.replies({ channel: this.options.channel, ts: threadTs }));
+    const links: { title: string; url: string }[] = [];
+    for (const message of replies?.messages ?? []) {
+      const file = message.files?.find((f) => f.mimetype === 'image/png' || /\.png$/i.test(f.name ?? ''));
+      if (!file || !message.ts) continue;
+      const ts = message.ts;
+      const link = await this.call('chat.getPermalink', () => this.client.chat.getPermalink({ channel: this.options.channel, message_ts: ts }));
+      if (link?.permalink) links.push({ title: file.title ?? file.name ?? 'Chart', url: link.permalink });
+    }
+    return links;
   }
 
   displayName(userId: string): Promise<string> {

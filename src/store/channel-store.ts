@@ -1,6 +1,6 @@
 import type { Analysis } from '../analysis/analysis.js';
 import type { SettingsPatch } from '../analysis/settings.js';
-import type { ChannelState, DatasetRecord, DatasetSummary, Turn } from './schema.js';
+import type { ChannelState, DatasetRecord, DatasetSummary, FeedbackEntry, Turn } from './schema.js';
 
 /*
  * The store's contract. Two implementations keep it: files under DATA_DIR (the embedded default,
@@ -21,15 +21,22 @@ export interface StoreLimits {
   readonly maxTurns: number;
   /** Characters kept of each turn's text. */
   readonly maxTurnChars: number;
+  /** Feedback votes kept per channel (oldest forgotten first). */
+  readonly maxFeedback: number;
 }
 
-export const DEFAULT_STORE_LIMITS: StoreLimits = { maxThreads: 200, maxTurns: 12, maxTurnChars: 2000 };
+/** Votes kept per channel (the oldest forgotten first): enough for a quality review, bounded on disk. */
+export const MAX_FEEDBACK_ENTRIES = 5000;
+
+export const DEFAULT_STORE_LIMITS: StoreLimits = { maxThreads: 200, maxTurns: 12, maxTurnChars: 2000, maxFeedback: MAX_FEEDBACK_ENTRIES };
 
 export interface NewUpload {
   readonly fileName: string;
   readonly bytes: Uint8Array;
   readonly uploadedBy: string | null;
   readonly uploadedAt?: Date;
+  /** The thread the upload is answered in. */
+  readonly threadTs?: string | null;
 }
 
 export interface StagedUpload {
@@ -69,7 +76,7 @@ export interface ChannelStore {
    */
   stageDataset(upload: StagedUpload): Promise<void>;
   unstage(sha256: string): Promise<void>;
-  /** Remember the figures of a finished analysis on the dataset with this checksum. */
+  /** Remember the figures of a finished analysis on the dataset with this checksum (`analysedAt` defaults to now). */
   saveSummary(key: ChannelKey, datasetSha256: string, summary: DatasetSummary): Promise<void>;
   updateSettings(key: ChannelKey, patch: SettingsPatch): Promise<ChannelState>;
   /** Delete everything stored for the channel: datasets, settings, threads. */
@@ -81,6 +88,15 @@ export interface ChannelStore {
   recentTurns(key: ChannelKey, threadTs: string): Promise<Turn[]>;
   /** Every channel with stored state. */
   channels(): Promise<ChannelKey[]>;
+  /** Remember the id of a document the bot published for the channel (a brief made again replaces it). */
+  rememberDocument(key: ChannelKey, name: string, id: string): Promise<void>;
+  /**
+   * Record a vote on a reply; a person's later vote on the same reply replaces their earlier one.
+   * At most MAX_FEEDBACK_ENTRIES (StoreLimits.maxFeedback) are kept per channel, the oldest dropped.
+   */
+  recordFeedback(key: ChannelKey, entry: FeedbackEntry): Promise<void>;
+  /** The channel's votes, oldest first. */
+  feedback(key: ChannelKey): Promise<FeedbackEntry[]>;
   /** Delete datasets, turns and cached analyses older than `cutoff` (the retention rule). */
   purgeOlderThan(cutoff: Date): Promise<PurgeCounts>;
 }

@@ -16,7 +16,17 @@ import {
 import { readCheckedJson, setAside, sha256, writeCheckedJson, type StoreLogger } from './checked-file.js';
 import { datasetCipher, type DatasetCipher } from './cipher.js';
 import { KeyedMutex } from './keyed-mutex.js';
-import { ChannelStateSchema, ThreadsFileSchema, type ChannelState, type DatasetRecord, type DatasetSummary, type ThreadsFile, type Turn } from './schema.js';
+import {
+  ChannelStateSchema,
+  FeedbackFileSchema,
+  ThreadsFileSchema,
+  type ChannelState,
+  type DatasetRecord,
+  type DatasetSummary,
+  type FeedbackEntry,
+  type ThreadsFile,
+  type Turn,
+} from './schema.js';
 
 const StagedMetaSchema = z.object({ fileName: z.string(), stagedAt: z.string() });
 
@@ -69,6 +79,7 @@ export class FileChannelStore implements ChannelStore {
         bytes: upload.bytes.byteLength,
         uploadedAt: (upload.uploadedAt ?? new Date()).toISOString(),
         uploadedBy: upload.uploadedBy,
+        threadTs: upload.threadTs ?? null,
         summary: null,
       };
       const dir = this.directoryOf(key);
@@ -110,7 +121,7 @@ export class FileChannelStore implements ChannelStore {
     await this.mutex.run(this.lockName(key), async () => {
       const state = await this.readState(key);
       if (state.active?.sha256 !== datasetSha256) return;
-      await this.writeState(key, { ...state, active: { ...state.active, summary } });
+      await this.writeState(key, { ...state, active: { ...state.active, summary: { ...summary, analysedAt: summary.analysedAt ?? new Date().toISOString() } } });
     });
   }
 
@@ -198,6 +209,7 @@ export class FileChannelStore implements ChannelStore {
       bytes: bytes.byteLength,
       uploadedAt: meta.stagedAt,
       uploadedBy: null,
+      threadTs: null,
       summary: null,
     };
     return { record, bytes };
@@ -285,6 +297,32 @@ export class FileChannelStore implements ChannelStore {
       }
     }
     return removed;
+  }
+
+  /** Remember the id of a document the bot published for the channel (a brief made again replaces it). */
+  async rememberDocument(key: ChannelKey, name: string, id: string): Promise<void> {
+    await this.mutex.run(this.lockName(key), async () => {
+      const state = await this.readState(key);
+      await this.writeState(key, { ...state, documents: { ...state.documents, [name]: id } });
+    });
+  }
+
+  /** Record a vote on a reply; a person's later vote on the same reply replaces their earlier one. */
+  async recordFeedback(key: ChannelKey, entry: FeedbackEntry): Promise<void> {
+    await this.mutex.run(this.lockName(key), async () => {
+      const path = join(this.directoryOf(key), 'feedback.json');
+      const file = (await readCheckedJson(path, FeedbackFileSchema, this.log)) ?? { version: 1 as const, entries: [] };
+      const entries = file.entries.filter((e) => !(e.userId === entry.userId && e.replyId === entry.replyId));
+      entries.push(entry);
+      await writeCheckedJson(path, { version: 1, entries: entries.slice(-this.limits.maxFeedback) });
+    });
+  }
+
+  async feedback(key: ChannelKey): Promise<FeedbackEntry[]> {
+    const file = await this.mutex.run(this.lockName(key), () =>
+      readCheckedJson(join(this.directoryOf(key), 'feedback.json'), FeedbackFileSchema, this.log),
+    );
+    return file?.entries ?? [];
   }
 
   private lockName(key: ChannelKey): string {

@@ -89,6 +89,27 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
       );
     `,
   },
+  {
+    version: 3,
+    name: 'the thread of an upload, documents published for a channel, feedback on replies',
+    sql: `
+      ALTER TABLE datasets ADD COLUMN thread_ts text;
+      ALTER TABLE channels ADD COLUMN documents jsonb NOT NULL DEFAULT '{}'::jsonb;
+      CREATE TABLE feedback (
+        id bigserial PRIMARY KEY,
+        team_id text NOT NULL,
+        channel_id text NOT NULL,
+        user_id text NOT NULL,
+        reply_id text NOT NULL,
+        vote text NOT NULL CHECK (vote IN ('up', 'down')),
+        tools jsonb NOT NULL,
+        at text NOT NULL,
+        UNIQUE (team_id, channel_id, user_id, reply_id),
+        FOREIGN KEY (team_id, channel_id) REFERENCES channels ON DELETE CASCADE
+      );
+      CREATE INDEX feedback_by_channel ON feedback (team_id, channel_id, id);
+    `,
+  },
 ];
 
 /** Schema names are set by the operator (DATABASE_SCHEMA); still, only plain identifiers pass. */

@@ -23,7 +23,15 @@ import { sha256 } from './checked-file.js';
 import { datasetCipher, type DatasetCipher } from './cipher.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { migrate, quoteSchema } from './pg-migrations.js';
-import { DatasetSummarySchema, type ChannelState, type DatasetRecord, type DatasetSummary, type Turn } from './schema.js';
+import {
+  DatasetSummarySchema,
+  FeedbackEntrySchema,
+  type ChannelState,
+  type DatasetRecord,
+  type DatasetSummary,
+  type FeedbackEntry,
+  type Turn,
+} from './schema.js';
 
 export interface PgPersistenceOptions {
   /** postgres://user:password@host:port/database */
@@ -105,10 +113,11 @@ interface DatasetRow {
   size: number;
   uploaded_at: Date;
   uploaded_by: string | null;
+  thread_ts: string | null;
   summary: unknown;
 }
 
-const RECORD_COLUMNS = 'slot, file_name, sha256, size, uploaded_at, uploaded_by, summary';
+const RECORD_COLUMNS = 'slot, file_name, sha256, size, uploaded_at, uploaded_by, thread_ts, summary';
 
 function recordOf(row: DatasetRow): DatasetRecord {
   const summary = row.summary === null ? null : DatasetSummarySchema.safeParse(row.summary);
@@ -119,6 +128,7 @@ function recordOf(row: DatasetRow): DatasetRecord {
     bytes: row.size,
     uploadedAt: row.uploaded_at.toISOString(),
     uploadedBy: row.uploaded_by,
+    threadTs: row.thread_ts,
     summary: summary?.success ? summary.data : null,
   };
 }
@@ -150,9 +160,19 @@ export class PgChannelStore implements ChannelStore {
         );
         await client.query(`UPDATE datasets SET slot = 'previous' WHERE team_id = $1 AND channel_id = $2 AND slot = 'active'`, [key.teamId, key.channelId]);
         await client.query(
-          `INSERT INTO datasets (team_id, channel_id, slot, file_name, sha256, size, uploaded_at, uploaded_by, summary, content)
-           VALUES ($1, $2, 'active', $3, $4, $5, $6, $7, NULL, $8)`,
-          [key.teamId, key.channelId, upload.fileName, sha256(upload.bytes), upload.bytes.byteLength, upload.uploadedAt ?? new Date(), upload.uploadedBy, this.cipher.seal(upload.bytes)],
+          `INSERT INTO datasets (team_id, channel_id, slot, file_name, sha256, size, uploaded_at, uploaded_by, thread_ts, summary, content)
+           VALUES ($1, $2, 'active', $3, $4, $5, $6, $7, $8, NULL, $9)`,
+          [
+            key.teamId,
+            key.channelId,
+            upload.fileName,
+            sha256(upload.bytes),
+            upload.bytes.byteLength,
+            upload.uploadedAt ?? new Date(),
+            upload.uploadedBy,
+            upload.threadTs ?? null,
+            this.cipher.seal(upload.bytes),
+          ],
         );
         return this.readState(client, key);
       }),
@@ -173,7 +193,7 @@ export class PgChannelStore implements ChannelStore {
     const { rows } = await this.pool.query<DatasetRow & { content: Buffer }>(
       `SELECT ${RECORD_COLUMNS}, content FROM datasets WHERE sha256 = $1
        UNION ALL
-       SELECT 'active', file_name, sha256, size, staged_at, NULL, NULL, content FROM staged_datasets WHERE sha256 = $1
+       SELECT 'active', file_name, sha256, size, staged_at, NULL, NULL, NULL, content FROM staged_datasets WHERE sha256 = $1
        LIMIT 1`,
       [checksum],
     );
@@ -197,7 +217,7 @@ export class PgChannelStore implements ChannelStore {
         key.teamId,
         key.channelId,
         datasetSha256,
-        JSON.stringify(summary),
+        JSON.stringify({ ...summary, analysedAt: summary.analysedAt ?? new Date().toISOString() }),
       ]),
     );
   }
@@ -284,6 +304,54 @@ export class PgChannelStore implements ChannelStore {
     return rows.map((row) => ({ teamId: row.team_id, channelId: row.channel_id }));
   }
 
+  async rememberDocument(key: ChannelKey, name: string, id: string): Promise<void> {
+    await this.mutex.run(lockName(key), () =>
+      transaction(this.pool, async (client) => {
+        await lockChannel(client, key);
+        await client.query('UPDATE channels SET documents = documents || jsonb_build_object($3::text, $4::text) WHERE team_id = $1 AND channel_id = $2', [
+          key.teamId,
+          key.channelId,
+          name,
+          id,
+        ]);
+      }),
+    );
+  }
+
+  /** A later vote by the same person on the same reply replaces the earlier one (and counts as newest); the cap is kept in the same transaction. */
+  async recordFeedback(key: ChannelKey, entry: FeedbackEntry): Promise<void> {
+    await this.mutex.run(lockName(key), () =>
+      transaction(this.pool, async (client) => {
+        await lockChannel(client, key);
+        await client.query(
+          `INSERT INTO feedback (team_id, channel_id, user_id, reply_id, vote, tools, at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+           ON CONFLICT (team_id, channel_id, user_id, reply_id)
+           DO UPDATE SET id = DEFAULT, vote = EXCLUDED.vote, tools = EXCLUDED.tools, at = EXCLUDED.at`,
+          [key.teamId, key.channelId, entry.userId, entry.replyId, entry.vote, JSON.stringify(entry.tools), entry.at],
+        );
+        await client.query(
+          `DELETE FROM feedback WHERE team_id = $1 AND channel_id = $2 AND id <= (
+             SELECT id FROM feedback WHERE team_id = $1 AND channel_id = $2 ORDER BY id DESC OFFSET $3 LIMIT 1)`,
+          [key.teamId, key.channelId, this.limits.maxFeedback],
+        );
+      }),
+    );
+  }
+
+  async feedback(key: ChannelKey): Promise<FeedbackEntry[]> {
+    const { rows } = await this.pool.query<{ user_id: string; at: string; reply_id: string; vote: string; tools: unknown }>(
+      'SELECT user_id, at, reply_id, vote, tools FROM feedback WHERE team_id = $1 AND channel_id = $2 ORDER BY id',
+      [key.teamId, key.channelId],
+    );
+    const entries: FeedbackEntry[] = [];
+    for (const row of rows) {
+      const parsed = FeedbackEntrySchema.safeParse({ userId: row.user_id, at: row.at, replyId: row.reply_id, vote: row.vote, tools: row.tools });
+      if (parsed.success) entries.push(parsed.data);
+      else this.log.warn({}, 'Ignoring an unreadable feedback row');
+    }
+    return entries;
+  }
+
   purgeOlderThan(cutoff: Date): Promise<PurgeCounts> {
     return transaction(this.pool, async (client) => {
       const datasets = await client.query('DELETE FROM datasets WHERE uploaded_at < $1', [cutoff]);
@@ -298,11 +366,15 @@ export class PgChannelStore implements ChannelStore {
 
   private async readState(client: pg.Pool | pg.PoolClient, key: ChannelKey): Promise<ChannelState> {
     const [channel, datasets] = await Promise.all([
-      client.query<{ settings: unknown }>('SELECT settings FROM channels WHERE team_id = $1 AND channel_id = $2', [key.teamId, key.channelId]),
+      client.query<{ settings: unknown; documents: Record<string, string> }>('SELECT settings, documents FROM channels WHERE team_id = $1 AND channel_id = $2', [
+        key.teamId,
+        key.channelId,
+      ]),
       client.query<DatasetRow>(`SELECT ${RECORD_COLUMNS} FROM datasets WHERE team_id = $1 AND channel_id = $2`, [key.teamId, key.channelId]),
     ]);
     const settings = SettingsSchema.safeParse(channel.rows[0]?.settings ?? DEFAULT_SETTINGS);
     const bySlot = new Map(datasets.rows.map((row) => [row.slot, recordOf(row)]));
+    const documents = channel.rows[0]?.documents ?? {};
     return {
       version: 1,
       teamId: key.teamId,
@@ -310,6 +382,8 @@ export class PgChannelStore implements ChannelStore {
       active: bySlot.get('active') ?? null,
       previous: bySlot.get('previous') ?? null,
       settings: settings.success ? settings.data : DEFAULT_SETTINGS,
+      // Like the file store: absent until the first document is remembered.
+      ...(Object.keys(documents).length > 0 ? { documents } : {}),
     };
   }
 

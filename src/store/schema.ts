@@ -12,6 +12,8 @@ export const RememberedSegmentSchema = z.object({
 
 /** The figures of a finished analysis worth keeping once its dataset is replaced. */
 export const DatasetSummarySchema = z.object({
+  /** When the analysis these figures come from finished (absent in state written before it was kept). */
+  analysedAt: z.string().optional(),
   rowsUsed: z.number().int(),
   k: z.number().int(),
   algorithm: AlgorithmSchema,
@@ -28,6 +30,8 @@ export const DatasetRecordSchema = z.object({
   bytes: z.number().int().nonnegative(),
   uploadedAt: z.string(),
   uploadedBy: z.string().nullable(),
+  /** The thread its upload was answered in (where later re-analyses are posted), when it had one. */
+  threadTs: z.string().nullable().optional(),
   /** Filled in once the analysis of this dataset has finished. */
   summary: DatasetSummarySchema.nullable(),
 });
@@ -41,6 +45,8 @@ export const ChannelStateSchema = z.object({
   /** The dataset the active one replaced, kept for comparison and for assigning new rows. */
   previous: DatasetRecordSchema.nullable(),
   settings: SettingsSchema,
+  /** Documents the bot published for the channel (e.g. the campaign brief canvas), by name: their ids. */
+  documents: z.record(z.string(), z.string()).optional(),
 });
 export type ChannelState = z.infer<typeof ChannelStateSchema>;
 
@@ -62,3 +68,20 @@ export const ThreadsFileSchema = z.object({
   threads: z.record(z.string(), ThreadRecordSchema),
 });
 export type ThreadsFile = z.infer<typeof ThreadsFileSchema>;
+
+/** One person's vote on one reply: who, when, which reply and which tools made it; never the reply's text or data. */
+export const FeedbackEntrySchema = z.object({
+  userId: z.string(),
+  at: z.string(),
+  /** The reply's message (its ts on the platform). */
+  replyId: z.string(),
+  vote: z.enum(['up', 'down']),
+  tools: z.array(z.string()),
+});
+export type FeedbackEntry = z.infer<typeof FeedbackEntrySchema>;
+
+export const FeedbackFileSchema = z.object({
+  version: z.literal(1),
+  entries: z.array(FeedbackEntrySchema),
+});
+export type FeedbackFile = z.infer<typeof FeedbackFileSchema>;

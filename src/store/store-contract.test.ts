@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +11,7 @@ import type { ChannelKey, Persistence, StoreLimits } from './channel-store.js';
 import { datasetCipher, DataKeyError, type DatasetCipher } from './cipher.js';
 import { openFilePersistence } from './file-persistence.js';
 import { FileChannelStore } from './file-store.js';
-import { migrate } from './pg-migrations.js';
+import { migrate, MIGRATIONS } from './pg-migrations.js';
 import { openPgPersistence } from './pg-store.js';
 
 /**
@@ -155,7 +155,73 @@ describe.each([files, postgres])('the store contract on $name', (backend) => {
     await store.saveSummary(A, 'f'.repeat(64), summary);
     expect((await store.state(A)).active?.summary).toBeNull();
     await store.saveSummary(A, state.active?.sha256 ?? '', summary);
-    expect((await store.state(A)).active?.summary).toEqual(summary);
+    const saved = (await store.state(A)).active?.summary;
+    expect(saved).toMatchObject(summary);
+    expect(Number.isNaN(Date.parse(saved?.analysedAt ?? ''))).toBe(false);
+    await store.saveSummary(A, state.active?.sha256 ?? '', { ...summary, analysedAt: '2024-05-01T10:00:00.000Z' });
+    expect((await store.state(A)).active?.summary).toEqual({ ...summary, analysedAt: '2024-05-01T10:00:00.000Z' });
+  });
+
+  it('keeps the thread an upload was answered in, null when it had none', async () => {
+    const { store } = await open();
+    await store.saveUpload(A, { fileName: 'one.csv', bytes: csv('a\n1\n'), uploadedBy: 'U1', threadTs: '1700.0001' });
+    const state = await store.saveUpload(A, { fileName: 'two.csv', bytes: csv('a\n2\n'), uploadedBy: 'U1' });
+    expect([state.active?.threadTs, state.previous?.threadTs]).toEqual([null, '1700.0001']);
+    expect((await store.readDataset(A, 'previous'))?.record.threadTs).toBe('1700.0001');
+    expect((await store.state(A)).previous?.threadTs).toBe('1700.0001');
+  });
+
+  it('keeps the chosen features and log1p columns of the settings exactly, and leaves them absent when never set', async () => {
+    const { store } = await open();
+    await store.updateSettings(A, { k: 3 });
+    expect((await store.state(A)).settings).toEqual({ k: 3, algorithm: 'kmeans' });
+    expect('features' in (await store.state(A)).settings).toBe(false);
+    await store.updateSettings(A, { features: ['age', 'spend', 'visits'], log1p: ['spend'] });
+    expect((await store.state(A)).settings).toStrictEqual({ k: 3, algorithm: 'kmeans', features: ['age', 'spend', 'visits'], log1p: ['spend'] });
+    await expect(store.updateSettings(A, { features: ['age'] })).rejects.toThrow();
+    await store.updateSettings(A, { features: null, log1p: [] });
+    const reopened = await open();
+    expect((await reopened.store.state(A)).settings).toStrictEqual({ k: 3, algorithm: 'kmeans', features: null, log1p: [] });
+  });
+
+  it('remembers the documents published for a channel by name, a later one replacing the earlier, until reset', async () => {
+    const { store } = await open();
+    expect((await store.state(A)).documents).toBeUndefined();
+    await store.rememberDocument(A, 'brief', 'F1');
+    await store.rememberDocument(A, 'other', 'F2');
+    await store.rememberDocument(A, 'brief', 'F3');
+    expect((await store.state(A)).documents).toEqual({ brief: 'F3', other: 'F2' });
+    expect((await store.state(B)).documents).toBeUndefined();
+    expect(await store.channels()).toEqual([A]);
+    await store.reset(A);
+    expect((await store.state(A)).documents).toBeUndefined();
+  });
+
+  it('records feedback per channel, a later vote by the same person on the same reply replacing the earlier, bounded', async () => {
+    const { store } = await open({ limits: { maxFeedback: 3 } });
+    const vote = (userId: string, replyId: string, v: 'up' | 'down', at: string) => ({ userId, replyId, vote: v, at, tools: ['describe_segments'] });
+    expect(await store.feedback(A)).toEqual([]);
+    await store.recordFeedback(A, vote('U1', 'r1', 'up', '2024-05-01T10:00:00.000Z'));
+    await store.recordFeedback(A, vote('U2', 'r1', 'down', '2024-05-01T10:01:00.000Z'));
+    await store.recordFeedback(B, vote('U1', 'r9', 'up', '2024-05-01T10:02:00.000Z'));
+    await store.recordFeedback(A, vote('U1', 'r1', 'down', '2024-05-01T10:03:00.000Z'));
+    expect(await store.feedback(A)).toEqual([vote('U2', 'r1', 'down', '2024-05-01T10:01:00.000Z'), vote('U1', 'r1', 'down', '2024-05-01T10:03:00.000Z')]);
+    await store.recordFeedback(A, vote('U3', 'r2', 'up', '2024-05-01T10:04:00.000Z'));
+    await store.recordFeedback(A, vote('U4', 'r2', 'up', '2024-05-01T10:05:00.000Z'));
+    expect((await store.feedback(A)).map((e) => e.userId)).toEqual(['U1', 'U3', 'U4']);
+    expect(await store.feedback(B)).toEqual([vote('U1', 'r9', 'up', '2024-05-01T10:02:00.000Z')]);
+    await store.reset(A);
+    expect(await store.feedback(A)).toEqual([]);
+  });
+
+  it('lists every channel with state, for the App Home', async () => {
+    const { store } = await open();
+    expect(await store.channels()).toEqual([]);
+    await store.updateSettings(B, { k: 2 });
+    await store.saveUpload(A, { fileName: 'a.csv', bytes: csv('1'), uploadedBy: null });
+    await store.saveUpload({ teamId: 'T2', channelId: 'D1' }, { fileName: 'd.csv', bytes: csv('2'), uploadedBy: null });
+    const keys = await store.channels();
+    expect([...keys].sort((x, y) => `${x.teamId}/${x.channelId}`.localeCompare(`${y.teamId}/${y.channelId}`))).toEqual([A, B, { teamId: 'T2', channelId: 'D1' }]);
   });
 
   it('validates and keeps settings, and reset deletes everything of one channel only', async () => {
@@ -272,12 +338,46 @@ describe('PostgreSQL only', () => {
     const pools = Array.from({ length: 3 }, () => new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 2 }));
     try {
       const applied = await Promise.all(pools.map((pool) => migrate(pool, schema, silentLogger)));
-      expect(applied.flat()).toEqual([1, 2]);
+      expect(applied.flat()).toEqual([1, 2, 3]);
       expect(await migrate(pools[0], schema, silentLogger)).toEqual([]);
       const { rows } = await pools[0].query(`SELECT version FROM "${schema}".schema_migrations ORDER BY version`);
-      expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
+      expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
     } finally {
       await Promise.all(pools.map((pool) => pool.end()));
+    }
+  });
+
+  it('upgrades a database at version 2 to 3 keeping its data', async () => {
+    const schema = uniqueName('upgrade');
+    schemas.push(schema);
+    const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await client.connect();
+    try {
+      await client.query(`CREATE SCHEMA "${schema}"`);
+      await client.query(`CREATE TABLE "${schema}".schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+      for (const migration of MIGRATIONS.filter((m) => m.version <= 2)) {
+        await client.query(`SET search_path TO "${schema}"`);
+        await client.query(migration.sql);
+        await client.query(`INSERT INTO "${schema}".schema_migrations (version, name) VALUES ($1, $2)`, [migration.version, migration.name]);
+      }
+      await client.query(`INSERT INTO "${schema}".channels (team_id, channel_id, settings) VALUES ('T1', 'C1', '{"k":3,"algorithm":"gmm"}')`);
+      await client.query(
+        `INSERT INTO "${schema}".datasets (team_id, channel_id, slot, file_name, sha256, size, uploaded_at, uploaded_by, summary, content)
+         VALUES ('T1', 'C1', 'active', 'old.csv', $1, 1, now(), 'U1', NULL, $2)`,
+        [createHash('sha256').update('1').digest('hex'), Buffer.from('1')],
+      );
+    } finally {
+      await client.end();
+    }
+    const persistence = await openPgPersistence({ url: TEST_DATABASE_URL, schema, poolSize: 2, log: silentLogger });
+    try {
+      const state = await persistence.store.state(A);
+      expect(state.settings).toEqual({ k: 3, algorithm: 'gmm' });
+      expect([state.active?.fileName, state.active?.threadTs, state.documents]).toEqual(['old.csv', null, undefined]);
+      await persistence.store.recordFeedback(A, { userId: 'U1', replyId: 'r1', vote: 'up', at: '2024-05-01T10:00:00.000Z', tools: [] });
+      expect(await persistence.store.feedback(A)).toHaveLength(1);
+    } finally {
+      await persistence.close();
     }
   });
 

@@ -36,6 +36,18 @@ export const TableOutputSchema = z.object({
   rows: z.array(z.array(z.string())),
 });
 
+/**
+ * The explorations a reply that shows segments offers (as buttons where the surface has them):
+ * other k to try, and the charts to pick from. `datasetId` names the dataset the offer is about,
+ * so a press on an old reply never answers from newer data.
+ */
+export const ExploreOfferSchema = z.object({
+  datasetId: z.string(),
+  tryK: z.array(z.number().int()),
+  charts: z.array(z.object({ kind: z.string(), title: z.string() })),
+});
+export type ExploreOffer = z.infer<typeof ExploreOfferSchema>;
+
 export const AnswerSchema = z.object({
   /** The reply in plain text with a light markup (bold with *...*, bullets with •) that each surface renders its own way. */
   text: z.string(),
@@ -58,6 +70,8 @@ export const AnswerSchema = z.object({
   settings: SettingsPatchSchema.nullable().default(null),
   /** Strings from the user's file or message that the answer quotes (column names, file name…); surfaces show them literally. */
   literals: z.array(z.string()).optional(),
+  /** What to explore next from this reply (set by the application for replies that show segments). */
+  explore: ExploreOfferSchema.optional(),
 });
 export type Answer = z.infer<typeof AnswerSchema>;
 

@@ -188,6 +188,61 @@ export interface FileSharedEvent {
   readonly event_ts: string;
 }
 
+/** A trigger_id the fake issued (issueTriggerId), as views.open sees it. */
+export interface IssuedTrigger {
+  readonly id: string;
+  /** The user whose interaction produced it (the user a modal opens for). */
+  readonly user: string | null;
+  readonly issuedAt: number;
+  exchanged: boolean;
+}
+
+/**
+ * One view Slack accepted (views.open, views.update, views.publish), in order. `view` is the JSON the
+ * app sent; `id` and `hash` are the ones Slack gave it (the hash changes on each update).
+ */
+export interface FakeView {
+  readonly id: string;
+  readonly type: 'modal' | 'home';
+  /** The user it was opened or published for (null when views.open had no trigger the fake knows the user of). */
+  readonly user: string | null;
+  readonly view: Record<string, unknown>;
+  readonly hash: string;
+  readonly externalId: string | null;
+  readonly method: 'views.open' | 'views.update' | 'views.publish';
+  readonly at: number;
+}
+
+/** Who can do what with a canvas (https://docs.slack.dev/reference/methods/canvases.access.set). */
+export type CanvasAccess = 'read' | 'write' | 'owner';
+
+/** A canvas as Slack holds it (conversations.canvases.create, canvases.create, canvases.edit, canvases.access.set). */
+export interface FakeCanvas {
+  readonly id: string;
+  title: string | null;
+  /** The whole document as markdown, as last written (inserts are joined to it with a blank line). */
+  markdown: string;
+  /** The user who made it: the bot user for the app's canvases. */
+  readonly creator: string;
+  /** The channel this is the channel canvas of (conversations.canvases.create), or null for a standalone canvas. */
+  readonly channelCanvasOf: string | null;
+  /** Channels it is shared with and their access (canvases.create channel_id, canvases.access.set channel_ids). */
+  readonly channels: Map<string, 'read' | 'write'>;
+  /** Users given access (canvases.access.set user_ids). */
+  readonly users: Map<string, CanvasAccess>;
+  /** Every canvases.edit applied, in order. */
+  readonly edits: { readonly by: string; readonly operation: string; readonly at: number }[];
+}
+
+/** A message a user posted, registered so chat.getPermalink knows it (the fake records only the app's messages otherwise). */
+export interface UserMessage {
+  readonly channel: string;
+  readonly ts: string;
+  readonly threadTs: string | null;
+  readonly user: string;
+  readonly text: string;
+}
+
 interface StoredFile {
   info: FakeFile;
   readonly bytes: Buffer;
@@ -228,7 +283,7 @@ function deferred<T>(): Deferred<T> {
 }
 
 const LOGIN_PAGE = '<!DOCTYPE html><html><head><title>Slack</title></head><body>Sign in to Slack</body></html>';
-const JSON_ARGUMENTS = new Set(['blocks', 'attachments', 'files', 'prompts', 'chunks', 'metadata', 'file_uploads', 'loading_messages']);
+const JSON_ARGUMENTS = new Set(['blocks', 'attachments', 'files', 'prompts', 'chunks', 'metadata', 'file_uploads', 'loading_messages', 'view', 'document_content', 'changes', 'channel_ids', 'user_ids']);
 
 /** Slack's documented limits, one place (each with its page). */
 export const SLACK_LIMITS = {
@@ -281,6 +336,41 @@ export const SLACK_LIMITS = {
    * Issue 12 holds the bot to at most one update per second on one message; the fake answers 429 beyond it.
    */
   updateIntervalMs: 1000,
+  /**
+   * A trigger_id must be exchanged within 3 seconds of the interaction
+   * (https://docs.slack.dev/tools/bolt-js/concepts/creating-modals — "Pass a valid trigger_id within 3
+   * seconds of receiving it"); views.open answers expired_trigger_id after that
+   * (https://docs.slack.dev/reference/methods/views.open — Errors).
+   */
+  triggerLifetimeMs: 3000,
+  /** https://docs.slack.dev/reference/views/modal-views — title, submit and close plain_text ≤24; ≤100 blocks; private_metadata ≤3000; callback_id ≤255. */
+  modalTitle: 24,
+  modalButton: 24,
+  viewBlocks: 100,
+  privateMetadata: 3000,
+  callbackId: 255,
+  /** https://docs.slack.dev/reference/methods/views.open — external_id "max length of 255 characters"; view_too_large over 250 kb. */
+  externalId: 255,
+  viewBytes: 250 * 1024,
+  /** https://docs.slack.dev/reference/block-kit/blocks/input-block — label and hint plain_text ≤2000. */
+  inputLabel: 2000,
+  inputHint: 2000,
+  /** https://docs.slack.dev/reference/block-kit/block-elements/select-menu-element (and multi-select-menu-element) — options or option_groups ≤100; placeholder ≤150. */
+  selectOptions: 100,
+  placeholder: 150,
+  /** https://docs.slack.dev/reference/block-kit/composition-objects/option-object — text ≤75, value ≤150, description ≤75, url ≤3000 (overflow only). */
+  optionText: 75,
+  optionValue: 150,
+  optionDescription: 75,
+  optionUrl: 3000,
+  /** https://docs.slack.dev/reference/block-kit/block-elements/checkboxes-element — "A maximum of 10 options are allowed". */
+  checkboxOptions: 10,
+  /** https://docs.slack.dev/reference/block-kit/block-elements/overflow-menu-element — "An array of up to five option objects". */
+  overflowOptions: 5,
+  /** https://docs.slack.dev/reference/methods/conversations.canvases.create (and canvases.create) — "The markdown content is limited to 1 MiB (1,048,576 characters)". */
+  canvasMarkdown: 1_048_576,
+  /** https://docs.slack.dev/reference/methods/canvases.access.set — channel_ids / user_ids: minimum 1, maximum 20. */
+  canvasAccessEntities: 20,
 } as const;
 
 /** A refusal as Slack words it. */
@@ -322,6 +412,15 @@ export class FakeSlack {
   private readonly dms = new Map<string, string>();
   private tsCounter = 0;
   private idCounter = 0;
+  /** Every view Slack accepted, in order (views.open, views.update, views.publish). */
+  readonly views: FakeView[] = [];
+  /** Canvases that exist now (a deleted canvas leaves this list). */
+  readonly canvases: FakeCanvas[] = [];
+  /** Messages users posted, registered with addUserMessage (for chat.getPermalink). */
+  readonly userMessages: UserMessage[] = [];
+  private readonly triggers = new Map<string, IssuedTrigger>();
+  private readonly currentViews = new Map<string, FakeView>();
+  private hashCounter = 0;
   /** Whether chat.startStream works (Slack only allows it for some apps and surfaces). */
   streamingEnabled = true;
   /** The app's agent surface; see FakeSlackOptions.experience. */
@@ -677,6 +776,24 @@ export class FakeSlack {
       case 'chat.appendStream':
       case 'chat.stopStream':
         return this.continueStream(method, args);
+      case 'chat.getPermalink':
+        return this.getPermalink(args);
+      case 'views.open':
+        return this.viewsOpen(args);
+      case 'views.update':
+        return this.viewsUpdate(args);
+      case 'views.publish':
+        return this.viewsPublish(args);
+      case 'conversations.canvases.create':
+        return this.channelCanvasCreate(args);
+      case 'canvases.create':
+        return this.canvasCreate(args);
+      case 'canvases.edit':
+        return this.canvasEdit(args);
+      case 'canvases.access.set':
+        return this.canvasAccessSet(args);
+      case 'canvases.delete':
+        return this.canvasDelete(args);
       case 'conversations.replies': {
         const thread = this.messages.filter((m) => m.channel === args.channel && (m.ts === args.ts || m.threadTs === args.ts));
         return this.ok({
@@ -979,8 +1096,19 @@ export class FakeSlack {
         is_member: channel.members.includes(this.botUserId),
         is_archived: false,
         num_members: channel.members.length,
+        ...this.channelProperties(channel.id),
       },
     });
+  }
+
+  /**
+   * The conversation object's `properties.canvas` for a channel that has a channel canvas
+   * (https://docs.slack.dev/reference/objects/conversation-object — `properties`; the canvas's id is
+   * `properties.canvas.file_id`, as the conversations.canvases.create pages point to).
+   */
+  private channelProperties(channel: string): Record<string, unknown> {
+    const canvas = this.canvasOfChannel(channel);
+    return canvas ? { properties: { canvas: { file_id: canvas.id, is_empty: canvas.markdown.length === 0 } } } : {};
   }
 
   /** https://docs.slack.dev/reference/methods/users.info — user required; the user object with is_admin, is_owner, is_primary_owner. */
@@ -1013,6 +1141,361 @@ export class FakeSlack {
     if (id === this.botUserId) return this.setUser(id, { isBot: true, name: 'segment-analyst' });
     // Any well-formed member id is a plain member of the workspace unless configured otherwise.
     return /^[UW][A-Z0-9]{2,}$/.test(id) ? this.setUser(id) : undefined;
+  }
+
+  // ----- Interactivity: triggers, views.* ---------------------------------------------------
+
+  /**
+   * A trigger_id as Slack puts in a slash command or an interaction payload for `user`
+   * ("132456.7890123.abcdef" form, https://docs.slack.dev/reference/methods/views.open — invalid_trigger_id).
+   * It can be exchanged once, within SLACK_LIMITS.triggerLifetimeMs by the fake's clock.
+   */
+  issueTriggerId(user: string | null = null): string {
+    this.idCounter += 1;
+    const id = `${Math.floor(this.clock() / 1000)}.${this.idCounter}.${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+    this.triggers.set(id, { id, user, issuedAt: this.clock(), exchanged: false });
+    return id;
+  }
+
+  /** The trigger as the fake issued it (whether it was exchanged, for whom). */
+  trigger(id: string): IssuedTrigger | undefined {
+    return this.triggers.get(id);
+  }
+
+  /** The view as it is now (after the last views.update / views.publish). */
+  viewById(id: string): FakeView | undefined {
+    return this.currentViews.get(id);
+  }
+
+  /** The Home tab `user` sees now (the last views.publish for them), if any. */
+  homeViewOf(user: string): FakeView | undefined {
+    for (const view of this.currentViews.values()) if (view.type === 'home' && view.user === user) return view;
+    return undefined;
+  }
+
+  /** The modals opened for `user`, as they are now, oldest first. */
+  modalsOf(user: string): FakeView[] {
+    return [...this.currentViews.values()].filter((v) => v.type === 'modal' && v.user === user);
+  }
+
+  private nextHash(): string {
+    this.hashCounter += 1;
+    return `${Math.floor(this.clock() / 1000)}.${String(this.hashCounter).padStart(7, '0')}`;
+  }
+
+  private recordView(view: Omit<FakeView, 'at'>): FakeView {
+    const recorded: FakeView = { ...view, at: this.clock() };
+    this.views.push(recorded);
+    this.currentViews.set(recorded.id, recorded);
+    return recorded;
+  }
+
+  /** The view object Slack returns (https://docs.slack.dev/reference/methods/views.open — Response). */
+  private viewObject(view: FakeView): Record<string, unknown> {
+    const v = view.view;
+    return {
+      id: view.id,
+      team_id: this.teamId,
+      type: view.type,
+      ...(view.type === 'modal' ? { title: v.title, submit: v.submit ?? null, close: v.close ?? null } : { close: null, submit: null }),
+      blocks: v.blocks,
+      private_metadata: typeof v.private_metadata === 'string' ? v.private_metadata : '',
+      callback_id: typeof v.callback_id === 'string' ? v.callback_id : '',
+      state: { values: {} },
+      hash: view.hash,
+      clear_on_close: v.clear_on_close === true,
+      notify_on_close: v.notify_on_close === true,
+      root_view_id: view.id,
+      previous_view_id: null,
+      app_id: 'A0FAKE',
+      external_id: view.externalId ?? '',
+      bot_id: 'B0BOT',
+    };
+  }
+
+  private externalIdTaken(externalId: string | null, except?: string): boolean {
+    if (externalId === null) return false;
+    for (const view of this.currentViews.values()) if (view.externalId === externalId && view.id !== except) return true;
+    return false;
+  }
+
+  /**
+   * https://docs.slack.dev/reference/methods/views.open — view required; one of trigger_id or
+   * interactivity_pointer. A trigger the fake did not issue is invalid_trigger_id; one used before is
+   * exchanged_trigger_id; one older than 3 s is expired_trigger_id. The view follows
+   * https://docs.slack.dev/reference/views/modal-views (checkView); external_id unique per team
+   * (duplicate_external_id).
+   */
+  private viewsOpen(args: Record<string, unknown>): ApiResult {
+    const method = 'views.open';
+    const pointer = nonEmpty(args.trigger_id) ? String(args.trigger_id) : nonEmpty(args.interactivity_pointer) ? String(args.interactivity_pointer) : null;
+    if (pointer === null) return this.reject(method, refusal('invalid_arguments', 'trigger_id or interactivity_pointer is required', ['[ERROR] missing required field: trigger_id']));
+    const trigger = this.triggers.get(pointer);
+    if (!/^\d+\.\d+\.[0-9a-z]+$/i.test(pointer) || !trigger) return this.reject(method, refusal('invalid_trigger_id', `the fake never issued trigger ${pointer} (fake.issueTriggerId)`));
+    if (trigger.exchanged) return this.reject(method, refusal('exchanged_trigger_id', `trigger ${pointer} was already exchanged`));
+    const age = this.clock() - trigger.issuedAt;
+    if (age > SLACK_LIMITS.triggerLifetimeMs) return this.reject(method, refusal('expired_trigger_id', `trigger ${pointer} is ${age} ms old (max ${SLACK_LIMITS.triggerLifetimeMs})`));
+    if (args.view === undefined) return this.reject(method, refusal('invalid_arguments', 'view is required', ['[ERROR] missing required field: view']));
+    const problem = checkView(args.view, 'modal');
+    if (problem) return this.reject(method, problem);
+    const view = args.view as Record<string, unknown>;
+    const externalId = typeof view.external_id === 'string' && view.external_id !== '' ? view.external_id : null;
+    if (this.externalIdTaken(externalId)) return this.reject(method, refusal('duplicate_external_id', `external_id ${String(externalId)} is already used`));
+    trigger.exchanged = true;
+    const recorded = this.recordView({ id: this.newId('V'), type: 'modal', user: trigger.user, view, hash: this.nextHash(), externalId, method });
+    return this.ok({ view: this.viewObject(recorded) });
+  }
+
+  /**
+   * https://docs.slack.dev/reference/methods/views.update — view required; view_id or external_id
+   * ("Either view_id or external_id is required"; not_found when unknown); hash optional, and a stale
+   * one is hash_conflict. Each update gets a new hash.
+   */
+  private viewsUpdate(args: Record<string, unknown>): ApiResult {
+    const method = 'views.update';
+    const byId = nonEmpty(args.view_id) ? String(args.view_id) : null;
+    const byExternal = nonEmpty(args.external_id) ? String(args.external_id) : null;
+    if (byId === null && byExternal === null) return this.reject(method, refusal('invalid_arguments', 'view_id or external_id is required', ['[ERROR] missing required field: view_id']));
+    const current = byId !== null ? this.currentViews.get(byId) : [...this.currentViews.values()].find((v) => v.externalId === byExternal);
+    if (!current) return this.reject(method, refusal('not_found', `no view ${byId ?? byExternal}`));
+    if (nonEmpty(args.hash) && String(args.hash) !== current.hash) return this.reject(method, refusal('hash_conflict', `hash ${String(args.hash)} is not the current ${current.hash}`));
+    if (args.view === undefined) return this.reject(method, refusal('invalid_arguments', 'view is required', ['[ERROR] missing required field: view']));
+    const problem = checkView(args.view, current.type);
+    if (problem) return this.reject(method, problem);
+    const view = args.view as Record<string, unknown>;
+    const externalId = typeof view.external_id === 'string' && view.external_id !== '' ? view.external_id : current.externalId;
+    if (this.externalIdTaken(externalId, current.id)) return this.reject(method, refusal('duplicate_external_id', `external_id ${String(externalId)} is already used`));
+    const recorded = this.recordView({ id: current.id, type: current.type, user: current.user, view, hash: this.nextHash(), externalId, method });
+    return this.ok({ view: this.viewObject(recorded) });
+  }
+
+  /**
+   * https://docs.slack.dev/reference/methods/views.publish — user_id and view required (the page's
+   * error example: invalid_arguments, "invalid `user_id`"); the view is a Home tab
+   * (https://docs.slack.dev/reference/views/home-tab-views: type home, ≤100 blocks); hash optional
+   * (hash_conflict). One Home view per user: publishing again keeps its id, with a new hash.
+   */
+  private viewsPublish(args: Record<string, unknown>): ApiResult {
+    const method = 'views.publish';
+    if (!nonEmpty(args.user_id) || !this.user(String(args.user_id))) return this.reject(method, refusal('invalid_arguments', `user_id ${String(args.user_id)}`, ['invalid `user_id`']));
+    const user = String(args.user_id);
+    if (args.view === undefined) return this.reject(method, refusal('invalid_arguments', 'view is required', ['[ERROR] missing required field: view']));
+    const current = this.homeViewOf(user);
+    if (nonEmpty(args.hash) && current && String(args.hash) !== current.hash) return this.reject(method, refusal('hash_conflict', `hash ${String(args.hash)} is not the current ${current.hash}`));
+    const problem = checkView(args.view, 'home');
+    if (problem) return this.reject(method, problem);
+    const view = args.view as Record<string, unknown>;
+    const id = current?.id ?? this.newId('V');
+    const externalId = typeof view.external_id === 'string' && view.external_id !== '' ? view.external_id : null;
+    if (this.externalIdTaken(externalId, id)) return this.reject(method, refusal('duplicate_external_id', `external_id ${String(externalId)} is already used`));
+    const recorded = this.recordView({ id, type: 'home', user, view, hash: this.nextHash(), externalId, method });
+    return this.ok({ view: this.viewObject(recorded) });
+  }
+
+  // ----- chat.getPermalink --------------------------------------------------------------------
+
+  /** Register a message a user posted (the fake does not see them otherwise), so chat.getPermalink finds it. */
+  addUserMessage(message: { channel: string; ts: string; user: string; threadTs?: string; text?: string }): UserMessage {
+    const recorded: UserMessage = { channel: message.channel, ts: message.ts, user: message.user, threadTs: message.threadTs ?? null, text: message.text ?? '' };
+    this.userMessages.push(recorded);
+    return recorded;
+  }
+
+  /**
+   * https://docs.slack.dev/reference/methods/chat.getPermalink — channel and message_ts required;
+   * channel_not_found / message_not_found. Any message Slack shows counts: posted, streamed, file
+   * messages, and users' messages registered with addUserMessage. A reply's permalink carries
+   * `?thread_ts=<thread>&cid=<channel>`, as the page's thread example shows.
+   */
+  private getPermalink(args: Record<string, unknown>): ApiResult {
+    const method = 'chat.getPermalink';
+    if (!nonEmpty(args.channel)) return this.reject(method, refusal('channel_not_found', 'channel is required'));
+    if (!nonEmpty(args.message_ts)) return this.reject(method, refusal('invalid_arguments', 'message_ts is required', ['[ERROR] missing required field: message_ts']));
+    const channel = String(args.channel);
+    const ts = String(args.message_ts);
+    const found = this.messages.find((m) => m.channel === channel && m.ts === ts) ?? this.userMessages.find((m) => m.channel === channel && m.ts === ts);
+    if (!found) return this.reject(method, refusal('message_not_found', `no message ${ts} in ${channel}`));
+    const base = `https://fake.slack.com/archives/${channel}/p${ts.replace('.', '')}`;
+    const permalink = found.threadTs && found.threadTs !== found.ts ? `${base}?thread_ts=${found.threadTs}&cid=${channel}` : base;
+    return this.ok({ channel, permalink });
+  }
+
+  // ----- Canvases -----------------------------------------------------------------------------
+
+  /** The channel canvas of `channel`, if it has one. */
+  canvasOfChannel(channel: string): FakeCanvas | undefined {
+    return this.canvases.find((c) => c.channelCanvasOf === channel);
+  }
+
+  canvasById(id: string): FakeCanvas | undefined {
+    return this.canvases.find((c) => c.id === id);
+  }
+
+  /**
+   * Put a canvas in the workspace as if someone made it in Slack (e.g. a channel canvas a person
+   * wrote, which the app must not overwrite). A channel canvas is writable by its channel.
+   */
+  addCanvas(fields: { creator: string; title?: string; markdown?: string; channelCanvasOf?: string; channels?: Record<string, 'read' | 'write'> }): FakeCanvas {
+    if (fields.channelCanvasOf && this.canvasOfChannel(fields.channelCanvasOf)) throw new Error(`${fields.channelCanvasOf} already has a channel canvas`);
+    const canvas: FakeCanvas = {
+      id: this.newId('F'),
+      title: fields.title ?? null,
+      markdown: fields.markdown ?? '',
+      creator: fields.creator,
+      channelCanvasOf: fields.channelCanvasOf ?? null,
+      channels: new Map(Object.entries(fields.channels ?? {})),
+      users: new Map([[fields.creator, 'owner']]),
+      edits: [],
+    };
+    if (canvas.channelCanvasOf) canvas.channels.set(canvas.channelCanvasOf, 'write');
+    this.canvases.push(canvas);
+    return canvas;
+  }
+
+  /** Whether the bot user may write to a canvas: it owns it, was given write, or is in a channel with write. */
+  private botCanWrite(canvas: FakeCanvas): boolean {
+    const mine = canvas.users.get(this.botUserId);
+    if (canvas.creator === this.botUserId || mine === 'write' || mine === 'owner') return true;
+    for (const [channel, level] of canvas.channels) {
+      if (level !== 'write') continue;
+      const known = this.channels.get(channel);
+      if (!known || known.members.includes(this.botUserId)) return true;
+    }
+    return false;
+  }
+
+  private botOwns(canvas: FakeCanvas): boolean {
+    return canvas.creator === this.botUserId || canvas.users.get(this.botUserId) === 'owner';
+  }
+
+  /**
+   * https://docs.slack.dev/reference/methods/conversations.canvases.create — channel_id required;
+   * document_content optional ({type: "markdown", markdown}, ≤1 MiB); a channel that has one answers
+   * channel_canvas_already_exists. Returns canvas_id.
+   */
+  private channelCanvasCreate(args: Record<string, unknown>): ApiResult {
+    const method = 'conversations.canvases.create';
+    const missing = missingArgument(args, ['channel_id']);
+    if (missing) return this.reject(method, missing);
+    const channel = String(args.channel_id);
+    if (!isConversationId(channel)) return this.reject(method, refusal('channel_not_found', `channel_id ${channel}`));
+    const content = checkDocumentContent(args.document_content, 'document_content', false);
+    if (content) return this.reject(method, content);
+    if (this.canvasOfChannel(channel)) return this.reject(method, refusal('channel_canvas_already_exists', `${channel} already has a channel canvas`));
+    const canvas = this.newCanvas(typeof args.title === 'string' ? args.title : null, markdownOf(args.document_content), channel);
+    canvas.channels.set(channel, 'write');
+    return this.ok({ canvas_id: canvas.id });
+  }
+
+  /**
+   * https://docs.slack.dev/reference/methods/canvases.create — every argument optional: title,
+   * document_content (≤1 MiB), channel_id ("automatically added to a channel tab with write
+   * permissions"). A standalone canvas owned by the acting user (here the bot user). Returns canvas_id.
+   */
+  private canvasCreate(args: Record<string, unknown>): ApiResult {
+    const method = 'canvases.create';
+    const content = checkDocumentContent(args.document_content, 'document_content', false);
+    if (content) return this.reject(method, content);
+    if (args.title !== undefined && typeof args.title !== 'string') return this.reject(method, refusal('invalid_arguments', 'title must be a string'));
+    const channel = nonEmpty(args.channel_id) ? String(args.channel_id) : null;
+    if (channel !== null && !isConversationId(channel)) return this.reject(method, refusal('channel_not_found', `channel_id ${channel}`));
+    const canvas = this.newCanvas(typeof args.title === 'string' ? args.title : null, markdownOf(args.document_content), null);
+    if (channel !== null) canvas.channels.set(channel, 'write');
+    return this.ok({ canvas_id: canvas.id });
+  }
+
+  private newCanvas(title: string | null, markdown: string, channelCanvasOf: string | null): FakeCanvas {
+    const canvas: FakeCanvas = { id: this.newId('F'), title, markdown, creator: this.botUserId, channelCanvasOf, channels: new Map(), users: new Map([[this.botUserId, 'owner']]), edits: [] };
+    this.canvases.push(canvas);
+    return canvas;
+  }
+
+  /**
+   * https://docs.slack.dev/reference/methods/canvases.edit — canvas_id and changes required; "Only one
+   * operation per API call is currently supported"; operation insert_after | insert_before |
+   * insert_at_start | insert_at_end | replace | delete (with document_content) or rename (with
+   * title_content). insert_after, insert_before and delete target a section_id; replace without one
+   * replaces the whole canvas. The fake keeps no sections (canvases.sections.lookup is not
+   * implemented), so any section_id is unknown: canvas_editing_failed. canvas_not_found;
+   * restricted_action without write access.
+   */
+  private canvasEdit(args: Record<string, unknown>): ApiResult {
+    const method = 'canvases.edit';
+    const missing = missingArgument(args, ['canvas_id']);
+    if (missing) return this.reject(method, missing);
+    if (!Array.isArray(args.changes) || args.changes.length === 0) return this.reject(method, refusal('invalid_arguments', 'changes is required', ['[ERROR] missing required field: changes']));
+    if (args.changes.length > 1) return this.reject(method, refusal('invalid_arguments', `${args.changes.length} changes: only one operation per call is supported`));
+    const canvas = this.canvasById(String(args.canvas_id));
+    if (!canvas) return this.reject(method, refusal('canvas_not_found', `no canvas ${String(args.canvas_id)}`));
+    if (!this.botCanWrite(canvas)) return this.reject(method, refusal('restricted_action', `the app has no write access to ${canvas.id} (made by ${canvas.creator})`));
+    const change = args.changes[0] as Record<string, unknown>;
+    const operation = change?.operation;
+    const sectionOps = ['insert_after', 'insert_before', 'delete'];
+    const contentOps = ['insert_after', 'insert_before', 'insert_at_start', 'insert_at_end', 'replace'];
+    if (typeof operation !== 'string' || ![...contentOps, 'delete', 'rename'].includes(operation)) return this.reject(method, refusal('invalid_arguments', `changes[0].operation ${String(operation)}`));
+    if (sectionOps.includes(operation) && !nonEmpty(change.section_id)) return this.reject(method, refusal('invalid_arguments', `changes[0]: ${operation} needs a section_id`));
+    if (nonEmpty(change.section_id)) return this.reject(method, refusal('canvas_editing_failed', `section ${String(change.section_id)} is unknown to the fake (it keeps no sections)`));
+    if (operation === 'rename') {
+      const title = checkDocumentContent(change.title_content, 'changes[0].title_content', true);
+      if (title) return this.reject(method, title);
+      canvas.title = markdownOf(change.title_content);
+    } else {
+      const content = checkDocumentContent(change.document_content, 'changes[0].document_content', true);
+      if (content) return this.reject(method, content);
+      const markdown = markdownOf(change.document_content);
+      const joined =
+        operation === 'replace' ? markdown : operation === 'insert_at_start' ? [markdown, canvas.markdown].filter((m) => m !== '').join('\n\n') : [canvas.markdown, markdown].filter((m) => m !== '').join('\n\n');
+      if (joined.length > SLACK_LIMITS.canvasMarkdown) return this.reject(method, refusal('canvas_editing_failed', `the canvas would hold ${joined.length} characters (max ${SLACK_LIMITS.canvasMarkdown})`));
+      canvas.markdown = joined;
+    }
+    canvas.edits.push({ by: this.botUserId, operation, at: this.clock() });
+    return this.ok({});
+  }
+
+  /**
+   * https://docs.slack.dev/reference/methods/canvases.access.set — canvas_id and access_level (read |
+   * write | owner) required; channel_ids or user_ids (1 to 20), not both and not neither
+   * (invalid_parameters); owner only for users; canvas_not_found, channel_not_found, user_not_found;
+   * restricted_action when the app does not own the canvas.
+   */
+  private canvasAccessSet(args: Record<string, unknown>): ApiResult {
+    const method = 'canvases.access.set';
+    const missing = missingArgument(args, ['canvas_id', 'access_level']);
+    if (missing) return this.reject(method, missing);
+    const level = String(args.access_level);
+    if (!['read', 'write', 'owner'].includes(level)) return this.reject(method, refusal('invalid_arguments', `access_level ${level} (read, write or owner)`));
+    const channelIds = args.channel_ids;
+    const userIds = args.user_ids;
+    if ((channelIds === undefined) === (userIds === undefined)) return this.reject(method, refusal('invalid_parameters', 'one of user_ids or channel_ids must be defined, but not both'));
+    const list = (channelIds ?? userIds) as unknown;
+    if (!Array.isArray(list) || list.length < 1 || list.length > SLACK_LIMITS.canvasAccessEntities || list.some((v) => typeof v !== 'string')) {
+      return this.reject(method, refusal('invalid_arguments', `${channelIds !== undefined ? 'channel_ids' : 'user_ids'} must be 1 to ${SLACK_LIMITS.canvasAccessEntities} ids`));
+    }
+    if (channelIds !== undefined && level === 'owner') return this.reject(method, refusal('invalid_arguments', 'owner access is for user_ids only'));
+    const canvas = this.canvasById(String(args.canvas_id));
+    if (!canvas) return this.reject(method, refusal('canvas_not_found', `no canvas ${String(args.canvas_id)}`));
+    if (!this.botOwns(canvas)) return this.reject(method, refusal('restricted_action', `the app does not own ${canvas.id}`));
+    for (const id of list as string[]) {
+      if (channelIds !== undefined && !isConversationId(id)) return this.reject(method, refusal('channel_not_found', `channel ${id}`));
+      if (userIds !== undefined && !this.user(id)) return this.reject(method, refusal('user_not_found', `user ${id}`));
+    }
+    for (const id of list as string[]) {
+      if (channelIds !== undefined) canvas.channels.set(id, level as 'read' | 'write');
+      else canvas.users.set(id, level as CanvasAccess);
+    }
+    return this.ok({});
+  }
+
+  /** https://docs.slack.dev/reference/methods/canvases.delete — canvas_id required; canvas_not_found; restricted_action unless the app owns it. */
+  private canvasDelete(args: Record<string, unknown>): ApiResult {
+    const method = 'canvases.delete';
+    const missing = missingArgument(args, ['canvas_id']);
+    if (missing) return this.reject(method, missing);
+    const index = this.canvases.findIndex((c) => c.id === String(args.canvas_id));
+    if (index < 0) return this.reject(method, refusal('canvas_not_found', `no canvas ${String(args.canvas_id)}`));
+    if (!this.botOwns(this.canvases[index]!)) return this.reject(method, refusal('restricted_action', `the app does not own ${String(args.canvas_id)}`));
+    this.canvases.splice(index, 1);
+    return this.ok({});
   }
 
   // ----- files.* ----------------------------------------------------------------------------
@@ -1213,9 +1696,14 @@ const BLOCK_TYPES = new Set(['actions', 'context', 'context_actions', 'divider',
  * (https://docs.slack.dev/reference/block-kit/blocks/table-block).
  */
 export function validateBlocks(blocks: unknown): Refusal | null {
+  return checkBlockList(blocks, SLACK_LIMITS.blocksPerMessage);
+}
+
+/** The block rules of validateBlocks, with the surface's block limit (50 in a message, 100 in a view). */
+function checkBlockList(blocks: unknown, maxBlocks: number): Refusal | null {
   if (!Array.isArray(blocks)) return refusal('invalid_blocks_format', 'blocks must be a JSON array');
   const bad = (detail: string): Refusal => refusal('invalid_blocks', detail, [`[ERROR] ${detail}`]);
-  if (blocks.length > SLACK_LIMITS.blocksPerMessage) return bad(`${blocks.length} blocks (max ${SLACK_LIMITS.blocksPerMessage})`);
+  if (blocks.length > maxBlocks) return bad(`${blocks.length} blocks (max ${maxBlocks})`);
   const blockIds = new Set<string>();
   let tables = 0;
   let markdown = 0;
@@ -1247,6 +1735,9 @@ export function validateBlocks(blocks: unknown): Refusal | null {
         break;
       case 'image':
         problem = checkImage(block, at, true);
+        break;
+      case 'input':
+        problem = checkInput(block, at, actionIds);
         break;
       case 'markdown':
         if (typeof block.text !== 'string' || block.text.length === 0) problem = `${at}.text is required`;
@@ -1312,10 +1803,67 @@ function checkActions(block: Record<string, unknown>, at: string, actionIds: Set
   if (!Array.isArray(block.elements) || block.elements.length === 0) return `${at}.elements must be a non-empty array`;
   if (block.elements.length > SLACK_LIMITS.actionsElements) return `${at}.elements has ${block.elements.length} items (max ${SLACK_LIMITS.actionsElements})`;
   for (const [i, element] of block.elements.entries()) {
+    const type = (element as Record<string, unknown> | null)?.type;
+    // "An array of interactive element objects - buttons, select menus, overflow menus, or date pickers":
+    // the text inputs belong in input blocks.
+    if (typeof type === 'string' && INPUT_ONLY_ELEMENTS.has(type)) return `${at}.elements[${i}]: ${type} is only allowed in an input block`;
     const problem = checkElement(element, `${at}.elements[${i}]`, actionIds);
     if (problem) return problem;
   }
   return null;
+}
+
+/** Text-entry elements, which work only inside an input block (https://docs.slack.dev/reference/block-kit/blocks/input-block). */
+const INPUT_ONLY_ELEMENTS = new Set(['plain_text_input', 'number_input', 'email_text_input', 'url_text_input', 'file_input']);
+
+/**
+ * The elements an input block takes (https://docs.slack.dev/reference/block-kit/blocks/input-block —
+ * "element: A block element. See above for full list": checkboxes, date/datetime/time pickers, the
+ * text, number, email, URL, file and rich-text inputs, radio buttons and every select and multi-select).
+ */
+const INPUT_ELEMENTS = new Set([
+  'checkboxes',
+  'datepicker',
+  'datetimepicker',
+  'timepicker',
+  'email_text_input',
+  'file_input',
+  'number_input',
+  'plain_text_input',
+  'rich_text_input',
+  'url_text_input',
+  'radio_buttons',
+  'static_select',
+  'external_select',
+  'users_select',
+  'conversations_select',
+  'channels_select',
+  'multi_static_select',
+  'multi_external_select',
+  'multi_users_select',
+  'multi_conversations_select',
+  'multi_channels_select',
+]);
+
+/**
+ * https://docs.slack.dev/reference/block-kit/blocks/input-block — label plain_text ≤2000 (required),
+ * element required and of the input types, hint plain_text ≤2000, optional and dispatch_action
+ * booleans; dispatch_action with a file_input is refused ("unsupported type error").
+ */
+function checkInput(block: Record<string, unknown>, at: string, actionIds: Set<string>): string | null {
+  const label = checkText(block.label, `${at}.label`, SLACK_LIMITS.inputLabel, true);
+  if (label) return label;
+  if (block.hint !== undefined) {
+    const hint = checkText(block.hint, `${at}.hint`, SLACK_LIMITS.inputHint, true);
+    if (hint) return hint;
+  }
+  const element = block.element as Record<string, unknown> | undefined;
+  if (!element || typeof element !== 'object') return `${at}.element is required`;
+  if (typeof element.type !== 'string' || !INPUT_ELEMENTS.has(element.type)) return `${at}.element: ${String(element.type)} is not an input element`;
+  if (block.optional !== undefined && typeof block.optional !== 'boolean') return `${at}.optional must be a boolean`;
+  if (block.dispatch_action !== undefined && typeof block.dispatch_action !== 'boolean') return `${at}.dispatch_action must be a boolean`;
+  if (block.dispatch_action === true && element.type === 'file_input') return `${at}: dispatch_action is not supported with file_input`;
+  return checkElement(element, `${at}.element`, actionIds);
 }
 
 /**
@@ -1342,7 +1890,191 @@ function checkElement(value: unknown, at: string, actionIds: Set<string>): strin
     if (element.style !== undefined && element.style !== 'primary' && element.style !== 'danger') return `${at}.style must be primary or danger`;
     if (element.accessibility_label !== undefined && (typeof element.accessibility_label !== 'string' || element.accessibility_label.length > SLACK_LIMITS.buttonText)) return `${at}.accessibility_label must be at most 75 characters`;
   }
+  switch (element.type) {
+    case 'static_select':
+    case 'multi_static_select':
+      return checkStaticSelect(element, at);
+    case 'checkboxes':
+    case 'radio_buttons':
+      return checkChoiceGroup(element, at);
+    case 'overflow':
+      return checkOverflow(element, at);
+    case 'plain_text_input':
+      return checkPlaceholder(element, at);
+    default:
+      return null;
+  }
+}
+
+/** A select's placeholder: plain_text ≤150 (select-menu-element, plain-text-input-element). */
+function checkPlaceholder(element: Record<string, unknown>, at: string): string | null {
+  return element.placeholder === undefined ? null : checkText(element.placeholder, `${at}.placeholder`, SLACK_LIMITS.placeholder, true);
+}
+
+/**
+ * An option object (https://docs.slack.dev/reference/block-kit/composition-objects/option-object):
+ * text ≤75 (plain_text only in selects and overflow menus; checkboxes and radio buttons may use
+ * mrkdwn), value 1..150 ("A unique string value"), description ≤75, url ≤3000 "only available in
+ * overflow menus".
+ */
+function checkOptions(options: unknown, at: string, rules: { min: number; max: number; plainOnly: boolean; allowUrl: boolean }): string | null {
+  if (!Array.isArray(options) || options.length < rules.min) return `${at} must be an array of at least ${rules.min} option${rules.min === 1 ? '' : 's'}`;
+  if (options.length > rules.max) return `${at} has ${options.length} options (max ${rules.max})`;
+  const values = new Set<string>();
+  for (const [i, raw] of options.entries()) {
+    const o = raw as Record<string, unknown>;
+    const here = `${at}[${i}]`;
+    if (!o || typeof o !== 'object') return `${here} must be an option object`;
+    const text = checkText(o.text, `${here}.text`, SLACK_LIMITS.optionText, rules.plainOnly);
+    if (text) return text;
+    if (typeof o.value !== 'string' || o.value.length === 0 || o.value.length > SLACK_LIMITS.optionValue) return `${here}.value must be 1 to ${SLACK_LIMITS.optionValue} characters`;
+    if (values.has(o.value)) return `${here}.value ${o.value} is not unique`;
+    values.add(o.value);
+    if (o.description !== undefined) {
+      const description = checkText(o.description, `${here}.description`, SLACK_LIMITS.optionDescription, rules.plainOnly);
+      if (description) return description;
+    }
+    if (o.url !== undefined) {
+      if (!rules.allowUrl) return `${here}.url is only allowed in overflow menus`;
+      if (typeof o.url !== 'string' || o.url.length > SLACK_LIMITS.optionUrl) return `${here}.url must be at most ${SLACK_LIMITS.optionUrl} characters`;
+    }
+  }
   return null;
+}
+
+/** Whether `option` "exactly matches" one of `options` (same text and value). */
+function optionIn(option: unknown, options: readonly unknown[]): boolean {
+  const key = (o: unknown): string => {
+    const r = o as Record<string, unknown> | null;
+    const t = r?.text as Record<string, unknown> | undefined;
+    return JSON.stringify([t?.type, t?.text, r?.value]);
+  };
+  return options.some((o) => key(o) === key(option));
+}
+
+/**
+ * https://docs.slack.dev/reference/block-kit/block-elements/select-menu-element#static_select and
+ * .../multi-select-menu-element#static_multi_select — options (≤100) or option_groups (≤100, each a
+ * plain_text label ≤75 and ≤100 options), not both; initial_option / initial_options must exactly
+ * match options given; max_selected_items ≥1.
+ */
+function checkStaticSelect(element: Record<string, unknown>, at: string): string | null {
+  const placeholder = checkPlaceholder(element, at);
+  if (placeholder) return placeholder;
+  if ((element.options === undefined) === (element.option_groups === undefined)) return `${at} needs options or option_groups (not both)`;
+  const rules = { min: 1, max: SLACK_LIMITS.selectOptions, plainOnly: true, allowUrl: false };
+  let all: unknown[];
+  if (element.options !== undefined) {
+    const problem = checkOptions(element.options, `${at}.options`, rules);
+    if (problem) return problem;
+    all = element.options as unknown[];
+  } else {
+    if (!Array.isArray(element.option_groups) || element.option_groups.length === 0) return `${at}.option_groups must be a non-empty array`;
+    if (element.option_groups.length > SLACK_LIMITS.selectOptions) return `${at}.option_groups has ${element.option_groups.length} groups (max ${SLACK_LIMITS.selectOptions})`;
+    all = [];
+    for (const [g, raw] of element.option_groups.entries()) {
+      const group = raw as Record<string, unknown>;
+      const label = checkText(group?.label, `${at}.option_groups[${g}].label`, SLACK_LIMITS.optionText, true);
+      if (label) return label;
+      const problem = checkOptions(group.options, `${at}.option_groups[${g}].options`, rules);
+      if (problem) return problem;
+      all.push(...(group.options as unknown[]));
+    }
+  }
+  if (element.type === 'static_select') {
+    if (element.initial_options !== undefined) return `${at}: static_select takes initial_option, not initial_options`;
+    if (element.initial_option !== undefined && !optionIn(element.initial_option, all)) return `${at}.initial_option is not one of the options`;
+  } else {
+    if (element.initial_option !== undefined) return `${at}: multi_static_select takes initial_options, not initial_option`;
+    if (element.initial_options !== undefined) {
+      if (!Array.isArray(element.initial_options)) return `${at}.initial_options must be an array`;
+      for (const [i, o] of element.initial_options.entries()) if (!optionIn(o, all)) return `${at}.initial_options[${i}] is not one of the options`;
+    }
+    if (element.max_selected_items !== undefined && (!Number.isInteger(element.max_selected_items) || (element.max_selected_items as number) < 1)) return `${at}.max_selected_items must be at least 1`;
+  }
+  return null;
+}
+
+/**
+ * Checkboxes (https://docs.slack.dev/reference/block-kit/block-elements/checkboxes-element): options
+ * required, "A maximum of 10 options are allowed", initial_options "exactly matches one or more of
+ * the options". Radio buttons (.../radio-button-group-element): options required, initial_option one
+ * of them; text may be mrkdwn in both (option-object).
+ */
+function checkChoiceGroup(element: Record<string, unknown>, at: string): string | null {
+  const problem = checkOptions(element.options, `${at}.options`, { min: 1, max: element.type === 'checkboxes' ? SLACK_LIMITS.checkboxOptions : Number.MAX_SAFE_INTEGER, plainOnly: false, allowUrl: false });
+  if (problem) return problem;
+  const options = element.options as unknown[];
+  if (element.type === 'checkboxes' && element.initial_options !== undefined) {
+    if (!Array.isArray(element.initial_options)) return `${at}.initial_options must be an array`;
+    for (const [i, o] of element.initial_options.entries()) if (!optionIn(o, options)) return `${at}.initial_options[${i}] is not one of the options`;
+  }
+  if (element.type === 'radio_buttons' && element.initial_option !== undefined && !optionIn(element.initial_option, options)) return `${at}.initial_option is not one of the options`;
+  return null;
+}
+
+/** https://docs.slack.dev/reference/block-kit/block-elements/overflow-menu-element — options required, "up to five", plain_text; an option may carry a url. */
+function checkOverflow(element: Record<string, unknown>, at: string): string | null {
+  return checkOptions(element.options, `${at}.options`, { min: 1, max: SLACK_LIMITS.overflowOptions, plainOnly: true, allowUrl: true });
+}
+
+/**
+ * A view object. Modal (https://docs.slack.dev/reference/views/modal-views): type modal; title
+ * plain_text ≤24 (required); close and submit plain_text ≤24, submit "required when an input block is
+ * within the blocks array"; blocks ≤100 (required); private_metadata ≤3000; callback_id ≤255;
+ * external_id ≤255. Home tab (https://docs.slack.dev/reference/views/home-tab-views): type home,
+ * blocks ≤100, private_metadata, callback_id, external_id. Over 250 kb: view_too_large
+ * (https://docs.slack.dev/reference/methods/views.open). Slack answers a bad view with
+ * invalid_arguments and the reasons in response_metadata.messages.
+ */
+function checkView(value: unknown, expected: 'modal' | 'home'): Refusal | null {
+  const bad = (detail: string): Refusal => refusal('invalid_arguments', detail, [`[ERROR] ${detail}`]);
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return bad('view must be a JSON object');
+  const bytes = Buffer.byteLength(JSON.stringify(value));
+  if (bytes > SLACK_LIMITS.viewBytes) return refusal('view_too_large', `the view is ${bytes} bytes (max ${SLACK_LIMITS.viewBytes})`);
+  const view = value as Record<string, unknown>;
+  if (view.type !== expected) return bad(`view.type must be ${expected}, not ${String(view.type)}`);
+  if (expected === 'modal') {
+    const title = checkText(view.title, 'view.title', SLACK_LIMITS.modalTitle, true);
+    if (title) return bad(title);
+    for (const key of ['close', 'submit'] as const) {
+      if (view[key] === undefined || view[key] === null) continue;
+      const problem = checkText(view[key], `view.${key}`, SLACK_LIMITS.modalButton, true);
+      if (problem) return bad(problem);
+    }
+  }
+  if (!Array.isArray(view.blocks)) return bad('view.blocks is required');
+  if (view.private_metadata !== undefined && (typeof view.private_metadata !== 'string' || view.private_metadata.length > SLACK_LIMITS.privateMetadata)) {
+    return bad(`view.private_metadata must be a string of at most ${SLACK_LIMITS.privateMetadata} characters`);
+  }
+  if (view.callback_id !== undefined && (typeof view.callback_id !== 'string' || view.callback_id.length > SLACK_LIMITS.callbackId)) return bad(`view.callback_id must be at most ${SLACK_LIMITS.callbackId} characters`);
+  if (view.external_id !== undefined && (typeof view.external_id !== 'string' || view.external_id.length > SLACK_LIMITS.externalId)) return bad(`view.external_id must be at most ${SLACK_LIMITS.externalId} characters`);
+  const blocks = checkBlockList(view.blocks, SLACK_LIMITS.viewBlocks);
+  if (blocks) return bad(`view.${blocks.detail}`);
+  if (expected === 'modal' && (view.submit === undefined || view.submit === null) && view.blocks.some((b) => (b as Record<string, unknown> | null)?.type === 'input')) {
+    return bad('view.submit is required when the view has an input block');
+  }
+  return null;
+}
+
+/** A canvas's document_content / title_content: {type: "markdown", markdown: string ≤1 MiB} (conversations.canvases.create, canvases.create, canvases.edit). */
+function checkDocumentContent(value: unknown, name: string, required: boolean): Refusal | null {
+  if (value === undefined) return required ? refusal('invalid_arguments', `${name} is required`, [`[ERROR] missing required field: ${name}`]) : null;
+  const content = value as Record<string, unknown> | null;
+  if (!content || typeof content !== 'object' || content.type !== 'markdown') return refusal('invalid_arguments', `${name}.type must be markdown`);
+  if (typeof content.markdown !== 'string') return refusal('invalid_arguments', `${name}.markdown must be a string`);
+  if (content.markdown.length > SLACK_LIMITS.canvasMarkdown) return refusal('invalid_arguments', `${name}.markdown has ${content.markdown.length} characters (max ${SLACK_LIMITS.canvasMarkdown})`);
+  return null;
+}
+
+function markdownOf(value: unknown): string {
+  const markdown = (value as Record<string, unknown> | undefined)?.markdown;
+  return typeof markdown === 'string' ? markdown : '';
+}
+
+/** A channel id as Slack writes them (C, G or D and upper-case letters and digits). */
+function isConversationId(id: string): boolean {
+  return /^[CGD][A-Z0-9]+$/.test(id);
 }
 
 /**
@@ -1588,8 +2320,13 @@ export function userTs(): string {
   return `${Math.floor(Date.now() / 1000)}.${String(500000 + userTsCounter).padStart(6, '0')}`;
 }
 
-/** A slash-command request body (form-encoded), as Slack posts it. */
-export function slashCommandBody(fields: { teamId: string; channelId: string; userId: string; command: string; text: string }): string {
+/**
+ * A slash-command request body (form-encoded), as Slack posts it
+ * (https://docs.slack.dev/interactivity/implementing-slash-commands). Pass `triggerId:
+ * fake.issueTriggerId(userId)` for a command that opens a modal: the default '1.2.3' is a trigger the
+ * fake never issued, which views.open refuses (invalid_trigger_id).
+ */
+export function slashCommandBody(fields: { teamId: string; channelId: string; userId: string; command: string; text: string; triggerId?: string; responseUrl?: string }): string {
   return new URLSearchParams({
     token: 'unused',
     team_id: fields.teamId,
@@ -1601,7 +2338,7 @@ export function slashCommandBody(fields: { teamId: string; channelId: string; us
     command: fields.command,
     text: fields.text,
     api_app_id: 'A0FAKE',
-    response_url: 'http://127.0.0.1:9/unused',
-    trigger_id: '1.2.3',
+    response_url: fields.responseUrl ?? 'http://127.0.0.1:9/unused',
+    trigger_id: fields.triggerId ?? '1.2.3',
   }).toString();
 }

@@ -7,7 +7,7 @@ import { silentLogger, type Logger } from '../../src/common/logger.js';
 import { loadConfig, type AppConfig } from '../../src/config.js';
 import { startSlackApp, type RunningSlackApp, type SlackMode } from '../../src/slack/app.js';
 import { watchActivity, type AppActivity } from './app-activity.js';
-import { blocksText, eventEnvelope, FakeSlack, postSigned, userTs, type FakeFile, type FakeSlackOptions } from './fake-slack.js';
+import { blocksText, eventEnvelope, FakeSlack, postSigned, slashCommandBody, userTs, type FakeFile, type FakeSlackOptions, type FakeView } from './fake-slack.js';
 
 /**
  * The real app in HTTP mode against the fake Slack, on a temporary DATA_DIR: what the reliability,
@@ -44,6 +44,12 @@ export interface Harness {
    * `payload=<json>`, signed like events, to the same /slack/events endpoint Bolt's HTTP receiver serves.
    */
   sendAction(payload: Record<string, unknown>, options?: { signWith?: string }): Promise<Response>;
+  /**
+   * Send a slash command (default `/segments`) as Slack does, signed and form-encoded, with a
+   * trigger_id the fake issued for `user` (valid 3 s by the fake's clock) and a response_url of the
+   * fake. Resolves with the app's HTTP answer and the trigger it carried.
+   */
+  sendCommand(input: { channel: string; user: string; text: string; command?: string }): Promise<{ response: Response; triggerId: string; responseUrl: string }>;
   stop(): Promise<void>;
 }
 
@@ -69,6 +75,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       postSigned(eventsUrl, JSON.stringify(eventEnvelope(fake.teamId, event, sendOptions.eventId)), { secret: HARNESS_SECRET, retryNum: sendOptions.retryNum }),
     sendAction: (payload, actionOptions = {}) =>
       postSigned(eventsUrl, interactionBody(payload), { secret: HARNESS_SECRET, signWith: actionOptions.signWith, contentType: 'application/x-www-form-urlencoded' }),
+    sendCommand: async (input) => {
+      const triggerId = fake.issueTriggerId(input.user);
+      const responseUrl = fake.responseUrl();
+      const body = slashCommandBody({ teamId: fake.teamId, channelId: input.channel, userId: input.user, command: input.command ?? '/segments', text: input.text, triggerId, responseUrl });
+      const response = await postSigned(eventsUrl, body, { secret: HARNESS_SECRET, contentType: 'application/x-www-form-urlencoded' });
+      return { response, triggerId, responseUrl };
+    },
     stop: async () => {
       await running.stop();
       await fake.stop();
@@ -159,9 +172,10 @@ export function appContextChangedEventAsDocumented(viewedChannel: string, teamId
 
 export interface BlockActionInput {
   readonly user: string;
-  readonly channel: string;
-  /** The ts of the message holding the button. */
-  readonly messageTs: string;
+  /** The channel of the message holding the element (not needed for a view container). */
+  readonly channel?: string;
+  /** The ts of the message holding the element (not needed for a view container). */
+  readonly messageTs?: string;
   /** The thread the message is in, if any. */
   readonly threadTs?: string;
   readonly actionId: string;
@@ -172,40 +186,138 @@ export interface BlockActionInput {
   readonly responseUrl?: string;
   /** The message as the user saw it (blocks and text), if the test has it. */
   readonly message?: { readonly text?: string; readonly blocks?: unknown[] };
+  /** A trigger the fake issued (`fake.issueTriggerId(user)`), for a press that opens a modal. */
+  readonly triggerId?: string;
+  /**
+   * A press in a view (App Home or a modal): `container: {type: "view", view_id}` and the payload's
+   * `view`, instead of a message and channel. Pass the view the fake recorded (`fake.homeViewOf(user)`).
+   */
+  readonly view?: FakeView;
+  /** The element pressed: a button (default), or a choice from a static_select / overflow menu. */
+  readonly actionType?: 'button' | 'static_select' | 'overflow';
+  /** For static_select / overflow: the option chosen (its value defaults to `value`). */
+  readonly selectedOption?: { readonly text: string; readonly value: string };
+}
+
+/** A view as interaction payloads carry it (https://docs.slack.dev/reference/interaction-payloads/view-interactions-payload — `view`). */
+function payloadView(view: FakeView, teamId: string, values: Record<string, unknown>): Record<string, unknown> {
+  const v = view.view;
+  return {
+    id: view.id,
+    team_id: teamId,
+    type: view.type,
+    blocks: v.blocks ?? [],
+    private_metadata: typeof v.private_metadata === 'string' ? v.private_metadata : '',
+    callback_id: typeof v.callback_id === 'string' ? v.callback_id : '',
+    state: { values },
+    hash: view.hash,
+    title: v.title ?? null,
+    clear_on_close: v.clear_on_close === true,
+    notify_on_close: v.notify_on_close === true,
+    close: v.close ?? null,
+    submit: v.submit ?? null,
+    previous_view_id: null,
+    root_view_id: view.id,
+    app_id: 'A0FAKE',
+    external_id: view.externalId ?? '',
+    app_installed_team_id: teamId,
+    bot_id: 'B0BOT',
+  };
 }
 
 /**
  * A `block_actions` payload for a button click (https://docs.slack.dev/reference/interaction-payloads/block_actions-payload):
  * type, user, team, api_app_id, container (message_ts, channel_id), channel, message, trigger_id,
- * response_url and actions[] with action_id, block_id, value, type and action_ts.
+ * response_url and actions[] with action_id, block_id, value, type and action_ts. With `view`, the
+ * container is `{type: "view", view_id}` and the payload carries the view (App Home buttons) and no
+ * message or response_url.
  */
 export function blockActionsPayload(input: BlockActionInput): Record<string, unknown> {
   const teamId = input.teamId ?? 'T0FAKE';
   const actionTs = userTs();
-  return {
+  const type = input.actionType ?? 'button';
+  const action: Record<string, unknown> = { type, action_id: input.actionId, block_id: input.blockId ?? 'actions', action_ts: actionTs };
+  if (type === 'button') {
+    action.text = { type: 'plain_text', text: input.actionId, emoji: true };
+    if (input.value !== undefined) action.value = input.value;
+  } else {
+    const option = input.selectedOption ?? { text: input.value ?? input.actionId, value: input.value ?? input.actionId };
+    action.selected_option = { text: { type: 'plain_text', text: option.text, emoji: true }, value: option.value };
+  }
+  const common = {
     type: 'block_actions',
     user: { id: input.user, username: input.user.toLowerCase(), name: input.user.toLowerCase(), team_id: teamId },
     api_app_id: 'A0FAKE',
     token: 'verification-token-unused',
-    container: { type: 'message', message_ts: input.messageTs, channel_id: input.channel, is_ephemeral: false, ...(input.threadTs ? { thread_ts: input.threadTs } : {}) },
-    trigger_id: `${Date.now()}.1.${actionTs}`,
+    trigger_id: input.triggerId ?? `${Date.now()}.1.${actionTs}`,
     team: { id: teamId, domain: 'fake' },
     enterprise: null,
     is_enterprise_install: false,
+    actions: [action],
+  };
+  if (input.view) {
+    return { ...common, container: { type: 'view', view_id: input.view.id }, view: payloadView(input.view, teamId, {}), state: { values: {} } };
+  }
+  if (input.channel === undefined || input.messageTs === undefined) throw new Error('blockActionsPayload needs channel and messageTs (or a view)');
+  return {
+    ...common,
+    container: { type: 'message', message_ts: input.messageTs, channel_id: input.channel, is_ephemeral: false, ...(input.threadTs ? { thread_ts: input.threadTs } : {}) },
     channel: { id: input.channel, name: input.channel.toLowerCase() },
     message: { type: 'message', user: 'U0BOT', ts: input.messageTs, ...(input.threadTs ? { thread_ts: input.threadTs } : {}), text: input.message?.text ?? '', blocks: input.message?.blocks ?? [] },
     state: { values: {} },
     response_url: input.responseUrl ?? 'http://127.0.0.1:9/unused-response-url',
-    actions: [
-      {
-        type: 'button',
-        action_id: input.actionId,
-        block_id: input.blockId ?? 'actions',
-        text: { type: 'plain_text', text: input.actionId, emoji: true },
-        ...(input.value !== undefined ? { value: input.value } : {}),
-        action_ts: actionTs,
-      },
-    ],
+  };
+}
+
+/** One element's state in `view.state.values[block_id][action_id]` (view-interactions-payload). */
+export type ViewStateValue =
+  | { readonly type: 'plain_text_input' | 'number_input' | 'email_text_input' | 'url_text_input'; readonly value: string | null }
+  | { readonly type: 'static_select' | 'radio_buttons'; readonly selected_option: { readonly text: { readonly type: 'plain_text' | 'mrkdwn'; readonly text: string }; readonly value: string } | null }
+  | { readonly type: 'multi_static_select' | 'checkboxes'; readonly selected_options: { readonly text: { readonly type: 'plain_text' | 'mrkdwn'; readonly text: string }; readonly value: string }[] };
+
+export interface ViewSubmissionInput {
+  readonly user: string;
+  /** The modal as the fake recorded it (from `fake.views` / `fake.modalsOf(user)`): id, hash, callback_id, private_metadata, blocks. */
+  readonly view: FakeView;
+  /** state.values: block_id → action_id → the element's value. Each pair must be an input element of the view. */
+  readonly values: Record<string, Record<string, ViewStateValue>>;
+  readonly teamId?: string;
+  /** A trigger for the submission (Slack sends one; default: a fresh id the fake did not issue). */
+  readonly triggerId?: string;
+}
+
+/**
+ * A `view_submission` payload (https://docs.slack.dev/reference/interaction-payloads/view-interactions-payload):
+ * type, team, user, view (id, callback_id, private_metadata, hash, state.values), api_app_id,
+ * trigger_id, response_urls. Send it with `sendAction`; Bolt answers in the HTTP body: empty to close
+ * the modal, or `{response_action: "errors", errors: {block_id: message}}`. Throws if a value names a
+ * block or action the view has no input element for (the test would be sending what Slack cannot).
+ */
+export function viewSubmissionPayload(input: ViewSubmissionInput): Record<string, unknown> {
+  const teamId = input.teamId ?? 'T0FAKE';
+  if (input.view.type !== 'modal') throw new Error(`view ${input.view.id} is a ${input.view.type} view: only modals are submitted`);
+  const blocks = Array.isArray(input.view.view.blocks) ? (input.view.view.blocks as Record<string, unknown>[]) : [];
+  for (const [blockId, actions] of Object.entries(input.values)) {
+    const block = blocks.find((b) => b.block_id === blockId);
+    if (!block) throw new Error(`view ${input.view.id} has no block ${blockId}`);
+    const elements = block.type === 'input' ? [block.element] : block.type === 'actions' ? (block.elements as unknown[]) : [block.accessory];
+    for (const [actionId, state] of Object.entries(actions)) {
+      const element = elements.find((e) => (e as Record<string, unknown> | undefined)?.action_id === actionId) as Record<string, unknown> | undefined;
+      if (!element) throw new Error(`block ${blockId} has no element ${actionId}`);
+      if (element.type !== state.type) throw new Error(`${blockId}.${actionId} is a ${String(element.type)}, not ${state.type}`);
+    }
+  }
+  return {
+    type: 'view_submission',
+    team: { id: teamId, domain: 'fake' },
+    user: { id: input.user, username: input.user.toLowerCase(), name: input.user.toLowerCase(), team_id: teamId },
+    api_app_id: 'A0FAKE',
+    token: 'verification-token-unused',
+    trigger_id: input.triggerId ?? `${Date.now()}.2.${userTs()}`,
+    view: payloadView(input.view, teamId, input.values),
+    response_urls: [],
+    is_enterprise_install: false,
+    enterprise: null,
   };
 }
 

@@ -2,10 +2,12 @@ import type { App, RespondFn, types, webApi } from '@slack/bolt';
 import type { CommandReply } from '../../../app/commands.js';
 import { COMMAND_FAILED_MESSAGE } from '../../../app/messages.js';
 import { errorSummary } from '../../../common/errors.js';
+import { RESET } from '../../actions.js';
 import { textMessage, type SlackMessage } from '../../format.js';
+import { slackActor } from '../../people.js';
 import { SlackThread } from '../../slack-thread.js';
+import { openSettings } from '../views/settings.js';
 import type { ListenerDeps } from '../route.js';
-import { RESET_CANCEL_ACTION, RESET_CONFIRM_ACTION } from '../actions/reset.js';
 
 /** `/segments help|status|k N|method …|export|reset`: acknowledged at once, answered privately. */
 export function registerSegmentsCommand(app: App, deps: ListenerDeps): void {
@@ -22,7 +24,9 @@ export function registerSegmentsCommand(app: App, deps: ListenerDeps): void {
     });
     let reply: SlackMessage;
     try {
-      reply = commandMessage(await deps.app.commands.handle(conversation, command.text ?? ''), command.channel_id);
+      const result = await deps.app.commands.handle(conversation, command.text ?? '', slackActor(client, command.user_id));
+      if (result.followUp === 'settings-dialog' && (await openSettings(client, command.trigger_id, command.team_id, command.channel_id, deps))) return;
+      reply = commandMessage(result, command.channel_id);
     } catch (error) {
       deps.log.error({ err: errorSummary(error) }, 'Slash command failed');
       reply = textMessage(COMMAND_FAILED_MESSAGE);
@@ -34,12 +38,12 @@ export function registerSegmentsCommand(app: App, deps: ListenerDeps): void {
 /** A command's reply as Block Kit; a reset waits for the buttons. */
 function commandMessage(reply: CommandReply, channel: string): SlackMessage {
   const message = textMessage(reply.text, reply.literals);
-  if (reply.confirm !== 'reset') return message;
+  if (reply.followUp !== 'confirm-reset') return message;
   const buttons: types.KnownBlock = {
     type: 'actions',
     elements: [
-      { type: 'button', action_id: RESET_CONFIRM_ACTION, style: 'danger', text: { type: 'plain_text', text: 'Delete everything' }, value: channel },
-      { type: 'button', action_id: RESET_CANCEL_ACTION, text: { type: 'plain_text', text: 'Cancel' }, value: channel },
+      { type: 'button', action_id: RESET.confirm, style: 'danger', text: { type: 'plain_text', text: 'Delete everything' }, value: channel },
+      { type: 'button', action_id: RESET.cancel, text: { type: 'plain_text', text: 'Cancel' }, value: channel },
     ],
   };
   return { text: message.text, blocks: [...message.blocks, buttons] };
