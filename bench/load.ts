@@ -5,11 +5,15 @@
  * upload replies (event sent -> "Analysed …" line) and of answers (event sent -> first reply),
  * whether everything was answered, and the event-loop delay while it all ran.
  *
- * Usage: npm run bench:load
+ * Usage: npm run bench:load                 (one process, the in-process worker pool)
+ *        npm run bench:load -- --replicas    (two bot replicas and two `npm run worker` processes
+ *                                             sharing PostgreSQL and Redis; events alternate between
+ *                                             the replicas; the event-loop delay is the bench's own)
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { availableParallelism } from 'node:os';
 import { loadDatasets } from '../test/helpers/load-datasets.js';
+import { startReplicaCluster } from '../test/helpers/replica-cluster.js';
 import { fileShareEvent, startHarness, unresolvedProgress } from '../test/helpers/slack-harness.js';
 import { userTs } from '../test/helpers/fake-slack.js';
 
@@ -36,8 +40,9 @@ function line(name: string, values: readonly number[]): string {
 
 async function main(): Promise<void> {
   const datasets = loadDatasets(20);
-  const workers = Math.min(4, availableParallelism());
-  const h = await startHarness({ analyses: { workers } });
+  const replicas = process.argv.includes('--replicas');
+  const workers = replicas ? 2 : Math.min(4, availableParallelism());
+  const h = replicas ? await startReplicaCluster({ replicas: 2, workers }) : await startHarness({ analyses: { workers } });
   const delay = monitorEventLoopDelay({ resolution: 10 });
   const started = Date.now();
   try {
@@ -81,7 +86,7 @@ async function main(): Promise<void> {
       questions.reduce((n, q) => n + unresolvedProgress(h.fake, q.channel, q.ts).length, 0);
     const queuedNotices = h.fake.callsTo('chat.update').filter((c) => /queued as #\d+/.test(String(c.args.text))).length;
     const out = [
-      `bench:load — ${datasets.length} channels, ${QUESTIONS} questions over ${SPREAD_MS / 1000} s, ${workers} analysis workers, ${availableParallelism()} CPUs, Node ${process.version}`,
+      `bench:load${replicas ? ' --replicas (2 bot replicas, PostgreSQL, Redis)' : ''} — ${datasets.length} channels, ${QUESTIONS} questions over ${SPREAD_MS / 1000} s, ${workers} analysis ${replicas ? 'worker processes' : 'workers'}, ${availableParallelism()} CPUs, Node ${process.version}`,
       line('upload replies', uploads.map((u) => u.doneAt - u.sentAt)),
       line('question answers', questions.map((q) => q.answeredAt - q.sentAt)),
       ...PHRASES.map((phrase) => line(`  "${phrase.slice(0, 14)}…"`, questions.filter((q) => q.text === phrase).map((q) => q.answeredAt - q.sentAt))),

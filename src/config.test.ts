@@ -41,6 +41,23 @@ describe('loadConfig', () => {
     expect(loadConfig(env).mode.kind).toBe('console');
   });
 
+  it('reads the scale-out settings: none by default, PostgreSQL, the queue, retention and the data key when set', () => {
+    const embedded = loadConfig({});
+    expect([embedded.database, embedded.queue, embedded.retentionDays, embedded.dataKey]).toEqual([null, null, 30, null]);
+    const scaled = loadConfig({
+      DATABASE_URL: 'postgres://u@db:5432/app',
+      REDIS_URL: 'redis://cache:6379',
+      WORKER_CONCURRENCY: '3',
+      JOB_LOCK_SECONDS: '5',
+      RETENTION_DAYS: '7',
+      DATA_KEY: 'ab'.repeat(32),
+    });
+    expect(scaled.database).toEqual({ url: 'postgres://u@db:5432/app', schema: 'segment_analyst', poolSize: 10 });
+    expect(scaled.queue).toEqual({ url: 'redis://cache:6379', prefix: 'segment-analyst', concurrency: 3, lockMs: 5000 });
+    expect(scaled.retentionDays).toBe(7);
+    expect(scaled.dataKey?.length).toBe(32);
+  });
+
   it('normalises SLACK_API_URL to end with a slash', () => {
     expect(loadConfig({ SLACK_API_URL: 'http://127.0.0.1:9999/api' }).slackApiUrl).toBe('http://127.0.0.1:9999/api/');
     expect(normaliseApiUrl('https://slack.com/api/')).toBe('https://slack.com/api/');
@@ -55,6 +72,11 @@ describe('loadConfig', () => {
     [{ PORT: 'eighty' }, /^Set PORT/],
     [{ MAX_UPLOAD_MB: '-1' }, /^Set MAX_UPLOAD_MB/],
     [{ OPENAI_BASE_URL: 'localhost:11434' }, /^Set OPENAI_BASE_URL/],
+    [{ DATABASE_URL: 'mysql://x' }, /^Set DATABASE_URL/],
+    [{ REDIS_URL: 'redis://127.0.0.1:6379' }, /^Set DATABASE_URL too/],
+    [{ DATA_KEY: 'short' }, /^Set DATA_KEY/],
+    [{ RETENTION_DAYS: '0' }, /^Set RETENTION_DAYS/],
+    [{ WORKER_CONCURRENCY: '17' }, /^Set WORKER_CONCURRENCY/],
   ])('stops with one sentence saying what to set (%o)', (env, message) => {
     let error: unknown;
     try {

@@ -54,7 +54,41 @@ export const SlackEnvSchema = z.object({
     message: 'Set MAX_QUEUED_ANALYSES to how many analyses may wait for a worker before uploads are refused, from 1 to 10000 (default 50).',
   }),
   DEBUG: optionalText,
+  DATABASE_URL: optionalText.refine((v) => v === undefined || /^postgres(ql)?:\/\/\S+$/.test(v), {
+    message: 'Set DATABASE_URL to a PostgreSQL URL such as postgres://user:password@host:5432/database, or leave it empty to keep state in files under DATA_DIR.',
+  }),
+  DATABASE_SCHEMA: optionalText.refine((v) => v === undefined || /^[a-z_][a-z0-9_]{0,62}$/.test(v), {
+    message: 'Set DATABASE_SCHEMA to a schema name of lower-case letters, digits and underscores (default segment_analyst).',
+  }),
+  DATABASE_POOL_SIZE: optionalText.refine((v) => v === undefined || (/^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 100), {
+    message: 'Set DATABASE_POOL_SIZE to the PostgreSQL connections per process, from 1 to 100 (default 10).',
+  }),
+  REDIS_URL: optionalText.refine((v) => v === undefined || /^rediss?:\/\/\S+$/.test(v), {
+    message: 'Set REDIS_URL to a Redis URL such as redis://host:6379, or leave it empty to run analyses in this process.',
+  }),
+  QUEUE_PREFIX: optionalText.refine((v) => v === undefined || /^[A-Za-z0-9_-]{1,64}$/.test(v), {
+    message: 'Set QUEUE_PREFIX to letters, digits, "-" or "_" (at most 64; default segment-analyst): the Redis key prefix of the analysis queue.',
+  }),
+  WORKER_CONCURRENCY: optionalText.refine((v) => v === undefined || (/^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 16), {
+    message: 'Set WORKER_CONCURRENCY to the analyses one `npm run worker` process runs at once, from 1 to 16 (default 2).',
+  }),
+  JOB_LOCK_SECONDS: optionalText.refine((v) => v === undefined || (/^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 3600), {
+    message: 'Set JOB_LOCK_SECONDS to how long a silent worker keeps its analysis before another worker takes it over, from 1 to 3600 (default 30).',
+  }),
+  RETENTION_DAYS: optionalText.refine((v) => v === undefined || (/^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 3650), {
+    message: 'Set RETENTION_DAYS to how many days datasets, analyses and conversation turns are kept, from 1 to 3650 (default 30).',
+  }),
+  DATA_KEY: optionalText.refine((v) => v === undefined || dataKeyBytes(v) !== null, {
+    message: 'Set DATA_KEY to a 32-byte key as 64 hex characters or 44 base64 characters (for example `openssl rand -hex 32`), or leave it empty to store CSV files unencrypted.',
+  }),
 });
+
+/** The 32 bytes of a DATA_KEY given as hex or base64, or null when it is neither. */
+function dataKeyBytes(value: string): Buffer | null {
+  if (/^[0-9a-fA-F]{64}$/.test(value)) return Buffer.from(value, 'hex');
+  if (/^[A-Za-z0-9+/]{43}=$/.test(value)) return Buffer.from(value, 'base64');
+  return null;
+}
 
 function isHttpUrl(value: string): boolean {
   try {
@@ -94,6 +128,30 @@ export interface AppConfig {
   readonly debug: boolean;
   /** The model settings, or null without OPENAI_API_KEY (the built-in router answers). */
   readonly llm: LlmConfig | null;
+  /** PostgreSQL for all state (DATABASE_URL), or null for files under dataDir. */
+  readonly database: DatabaseConfig | null;
+  /** The BullMQ analysis queue on Redis (REDIS_URL), or null for the in-process worker pool. */
+  readonly queue: QueueConfig | null;
+  /** Days datasets, analyses and turns are kept (RETENTION_DAYS). */
+  readonly retentionDays: number;
+  /** DATA_KEY's 32 bytes: stored CSV bytes are encrypted with AES-256-GCM; null stores them plain. */
+  readonly dataKey: Buffer | null;
+}
+
+export interface DatabaseConfig {
+  readonly url: string;
+  readonly schema: string;
+  readonly poolSize: number;
+}
+
+export interface QueueConfig {
+  readonly url: string;
+  /** Redis key prefix of the queue (QUEUE_PREFIX). */
+  readonly prefix: string;
+  /** Analyses one worker process runs at once (WORKER_CONCURRENCY). */
+  readonly concurrency: number;
+  /** A job whose worker stops renewing its lock this long is taken over (JOB_LOCK_SECONDS), in ms. */
+  readonly lockMs: number;
 }
 
 /** Append the trailing '/' the Web API client expects before method names. */
@@ -107,6 +165,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   if (!parsed.success) throw new ConfigError(parsed.error.issues[0]?.message ?? 'The environment is not valid.');
   const values = parsed.data;
   const port = values.PORT === undefined ? 3000 : Number(values.PORT);
+  if (values.REDIS_URL !== undefined && values.DATABASE_URL === undefined) {
+    throw new ConfigError('Set DATABASE_URL too: with REDIS_URL, analysis workers read the uploaded datasets from PostgreSQL (or leave REDIS_URL empty to analyse in this process).');
+  }
   return {
     mode: runMode(values, port),
     slackApiUrl: normaliseApiUrl(values.SLACK_API_URL ?? DEFAULT_SLACK_API_URL),
@@ -119,6 +180,21 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     maxQueuedAnalyses: values.MAX_QUEUED_ANALYSES === undefined ? DEFAULT_MAX_QUEUED_ANALYSES : Number(values.MAX_QUEUED_ANALYSES),
     debug: values.DEBUG !== undefined,
     llm: loadLlmConfig(env),
+    database:
+      values.DATABASE_URL === undefined
+        ? null
+        : { url: values.DATABASE_URL, schema: values.DATABASE_SCHEMA ?? 'segment_analyst', poolSize: values.DATABASE_POOL_SIZE === undefined ? 10 : Number(values.DATABASE_POOL_SIZE) },
+    queue:
+      values.REDIS_URL === undefined
+        ? null
+        : {
+            url: values.REDIS_URL,
+            prefix: values.QUEUE_PREFIX ?? 'segment-analyst',
+            concurrency: values.WORKER_CONCURRENCY === undefined ? 2 : Number(values.WORKER_CONCURRENCY),
+            lockMs: (values.JOB_LOCK_SECONDS === undefined ? 30 : Number(values.JOB_LOCK_SECONDS)) * 1000,
+          },
+    retentionDays: values.RETENTION_DAYS === undefined ? 30 : Number(values.RETENTION_DAYS),
+    dataKey: values.DATA_KEY === undefined ? null : dataKeyBytes(values.DATA_KEY),
   };
 }
 

@@ -8,6 +8,7 @@ import { createLogger } from './log.js';
  *                  PORT), or without Slack credentials the local console on this terminal
  *   demo [file]    `npm run demo`: the whole story on the sample, written to OUT_DIR/report.md
  *   cli …          `npm run cli -- analyze|ask|charts …`
+ *   worker         `npm run worker`: an analysis worker for the BullMQ queue (REDIS_URL, DATABASE_URL)
  * Each surface is loaded only when it is the one asked for: a CLI command does not pay for
  * loading Bolt, and the bot does not load the chart command's code.
  */
@@ -32,11 +33,29 @@ async function main(argv: readonly string[]): Promise<void> {
       });
       return;
     }
+    case 'worker': {
+      const log = createLogger(config.logLevel ?? 'info');
+      const { startQueueWorker } = await import('./app/analysis-queue-worker.js');
+      const worker = await startQueueWorker(config, log);
+      const stop = (signal: string) => {
+        log.info({ signal }, 'Stopping the analysis worker');
+        worker.close().then(
+          () => process.exit(0),
+          (error: unknown) => {
+            log.error({ err: errorSummary(error) }, 'Error while stopping the analysis worker');
+            process.exit(1);
+          },
+        );
+      };
+      process.once('SIGINT', () => stop('SIGINT'));
+      process.once('SIGTERM', () => stop('SIGTERM'));
+      return;
+    }
     case undefined:
       await serve(config);
       return;
     default:
-      process.stderr.write(`Unknown command "${command}"; use demo, cli, or nothing to start the bot.\n`);
+      process.stderr.write(`Unknown command "${command}"; use demo, cli, worker, or nothing to start the bot.\n`);
       process.exitCode = 2;
   }
 }

@@ -4,6 +4,7 @@ import { DEFAULT_K_RANGE, DEFAULT_MAX_QUEUED_ANALYSES } from '../analysis/settin
 import { variedOptions, type Variation } from '../analysis/variation.js';
 import type { CleanTable } from '../data/schema.js';
 import type { Logger } from '../common/logger.js';
+import type { StagedUpload } from '../store/channel-store.js';
 import { AnalysisPool, type QueuedCallback } from './analysis-pool.js';
 import { runAnalysis, type AnalysisJob } from './analysis-job.js';
 
@@ -16,12 +17,34 @@ export interface AnalysisRequest {
   readonly options: AnalyzeOptions;
   /** Told the job's place in line when it has to wait for other analyses. */
   readonly onQueued?: QueuedCallback;
+  /** The bytes of an upload not yet in the store, so an analysis in another process can read them. */
+  readonly upload?: StagedUpload;
 }
 
-/** Finished analyses kept for reuse: the persistence the command line uses between runs. */
+/** Finished analyses kept for reuse: the command line's files, or the store's cache shared by replicas. */
 export interface AnalysisSnapshots {
   load(key: string): Promise<Analysis | null>;
   save(key: string, analysis: Analysis): Promise<void>;
+}
+
+/** One analysis for an executor: the runner's cache key, the dataset's checksum, the options and the table on demand. */
+export interface ExecutorTask {
+  readonly key: string;
+  readonly dataset: string;
+  readonly options: AnalyzeOptions;
+  readonly table: () => Promise<CleanTable>;
+  readonly upload?: StagedUpload;
+}
+
+/**
+ * Where analyses run: the in-process worker pool (the default), or a queue served by other
+ * processes (BullMQ, src/app/analysis-queue.ts) that reads the dataset from the store by its
+ * checksum and saves the result to the shared cache itself (`savesResults`).
+ */
+export interface AnalysisExecutor {
+  run(task: ExecutorTask, onQueued?: QueuedCallback): Promise<Analysis>;
+  readonly savesResults: boolean;
+  close(): Promise<void>;
 }
 
 /**
@@ -49,26 +72,24 @@ export interface AnalysisRunnerOptions {
   readonly snapshots?: AnalysisSnapshots;
   /** Runs one job; the worker pool by default. Tests pass a small stand-in. */
   readonly execute?: (job: AnalysisJob, onQueued?: QueuedCallback) => Promise<Analysis>;
+  /** Runs jobs elsewhere (the BullMQ queue); replaces the pool and `execute`. */
+  readonly executor?: AnalysisExecutor;
   readonly log: Logger;
 }
 
 const DEFAULT_CACHE_ENTRIES = 32;
 
 export function createAnalysisRunner(options: AnalysisRunnerOptions): AnalysisRunner {
-  const workers = options.workers ?? Math.min(4, availableParallelism());
-  const pool =
-    options.execute === undefined && workers > 0
-      ? new AnalysisPool({ size: workers, maxQueue: options.maxQueued ?? DEFAULT_MAX_QUEUED_ANALYSES, log: options.log })
-      : null;
-  const execute = options.execute ?? ((job: AnalysisJob, onQueued?: QueuedCallback) => (pool ? pool.run(job, onQueued) : runAnalysis(job)));
+  const executor = options.executor ?? localExecutor(options);
   const cache = new LruCache<Promise<Analysis>>(options.cacheEntries ?? DEFAULT_CACHE_ENTRIES);
   const snapshots = options.snapshots;
 
   const compute = async (request: AnalysisRequest, key: string): Promise<Analysis> => {
     const stored = await snapshots?.load(key);
     if (stored) return stored;
-    const analysis = await execute({ table: await request.table(), options: request.options }, request.onQueued);
-    await snapshots?.save(key, analysis);
+    const table = async () => request.table();
+    const analysis = await executor.run({ key, dataset: request.dataset, options: request.options, table, upload: request.upload }, request.onQueued);
+    if (!executor.savesResults) await snapshots?.save(key, analysis);
     return analysis;
   };
 
@@ -86,6 +107,21 @@ export function createAnalysisRunner(options: AnalysisRunnerOptions): AnalysisRu
     run,
     vary: (base, dataset, variation) => run({ table: () => base.table, dataset, options: variedOptions(base, variation) }),
     forget: (datasets) => cache.deleteWhere((key) => datasets.some((dataset) => key.startsWith(`${dataset}|`))),
+    close: () => executor.close(),
+  };
+}
+
+/** Analyses in this process: on the worker pool, in this thread without workers, or by the test's `execute`. */
+function localExecutor(options: AnalysisRunnerOptions): AnalysisExecutor {
+  const workers = options.workers ?? Math.min(4, availableParallelism());
+  const pool =
+    options.execute === undefined && workers > 0
+      ? new AnalysisPool({ size: workers, maxQueue: options.maxQueued ?? DEFAULT_MAX_QUEUED_ANALYSES, log: options.log })
+      : null;
+  const execute = options.execute ?? ((job: AnalysisJob, onQueued?: QueuedCallback) => (pool ? pool.run(job, onQueued) : runAnalysis(job)));
+  return {
+    run: async (task, onQueued) => execute({ table: await task.table(), options: task.options }, onQueued),
+    savesResults: false,
     close: async () => {
       await pool?.close();
     },

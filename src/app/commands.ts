@@ -1,11 +1,15 @@
 import { AlgorithmSchema, METHOD_NAMES } from '../analysis/report.js';
 import { DEFAULT_K_RANGE, SegmentCountSchema } from '../analysis/settings.js';
-import type { ChannelKey, ChannelStore } from '../store/channel-store.js';
+import type { AuditTrail, ChannelKey, ChannelStore } from '../store/channel-store.js';
 import type { ChannelDatasets } from './channel-datasets.js';
 import type { Conversation } from './conversation.js';
 import type { Delivery } from './delivery.js';
 import type { SegmentEngine } from './engine.js';
 import {
+  AUDIT_EMPTY,
+  AUDIT_LINES,
+  AUDIT_NOT_ALLOWED,
+  auditLines,
   autoKSet,
   COMMAND_HELP,
   exportDone,
@@ -21,6 +25,7 @@ import {
   feedbackSummary,
   resetNotAllowed,
   resetQuestion,
+  retentionNotice,
   SETTINGS_DIALOG_HINT,
   unknownCommandMessage,
 } from './messages.js';
@@ -44,7 +49,7 @@ export interface Actor {
 }
 
 /**
- * The settings commands (`/segments help|status|k N|method …|export|reset`), the same on every
+ * The settings commands (`/segments help|status|k N|method …|export|reset|settings|feedback|audit`), the same on every
  * surface. Each returns the reply to show the person who typed it; files go to the asker alone.
  */
 export class Commands {
@@ -53,6 +58,8 @@ export class Commands {
     private readonly datasets: ChannelDatasets,
     private readonly engine: SegmentEngine,
     private readonly delivery: Delivery,
+    private readonly audit: AuditTrail,
+    private readonly retentionDays: number,
   ) {}
 
   async handle(conversation: Conversation, text: string, actor?: Actor): Promise<CommandReply> {
@@ -63,8 +70,10 @@ export class Commands {
       case 'status':
         return this.status(conversation);
       case 'k':
+        await this.audit.record({ ...conversation.key, userId: conversation.userId, action: 'settings', detail: { setting: 'k' } });
         return reply(await this.setK(conversation.key, args[0]));
       case 'method':
+        await this.audit.record({ ...conversation.key, userId: conversation.userId, action: 'settings', detail: { setting: 'method' } });
         return reply(await this.setMethod(conversation.key, args[0]));
       case 'export':
         return this.export(conversation);
@@ -74,6 +83,8 @@ export class Commands {
         return { ...reply(SETTINGS_DIALOG_HINT), followUp: 'settings-dialog' };
       case 'feedback':
         return this.feedback(conversation, actor);
+      case 'audit':
+        return this.auditTrail(conversation, actor);
       default:
         return reply(unknownCommandMessage(verb));
     }
@@ -92,7 +103,19 @@ export class Commands {
     }
     await this.datasets.forget(conversation.key);
     await this.store.reset(conversation.key);
+    await this.audit.record({ ...conversation.key, userId: actor.userId, action: 'reset', detail: {} });
     return reply(RESET_DONE);
+  }
+
+  /**
+   * `/segments audit`: the workspace's latest audited actions (who uploaded, asked, exported,
+   * reset or changed settings, when, where), for workspace admins and owners only.
+   */
+  async auditTrail(conversation: Conversation, actor: Actor | undefined): Promise<CommandReply> {
+    if (!actor || !(await actor.isWorkspaceAdmin())) return reply(AUDIT_NOT_ALLOWED);
+    const entries = await this.audit.recent(conversation.key.teamId, AUDIT_LINES);
+    if (entries.length === 0) return reply(AUDIT_EMPTY);
+    return reply(auditLines(entries));
   }
 
   private async askToReset(conversation: Conversation): Promise<CommandReply> {
@@ -113,7 +136,7 @@ export class Commands {
   private async status(conversation: Conversation): Promise<CommandReply> {
     const state = await this.store.state(conversation.key);
     const settings = `${METHOD_NAMES[state.settings.algorithm]}, k ${state.settings.k === null ? 'chosen automatically' : `fixed at ${state.settings.k}`}`;
-    if (!state.active) return reply(`${NO_DATASET_MESSAGE} Settings: ${settings}.`);
+    if (!state.active) return reply(`${NO_DATASET_MESSAGE} Settings: ${settings}. ${retentionNotice(this.retentionDays)}`);
     const active = state.active;
     const summary = active.summary;
     const uploader = active.uploadedBy ? await conversation.displayName(active.uploadedBy) : null;
@@ -121,7 +144,7 @@ export class Commands {
     const result = summary
       ? `last analysis: ${summary.rowsUsed} rows in ${summary.k} segments (${METHOD_NAMES[summary.algorithm]})`
       : 'not analysed yet';
-    const previous = state.previous ? ` Previous dataset: ${state.previous.fileName}.` : '';
+    const previous = `${state.previous ? ` Previous dataset: ${state.previous.fileName}.` : ''} ${retentionNotice(this.retentionDays)}`;
     const literals = [active.fileName, uploader, state.previous?.fileName ?? null].filter((value): value is string => value !== null);
     return reply(`Dataset: *${active.fileName}*, ${uploaded}; ${result}. Settings: ${settings}.${previous}`, literals);
   }
@@ -148,6 +171,7 @@ export class Commands {
   private async export(conversation: Conversation): Promise<CommandReply> {
     const loaded = await this.datasets.active(conversation.key);
     if (!loaded) return reply(NO_DATASET_MESSAGE);
+    await this.audit.record({ ...conversation.key, userId: conversation.userId, action: 'export', detail: { rows: loaded.analysis.report.rowsUsed } });
     const sentTo = await this.delivery.postFiles(conversation, await this.engine.exportSegments(loaded.analysis));
     return reply(exportDone(loaded.analysis.report.rowsUsed, loaded.record.fileName, sentTo), [loaded.record.fileName, ...(sentTo ? [sentTo] : [])]);
   }

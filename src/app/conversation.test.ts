@@ -7,7 +7,7 @@ import { runAnalysis } from './analysis-job.js';
 import type { IncomingFile } from './conversation.js';
 import { RecordingConversation } from '../../test/helpers/recording-conversation.js';
 import { localFile } from './local-file.js';
-import { CHARTS_FAILED_MESSAGE, COMMAND_HELP, NO_DATASET_MESSAGE, RESET_DONE } from './messages.js';
+import { AUDIT_NOT_ALLOWED, CHARTS_FAILED_MESSAGE, COMMAND_HELP, NO_DATASET_MESSAGE, RESET_DONE } from './messages.js';
 import { isTableFile } from './uploads.js';
 import { createSegmentApp, type SegmentApp } from './segment-app.js';
 import { silentLogger } from '../common/logger.js';
@@ -258,5 +258,51 @@ describe('settings commands', () => {
       },
     });
     expect(reply.text).toBe(RESET_DONE);
+  });
+});
+
+describe('the audit trail and retention', () => {
+  it('records who uploaded, asked, changed settings, exported and reset, with sizes only, and shows it to admins alone', async () => {
+    const key: ChannelKey = { teamId: 'T0AUDIT', channelId: 'C0AUDIT1' };
+    await app.uploads.handle(new RecordingConversation(key), localFile(MALL_CSV, 50 * 1024 * 1024));
+    const question = 'which segment has the highest spending score?';
+    await app.questions.handle(new RecordingConversation(key), question);
+    await app.commands.handle(new RecordingConversation(key, null), 'k 4');
+    await app.commands.confirmReset(new RecordingConversation(key, null), { userId: 'U0TEST', isWorkspaceAdmin: async () => false });
+    const entries = await app.audit.recent('T0AUDIT', 10);
+    expect(entries.map((e) => [e.action, e.userId, e.channelId])).toEqual([
+      ['reset', 'U0TEST', 'C0AUDIT1'],
+      ['settings', 'U0TEST', 'C0AUDIT1'],
+      ['question', 'U0TEST', 'C0AUDIT1'],
+      ['upload', 'U0TEST', 'C0AUDIT1'],
+    ]);
+    expect(entries[2].detail).toEqual({ chars: question.length });
+    expect(JSON.stringify(entries)).not.toContain('spending');
+    const refused = await app.commands.auditTrail(new RecordingConversation(key, null), { userId: 'U0TEST', isWorkspaceAdmin: async () => false });
+    expect(refused.text).toBe(AUDIT_NOT_ALLOWED);
+    const shown = await app.commands.auditTrail(new RecordingConversation(key, null), { userId: 'U0ADMIN', isWorkspaceAdmin: async () => true });
+    expect(shown.text.split('\n')).toHaveLength(4);
+    expect(shown.text.split('\n')[0]).toMatch(/UTC: <@U0TEST> reset the channel in <#C0AUDIT1>$/);
+    // The same through the `/segments audit` verb, which passes the actor on.
+    expect((await app.commands.handle(new RecordingConversation(key, null), 'audit', { userId: 'U0ADMIN', isWorkspaceAdmin: async () => true })).text).toBe(shown.text);
+    expect((await app.commands.handle(new RecordingConversation(key, null), 'audit', { userId: 'U0TEST', isWorkspaceAdmin: async () => false })).text).toBe(AUDIT_NOT_ALLOWED);
+    expect((await app.commands.handle(new RecordingConversation(key, null), 'audit')).text).toBe(AUDIT_NOT_ALLOWED);
+  });
+
+  it('status says how long data is kept, and data older than RETENTION_DAYS is deleted at start-up', async () => {
+    const key: ChannelKey = { teamId: 'T0RET', channelId: 'C0RET1' };
+    const dir = await mkdtemp(join(tmpdir(), 'retention-'));
+    try {
+      const first = await createSegmentApp(loadConfig({ DATA_DIR: dir, RETENTION_DAYS: '7' }), silentLogger, { analyses: { workers: 0 } });
+      await first.store.saveUpload(key, { fileName: 'old.csv', bytes: Buffer.from('a,b\n1,2\n'), uploadedBy: 'U0TEST', uploadedAt: new Date(Date.now() - 8 * 86_400_000) });
+      const status = await first.commands.handle(new RecordingConversation(key, null), 'status');
+      expect(status.text).toContain('Data is kept for 7 days, then deleted.');
+      await first.close();
+      const restarted = await createSegmentApp(loadConfig({ DATA_DIR: dir, RETENTION_DAYS: '7' }), silentLogger, { analyses: { workers: 0 } });
+      expect((await restarted.store.state(key)).active).toBeNull();
+      await restarted.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,3 +1,4 @@
+import type { AuditEntry } from '../store/channel-store.js';
 import { METHOD_NAMES, type Algorithm } from '../analysis/report.js';
 import { MAX_SEGMENTS } from '../analysis/settings.js';
 import type { ProgressUpdate } from './conversation.js';
@@ -34,6 +35,7 @@ export const COMMAND_HELP = [
   '• `/segments settings`: a dialog for the number of segments, the method, the features and log transforms',
   '• `/segments reset`: delete this channel’s data (asks first)',
   '• `/segments feedback`: the 👍/👎 counts on the answers (admins)',
+  '• `/segments audit`: who uploaded, asked, exported, reset or changed settings, and when (admins)',
   'Upload a CSV to this channel (or mention me with one) to start; then ask questions in the thread.',
 ].join('\n');
 
@@ -102,7 +104,19 @@ export const HOME_INTRO = '*Segment Analyst* groups customers into segments from
 export const HOME_EMPTY = 'No datasets yet in conversations you are a member of. Share a CSV of customers in a channel with the bot, or in its Messages tab.';
 
 /** How long data is kept, and how to delete it. */
-export const RETENTION_NOTE = 'Each channel’s datasets, settings and conversation history are kept until someone deletes them with `/segments reset` (the uploader or a workspace admin confirms). Exports are sent to the person who asked and are not kept.';
+/**
+ * How long data is kept, for the App Home: with retention on (RETENTION_DAYS), datasets, analyses
+ * and conversation history are deleted that many days after they were made; anything sooner with
+ * `/segments reset`.
+ */
+export function retentionNote(days: number | null): string {
+  const reset = '`/segments reset` (the uploader or a workspace admin confirms)';
+  const kept =
+    days === null
+      ? `Each channel’s datasets, settings and conversation history are kept until someone deletes them with ${reset}.`
+      : `Each channel’s datasets, analyses and conversation history are kept for ${days} day${days === 1 ? '' : 's'}, then deleted automatically; delete them sooner, with its settings, with ${reset}.`;
+  return `${kept} Exports are sent to the person who asked and are not kept.`;
+}
 
 /** Where the campaign brief went. */
 export function briefPublished(where: string, replaced: boolean): string {
@@ -219,4 +233,35 @@ export function exportDone(rows: number, fileName: string, sentTo: string | null
 
 export function exportIntro(rows: number, source: string): string {
   return `The segment of each of the ${rows} rows of ${source}.`;
+}
+
+/** How long data is kept (RETENTION_DAYS), for `/segments status` and the App Home. */
+export function retentionNotice(days: number): string {
+  return `Data is kept for ${days} day${days === 1 ? '' : 's'}, then deleted.`;
+}
+
+/** Audit entries shown by `/segments audit`. */
+export const AUDIT_LINES = 20;
+export const AUDIT_NOT_ALLOWED = 'Only workspace admins and owners can see the audit trail.';
+export const AUDIT_EMPTY = 'Nothing has been audited in this workspace yet.';
+
+const AUDIT_VERBS: Readonly<Record<AuditEntry['action'], string>> = {
+  upload: 'uploaded a dataset',
+  question: 'asked a question',
+  export: 'exported segments',
+  reset: 'reset the channel',
+  settings: 'changed a setting',
+};
+
+/** One line per entry, newest first: when, who (as a mention), what, where. No content, only sizes. */
+export function auditLines(entries: readonly AuditEntry[]): string {
+  return entries
+    .map((entry) => {
+      const who = entry.userId ? `<@${entry.userId}>` : 'someone';
+      const sizes = Object.entries(entry.detail)
+        .map(([name, value]) => `${name} ${String(value)}`)
+        .join(', ');
+      return `${entry.at.replace('T', ' ').slice(0, 16)} UTC: ${who} ${AUDIT_VERBS[entry.action]} in <#${entry.channelId}>${sizes ? ` (${sizes})` : ''}`;
+    })
+    .join('\n');
 }

@@ -1,5 +1,5 @@
 import type { SettingsPatch } from '../analysis/settings.js';
-import type { ChannelKey, ChannelStore } from '../store/channel-store.js';
+import type { AuditTrail, ChannelKey, ChannelStore } from '../store/channel-store.js';
 import type { DatasetRecord } from '../store/schema.js';
 import type { AnalysisRunner } from './analysis-runner.js';
 import { summarize, type ChannelDatasets } from './channel-datasets.js';
@@ -27,6 +27,7 @@ export class Questions {
     private readonly engine: SegmentEngine,
     private readonly delivery: Delivery,
     private readonly briefs: Briefs,
+    private readonly audit: AuditTrail,
   ) {}
 
   async handle(conversation: Conversation, question: string): Promise<void> {
@@ -34,6 +35,8 @@ export class Questions {
       await conversation.say(GREETING);
       return;
     }
+    // Who asked, where and how long the question was: never its text.
+    await this.audit.record({ ...conversation.key, userId: conversation.userId, action: 'question', detail: { chars: question.length } });
     if (BRIEF_REQUEST.test(question)) {
       await this.briefs.make(conversation);
       return;

@@ -1,10 +1,10 @@
-import { join } from 'node:path';
 import type { Logger } from '../common/logger.js';
 import type { AppConfig } from '../config.js';
 import { createLlmClient } from '../llm/client.js';
-import { ChannelStore } from '../store/channel-store.js';
-import { SeenEvents } from '../store/seen-events.js';
-import { createAnalysisRunner, type AnalysisRunnerOptions } from './analysis-runner.js';
+import type { AuditTrail, ChannelStore, Persistence, SeenEventLog } from '../store/channel-store.js';
+import { openPersistence } from './persistence.js';
+import { startRetention } from './retention.js';
+import { createAnalysisRunner, type AnalysisExecutor, type AnalysisRunnerOptions } from './analysis-runner.js';
 import { ChannelDatasets } from './channel-datasets.js';
 import { Commands } from './commands.js';
 import { Delivery } from './delivery.js';
@@ -31,8 +31,11 @@ export interface SegmentApp {
   /** The settings dialog: its choices, saving and the re-analysis it triggers. */
   readonly settingsDialog: SettingsDialog;
   readonly store: ChannelStore;
-  /** Event ids already handled (platform retries are answered once). */
-  readonly seenEvents: SeenEvents;
+  /** Event ids already handled (platform retries are answered once, across replicas with PostgreSQL). */
+  readonly seenEvents: SeenEventLog;
+  readonly audit: AuditTrail;
+  /** Days datasets, analyses and conversation turns are kept (RETENTION_DAYS), shown in the App Home; null if kept until reset. */
+  readonly retentionDays: number | null;
   /** Stop the analysis workers and flush the seen-event list. */
   close(): Promise<void>;
 }
@@ -50,30 +53,47 @@ export interface SegmentAppOverrides {
 export async function createSegmentApp(config: AppConfig, log: Logger, overrides: SegmentAppOverrides = {}): Promise<SegmentApp> {
   const dataDir = overrides.dataDir ?? config.dataDir;
   const engine = overrides.engine ?? defaultEngine(config, log);
-  const store = new ChannelStore(dataDir, log);
-  const swept = await store.sweepTemporaryFiles();
-  if (swept > 0) log.info({ files: swept }, 'Removed temporary files left by an interrupted write');
-  const seenEvents = await new SeenEvents(join(dataDir, 'seen-events.json'), log).load();
-  const runner = createAnalysisRunner({ workers: config.analysisWorkers, maxQueued: config.maxQueuedAnalyses, ...overrides.analyses, log });
+  const persistence = await openPersistence(config, dataDir, log);
+  const { store, seenEvents, audit } = persistence;
+  const retention = await startRetention(store, config.retentionDays, log);
+  const runner = createAnalysisRunner({
+    workers: config.analysisWorkers,
+    maxQueued: config.maxQueuedAnalyses,
+    snapshots: persistence.analyses ?? undefined,
+    executor: await queueExecutor(config, persistence, log),
+    ...overrides.analyses,
+    log,
+  });
   const datasets = new ChannelDatasets(store, runner, engine, log);
   const delivery = new Delivery(engine, store, log);
   const briefs = new Briefs(store, datasets, runner, engine, delivery);
-  const questions = new Questions(store, runner, datasets, engine, delivery, briefs);
-  const commands = new Commands(store, datasets, engine, delivery);
+  const questions = new Questions(store, runner, datasets, engine, delivery, briefs, audit);
+  const commands = new Commands(store, datasets, engine, delivery, audit, config.retentionDays);
   return {
-    uploads: new Uploads(store, runner, datasets, engine, delivery, { maxUploadBytes: config.maxUploadBytes }, log),
+    uploads: new Uploads(store, runner, datasets, engine, delivery, { maxUploadBytes: config.maxUploadBytes }, log, audit),
     questions,
     commands,
     explore: new Explorer(store, questions, commands, briefs),
-    settingsDialog: new SettingsDialog(store, datasets, engine, delivery),
+    settingsDialog: new SettingsDialog(store, datasets, engine, delivery, audit),
     briefs,
     store,
     seenEvents,
+    audit,
+    retentionDays: config.retentionDays,
     close: async () => {
+      retention.stop();
       await runner.close();
-      await seenEvents.flush();
+      await persistence.close();
     },
   };
+}
+
+/** With REDIS_URL, analyses go to the BullMQ queue and `npm run worker` processes run them. */
+async function queueExecutor(config: AppConfig, persistence: Persistence, log: Logger): Promise<AnalysisExecutor | undefined> {
+  const cache = persistence.analyses;
+  if (config.queue === null || cache === null) return undefined;
+  const { createQueueExecutor } = await import('./analysis-queue.js');
+  return createQueueExecutor({ queue: config.queue, cache, store: persistence.store, maxQueued: config.maxQueuedAnalyses, log });
 }
 
 function defaultEngine(config: AppConfig, log: Logger): SegmentEngine {

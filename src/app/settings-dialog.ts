@@ -1,6 +1,6 @@
 import { METHOD_NAMES } from '../analysis/report.js';
 import { MAX_SEGMENTS, SettingsSchema, type Settings } from '../analysis/settings.js';
-import type { ChannelKey, ChannelStore } from '../store/channel-store.js';
+import type { AuditTrail, ChannelKey, ChannelStore } from '../store/channel-store.js';
 import { summarize, type ChannelDatasets } from './channel-datasets.js';
 import type { Conversation } from './conversation.js';
 import type { Delivery } from './delivery.js';
@@ -42,6 +42,7 @@ export class SettingsDialog {
     private readonly datasets: ChannelDatasets,
     private readonly engine: SegmentEngine,
     private readonly delivery: Delivery,
+    private readonly audit: AuditTrail,
   ) {}
 
   async choices(key: ChannelKey): Promise<SettingsChoices> {
@@ -57,8 +58,8 @@ export class SettingsDialog {
     };
   }
 
-  /** Check the form; when it is right, keep the settings for the channel (then `rerun` in `threadOf`). */
-  async save(key: ChannelKey, form: SettingsForm): Promise<SettingsSaveResult> {
+  /** Check the form; when it is right, keep the settings for the channel (then `rerun` in `threadOf`). `userId` is audited. */
+  async save(key: ChannelKey, form: SettingsForm, userId: string | null = null): Promise<SettingsSaveResult> {
     const choices = await this.choices(key);
     const usable = choices.columns.filter((column) => column.role === 'feature').map((column) => column.name);
     const allChosen = form.features === null || (usable.length > 0 && usable.every((name) => form.features?.includes(name)));
@@ -78,6 +79,7 @@ export class SettingsDialog {
     if (badLog.length > 0) errors.log1p = `Only the suggested, chosen features can be log-transformed (not ${badLog.join(', ')}).`;
     if (!parsed.success || Object.keys(errors).length > 0) return { ok: false, errors };
     await this.store.updateSettings(key, { k: parsed.data.k, algorithm: parsed.data.algorithm, features: parsed.data.features ?? null, log1p: parsed.data.log1p ?? [] });
+    await this.audit.record({ ...key, userId, action: 'settings', detail: { setting: 'dialog' } });
     return { ok: true };
   }
 

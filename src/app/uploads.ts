@@ -2,7 +2,7 @@ import type { Analysis } from '../analysis/analysis.js';
 import { DEFAULT_K_RANGE } from '../analysis/settings.js';
 import { errorSummary, InputError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
-import type { ChannelStore } from '../store/channel-store.js';
+import type { AuditTrail, ChannelStore } from '../store/channel-store.js';
 import { sha256 } from '../store/checked-file.js';
 import { plainAnswer } from '../tools/answer.js';
 import type { AnalysisRunner } from './analysis-runner.js';
@@ -46,6 +46,7 @@ export class Uploads {
     private readonly delivery: Delivery,
     private readonly limits: UploadLimits,
     private readonly log: Logger,
+    private readonly audit: AuditTrail,
   ) {}
 
   /** Analyse a shared file; true when it became the conversation's dataset. */
@@ -67,6 +68,7 @@ export class Uploads {
       const analysis = await this.runner.run({
         table: () => table,
         dataset: sha256(bytes),
+        upload: { fileName: file.name, bytes },
         options: analysisOptions(settings, file.name),
         onQueued: (position) => {
           conversation.progress({ text: queuedMessage(position) }).catch((error: unknown) => this.log.warn({ err: errorSummary(error) }, 'Queue notice failed'));
@@ -76,6 +78,7 @@ export class Uploads {
       const saved = await this.store.saveUpload(conversation.key, { fileName: file.name, bytes, uploadedBy: conversation.userId, threadTs: conversation.threadTs });
       const record = saved.active;
       if (!record) throw new Error('The upload was not recorded');
+      await this.audit.record({ ...conversation.key, userId: conversation.userId, action: 'upload', detail: { bytes: bytes.byteLength } });
       const previous = saved.previous ? await this.datasets.previous(conversation.key, saved.previous, settings) : null;
       await conversation.progress(CHARTS_STEP);
       const summary = withExplore(await this.engine.uploadSummary(analysis, previous), analysis, record.sha256);

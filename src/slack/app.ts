@@ -5,7 +5,7 @@ import type { SegmentApp } from '../app/segment-app.js';
 import { errorSummary } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import type { AppConfig, RunMode } from '../config.js';
-import type { SeenEvents } from '../store/seen-events.js';
+import type { SeenEventLog } from '../store/channel-store.js';
 import { boltLogger } from './bolt-logger.js';
 import { registerListeners } from './listeners/index.js';
 import type { ListenerDeps } from './listeners/route.js';
@@ -88,10 +88,10 @@ export function createSlackApp(deps: SlackAppDeps): App {
  * Slack re-sends an event it did not see acknowledged within 3 seconds (x-slack-retry-num).
  * Events are acknowledged before this runs; a repeated event id stops here, so the work runs once.
  */
-function ignoreRepeatedEvents(seen: SeenEvents, log: Logger): Middleware<AnyMiddlewareArgs> {
+function ignoreRepeatedEvents(seen: SeenEventLog, log: Logger): Middleware<AnyMiddlewareArgs> {
   return async ({ body, context, next }) => {
     const eventId = (body as { event_id?: unknown }).event_id;
-    if (typeof eventId === 'string' && !seen.firstTime(eventId)) {
+    if (typeof eventId === 'string' && !(await seen.firstTime(eventId))) {
       log.info({ eventId, retryNum: context.retryNum ?? null, retryReason: context.retryReason ?? null }, 'Repeated event ignored');
       return;
     }

@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
 import { METHOD_NAMES } from '../analysis/report.js';
 import type { VisibleDataset } from '../app/home.js';
-import { HOME_EMPTY, HOME_INTRO, RETENTION_NOTE } from '../app/messages.js';
+import { HOME_EMPTY, HOME_INTRO, retentionNote } from '../app/messages.js';
 import { mrkdwnSafe } from '../app/render/escape.js';
 
 type KnownBlock = types.KnownBlock;
@@ -21,9 +21,10 @@ export interface HomeEntry {
 
 /**
  * The App Home tab for one person: the datasets they can see, each with its file, who uploaded it
- * and when, rows, k and method, a link to its thread and its settings; then how long data is kept.
+ * and when, rows, k and method, a link to its thread and its settings; then how long data is kept
+ * (`retentionDays`, RETENTION_DAYS; null when data is kept until reset).
  */
-export function homeView(entries: readonly HomeEntry[]): types.HomeView {
+export function homeView(entries: readonly HomeEntry[], retentionDays: number | null): types.HomeView {
   const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: HOME_INTRO } }, { type: 'divider' }];
   if (entries.length === 0) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: HOME_EMPTY } });
   for (const { dataset, uploader, threadLink } of entries.slice(0, MAX_DATASETS)) {
@@ -45,6 +46,6 @@ export function homeView(entries: readonly HomeEntry[]): types.HomeView {
       ],
     });
   }
-  blocks.push({ type: 'divider' }, { type: 'context', elements: [{ type: 'mrkdwn', text: RETENTION_NOTE }] });
+  blocks.push({ type: 'divider' }, { type: 'context', elements: [{ type: 'mrkdwn', text: retentionNote(retentionDays) }] });
   return { type: 'home', blocks };
 }

@@ -101,6 +101,7 @@ describe('the App Home tab', () => {
     expect(ana).toMatch(/last analysed \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
     expect(ana).toContain(`https://fake.slack.com/archives/${CHANNEL}/p${thread.replace('.', '')}`);
     expect(ana).toContain('/segments reset');
+    expect(ana).toContain('kept for 30 days');
     const outsider = JSON.stringify(h.fake.homeViewOf('U0OUT')?.view);
     expect(outsider).not.toContain('credit-card-customer-data.csv');
     expect(outsider).toContain('No datasets yet');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { writeFileAtomic } from './atomic.js';
-import { ChannelStore } from './channel-store.js';
+import { FileChannelStore } from './file-store.js';
 import { readCheckedJson, writeCheckedJson } from './checked-file.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { SeenEvents } from './seen-events.js';
@@ -23,7 +23,6 @@ afterEach(async () => {
 });
 
 const A = { teamId: 'T1', channelId: 'C1' };
-const B = { teamId: 'T1', channelId: 'C2' };
 
 describe('writeFileAtomic', () => {
   it('replaces the file and leaves no temporary files behind', async () => {
@@ -73,31 +72,16 @@ describe('checked JSON files', () => {
   });
 });
 
-describe('ChannelStore', () => {
-  it('keeps uploads per channel and moves the replaced dataset to previous', async () => {
-    const store = new ChannelStore(dir, log);
-    await store.saveUpload(A, { fileName: 'one.csv', bytes: Buffer.from('a,b\n1,2\n'), uploadedBy: 'U1' });
-    const state = await store.saveUpload(A, { fileName: 'two.csv', bytes: Buffer.from('a,b\n3,4\n'), uploadedBy: 'U2' });
-    expect(state.active?.fileName).toBe('two.csv');
-    expect(state.previous?.fileName).toBe('one.csv');
-    expect((await store.readDataset(A, 'previous'))?.bytes.toString()).toBe('a,b\n1,2\n');
-    expect((await store.state(B)).active).toBeNull();
-    await store.saveUpload(A, { fileName: 'three.csv', bytes: Buffer.from('a,b\n5,6\n'), uploadedBy: null });
+describe('FileChannelStore (file-specific behaviour; the contract is store-contract.test.ts)', () => {
+  it('keeps only the active and previous CSV files on disk', async () => {
+    const store = new FileChannelStore(dir, log);
+    for (const name of ['one', 'two', 'three']) await store.saveUpload(A, { fileName: `${name}.csv`, bytes: Buffer.from(`a,b\n${name}\n`), uploadedBy: null });
     const csvFiles = (await readdir(store.directoryOf(A))).filter((n) => n.endsWith('.csv'));
     expect(csvFiles).toHaveLength(2);
   });
 
-  it('finds every channel’s dataset again after a restart', async () => {
-    await new ChannelStore(dir, log).saveUpload(A, { fileName: 'kept.csv', bytes: Buffer.from('x,y\n1,2\n'), uploadedBy: 'U1' });
-    const reopened = new ChannelStore(dir, log);
-    const stored = await reopened.readDataset(A, 'active');
-    expect(stored?.record.fileName).toBe('kept.csv');
-    expect(stored?.bytes.toString()).toBe('x,y\n1,2\n');
-    expect(await reopened.channels()).toEqual([A]);
-  });
-
   it('forgets (and sets aside) a stored CSV whose bytes were damaged', async () => {
-    const store = new ChannelStore(dir, log);
+    const store = new FileChannelStore(dir, log);
     const state = await store.saveUpload(A, { fileName: 'one.csv', bytes: Buffer.from('a,b\n1,2\n'), uploadedBy: null });
     await writeFile(join(store.directoryOf(A), state.active?.storedAs ?? ''), 'a,b\n9,9\n');
     expect(await store.readDataset(A, 'active')).toBeNull();
@@ -106,60 +90,16 @@ describe('ChannelStore', () => {
   });
 
   it('recovers from a corrupted state file with an empty channel instead of crashing', async () => {
-    const store = new ChannelStore(dir, log);
+    const store = new FileChannelStore(dir, log);
     await store.saveUpload(A, { fileName: 'one.csv', bytes: Buffer.from('a,b\n1,2\n'), uploadedBy: null });
     await writeFile(join(store.directoryOf(A), 'state.json'), 'garbage');
     expect((await store.state(A)).active).toBeNull();
     expect((await readdir(store.directoryOf(A))).some((n) => n.startsWith('state.json.corrupt-'))).toBe(true);
   });
 
-  it('validates and keeps settings, and reset deletes everything of one channel only', async () => {
-    const store = new ChannelStore(dir, log);
-    await store.saveUpload(A, { fileName: 'a.csv', bytes: Buffer.from('1'), uploadedBy: null });
-    await store.saveUpload(B, { fileName: 'b.csv', bytes: Buffer.from('2'), uploadedBy: null });
-    await store.updateSettings(A, { k: 4, algorithm: 'gmm' });
-    await expect(store.updateSettings(A, { k: 1 })).rejects.toThrow();
-    expect((await store.state(A)).settings).toEqual({ k: 4, algorithm: 'gmm' });
-    await store.reset(A);
-    expect((await store.state(A)).active).toBeNull();
-    expect((await store.state(A)).settings).toEqual({ k: null, algorithm: 'kmeans' });
-    expect((await store.state(B)).active?.fileName).toBe('b.csv');
-  });
-
-  it('remembers the threads it owns and their recent turns, bounded', async () => {
-    const store = new ChannelStore(dir, log, { maxTurns: 3, maxThreads: 2, maxTurnChars: 5 });
-    await store.claimThread(A, '1.0001');
-    expect(await store.ownsThread(A, '1.0001')).toBe(true);
-    expect(await store.ownsThread(B, '1.0001')).toBe(false);
-    await store.appendTurns(A, '1.0001', [
-      { role: 'user', text: 'first question' },
-      { role: 'assistant', text: 'first answer' },
-    ]);
-    await store.appendTurns(A, '1.0001', [
-      { role: 'user', text: 'second' },
-      { role: 'assistant', text: 'reply' },
-    ]);
-    const turns = await store.recentTurns(A, '1.0001');
-    expect(turns.map((t) => t.text)).toEqual(['first', 'secon', 'reply']);
-    await store.claimThread(A, '2.0001');
-    await store.claimThread(A, '3.0001');
-    expect(await store.ownsThread(A, '3.0001')).toBe(true);
-    expect([await store.ownsThread(A, '1.0001'), await store.ownsThread(A, '2.0001')].filter(Boolean)).toHaveLength(1);
-  });
-
   it('never lets a channel id climb out of the data directory', () => {
-    const store = new ChannelStore(dir, log);
+    const store = new FileChannelStore(dir, log);
     expect(store.directoryOf({ teamId: '..', channelId: '../../etc' }).startsWith(join(dir, 'channels'))).toBe(true);
-  });
-
-  it('serialises concurrent uploads to one channel', async () => {
-    const store = new ChannelStore(dir, log);
-    await Promise.all(
-      Array.from({ length: 6 }, (_, i) => store.saveUpload(A, { fileName: `f${i}.csv`, bytes: Buffer.from(`v${i}`), uploadedBy: null })),
-    );
-    const state = await store.state(A);
-    expect(state.active?.fileName).toBe('f5.csv');
-    expect(state.previous?.fileName).toBe('f4.csv');
   });
 });
 
@@ -167,13 +107,13 @@ describe('SeenEvents', () => {
   it('accepts an id once, forgets the oldest beyond capacity, and remembers across restarts', async () => {
     const path = join(dir, 'seen.json');
     const seen = await new SeenEvents(path, log, 3).load();
-    expect(seen.firstTime('E1')).toBe(true);
-    expect(seen.firstTime('E1')).toBe(false);
-    for (const id of ['E2', 'E3', 'E4']) seen.firstTime(id);
+    expect(await seen.firstTime('E1')).toBe(true);
+    expect(await seen.firstTime('E1')).toBe(false);
+    for (const id of ['E2', 'E3', 'E4']) await seen.firstTime(id);
     await seen.flush();
     const reloaded = await new SeenEvents(path, log, 3).load();
-    expect(reloaded.firstTime('E4')).toBe(false);
-    expect(reloaded.firstTime('E1')).toBe(true);
+    expect(await reloaded.firstTime('E4')).toBe(false);
+    expect(await reloaded.firstTime('E1')).toBe(true);
   });
 });
 

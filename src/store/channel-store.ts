@@ -1,20 +1,12 @@
-import { readdir, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { DEFAULT_SETTINGS, SettingsSchema, type SettingsPatch } from '../analysis/settings.js';
-import { writeFileAtomic } from './atomic.js';
-import { readCheckedJson, setAside, sha256, writeCheckedJson, type StoreLogger } from './checked-file.js';
-import { KeyedMutex } from './keyed-mutex.js';
-import {
-  ChannelStateSchema,
-  FeedbackFileSchema,
-  type FeedbackEntry,
-  ThreadsFileSchema,
-  type ChannelState,
-  type DatasetRecord,
-  type DatasetSummary,
-  type ThreadsFile,
-  type Turn,
-} from './schema.js';
+import type { Analysis } from '../analysis/analysis.js';
+import type { SettingsPatch } from '../analysis/settings.js';
+import type { ChannelState, DatasetRecord, DatasetSummary, FeedbackEntry, Turn } from './schema.js';
+
+/*
+ * The store's contract. Two implementations keep it: files under DATA_DIR (the embedded default,
+ * file-store.ts) and PostgreSQL (pg-store.ts, with DATABASE_URL), and one test suite runs
+ * against both (store-contract.test.ts).
+ */
 
 /** Which conversation state belongs to: a channel or DM within one workspace. */
 export interface ChannelKey {
@@ -29,12 +21,14 @@ export interface StoreLimits {
   readonly maxTurns: number;
   /** Characters kept of each turn's text. */
   readonly maxTurnChars: number;
+  /** Feedback votes kept per channel (oldest forgotten first). */
+  readonly maxFeedback: number;
 }
-
-const DEFAULT_LIMITS: StoreLimits = { maxThreads: 200, maxTurns: 12, maxTurnChars: 2000 };
 
 /** Votes kept per channel (the oldest forgotten first): enough for a quality review, bounded on disk. */
 export const MAX_FEEDBACK_ENTRIES = 5000;
+
+export const DEFAULT_STORE_LIMITS: StoreLimits = { maxThreads: 200, maxTurns: 12, maxTurnChars: 2000, maxFeedback: MAX_FEEDBACK_ENTRIES };
 
 export interface NewUpload {
   readonly fileName: string;
@@ -45,240 +39,110 @@ export interface NewUpload {
   readonly threadTs?: string | null;
 }
 
+export interface StagedUpload {
+  readonly fileName: string;
+  readonly bytes: Uint8Array;
+}
+
+/** A stored dataset's bytes with its record. */
+export interface StoredDataset {
+  readonly record: DatasetRecord;
+  readonly bytes: Buffer;
+}
+
+/** What a retention pass deleted. */
+export interface PurgeCounts {
+  readonly datasets: number;
+  readonly turns: number;
+  readonly analyses: number;
+}
+
 /**
- * Per-channel persistent state under `<dataDir>/channels/<team>/<channel>/`: the active and
- * previous CSV (stored by checksum), the channel's settings, and the threads the bot started.
- * Every write is atomic and every read is checked, so a crash or a damaged file never mixes
- * channels up or takes the bot down. Operations on one channel run one at a time.
+ * Per-channel persistent state: the active and previous CSV, the channel's settings, the threads
+ * the bot started with their recent turns. Every multi-step change is atomic (a file renamed into
+ * place, or one transaction), and operations on one channel from one process run in call order.
  */
-export class ChannelStore {
-  private readonly mutex = new KeyedMutex();
-  private readonly limits: StoreLimits;
-
-  constructor(
-    readonly dataDir: string,
-    private readonly log: StoreLogger,
-    limits: Partial<StoreLimits> = {},
-  ) {
-    this.limits = { ...DEFAULT_LIMITS, ...limits };
-  }
-
-  directoryOf(key: ChannelKey): string {
-    return join(this.dataDir, 'channels', safeSegment(key.teamId), safeSegment(key.channelId));
-  }
-
-  async state(key: ChannelKey): Promise<ChannelState> {
-    return this.mutex.run(this.lockName(key), () => this.readState(key));
-  }
-
+export interface ChannelStore {
+  state(key: ChannelKey): Promise<ChannelState>;
+  /** Make `upload` the channel's active dataset; the one it replaces becomes `previous`. */
+  saveUpload(key: ChannelKey, upload: NewUpload): Promise<ChannelState>;
+  /** The bytes of the active or previous dataset; null when absent or damaged (damage is logged). */
+  readDataset(key: ChannelKey, which: 'active' | 'previous'): Promise<StoredDataset | null>;
+  /** Any stored or staged dataset with this checksum (an analysis worker reads its job's data this way). */
+  datasetByChecksum(sha256: string): Promise<StoredDataset | null>;
   /**
-   * Make `upload` the channel's active dataset; the one it replaces becomes `previous`.
-   * The CSV is written first and the state file last, so the state never names missing bytes.
+   * Keep an upload's bytes while it is being analysed elsewhere, before it is accepted into a
+   * channel (an upload is saved only once its analysis succeeds). `unstage` drops them again.
    */
-  async saveUpload(key: ChannelKey, upload: NewUpload): Promise<ChannelState> {
-    return this.mutex.run(this.lockName(key), async () => {
-      const current = await this.readState(key);
-      const checksum = sha256(upload.bytes);
-      const record: DatasetRecord = {
-        fileName: upload.fileName,
-        storedAs: `csv-${checksum.slice(0, 16)}.csv`,
-        sha256: checksum,
-        bytes: upload.bytes.byteLength,
-        uploadedAt: (upload.uploadedAt ?? new Date()).toISOString(),
-        uploadedBy: upload.uploadedBy,
-        threadTs: upload.threadTs ?? null,
-        summary: null,
-      };
-      const dir = this.directoryOf(key);
-      await writeFileAtomic(join(dir, record.storedAs), upload.bytes);
-      const next: ChannelState = { ...current, active: record, previous: current.active ?? current.previous };
-      await this.writeState(key, next);
-      await this.removeUnreferencedCsv(dir, next);
-      return next;
-    });
-  }
-
-  /** The bytes of the active or previous dataset; null when absent or damaged (damage is logged and set aside). */
-  async readDataset(key: ChannelKey, which: 'active' | 'previous'): Promise<{ record: DatasetRecord; bytes: Buffer } | null> {
-    return this.mutex.run(this.lockName(key), async () => {
-      const state = await this.readState(key);
-      const record = state[which];
-      if (!record) return null;
-      const path = join(this.directoryOf(key), record.storedAs);
-      let bytes: Buffer;
-      try {
-        bytes = await readFile(path);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-        this.log.warn({ file: path }, 'Stored dataset is missing; forgetting it');
-        await this.writeState(key, { ...state, [which]: null });
-        return null;
-      }
-      if (sha256(bytes) !== record.sha256) {
-        await setAside(path, 'its checksum does not match the recorded one', this.log);
-        await this.writeState(key, { ...state, [which]: null });
-        return null;
-      }
-      return { record, bytes };
-    });
-  }
-
-  /** Remember the figures of a finished analysis on the dataset with this checksum. */
-  async saveSummary(key: ChannelKey, datasetSha256: string, summary: DatasetSummary): Promise<void> {
-    await this.mutex.run(this.lockName(key), async () => {
-      const state = await this.readState(key);
-      if (state.active?.sha256 !== datasetSha256) return;
-      await this.writeState(key, { ...state, active: { ...state.active, summary: { ...summary, analysedAt: summary.analysedAt ?? new Date().toISOString() } } });
-    });
-  }
-
-  async updateSettings(key: ChannelKey, patch: SettingsPatch): Promise<ChannelState> {
-    return this.mutex.run(this.lockName(key), async () => {
-      const state = await this.readState(key);
-      const next = { ...state, settings: SettingsSchema.parse({ ...state.settings, ...patch }) };
-      await this.writeState(key, next);
-      return next;
-    });
-  }
-
+  stageDataset(upload: StagedUpload): Promise<void>;
+  unstage(sha256: string): Promise<void>;
+  /** Remember the figures of a finished analysis on the dataset with this checksum (`analysedAt` defaults to now). */
+  saveSummary(key: ChannelKey, datasetSha256: string, summary: DatasetSummary): Promise<void>;
+  updateSettings(key: ChannelKey, patch: SettingsPatch): Promise<ChannelState>;
   /** Delete everything stored for the channel: datasets, settings, threads. */
-  async reset(key: ChannelKey): Promise<void> {
-    await this.mutex.run(this.lockName(key), () => rm(this.directoryOf(key), { recursive: true, force: true }));
-  }
-
+  reset(key: ChannelKey): Promise<void>;
   /** Record that the bot started (or answered in) this thread, so later replies there need no mention. */
-  async claimThread(key: ChannelKey, threadTs: string): Promise<void> {
-    await this.updateThreads(key, (file) => {
-      if (!file.threads[threadTs]) file.threads[threadTs] = { startedAt: new Date().toISOString(), turns: [] };
-    });
-  }
-
-  async ownsThread(key: ChannelKey, threadTs: string): Promise<boolean> {
-    const file = await this.mutex.run(this.lockName(key), () => this.readThreads(key));
-    return threadTs in file.threads;
-  }
-
-  async appendTurns(key: ChannelKey, threadTs: string, turns: readonly Omit<Turn, 'at'>[]): Promise<void> {
-    const at = new Date().toISOString();
-    await this.updateThreads(key, (file) => {
-      const thread = file.threads[threadTs] ?? { startedAt: at, turns: [] };
-      for (const turn of turns) thread.turns.push({ ...turn, text: turn.text.slice(0, this.limits.maxTurnChars), at });
-      thread.turns = thread.turns.slice(-this.limits.maxTurns);
-      file.threads[threadTs] = thread;
-    });
-  }
-
-  async recentTurns(key: ChannelKey, threadTs: string): Promise<Turn[]> {
-    const file = await this.mutex.run(this.lockName(key), () => this.readThreads(key));
-    return file.threads[threadTs]?.turns ?? [];
-  }
-
-  /** Every channel with stored state, for start-up checks and tests. */
-  async channels(): Promise<ChannelKey[]> {
-    const root = join(this.dataDir, 'channels');
-    const keys: ChannelKey[] = [];
-    for (const team of await listDirectories(root)) {
-      for (const channel of await listDirectories(join(root, team))) keys.push({ teamId: team, channelId: channel });
-    }
-    return keys;
-  }
-
-  /**
-   * Remove temporary files a crashed writer left behind (writeFileAtomic's `.name.pid.uuid.tmp`).
-   * They are never read, so this only reclaims space; call it at start-up, before any writes.
-   * Returns how many were removed.
-   */
-  async sweepTemporaryFiles(): Promise<number> {
-    let removed = 0;
-    for (const key of await this.channels()) {
-      const dir = this.directoryOf(key);
-      for (const name of await readdir(dir)) {
-        if (!TEMPORARY_FILE.test(name)) continue;
-        await rm(join(dir, name), { force: true });
-        removed += 1;
-      }
-    }
-    return removed;
-  }
-
+  claimThread(key: ChannelKey, threadTs: string): Promise<void>;
+  ownsThread(key: ChannelKey, threadTs: string): Promise<boolean>;
+  appendTurns(key: ChannelKey, threadTs: string, turns: readonly Omit<Turn, 'at'>[]): Promise<void>;
+  recentTurns(key: ChannelKey, threadTs: string): Promise<Turn[]>;
+  /** Every channel with stored state. */
+  channels(): Promise<ChannelKey[]>;
   /** Remember the id of a document the bot published for the channel (a brief made again replaces it). */
-  async rememberDocument(key: ChannelKey, name: string, id: string): Promise<void> {
-    await this.mutex.run(this.lockName(key), async () => {
-      const state = await this.readState(key);
-      await this.writeState(key, { ...state, documents: { ...state.documents, [name]: id } });
-    });
-  }
-
-  /** Record a vote on a reply; a person's later vote on the same reply replaces their earlier one. */
-  async recordFeedback(key: ChannelKey, entry: FeedbackEntry): Promise<void> {
-    await this.mutex.run(this.lockName(key), async () => {
-      const path = join(this.directoryOf(key), 'feedback.json');
-      const file = (await readCheckedJson(path, FeedbackFileSchema, this.log)) ?? { version: 1 as const, entries: [] };
-      const entries = file.entries.filter((e) => !(e.userId === entry.userId && e.replyId === entry.replyId));
-      entries.push(entry);
-      await writeCheckedJson(path, { version: 1, entries: entries.slice(-MAX_FEEDBACK_ENTRIES) });
-    });
-  }
-
-  async feedback(key: ChannelKey): Promise<FeedbackEntry[]> {
-    const file = await readCheckedJson(join(this.directoryOf(key), 'feedback.json'), FeedbackFileSchema, this.log);
-    return file?.entries ?? [];
-  }
-
-  private lockName(key: ChannelKey): string {
-    return `${safeSegment(key.teamId)}/${safeSegment(key.channelId)}`;
-  }
-
-  private async readState(key: ChannelKey): Promise<ChannelState> {
-    const stored = await readCheckedJson(join(this.directoryOf(key), 'state.json'), ChannelStateSchema, this.log);
-    return stored ?? { version: 1, teamId: key.teamId, channelId: key.channelId, active: null, previous: null, settings: DEFAULT_SETTINGS };
-  }
-
-  private async writeState(key: ChannelKey, state: ChannelState): Promise<void> {
-    await writeCheckedJson(join(this.directoryOf(key), 'state.json'), state);
-  }
-
-  private async readThreads(key: ChannelKey): Promise<ThreadsFile> {
-    const stored = await readCheckedJson(join(this.directoryOf(key), 'threads.json'), ThreadsFileSchema, this.log);
-    return stored ?? { version: 1, threads: {} };
-  }
-
-  private async updateThreads(key: ChannelKey, change: (file: ThreadsFile) => void): Promise<void> {
-    await this.mutex.run(this.lockName(key), async () => {
-      const file = await this.readThreads(key);
-      change(file);
-      const entries = Object.entries(file.threads);
-      if (entries.length > this.limits.maxThreads) {
-        entries.sort((a, b) => a[1].startedAt.localeCompare(b[1].startedAt));
-        file.threads = Object.fromEntries(entries.slice(-this.limits.maxThreads));
-      }
-      await writeCheckedJson(join(this.directoryOf(key), 'threads.json'), file);
-    });
-  }
-
-  private async removeUnreferencedCsv(dir: string, state: ChannelState): Promise<void> {
-    const keep = new Set([state.active?.storedAs, state.previous?.storedAs]);
-    for (const name of await readdir(dir)) {
-      if (/^csv-[0-9a-f]{16}\.csv$/.test(name) && !keep.has(name)) await rm(join(dir, name), { force: true });
-    }
-  }
+  rememberDocument(key: ChannelKey, name: string, id: string): Promise<void>;
+  /**
+   * Record a vote on a reply; a person's later vote on the same reply replaces their earlier one.
+   * At most MAX_FEEDBACK_ENTRIES (StoreLimits.maxFeedback) are kept per channel, the oldest dropped.
+   */
+  recordFeedback(key: ChannelKey, entry: FeedbackEntry): Promise<void>;
+  /** The channel's votes, oldest first. */
+  feedback(key: ChannelKey): Promise<FeedbackEntry[]>;
+  /** Delete datasets, turns and cached analyses older than `cutoff` (the retention rule). */
+  purgeOlderThan(cutoff: Date): Promise<PurgeCounts>;
 }
 
-/** The temporary names writeFileAtomic uses. */
-const TEMPORARY_FILE = /^\..+\.\d+\.[0-9a-f-]{36}\.tmp$/;
-
-/** Slack ids are [A-Z0-9]; anything else is replaced so a key can never climb out of the data directory. */
-function safeSegment(id: string): string {
-  const cleaned = id.replace(/[^A-Za-z0-9_-]/g, '_');
-  return cleaned.length > 0 ? cleaned : '_';
+/**
+ * Event ids already handled. Slack re-sends an event it thinks was not acknowledged; `firstTime`
+ * is true for exactly one of the deliveries, across every replica sharing the store.
+ */
+export interface SeenEventLog {
+  firstTime(id: string): Promise<boolean>;
+  /** Wait for pending writes (shutdown). */
+  flush(): Promise<void>;
 }
 
-async function listDirectories(path: string): Promise<string[]> {
-  try {
-    const entries = await readdir(path, { withFileTypes: true });
-    return entries.filter((e) => e.isDirectory()).map((e) => e.name);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
+/** Finished analyses by (dataset checksum, settings) key, shared by every process using the store. */
+export interface AnalysisCache {
+  has(key: string): Promise<boolean>;
+  load(key: string): Promise<Analysis | null>;
+  save(key: string, analysis: Analysis): Promise<void>;
+}
+
+export type AuditAction = 'upload' | 'question' | 'export' | 'reset' | 'settings';
+
+/** One audited action. Never cell values or a question's text: only who, what, where, when, and sizes. */
+export interface AuditEntry {
+  readonly at: string;
+  readonly teamId: string;
+  readonly channelId: string;
+  readonly userId: string | null;
+  readonly action: AuditAction;
+  /** Sizes and names of settings only, such as `{ bytes: 1024 }`, `{ chars: 42 }` or `{ setting: 'k' }`. */
+  readonly detail: Readonly<Record<string, string | number | null>>;
+}
+
+export interface AuditTrail {
+  record(entry: Omit<AuditEntry, 'at'>): Promise<void>;
+  /** The newest entries of a workspace, newest first. */
+  recent(teamId: string, limit: number): Promise<AuditEntry[]>;
+}
+
+/** Everything persistent, from one backend. */
+export interface Persistence {
+  readonly store: ChannelStore;
+  readonly seenEvents: SeenEventLog;
+  readonly audit: AuditTrail;
+  /** Shared by replicas; null in the embedded mode, where each process caches in memory. */
+  readonly analyses: AnalysisCache | null;
+  close(): Promise<void>;
 }

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
 import { createSegmentApp } from '../app/segment-app.js';
-import { ChannelStore } from './channel-store.js';
+import { FileChannelStore } from './file-store.js';
 import { createRng } from '../analysis/random.js';
 
 /**
@@ -121,7 +121,7 @@ describe('store durability under SIGKILL', () => {
       if (inFlight && !expectedActive.has(inFlight.channel)) expectedActive.set(inFlight.channel, null);
 
       const warnings: string[] = [];
-      const store = new ChannelStore(dataDir, { warn: (_object, message) => warnings.push(message) });
+      const store = new FileChannelStore(dataDir, { warn: (_object, message) => warnings.push(message) });
       // The killed write's temporary file is left behind unless the kill came after its rename.
       expect(await store.sweepTemporaryFiles(), `run ${run}: temporary files swept`).toBe(point.phase === 'dirsync' ? 0 : 1);
       for (const [channelId, active] of expectedActive) {
@@ -152,7 +152,7 @@ describe('store durability under SIGKILL', () => {
   it('sets aside damaged state, thread and seen-event files at start-up and starts anyway', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'durability-corrupt-'));
     try {
-      const store = new ChannelStore(dir, { warn: () => {} });
+      const store = new FileChannelStore(dir, { warn: () => {} });
       const a = { teamId: 'T1', channelId: 'CFLIP' };
       const b = { teamId: 'T1', channelId: 'CTRUNC' };
       await store.saveUpload(a, { fileName: 'a.csv', bytes: Buffer.from('x,y\n1,2\n'), uploadedBy: null });
@@ -174,7 +174,7 @@ describe('store durability under SIGKILL', () => {
       expect((await runtime.store.state(a)).active).toBeNull();
       expect((await runtime.store.state(b)).active?.fileName).toBe('b.csv');
       expect(await runtime.store.ownsThread(b, '1.000001')).toBe(false);
-      expect(runtime.seenEvents.firstTime('Ev1')).toBe(true);
+      expect(await runtime.seenEvents.firstTime('Ev1')).toBe(true);
       await runtime.close();
       const reported = warnings.filter((w) => w.message === 'Corrupted state file set aside');
       expect(reported).toHaveLength(3);

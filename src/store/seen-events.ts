@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { SeenEventLog } from './channel-store.js';
 import { readCheckedJson, writeCheckedJson, type StoreLogger } from './checked-file.js';
 
 const SeenEventsFileSchema = z.object({ version: z.literal(1), ids: z.array(z.string()) });
@@ -9,7 +10,7 @@ const SeenEventsFileSchema = z.object({ version: z.literal(1), ids: z.array(z.st
  * never runs an analysis twice. Saved to disk in the background so a retry that arrives
  * after a restart is recognised too.
  */
-export class SeenEvents {
+export class SeenEvents implements SeenEventLog {
   private readonly ids = new Map<string, true>();
   private writing: Promise<void> | null = null;
   private dirty = false;
@@ -27,12 +28,12 @@ export class SeenEvents {
     return this;
   }
 
-  /** True the first time `id` is offered, false for every repeat. Synchronous, so concurrent retries cannot both win. */
-  firstTime(id: string): boolean {
+  /** True the first time `id` is offered, false for every repeat. Decided before any await, so concurrent retries cannot both win. */
+  firstTime(id: string): Promise<boolean> {
     if (this.ids.has(id)) {
       this.ids.delete(id);
       this.ids.set(id, true);
-      return false;
+      return Promise.resolve(false);
     }
     this.ids.set(id, true);
     while (this.ids.size > this.capacity) {
@@ -41,7 +42,7 @@ export class SeenEvents {
       this.ids.delete(oldest);
     }
     this.scheduleSave();
-    return true;
+    return Promise.resolve(true);
   }
 
   /** Wait for pending saves (used on shutdown). */

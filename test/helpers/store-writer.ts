@@ -94,8 +94,8 @@ handleMethods.sync = async function (this: FileHandle) {
 };
 
 // Imported after the wrapping, so the store's fs/promises bindings are already the wrapped ones.
-const { ChannelStore } = await import('../../src/store/channel-store.js');
-const store = new ChannelStore(dataDir, { warn: (object, message) => process.stderr.write(`warn ${message} ${JSON.stringify(object)}\n`) });
+const { FileChannelStore } = await import('../../src/store/file-store.js');
+const store = new FileChannelStore(dataDir, { warn: (object, message) => process.stderr.write(`warn ${message} ${JSON.stringify(object)}\n`) });
 
 /** A CSV of a few hundred KB, different for every sequence number. */
 function csvFor(sequence: number): Buffer {

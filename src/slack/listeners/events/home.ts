@@ -32,7 +32,7 @@ export async function publishHome(client: webApi.WebClient, teamId: string, user
         threadLink: dataset.threadTs ? await permalink(client, dataset.channelId, dataset.threadTs, deps.log) : null,
       });
     }
-    await client.views.publish({ user_id: userId, view: homeView(entries) });
+    await client.views.publish({ user_id: userId, view: homeView(entries, deps.app.retentionDays) });
   } catch (error) {
     deps.log.warn({ err: errorSummary(error) }, 'Could not publish the App Home');
   }

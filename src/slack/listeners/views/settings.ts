@@ -44,7 +44,7 @@ export function registerSettingsDialog(app: App, deps: ListenerDeps): void {
       await ack({ response_action: 'errors', errors: { k: ACTION_NOT_A_MEMBER } });
       return;
     }
-    const result = await deps.app.settingsDialog.save(key, settingsForm(view.state.values as Parameters<typeof settingsForm>[0]));
+    const result = await deps.app.settingsDialog.save(key, settingsForm(view.state.values as Parameters<typeof settingsForm>[0]), userId);
     if (!result.ok) {
       await ack({ response_action: 'errors', errors: result.errors });
       return;

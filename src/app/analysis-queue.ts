@@ -1,0 +1,122 @@
+import { createHash } from 'node:crypto';
+import { Queue, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { Analysis, AnalyzeOptions } from '../analysis/analysis.js';
+import { errorFromRecord, errorRecord, type ErrorRecord } from '../common/errors.js';
+import type { Logger } from '../common/logger.js';
+import type { QueueConfig } from '../config.js';
+import type { AnalysisCache, ChannelStore } from '../store/channel-store.js';
+import { AnalysisQueueFullError, type QueuedCallback } from './analysis-pool.js';
+import type { AnalysisExecutor, ExecutorTask } from './analysis-runner.js';
+
+/** The BullMQ queue every bot replica adds to and every `npm run worker` takes from. */
+export const ANALYSIS_QUEUE = 'analyses';
+
+/**
+ * A job's payload: a reference to the stored dataset (its checksum) and the options, never rows.
+ * The worker reads the bytes from the store and writes the result to the shared cache under `key`.
+ */
+export interface AnalysisJobData {
+  readonly key: string;
+  readonly dataset: string;
+  readonly options: AnalyzeOptions;
+}
+
+/** What a finished job returns: where its result is. */
+export interface AnalysisJobResult {
+  readonly key: string;
+}
+
+/** A Redis connection as BullMQ wants it (blocking commands must not give up). */
+export function redisConnection(url: string): Redis {
+  return new Redis(url, { maxRetriesPerRequest: null });
+}
+
+/** Errors cross Redis as a failed job's reason: the record as JSON, so the class and code survive. */
+export function encodeFailure(error: unknown): string {
+  return JSON.stringify(errorRecord(error));
+}
+
+export function decodeFailure(reason: string): Error {
+  try {
+    const record = JSON.parse(reason) as ErrorRecord;
+    if (typeof record.name === 'string' && typeof record.message === 'string') return errorFromRecord({ name: record.name, message: record.message, code: record.code ?? null });
+  } catch {
+    // A reason BullMQ wrote itself (a job stalled too often): not ours to decode.
+  }
+  return new Error(`The analysis job failed: ${reason}`);
+}
+
+export interface QueueExecutorOptions {
+  readonly queue: QueueConfig;
+  /** Where workers leave results; the replica reads them back from here. */
+  readonly cache: AnalysisCache;
+  /** Where an upload not yet accepted waits for its worker (by checksum). */
+  readonly store: Pick<ChannelStore, 'stageDataset' | 'unstage'>;
+  /** Jobs allowed to wait beyond the free workers before analyses are refused (MAX_QUEUED_ANALYSES). */
+  readonly maxQueued: number;
+  readonly log: Logger;
+}
+
+/**
+ * Analyses as BullMQ jobs. The job id is the hash of the cache key, so replicas asking for the
+ * same analysis at once share one job. The replica waits on QueueEvents for the job to finish,
+ * then loads the result from the shared cache. The place in line and the refusal past the bound
+ * are computed from the shared queue, so they hold across replicas.
+ */
+export function createQueueExecutor(options: QueueExecutorOptions): AnalysisExecutor {
+  const connection = redisConnection(options.queue.url);
+  const eventsConnection = redisConnection(options.queue.url);
+  const queue = new Queue<AnalysisJobData, AnalysisJobResult>(ANALYSIS_QUEUE, { connection, prefix: options.queue.prefix });
+  const events = new QueueEvents(ANALYSIS_QUEUE, { connection: eventsConnection, prefix: options.queue.prefix });
+  queue.on('error', (error) => options.log.warn({ err: { name: error.name, message: error.message } }, 'Analysis queue connection problem'));
+  events.on('error', (error) => options.log.warn({ err: { name: error.name, message: error.message } }, 'Analysis queue events connection problem'));
+  const ready = events.waitUntilReady();
+
+  const run = async (task: ExecutorTask, onQueued?: QueuedCallback): Promise<Analysis> => {
+    await ready;
+    const [waiting, active, workers] = await Promise.all([queue.getWaitingCount(), queue.getActiveCount(), queue.getWorkersCount()]);
+    const free = Math.max(0, workers * options.queue.concurrency - active);
+    if (waiting - free >= options.maxQueued) throw new AnalysisQueueFullError(options.maxQueued);
+    const jobId = createHash('sha256').update(task.key).digest('hex');
+    if (task.upload) await options.store.stageDataset(task.upload);
+    try {
+      return await waitForJob(task, jobId, waiting, free, onQueued);
+    } finally {
+      if (task.upload) await options.store.unstage(task.dataset);
+    }
+  };
+
+  const waitForJob = async (task: ExecutorTask, jobId: string, waiting: number, free: number, onQueued?: QueuedCallback): Promise<Analysis> => {
+    const job = await queue.add(
+      'analyse',
+      { key: task.key, dataset: task.dataset, options: task.options },
+      // Kept a while once finished, so a replica that asks a moment later is answered at once.
+      { jobId, removeOnComplete: { age: 3600 }, removeOnFail: { age: 60 } },
+    );
+    options.log.info({ jobId, waiting, free }, 'Analysis queued');
+    if (onQueued && (await job.getState()) === 'waiting') {
+      const place = waiting + 1 - free;
+      if (place >= 1) onQueued(place);
+    }
+    try {
+      await job.waitUntilFinished(events);
+    } catch (error) {
+      throw decodeFailure(error instanceof Error ? error.message : String(error));
+    }
+    const analysis = await options.cache.load(task.key);
+    if (analysis === null) throw new Error('The analysis finished but its result is not in the shared cache');
+    return analysis;
+  };
+
+  return {
+    run,
+    savesResults: true,
+    close: async () => {
+      await events.close();
+      await queue.close();
+      connection.disconnect();
+      eventsConnection.disconnect();
+    },
+  };
+}
