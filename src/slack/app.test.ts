@@ -54,6 +54,7 @@ function testAnalysis(calls: string[]): (job: AnalysisJob) => Promise<Analysis> 
         features: table.features,
         algorithm: options.algorithm,
         models: {},
+        kSelection: { split: false, runnerUp: null },
         segments: [
           { id: 1, name: 'Alpha', size: table.matrix.rows - half, share: 0.5, categorical: {} },
           { id: 2, name: 'Beta', size: half, share: 0.5, categorical: {} },
