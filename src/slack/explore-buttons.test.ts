@@ -102,6 +102,14 @@ describe('buttons under the upload summary', () => {
     expect(h.fake.botMessages(CHANNEL, thread).at(-1)?.text).toContain('sent to @ana privately');
   });
 
+  it('Make a campaign brief creates the channel canvas', async () => {
+    await press(summary(), 'explore_brief');
+    const canvas = h.fake.canvasOfChannel(CHANNEL);
+    expect(canvas?.creator).toBe(h.fake.botUserId);
+    expect(canvas?.markdown).toContain('## A campaign per segment');
+    expect(h.fake.botMessages(CHANNEL, thread).at(-1)?.text).toMatch(/^Made a campaign brief/);
+  });
+
   it('refuses a press by someone who is not a member of the channel', async () => {
     const before = h.fake.botMessages(CHANNEL, thread).length;
     const responses = h.fake.responses.length;
