@@ -7,6 +7,7 @@ import type { Logger } from '../common/logger.js';
 import type { ChannelKey } from '../store/channel-store.js';
 import type { Answer, FileOutput } from '../tools/answer.js';
 import { answerMessage, textMessage, type SlackMessage } from './format.js';
+import { userName } from './people.js';
 import { SlackTextSink } from './slack-text-sink.js';
 import { TaskPlan } from './task-plan.js';
 
@@ -154,10 +155,7 @@ export class SlackThread implements Conversation {
   displayName(userId: string): Promise<string> {
     let name = this.names.get(userId);
     if (!name) {
-      name = this.call('users.info', () => this.client.users.info({ user: userId })).then((result) => {
-        const user = result?.user;
-        return user?.profile?.display_name || user?.real_name || user?.name || userId;
-      });
+      name = userName(this.client, userId, this.options.log);
       this.names.set(userId, name);
     }
     return name;

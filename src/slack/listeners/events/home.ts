@@ -4,6 +4,7 @@ import { visibleDatasets } from '../../../app/home.js';
 import { errorSummary } from '../../../common/errors.js';
 import type { Logger } from '../../../common/logger.js';
 import { homeView, type HomeEntry } from '../../home-view.js';
+import { userName } from '../../people.js';
 import { isMember } from '../../viewed-channels.js';
 import { teamOf, type ListenerDeps } from '../route.js';
 
@@ -28,7 +29,7 @@ export async function publishHome(client: webApi.WebClient, teamId: string, user
     for (const dataset of datasets) {
       entries.push({
         dataset,
-        uploader: dataset.uploadedBy ? await nameOf(client, dataset.uploadedBy, deps.log) : null,
+        uploader: dataset.uploadedBy ? await userName(client, dataset.uploadedBy, deps.log) : null,
         threadLink: dataset.threadTs ? await permalink(client, dataset.channelId, dataset.threadTs, deps.log) : null,
       });
     }
@@ -38,15 +39,6 @@ export async function publishHome(client: webApi.WebClient, teamId: string, user
   }
 }
 
-async function nameOf(client: webApi.WebClient, userId: string, log: Logger): Promise<string> {
-  try {
-    const user = (await client.users.info({ user: userId })).user;
-    return user?.profile?.display_name || user?.real_name || user?.name || userId;
-  } catch (error) {
-    log.info({ method: 'users.info', err: errorSummary(error) }, 'Name unavailable');
-    return userId;
-  }
-}
 
 async function permalink(client: webApi.WebClient, channel: string, ts: string, log: Logger): Promise<string | null> {
   try {
