@@ -34,21 +34,24 @@ export type KEvidence = z.infer<typeof KEvidenceSchema>;
 /** A seeded random sample of rows: how many, and the seed that picked them. */
 export const SeededSampleSchema = z.object({ size: z.number().int(), seed: z.number().int() });
 
+/** The k each criterion alone would pick (null when it has no opinion). */
+export const KCriteriaSchema = z.object({
+  elbow: z.number().int().nullable(),
+  silhouette: z.number().int().nullable(),
+  bic: z.number().int().nullable(),
+  icl: z.number().int().nullable().optional(),
+  calinskiHarabasz: z.number().int().nullable().optional(),
+  daviesBouldin: z.number().int().nullable().optional(),
+  /** The gap statistic's k; 1 when the table shows no groups against a uniform reference. */
+  gap: z.number().int().nullable().optional(),
+});
+
 export const KSelectionSchema = z.object({
   range: z.tuple([z.number().int(), z.number().int()]),
   byK: z.array(KEvidenceSchema),
   recommended: z.number().int(),
   /** What each criterion alone would pick (null when it has no opinion). */
-  criteria: z.object({
-    elbow: z.number().int().nullable(),
-    silhouette: z.number().int().nullable(),
-    bic: z.number().int().nullable(),
-    icl: z.number().int().nullable().optional(),
-    calinskiHarabasz: z.number().int().nullable().optional(),
-    daviesBouldin: z.number().int().nullable().optional(),
-    /** The gap statistic's k; 1 when the table shows no groups against a uniform reference. */
-    gap: z.number().int().nullable().optional(),
-  }),
+  criteria: KCriteriaSchema,
   agree: z.boolean(),
   /** Votes per k of the criteria that vote (choose-k.ts VOTERS), most first. */
   votes: z.array(z.object({ k: z.number().int(), votes: z.number().int() })).optional(),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Analysis } from '../analysis/analysis.js';
-import { AlgorithmSchema, KEvidenceSchema, METHOD_NAMES, type KSelection } from '../analysis/report.js';
+import { AlgorithmSchema, KCriteriaSchema, KEvidenceSchema, METHOD_NAMES, type KSelection } from '../analysis/report.js';
 import { MAX_SEGMENTS, SegmentCountSchema, type Settings } from '../analysis/settings.js';
 import { allSegmentFacts, datasetFacts, segmentTable } from './facts.js';
 import { customers, formatDecimal, formatShare } from './format.js';
@@ -122,15 +122,7 @@ export const ChooseKData = z.object({
   range: z.tuple([z.number().int(), z.number().int()]),
   recommended: z.number().int(),
   current: z.number().int(),
-  criteria: z.object({
-    elbow: z.number().int().nullable(),
-    silhouette: z.number().int().nullable(),
-    bic: z.number().int().nullable(),
-    icl: z.number().int().nullable().optional(),
-    calinskiHarabasz: z.number().int().nullable().optional(),
-    daviesBouldin: z.number().int().nullable().optional(),
-    gap: z.number().int().nullable().optional(),
-  }),
+  criteria: KCriteriaSchema,
   agree: z.boolean(),
   /** The other candidate k, for a "try N segments" button; null when the criteria agree. */
   runnerUp: z.number().int().nullable(),
