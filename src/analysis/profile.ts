@@ -63,7 +63,12 @@ export function profileSegments(table: CleanTable, labels: Int32Array, k: number
       categorical,
     };
   });
-  const names = table.aggregation?.kind === 'rfm' ? rfmNames(segments) : uniqueNames(segments.map((s) => s.distinguishing));
+  return nameSegments(segments, table.aggregation?.kind === 'rfm');
+}
+
+/** Each profiled segment with its name: RFM words for customers made from transactions, else its distinguishing features. */
+export function nameSegments(segments: readonly Omit<Segment, 'name'>[], rfm: boolean): Segment[] {
+  const names = rfm ? rfmNames(segments) : uniqueNames(segments.map((s) => s.distinguishing));
   return segments.map((s, i) => ({ ...s, name: names[i] }));
 }
 
@@ -92,7 +97,8 @@ function rfmNames(segments: readonly Omit<Segment, 'name'>[]): string[] {
   return names.map((name, i) => (names.filter((n) => n === name).length > 1 ? `${name} (${i + 1})` : name));
 }
 
-function distinguishingFeatures(deviation: Record<string, number>): Segment['distinguishing'] {
+/** The features that set a segment apart most (at least one), strongest first. */
+export function distinguishingFeatures(deviation: Record<string, number>): Segment['distinguishing'] {
   const ranked = Object.entries(deviation)
     .map(([feature, dev]) => ({ feature, direction: dev >= 0 ? ('high' as const) : ('low' as const), deviation: dev }))
     .sort((a, b) => Math.abs(b.deviation) - Math.abs(a.deviation));
