@@ -12,9 +12,9 @@ CREATE FUNCTION bench_warehouse.u(i bigint, salt bigint) RETURNS float8
 CREATE TABLE bench_warehouse.customers AS
 SELECT g AS "Sl_No",
        10000000 + g AS "Customer Key",
-       CASE grp WHEN 0 THEN round(10000 + 40000 * bench_warehouse.u(g, 2) / 1000) * 1000
-                WHEN 1 THEN round(3000 + 17000 * bench_warehouse.u(g, 2) / 1000) * 1000
-                ELSE round(80000 + 120000 * bench_warehouse.u(g, 2) / 1000) * 1000 END::bigint AS "Avg_Credit_Limit",
+       CASE grp WHEN 0 THEN round((10000 + 40000 * bench_warehouse.u(g, 2)) / 1000) * 1000
+                WHEN 1 THEN round((3000 + 17000 * bench_warehouse.u(g, 2)) / 1000) * 1000
+                ELSE round((80000 + 120000 * bench_warehouse.u(g, 2)) / 1000) * 1000 END::bigint AS "Avg_Credit_Limit",
        CASE grp WHEN 0 THEN 4 + floor(4 * bench_warehouse.u(g, 3)) WHEN 1 THEN 1 + floor(4 * bench_warehouse.u(g, 3)) ELSE 7 + floor(4 * bench_warehouse.u(g, 3)) END::int AS "Total_Credit_Cards",
        CASE grp WHEN 0 THEN 2 + floor(4 * bench_warehouse.u(g, 4)) WHEN 1 THEN floor(3 * bench_warehouse.u(g, 4)) ELSE floor(2 * bench_warehouse.u(g, 4)) END::int AS "Total_visits_bank",
        CASE grp WHEN 0 THEN floor(3 * bench_warehouse.u(g, 5)) WHEN 1 THEN 1 + floor(5 * bench_warehouse.u(g, 5)) ELSE 7 + floor(9 * bench_warehouse.u(g, 5)) END::int AS "Total_visits_online",

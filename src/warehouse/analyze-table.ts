@@ -61,8 +61,11 @@ export async function analyzeTable(runner: SqlRunner, ref: TableRef, options: Ta
     }
     return column.kind === 'whole';
   });
-  const stats = await measureColumns(counted, ref, table.features, whole, signal);
+  // The engine computes the statistics while this process gathers the evidence for k on the sample.
+  const measuring = measureColumns(counted, ref, table.features, whole, signal);
+  measuring.catch(() => undefined); // awaited below; a failure must not surface as unhandled meanwhile
   const evidence = await analyze(table, { k: options.k, kRange: options.kRange, algorithm: 'kmeans', seed, source: options.source });
+  const stats = await measuring;
   const k = evidence.report.models.kmeans?.k ?? evidence.report.kSelection.recommended;
 
   const scaled = scaleWith(table.matrix, stats);
