@@ -217,3 +217,20 @@ export function farthestRowsSql(dialect: Dialect, features: ScaledColumns, centr
   const z = features.columns.map((_, j) => `z${j}`).join(', ');
   return `SELECT cluster0 AS cluster, distance0 AS distance, ${z}\nFROM (${assignedRows(dialect, features, [centres], null)}) AS assigned\nORDER BY distance0 DESC\nLIMIT ${count}`;
 }
+
+/**
+ * BigQuery ML's own K-Means as the alternative where it is available: one model trained inside
+ * BigQuery on the same filled columns, standardised by BigQuery itself. Its results differ from
+ * ours (README, "Warehouse tables"): one k-means++ start rather than ten, a stop on relative loss
+ * progress rather than on centre shift, and no profiles, names or checked advice.
+ */
+export function bigqueryMlModelSql(dialect: Dialect, features: FeatureColumns, k: number, model: TableRef): string {
+  const columns = features.columns.map((c, j) => `${filled(dialect, features, j)} AS ${dialect.identifier(c)}`);
+  return [
+    `CREATE MODEL ${tableName(dialect, model)}`,
+    `OPTIONS (model_type = 'kmeans', num_clusters = ${k}, kmeans_init_method = 'KMEANS++', standardize_features = TRUE, distance_type = 'EUCLIDEAN') AS`,
+    `SELECT ${columns.join(',\n  ')}`,
+    `FROM ${tableName(dialect, features.table)}`,
+    `WHERE ${keptRows(dialect, features.columns, features.whole)}`,
+  ].join('\n');
+}
