@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeFile } from '../analysis/pipeline.js';
 import { dropSchema, requirePostgres, TEST_DATABASE_URL, uniqueName } from '../../test/helpers/services.js';
 import { MISSION_CSV } from '../../test/helpers/shared.js';
+import { loadMissionTable } from '../../test/helpers/mission-table.js';
 import { analyzeTable } from './analyze-table.js';
 import { writeLabelsTable } from './labels.js';
 import { openPostgresSource } from './postgres.js';
@@ -29,15 +29,7 @@ async function withClient<T>(work: (client: pg.Client) => Promise<T>): Promise<T
 
 beforeAll(async () => {
   await requirePostgres();
-  const [header, ...lines] = readFileSync(MISSION_CSV, 'utf8').trim().split(/\r?\n/);
-  const names = header.split(',');
-  await withClient(async (client) => {
-    await client.query(`CREATE SCHEMA "${schema}"`);
-    await client.query(`CREATE TABLE "${schema}".customers (${names.map((n) => `"${n}" integer`).join(', ')})`);
-    const rows = lines.map((line) => line.split(','));
-    const placeholders = rows.map((_, r) => `(${names.map((_, c) => `$${r * names.length + c + 1}`).join(', ')})`).join(', ');
-    await client.query(`INSERT INTO "${schema}".customers VALUES ${placeholders}`, rows.flat());
-  });
+  await loadMissionTable(schema);
   runner = await openPostgresSource({ url: TEST_DATABASE_URL, statementTimeoutMs: 30_000 });
 });
 
