@@ -2,11 +2,13 @@ import type { Analysis } from '../analysis/analysis.js';
 import { nearestCenters } from '../analysis/kmeans/lloyd.js';
 import { runStart, sameClustering, scaledTolerance, startSeeds } from '../analysis/kmeans/start.js';
 import type { LloydResult } from '../analysis/kmeans/lloyd.js';
+import { PARALLEL_EVIDENCE_ROWS } from '../analysis/choose-k.js';
 import { analyze } from '../analysis/pipeline.js';
 import { distinguishingFeatures, nameSegments } from '../analysis/profile.js';
 import { AnalysisReportSchema, type AnalysisReport, type Segment } from '../analysis/report.js';
+import { sampleIndices } from '../analysis/sample.js';
 import { median, zScore } from '../analysis/stats.js';
-import { denseMatrix, type DenseMatrix } from '../common/matrix.js';
+import { denseMatrix, takeRows, type DenseMatrix } from '../common/matrix.js';
 import { InputError } from '../common/errors.js';
 import { cleanTable } from '../data/clean.js';
 import type { RawTable } from '../data/parse.js';
@@ -39,6 +41,15 @@ export interface TableAnalysisOptions {
 export const SAMPLE_ROWS = 100_000;
 
 /**
+ * The evidence for k is weighed on a seeded part of the sample just below the size at which the
+ * file path spreads it over worker threads: on one thread it adds about 40 MB to the process
+ * where the threads add about 130 MB (measured on the benchmark table), which keeps the peak under
+ * 300 MB whatever the table. Files up to that size use every row for the evidence too; the
+ * starts and the fit still use the whole sample and the whole table.
+ */
+export const EVIDENCE_ROWS = PARALLEL_EVIDENCE_ROWS - 1;
+
+/**
  * Segments a table where it lives, with the same report as for a file. A seeded sample (at most
  * `sampleRows`) goes through the file path (roles, cleaning, the evidence for k); the statistics
  * of every column and the final K-Means fit run as SQL on all rows: k-means++ starts drawn and
@@ -64,7 +75,8 @@ export async function analyzeTable(runner: SqlRunner, ref: TableRef, options: Ta
   // The engine computes the statistics while this process gathers the evidence for k on the sample.
   const measuring = measureColumns(counted, ref, table.features, whole, signal);
   measuring.catch(() => undefined); // awaited below; a failure must not surface as unhandled meanwhile
-  const evidence = await analyze(table, { k: options.k, kRange: options.kRange, algorithm: 'kmeans', seed, source: options.source });
+  const evidenceRows = sampleIndices(table.matrix.rows, EVIDENCE_ROWS, seed);
+  const evidence = await analyze(tableRows(table, evidenceRows), { k: options.k, kRange: options.kRange, algorithm: 'kmeans', seed, source: options.source });
   const stats = await measuring;
   const k = evidence.report.models.kmeans?.k ?? evidence.report.kSelection.recommended;
 
@@ -74,7 +86,7 @@ export async function analyzeTable(runner: SqlRunner, ref: TableRef, options: Ta
   const fit = await lloydInSql(counted, stats.scaled, best, { tol: sqlTolerance(stats, 1e-4), signal });
   const clusters = await counted.query(profileSql(runner.dialect, stats.scaled, fit.centroids), signal);
 
-  const report = pushdownReport(evidence.report, table, stats, clusters, fit.centroids, scaled, {
+  const report = pushdownReport(evidence.report, table, stats, clusters, fit.centroids, scaled, evidenceRows.length, {
     engine: runner.dialect.name,
     schema: ref.schema,
     table: ref.table,
@@ -112,6 +124,17 @@ function countingRunner(runner: SqlRunner): SqlRunner & { statements(): number }
       return runner.query(sql, signal);
     },
     statements: () => statements,
+  };
+}
+
+/** The rows `indices` of a cleaned table (its cleaning report unchanged: it describes the whole sample). */
+function tableRows(table: CleanTable, indices: Int32Array): CleanTable {
+  if (indices.length === table.matrix.rows) return table;
+  return {
+    ...table,
+    matrix: takeRows(table.matrix, indices),
+    rowIds: Array.from(indices, (i) => table.rowIds[i]),
+    categorical: table.categorical.map((c) => ({ name: c.name, values: Array.from(indices, (i) => c.values[i]) })),
   };
 }
 
@@ -193,6 +216,7 @@ function pushdownReport(
   clusters: readonly Readonly<Record<string, unknown>>[],
   centres: Float64Array,
   scaled: DenseMatrix,
+  evidenceRows: number,
   pushdown: NonNullable<AnalysisReport['pushdown']>,
 ): AnalysisReport {
   const features = table.features;
@@ -254,10 +278,10 @@ function pushdownReport(
     scaler: { mean: [...stats.scaled.mean], std: [...stats.scaled.std], log1p: [] },
     kSelection: {
       ...sampleReport.kSelection,
-      evidenceSample: sampleReport.kSelection.evidenceSample ?? { size: pushdown.sampleRows, seed: sampleReport.seed },
+      evidenceSample: sampleReport.kSelection.evidenceSample ?? (evidenceRows < stats.rowsUsed ? { size: evidenceRows, seed: sampleReport.seed } : null),
       reasons: [
         ...sampleReport.kSelection.reasons,
-        `The evidence for k comes from a seeded sample of ${count(pushdown.sampleRows, 'row')}; the final K-Means fit at k = ${k} ran as SQL on all ${count(stats.rowsUsed, 'row')}.`,
+        `The evidence for k comes from a seeded sample of ${count(evidenceRows, 'row')}; the final K-Means fit at k = ${k} ran as SQL on all ${count(stats.rowsUsed, 'row')}.`,
       ],
     },
     models: {
