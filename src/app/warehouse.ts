@@ -4,6 +4,7 @@ import type { Logger } from '../common/logger.js';
 import type { SourceConfig } from '../config.js';
 import { analyzeTable, type TableAnalysisOptions } from '../warehouse/analyze-table.js';
 import { writeLabelsTable, type LabelsTable } from '../warehouse/labels.js';
+import { DUCKDB_TABLE, openDuckdbSource } from '../warehouse/duckdb.js';
 import { openPostgresSource } from '../warehouse/postgres.js';
 import type { SqlRunner } from '../warehouse/runner.js';
 import type { TableRef } from '../warehouse/statements.js';
@@ -18,8 +19,8 @@ export interface SourceSettings {
 export interface SourceRequest {
   /** A configured source's name, or (only where `allowUrl`) a connection URL. */
   readonly source: string;
-  /** "schema.table" ("table" alone means schema public). */
-  readonly table: string;
+  /** "schema.table" ("table" alone means schema public); a DuckDB file source has its one table, `main.data`. */
+  readonly table?: string;
   readonly options: Omit<TableAnalysisOptions, 'source' | 'signal'>;
   /** Write each customer's key and segment to this new table ("schema.table"). */
   readonly writeLabels?: string;
@@ -64,8 +65,8 @@ export function tableAllowed(source: SourceConfig, ref: TableRef): boolean {
 }
 
 export async function openSource(url: string, settings: SourceSettings): Promise<SqlRunner> {
-  if (/^postgres(ql)?:\/\//.test(url)) return openPostgresSource({ url, statementTimeoutMs: settings.statementTimeoutMs });
-  throw new InputError('DuckDB sources are not available in this build; use a PostgreSQL source.', 'source-kind');
+  if (url.startsWith('duckdb:')) return openDuckdbSource(url.slice('duckdb:'.length));
+  return openPostgresSource({ url, statementTimeoutMs: settings.statementTimeoutMs });
 }
 
 /**
@@ -75,7 +76,12 @@ export async function openSource(url: string, settings: SourceSettings): Promise
  */
 export async function analyzeSource(settings: SourceSettings, request: SourceRequest, log: Logger): Promise<SourceResult> {
   const source = resolveSource(settings, request);
-  const ref = parseTableName(request.table);
+  const file = source.url.startsWith('duckdb:');
+  if (!file && request.table === undefined) throw new InputError('Name the table as schema.table, for example public.customers.', 'bad-table-name');
+  if (file && request.writeLabels !== undefined) {
+    throw new InputError('Labels of a file read through DuckDB are not written back yet; --write-labels takes a warehouse source.', 'labels-not-supported');
+  }
+  const ref = file ? DUCKDB_TABLE : parseTableName(request.table ?? '');
   const target = request.writeLabels === undefined ? null : parseTableName(request.writeLabels);
   for (const wanted of target === null ? [ref] : [ref, target]) {
     if (!tableAllowed(source, wanted)) {
@@ -88,7 +94,7 @@ export async function analyzeSource(settings: SourceSettings, request: SourceReq
     const analysis = await analyzeTable(runner, ref, {
       ...request.options,
       signal: request.signal,
-      source: `${source.name === 'url' ? runner.dialect.name : source.name}:${ref.schema}.${ref.table}`,
+      source: file ? source.url.split(/[\\/]/).pop() ?? 'file' : `${source.name === 'url' ? runner.dialect.name : source.name}:${ref.schema}.${ref.table}`,
     });
     const labels = target === null ? null : await writeLabelsTable(runner, analysis.report, target, request.signal);
     if (labels) log.info({ source: source.name, labelsTable: labels.name, rows: labels.rows }, 'labels written where the table lives');

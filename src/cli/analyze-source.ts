@@ -22,11 +22,17 @@ interface SourceFlags {
  * --write-labels writes them to a table next to the customers instead.
  */
 export async function runAnalyzeSource(values: SourceFlags, positionals: readonly string[], context: CliContext): Promise<void> {
-  if (values.source === undefined || values.table === undefined || positionals.length > 0) {
+  const file = values.source?.startsWith('duckdb:') ?? false;
+  if (values.source === undefined || (values.table === undefined && !file) || positionals.length > 0) {
     throw new InputError(`Name both --source and --table, and no file (${ANALYZE_SOURCE_USAGE}).`, 'usage');
   }
   if (values.labels !== undefined) {
-    throw new InputError('Customer rows stay in the warehouse: use --write-labels schema.table to write the labels next to them instead of --labels.', 'export-refused');
+    throw new InputError(
+      file
+        ? '--labels is not written yet for a file read through DuckDB.'
+        : 'Customer rows stay in the warehouse: use --write-labels schema.table to write the labels next to them instead of --labels.',
+      'export-refused',
+    );
   }
   const { k, algorithm, seed } = commonOptions(values);
   if (algorithm !== 'kmeans' && algorithm !== 'all') {

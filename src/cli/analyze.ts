@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Analysis } from '../analysis/analysis.js';
@@ -38,6 +38,10 @@ export async function runAnalyze(argv: readonly string[], context: CliContext): 
   }
   const file = positionals[0];
   if (!file || positionals.length > 1) throw new InputError(`Name exactly one CSV or .xlsx file (${ANALYZE_USAGE}).`, 'usage');
+  if (await readThroughDuckdb(file, context.config.maxUploadBytes)) {
+    await (await import('./analyze-source.js')).runAnalyzeSource({ ...values, source: `duckdb:${file}` }, [], context);
+    return;
+  }
   const { k, algorithm, seed } = commonOptions(values);
 
   const table = await ingestFile(file, {
@@ -55,6 +59,17 @@ export async function runAnalyze(argv: readonly string[], context: CliContext): 
   });
   if (values.labels) await writeFile(values.labels, labelsCsv(analysis));
   context.stdout.write(values.json ? `${JSON.stringify(analysis.report, null, 2)}\n` : humanSummary(analysis));
+}
+
+/**
+ * A Parquet file, or a CSV above the in-memory limit (MAX_UPLOAD_MB), is segmented where it lies
+ * by DuckDB (K-Means as SQL) instead of being loaded or refused.
+ */
+async function readThroughDuckdb(file: string, maxBytes: number): Promise<boolean> {
+  if (/\.parquet$/i.test(file)) return true;
+  if (!/\.(csv|tsv)$/i.test(file)) return false;
+  const size = await stat(file).then((s) => s.size, () => 0);
+  return size > maxBytes;
 }
 
 /** --k, --algorithm and --seed, checked. */

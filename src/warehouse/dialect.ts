@@ -50,7 +50,7 @@ const duckdb: Dialect = {
   name: 'duckdb',
   identifier: doubleQuotes,
   floatType: 'DOUBLE',
-  sample: (table, percent, seed) => `${table} TABLESAMPLE ${percent}% (bernoulli, ${seed})`,
+  sample: (table, percent, seed) => `${table} USING SAMPLE ${percent} PERCENT (bernoulli, ${seed})`,
   quantile: (expression, p) => `QUANTILE_CONT(${expression}, ${p})`,
   exactSample: true,
 };
