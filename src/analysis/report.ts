@@ -152,6 +152,8 @@ export const PushdownSchema = z.object({
   fill: z.array(z.number()),
   /** Per feature, whether the column's type holds whole numbers only. */
   wholeNumbers: z.array(z.boolean()),
+  /** Per feature, its quartiles [25%, 50%, 75%] over the usable cells of all rows, computed in SQL. */
+  quartiles: z.array(z.array(z.number())),
   /** Rows pulled into the worker for the evidence for k and the starts. */
   sampleRows: z.number().int(),
   /** Distinct k-means++ starts (each refined on the sample) whose full-table inertia was compared. */

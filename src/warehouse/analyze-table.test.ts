@@ -59,6 +59,8 @@ describe('a table analysed where it lives', () => {
       }
     });
     expect(report.pushdown).toMatchObject({ engine: 'postgres', schema, table: 'customers', keyColumn: 'Customer Key' });
+    // The quartiles of the 660 credit limits, as pandas' quantile (linear interpolation) gives them.
+    expect(report.pushdown?.quartiles[0]).toEqual([10000, 18000, 48000]);
     expect(report.kSelection.reasons.at(-1)).toMatch(/final K-Means fit at k = 3 ran as SQL on all 660 rows/);
   });
 

@@ -93,6 +93,7 @@ export async function analyzeTable(runner: SqlRunner, ref: TableRef, options: Ta
     keyColumn: table.idColumn,
     fill: [...stats.scaled.fill],
     wholeNumbers: whole,
+    quartiles: stats.quartiles.map((q, j) => q.map((v) => (Number.isFinite(v) ? v : stats.scaled.fill[j]))),
     sampleRows: table.matrix.rows,
     startsCompared: starts.length,
     sqlIterations: fit.iterations,
