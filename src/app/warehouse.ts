@@ -4,7 +4,6 @@ import type { Logger } from '../common/logger.js';
 import type { SourceConfig } from '../config.js';
 import { analyzeTable, type TableAnalysisOptions } from '../warehouse/analyze-table.js';
 import { writeLabelsTable, type LabelsTable } from '../warehouse/labels.js';
-import { DUCKDB_TABLE, openDuckdbSource } from '../warehouse/duckdb.js';
 import { openPostgresSource } from '../warehouse/postgres.js';
 import type { SqlRunner } from '../warehouse/runner.js';
 import type { TableRef } from '../warehouse/statements.js';
@@ -64,8 +63,9 @@ export function tableAllowed(source: SourceConfig, ref: TableRef): boolean {
   return source.tables.some((t) => t === '*.*' || t === `${ref.schema}.*` || t === `${ref.schema}.${ref.table}`);
 }
 
+/** A runner for the source's URL. DuckDB's native module is loaded only when a DuckDB source is opened. */
 export async function openSource(url: string, settings: SourceSettings): Promise<SqlRunner> {
-  if (url.startsWith('duckdb:')) return openDuckdbSource(url.slice('duckdb:'.length));
+  if (url.startsWith('duckdb:')) return (await import('../warehouse/duckdb.js')).openDuckdbSource(url.slice('duckdb:'.length));
   return openPostgresSource({ url, statementTimeoutMs: settings.statementTimeoutMs });
 }
 
@@ -81,7 +81,7 @@ export async function analyzeSource(settings: SourceSettings, request: SourceReq
   if (file && request.writeLabels !== undefined) {
     throw new InputError('Labels of a file read through DuckDB are not written back yet; --write-labels takes a warehouse source.', 'labels-not-supported');
   }
-  const ref = file ? DUCKDB_TABLE : parseTableName(request.table ?? '');
+  const ref = file ? (await import('../warehouse/duckdb.js')).DUCKDB_TABLE : parseTableName(request.table ?? '');
   const target = request.writeLabels === undefined ? null : parseTableName(request.writeLabels);
   for (const wanted of target === null ? [ref] : [ref, target]) {
     if (!tableAllowed(source, wanted)) {
