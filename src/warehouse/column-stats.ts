@@ -35,7 +35,11 @@ export async function measureColumns(
   const rowsIn = numberOf(first, 'rows_in');
   const rowsUsed = numberOf(first, 'rows_used') || 0;
   const valid = columns.map((_, j) => numberOf(first, `valid_${j}`));
-  const quartiles = columns.map((_, j) => QUANTILES.map((p) => numberOf(first, `q${Math.round(p * 100)}_${j}`)));
+  const quartiles = columns.map((_, j) => {
+    const list = first[`q_${j}`];
+    if (Array.isArray(list)) return QUANTILES.map((_, i) => (list[i] === null || list[i] === undefined ? NaN : Number(list[i])));
+    return QUANTILES.map((p) => numberOf(first, `q${Math.round(p * 100)}_${j}`));
+  });
   // A column with no usable cell at all is filled with 0 (the data layer refuses it as a feature first).
   const fill = quartiles.map((q) => (Number.isFinite(q[1]) ? q[1] : 0));
   const [second] = await runner.query(scaleStatsSql(runner.dialect, { table, columns, fill, whole }), signal);

@@ -62,7 +62,8 @@ export const QUANTILES = [0.25, 0.5, 0.75] as const;
 /**
  * One pass for what the cleaning needs before filling cells: rows in, rows kept, per column the
  * usable cells among the kept rows and their quartiles (the median is the fill).
- * Columns: rows_in, rows_used, then per column j: valid_j, q25_j, q50_j, q75_j.
+ * Columns: rows_in, rows_used, then per column j: valid_j and either q_j (the quartiles as one
+ * array, where the dialect has `quantileList`) or q25_j, q50_j, q75_j.
  */
 export function columnStatsSql(dialect: Dialect, table: TableRef, columns: readonly string[], whole: readonly boolean[]): string {
   const keep = keptRows(dialect, columns, whole);
@@ -70,7 +71,8 @@ export function columnStatsSql(dialect: Dialect, table: TableRef, columns: reado
   columns.forEach((c, j) => {
     const value = `CASE WHEN ${keep} AND ${usable(dialect, c, whole[j])} THEN ${asFloat(dialect, c)} END`;
     parts.push(`COUNT(${value}) AS valid_${j}`);
-    for (const p of QUANTILES) parts.push(`${dialect.quantile(value, p)} AS q${Math.round(p * 100)}_${j}`);
+    if (dialect.quantileList) parts.push(`${dialect.quantileList(value, QUANTILES)} AS q_${j}`);
+    else for (const p of QUANTILES) parts.push(`${dialect.quantile(value, p)} AS q${Math.round(p * 100)}_${j}`);
   });
   return `SELECT ${parts.join(',\n  ')}\nFROM ${tableName(dialect, table)}`;
 }
