@@ -20,7 +20,8 @@ export interface ColumnStats {
 }
 
 /**
- * Counts, quartiles, means and population standard deviations computed where the table lives.
+ * Counts, quartiles, means and population standard deviations computed where the table lives, in
+ * one pass, or two when some cells are missing (the means are then of the filled columns).
  * A column whose variance is within rounding of zero keeps a scale of 1 (scikit-learn's rule,
  * `isConstantColumn`), so it maps to zeros.
  */
@@ -42,7 +43,9 @@ export async function measureColumns(
   });
   // A column with no usable cell at all is filled with 0 (the data layer refuses it as a feature first).
   const fill = quartiles.map((q) => (Number.isFinite(q[1]) ? q[1] : 0));
-  const [second] = await runner.query(scaleStatsSql(runner.dialect, { table, columns, fill, whole }), signal);
+  // Without a cell to fill, the filled columns are the usable cells the first pass measured.
+  const complete = valid.every((n) => n === rowsUsed);
+  const [second] = complete ? [first] : await runner.query(scaleStatsSql(runner.dialect, { table, columns, fill, whole }), signal);
   const mean = columns.map((_, j) => numberOf(second, `mean_${j}`));
   const variance = columns.map((_, j) => Math.max(0, numberOf(second, `var_${j}`)));
   const std = variance.map((v, j) => (isConstantColumn(v, mean[j], rowsUsed) ? 1 : Math.sqrt(v)));

@@ -90,6 +90,31 @@ function expectClose(actual: Float64Array, expected: Float64Array): void {
   }
 }
 
+describe('statistics in SQL', () => {
+  it('fill a missing or non-finite cell with the column median and z-score the filled column, as a file is cleaned', async () => {
+    const values = [4, null, 1, 'NaN', 9, 2, 'Infinity', 7, 3, 5];
+    const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await client.connect();
+    try {
+      await client.query(`CREATE TABLE "${schema}".gaps (a double precision, b integer)`);
+      for (const [i, v] of values.entries()) await client.query(`INSERT INTO "${schema}".gaps VALUES ($1, $2)`, [v, i]);
+    } finally {
+      await client.end();
+    }
+    const stats = await measureColumns(runner, { schema, table: 'gaps' }, ['a', 'b'], [false, true]);
+    // Usable a: 1 2 3 4 5 7 9 -> median 4; the three others are filled with it.
+    const filled = [4, 4, 1, 4, 9, 2, 4, 7, 3, 5];
+    const mean = filled.reduce((x, y) => x + y, 0) / filled.length;
+    const variance = filled.reduce((x, y) => x + (y - mean) ** 2, 0) / filled.length;
+    expect(stats).toMatchObject({ rowsIn: 10, rowsUsed: 10, valid: [7, 10] });
+    expect(stats.scaled.fill[0]).toBe(4);
+    expect(stats.quartiles[0]).toEqual([2.5, 4, 6]);
+    expect(stats.scaled.mean[0]).toBeCloseTo(mean, 12);
+    expect(stats.scaled.std[0]).toBeCloseTo(Math.sqrt(variance), 12);
+    expect(stats.scaled.mean[1]).toBe(4.5);
+  });
+});
+
 describe('K-Means as SQL statements on PostgreSQL', () => {
   it('from the same starting centres gives the in-memory labels exactly and centroids within 1e-9', async () => {
     const stats = await measureColumns(runner, table(), COLUMNS, [false, false, true, true]);

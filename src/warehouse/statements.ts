@@ -61,9 +61,9 @@ export const QUANTILES = [0.25, 0.5, 0.75] as const;
 
 /**
  * One pass for what the cleaning needs before filling cells: rows in, rows kept, per column the
- * usable cells among the kept rows and their quartiles (the median is the fill).
- * Columns: rows_in, rows_used, then per column j: valid_j and either q_j (the quartiles as one
- * array, where the dialect has `quantileList`) or q25_j, q50_j, q75_j.
+ * usable cells among the kept rows, their mean, variance, extremes and quartiles (the median is
+ * the fill). Columns: rows_in, rows_used, then per column j: valid_j, mean_j, var_j, min_j, max_j
+ * and either q_j (the quartiles as one array, where the dialect has `quantileList`) or q25_j, q50_j, q75_j.
  */
 export function columnStatsSql(dialect: Dialect, table: TableRef, columns: readonly string[], whole: readonly boolean[]): string {
   const keep = keptRows(dialect, columns, whole);
@@ -71,6 +71,7 @@ export function columnStatsSql(dialect: Dialect, table: TableRef, columns: reado
   columns.forEach((c, j) => {
     const value = `CASE WHEN ${keep} AND ${usable(dialect, c, whole[j])} THEN ${asFloat(dialect, c)} END`;
     parts.push(`COUNT(${value}) AS valid_${j}`);
+    parts.push(...usableStats(value, j));
     if (dialect.quantileList) parts.push(`${dialect.quantileList(value, QUANTILES)} AS q_${j}`);
     else for (const p of QUANTILES) parts.push(`${dialect.quantile(value, p)} AS q${Math.round(p * 100)}_${j}`);
   });
@@ -82,13 +83,13 @@ export function columnStatsSql(dialect: Dialect, table: TableRef, columns: reado
  * population variance, minimum and maximum (mean_j, var_j, min_j, max_j).
  */
 export function scaleStatsSql(dialect: Dialect, features: FeatureColumns): string {
-  const parts = features.columns.flatMap((_, j) => [
-    `AVG(x${j}) AS mean_${j}`,
-    `VAR_POP(x${j}) AS var_${j}`,
-    `MIN(x${j}) AS min_${j}`,
-    `MAX(x${j}) AS max_${j}`,
-  ]);
+  const parts = features.columns.flatMap((_, j) => usableStats(`x${j}`, j));
   return `SELECT ${parts.join(',\n  ')}\nFROM (${filledRows(dialect, features, null)}\n  ${fence(dialect)}) AS filled_rows`;
+}
+
+/** Mean, population variance, minimum and maximum of column j's `value`: mean_j, var_j, min_j, max_j. */
+function usableStats(value: string, j: number): string[] {
+  return [`AVG(${value}) AS mean_${j}`, `VAR_POP(${value}) AS var_${j}`, `MIN(${value}) AS min_${j}`, `MAX(${value}) AS max_${j}`];
 }
 
 /** The kept rows, filled: x0.. (and row_key when a key column is named). */
