@@ -65,7 +65,7 @@ export async function createSegmentApp(config: AppConfig, log: Logger, overrides
     log,
   });
   const datasets = new ChannelDatasets(store, runner, engine, log);
-  const delivery = new Delivery(engine, store, log);
+  const delivery = new Delivery(engine, store, audit, log);
   const briefs = new Briefs(store, datasets, runner, engine, delivery);
   const questions = new Questions(store, runner, datasets, engine, delivery, briefs, audit);
   const commands = new Commands(store, datasets, engine, delivery, audit, config.retentionDays);

@@ -55,6 +55,7 @@ export interface PurgeCounts {
   readonly datasets: number;
   readonly turns: number;
   readonly analyses: number;
+  readonly feedback: number;
 }
 
 /**
@@ -97,7 +98,7 @@ export interface ChannelStore {
   recordFeedback(key: ChannelKey, entry: FeedbackEntry): Promise<void>;
   /** The channel's votes, oldest first. */
   feedback(key: ChannelKey): Promise<FeedbackEntry[]>;
-  /** Delete datasets, turns and cached analyses older than `cutoff` (the retention rule). */
+  /** Delete datasets, turns, cached analyses and feedback votes older than `cutoff` (the retention rule). */
   purgeOlderThan(cutoff: Date): Promise<PurgeCounts>;
 }
 

@@ -360,7 +360,9 @@ export class PgChannelStore implements ChannelStore {
       await client.query('DELETE FROM threads t WHERE started_at < $1 AND NOT EXISTS (SELECT 1 FROM turns u WHERE u.team_id = t.team_id AND u.channel_id = t.channel_id AND u.thread_ts = t.thread_ts)', [cutoff]);
       const analyses = await client.query('DELETE FROM analysis_cache WHERE created_at < $1', [cutoff]);
       await client.query('DELETE FROM seen_events WHERE seen_at < $1', [cutoff]);
-      return { datasets: datasets.rowCount ?? 0, turns: turns.rowCount ?? 0, analyses: analyses.rowCount ?? 0 };
+      // Votes keep their time as ISO text, which orders as the instants do.
+      const feedback = await client.query('DELETE FROM feedback WHERE at < $1', [cutoff.toISOString()]);
+      return { datasets: datasets.rowCount ?? 0, turns: turns.rowCount ?? 0, analyses: analyses.rowCount ?? 0, feedback: feedback.rowCount ?? 0 };
     });
   }
 

@@ -277,21 +277,27 @@ describe.each([files, postgres])('the store contract on $name', (backend) => {
     expect(await again.seenEvents.firstTime('Ev2')).toBe(true);
   });
 
-  it('deletes datasets and turns older than the retention cutoff, and nothing newer', async () => {
+  it('deletes datasets, turns and feedback votes older than the retention cutoff, and nothing newer', async () => {
     const { store } = await open();
     const day = 24 * 3600 * 1000;
     await store.saveUpload(A, { fileName: 'old.csv', bytes: csv('1'), uploadedBy: null, uploadedAt: new Date(Date.now() - 40 * day) });
     await store.saveUpload(B, { fileName: 'new.csv', bytes: csv('2'), uploadedBy: null });
     await store.appendTurns(B, '1.0001', [{ role: 'user', text: 'hello' }]);
+    const vote = { userId: 'U1', replyId: '1.0002', vote: 'up' as const, tools: ['profile_segment'] };
+    await store.recordFeedback(A, { ...vote, at: new Date(Date.now() - 40 * day).toISOString() });
+    await store.recordFeedback(A, { ...vote, userId: 'U2', at: new Date().toISOString() });
     const first = await store.purgeOlderThan(new Date(Date.now() - 30 * day));
     expect(first.datasets).toBe(1);
     expect(first.turns).toBe(0);
+    expect(first.feedback).toBe(1);
+    expect((await store.feedback(A)).map((entry) => entry.userId)).toEqual(['U2']);
     expect((await store.state(A)).active).toBeNull();
     expect(await store.readDataset(A, 'active')).toBeNull();
     expect((await store.state(B)).active?.fileName).toBe('new.csv');
     expect(await store.recentTurns(B, '1.0001')).toHaveLength(1);
     const later = await store.purgeOlderThan(new Date(Date.now() + day));
-    expect(later).toMatchObject({ datasets: 1, turns: 1 });
+    expect(later).toMatchObject({ datasets: 1, turns: 1, feedback: 1 });
+    expect(await store.feedback(A)).toEqual([]);
     expect(await store.recentTurns(B, '1.0001')).toEqual([]);
   });
 
