@@ -1,10 +1,14 @@
 import { readFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CC_GENERAL_CSV, MISSION_CSV } from '../../test/helpers/shared.js';
 import { directSegmentSizes, loadDatasets } from '../../test/helpers/load-datasets.js';
 import type { AppProcess, LogLine } from '../../test/helpers/processes.js';
 import { startReplicaCluster, type ReplicaCluster } from '../../test/helpers/replica-cluster.js';
-import { fileShareEvent, summarySizes, threadQuestion } from '../../test/helpers/slack-harness.js';
+import { userTs } from '../../test/helpers/fake-slack.js';
+import { TEST_DATABASE_URL } from '../../test/helpers/services.js';
+import { appContextChangedEvent, fileShareEvent, summarySizes, threadQuestion } from '../../test/helpers/slack-harness.js';
 
 /**
  * Many replicas, one truth, end to end with real processes: two bot replicas in HTTP mode
@@ -29,6 +33,18 @@ const pendingForever = <T>(promise: Promise<T>): Promise<T> => promise.catch(() 
 
 const summaryOf = (channel: string, thread: string, what: string) => cluster.fake.waitFor(what, () => summarySizes(cluster.fake, channel, thread), LONG);
 const answersIn = (channel: string, thread: string) => cluster.fake.botMessages(channel, thread).filter((m) => m.text.startsWith('*Segment 1:'));
+
+/** Resolves once replica A has stored what the person views (the event is acknowledged before it is handled). */
+async function viewedChannelStored(user: string, channel: string): Promise<void> {
+  const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await client.connect();
+  try {
+    const query = `SELECT 1 FROM "${cluster.schema}".viewed_channels WHERE team_id = $1 AND user_id = $2 AND channel_id = $3`;
+    while ((await client.query(query, [cluster.fake.teamId, user, channel])).rowCount === 0) await sleep(25);
+  } finally {
+    await client.end();
+  }
+}
 
 beforeAll(async () => {
   cluster = await startReplicaCluster({ replicas: 2, workers: 2, env: { JOB_LOCK_SECONDS: '10', WORKER_CONCURRENCY: '1' } });
@@ -65,6 +81,17 @@ describe('two replicas and two workers sharing PostgreSQL and Redis', () => {
     await cluster.fake.waitFor('the one answer', () => answersIn(mission.channel, missionThread).length > before, LONG);
     expect(cluster.replicas.flatMap((replica) => replica.lines.filter(ignored))).toHaveLength(1);
     expect(answersIn(mission.channel, missionThread)).toHaveLength(before + 1);
+  }, LONG);
+
+  it('the channel a person views, told to replica A, scopes their question on replica B', async () => {
+    cluster.fake.setMembers(mission.channel, ['U0VIEWER']);
+    const dm = cluster.fake.dmChannelOf('U0VIEWER');
+    await cluster.send(0, appContextChangedEvent('U0VIEWER', dm, mission.channel, cluster.fake.teamId));
+    await viewedChannelStored('U0VIEWER', mission.channel);
+    const ts = userTs();
+    await cluster.send(1, { type: 'message', channel: dm, channel_type: 'im', user: 'U0VIEWER', text: 'how many customers are in segment 1?', ts });
+    const answer = await cluster.fake.waitFor('the answer about the viewed channel', () => answersIn(dm, ts)[0], LONG);
+    expect(answer.text).toContain(`${missionSizes[0]} customers`);
   }, LONG);
 
   it('20 channels uploading at once through both replicas: every channel gets its own segments and answers', async () => {

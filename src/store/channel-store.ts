@@ -112,6 +112,17 @@ export interface SeenEventLog {
   flush(): Promise<void>;
 }
 
+/**
+ * The channel each person is looking at beside the bot's agent conversation (Slack's
+ * `app_context_changed`). Shared by every replica, since the question may reach another one
+ * than the event did.
+ */
+export interface ViewedChannelLog {
+  /** Remember `channelId` as the one `userId` is viewing, or forget it (null). */
+  record(teamId: string, userId: string, channelId: string | null): Promise<void>;
+  of(teamId: string, userId: string): Promise<string | null>;
+}
+
 /** Finished analyses by (dataset checksum, settings) key, shared by every process using the store. */
 export interface AnalysisCache {
   has(key: string): Promise<boolean>;
@@ -143,6 +154,7 @@ export interface Persistence {
   readonly store: ChannelStore;
   readonly seenEvents: SeenEventLog;
   readonly audit: AuditTrail;
+  readonly viewedChannels: ViewedChannelLog;
   /** Shared by replicas; null in the embedded mode, where each process caches in memory. */
   readonly analyses: AnalysisCache | null;
   close(): Promise<void>;

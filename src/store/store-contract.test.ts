@@ -316,6 +316,17 @@ describe.each([files, postgres])('the store contract on $name', (backend) => {
     await expect(none.store.readDataset(A, 'active')).rejects.toMatchObject({ code: 'data-key-missing' });
   });
 
+  it('remembers the channel each person views, a later context replacing it and none forgetting it', async () => {
+    const { viewedChannels } = await open();
+    expect(await viewedChannels.of('T1', 'U1')).toBeNull();
+    await viewedChannels.record('T1', 'U1', 'C1');
+    await viewedChannels.record('T1', 'U2', 'C2');
+    await viewedChannels.record('T1', 'U1', 'C3');
+    expect([await viewedChannels.of('T1', 'U1'), await viewedChannels.of('T1', 'U2'), await viewedChannels.of('T2', 'U1')]).toEqual(['C3', 'C2', null]);
+    await viewedChannels.record('T1', 'U1', null);
+    expect(await viewedChannels.of('T1', 'U1')).toBeNull();
+  });
+
   it('keeps an audit trail per workspace, newest first, with sizes and no content', async () => {
     const { audit } = await open();
     await audit.record({ teamId: 'T1', channelId: 'C1', userId: 'U1', action: 'upload', detail: { bytes: 120 } });
@@ -344,10 +355,10 @@ describe('PostgreSQL only', () => {
     const pools = Array.from({ length: 3 }, () => new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 2 }));
     try {
       const applied = await Promise.all(pools.map((pool) => migrate(pool, schema, silentLogger)));
-      expect(applied.flat()).toEqual([1, 2, 3]);
+      expect(applied.flat()).toEqual([1, 2, 3, 4]);
       expect(await migrate(pools[0], schema, silentLogger)).toEqual([]);
       const { rows } = await pools[0].query(`SELECT version FROM "${schema}".schema_migrations ORDER BY version`);
-      expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
+      expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
     } finally {
       await Promise.all(pools.map((pool) => pool.end()));
     }
@@ -387,7 +398,7 @@ describe('PostgreSQL only', () => {
     }
   });
 
-  it('two replicas offered the same event id handle it exactly once, and share cached analyses', async () => {
+  it('two replicas offered the same event id handle it exactly once, and share cached analyses and viewed channels', async () => {
     const schema = uniqueName('replicas');
     schemas.push(schema);
     const [one, two] = await Promise.all([0, 1].map(() => openPgPersistence({ url: TEST_DATABASE_URL, schema, poolSize: 4, log: silentLogger })));
@@ -402,6 +413,9 @@ describe('PostgreSQL only', () => {
       expect(Array.from(shared?.labels.kmeans ?? [])).toEqual(Array.from(analysis.labels.kmeans ?? []));
       expect(await two.analyses?.load('other|{}')).toBeNull();
       expect([await two.analyses?.has('sha|{"k":3}'), await two.analyses?.has('other|{}')]).toEqual([true, false]);
+      // What one replica heard of a person's view, the other knows.
+      await one.viewedChannels.record('T1', 'U1', 'C1');
+      expect(await two.viewedChannels.of('T1', 'U1')).toBe('C1');
     } finally {
       await one.close();
       await two.close();

@@ -13,6 +13,8 @@ import { HARNESS_SECRET } from './slack-harness.js';
  */
 export interface ReplicaCluster {
   readonly fake: FakeSlack;
+  /** The PostgreSQL schema the processes share. */
+  readonly schema: string;
   /** The bot replicas, in start order; `urls[i]` is replica i's events endpoint. */
   readonly replicas: readonly AppProcess[];
   readonly urls: readonly string[];
@@ -86,6 +88,7 @@ export async function startReplicaCluster(options: ClusterOptions): Promise<Repl
   let next = 0;
   return {
     fake,
+    schema,
     replicas,
     urls,
     workers,
