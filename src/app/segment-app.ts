@@ -75,7 +75,7 @@ export async function createSegmentApp(config: AppConfig, log: Logger, overrides
     uploads: new Uploads(store, runner, datasets, engine, delivery, { maxUploadBytes: config.maxUploadBytes }, log, audit),
     questions,
     commands,
-    explore: new Explorer(store, questions, commands, briefs),
+    explore: new Explorer(store, seenEvents, questions, commands, briefs),
     settingsDialog: new SettingsDialog(store, datasets, engine, delivery, audit),
     briefs,
     store,

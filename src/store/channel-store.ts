@@ -108,6 +108,11 @@ export interface ChannelStore {
  */
 export interface SeenEventLog {
   firstTime(id: string): Promise<boolean>;
+  /**
+   * True unless the same id was offered less than `windowMs` ago (a double click on a button):
+   * exactly one of several offers within the window wins, across replicas.
+   */
+  firstWithin(id: string, windowMs: number): Promise<boolean>;
   /** Wait for pending writes (shutdown). */
   flush(): Promise<void>;
 }

@@ -112,7 +112,7 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
   },
   {
     version: 4,
-    name: 'the channel each person is viewing beside the agent conversation',
+    name: 'the channel each person is viewing beside the agent conversation; short-window claims (repeated presses)',
     sql: `
       CREATE TABLE viewed_channels (
         team_id text NOT NULL,
@@ -120,6 +120,10 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
         channel_id text NOT NULL,
         at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (team_id, user_id)
+      );
+      CREATE TABLE window_claims (
+        id text PRIMARY KEY,
+        at timestamptz NOT NULL
       );
     `,
   },

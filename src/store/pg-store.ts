@@ -363,6 +363,7 @@ export class PgChannelStore implements ChannelStore {
       const analyses = await client.query('DELETE FROM analysis_cache WHERE created_at < $1', [cutoff]);
       await client.query('DELETE FROM seen_events WHERE seen_at < $1', [cutoff]);
       await client.query('DELETE FROM viewed_channels WHERE at < $1', [cutoff]);
+      await client.query('DELETE FROM window_claims WHERE at < $1', [cutoff]);
       // Votes keep their time as ISO text, which orders as the instants do.
       const feedback = await client.query('DELETE FROM feedback WHERE at < $1', [cutoff.toISOString()]);
       return { datasets: datasets.rowCount ?? 0, turns: turns.rowCount ?? 0, analyses: analyses.rowCount ?? 0, feedback: feedback.rowCount ?? 0 };
@@ -436,6 +437,16 @@ class PgSeenEvents implements SeenEventLog {
 
   async firstTime(id: string): Promise<boolean> {
     const { rowCount } = await this.pool.query('INSERT INTO seen_events (event_id) VALUES ($1) ON CONFLICT DO NOTHING', [id]);
+    return rowCount === 1;
+  }
+
+  /** The row is inserted, or renewed once its window has passed; a concurrent offer sees the winner's row and changes nothing. */
+  async firstWithin(id: string, windowMs: number): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `INSERT INTO window_claims (id, at) VALUES ($1, clock_timestamp())
+       ON CONFLICT (id) DO UPDATE SET at = EXCLUDED.at WHERE window_claims.at <= EXCLUDED.at - make_interval(secs => $2::float8 / 1000)`,
+      [id, windowMs],
+    );
     return rowCount === 1;
   }
 

@@ -316,6 +316,15 @@ describe.each([files, postgres])('the store contract on $name', (backend) => {
     await expect(none.store.readDataset(A, 'active')).rejects.toMatchObject({ code: 'data-key-missing' });
   });
 
+  it('accepts one of several offers of an id within a window, and the id again once the window has passed', async () => {
+    const { seenEvents } = await open();
+    const offers = await Promise.all(Array.from({ length: 5 }, () => seenEvents.firstWithin('press:1', 60_000)));
+    expect(offers.filter(Boolean)).toHaveLength(1);
+    expect(await seenEvents.firstWithin('press:2', 60_000)).toBe(true);
+    // A zero-length window has always passed.
+    expect([await seenEvents.firstWithin('press:3', 0), await seenEvents.firstWithin('press:3', 0)]).toEqual([true, true]);
+  });
+
   it('remembers the channel each person views, a later context replacing it and none forgetting it', async () => {
     const { viewedChannels } = await open();
     expect(await viewedChannels.of('T1', 'U1')).toBeNull();
@@ -398,7 +407,7 @@ describe('PostgreSQL only', () => {
     }
   });
 
-  it('two replicas offered the same event id handle it exactly once, and share cached analyses and viewed channels', async () => {
+  it('two replicas offered the same event id or button press handle it exactly once, and share cached analyses and viewed channels', async () => {
     const schema = uniqueName('replicas');
     schemas.push(schema);
     const [one, two] = await Promise.all([0, 1].map(() => openPgPersistence({ url: TEST_DATABASE_URL, schema, poolSize: 4, log: silentLogger })));
@@ -413,6 +422,8 @@ describe('PostgreSQL only', () => {
       expect(Array.from(shared?.labels.kmeans ?? [])).toEqual(Array.from(analysis.labels.kmeans ?? []));
       expect(await two.analyses?.load('other|{}')).toBeNull();
       expect([await two.analyses?.has('sha|{"k":3}'), await two.analyses?.has('other|{}')]).toEqual([true, false]);
+      const presses = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? one : two).seenEvents.firstWithin('press:double', 10_000)));
+      expect(presses.filter(Boolean)).toHaveLength(1);
       // What one replica heard of a person's view, the other knows.
       await one.viewedChannels.record('T1', 'U1', 'C1');
       expect(await two.viewedChannels.of('T1', 'U1')).toBe('C1');
