@@ -13,7 +13,7 @@
  * - a weighted consensus: each criterion counts by how often it found the true k on the other
  *   families of the suite (leave one family out, so no table scores weights it helped to set).
  *
- * Usage: npx tsx bench/k-resampling.ts [--repeats N]
+ * Usage: npm run bench:k-resampling [-- --repeats N]
  */
 import { parseArgs } from 'node:util';
 import { chooseK, VOTERS } from '../src/analysis/choose-k.js';
