@@ -1,6 +1,7 @@
 import type { Analysis } from './analysis.js';
 import { denseMatrix, type DenseMatrix } from '../common/matrix.js';
 import { requireColumns } from './validate.js';
+import { InputError } from '../common/errors.js';
 
 /**
  * Places rows (original units, the analysis's features in order) into an existing segmentation:
@@ -8,6 +9,9 @@ import { requireColumns } from './validate.js';
  * medoid, or the mixture's most probable component). Returns 0-based segment indices.
  */
 export function assignRows(analysis: Analysis, rows: DenseMatrix): Int32Array {
+  if ((analysis.report.categoricalFeatures ?? []).length > 0) {
+    throw new InputError('New rows cannot be placed in a segmentation that uses categorical features; re-run it on the numeric features to compare files.', 'bad-option');
+  }
   const { scaler, centroids, medoids, gmm } = analysis.fitted;
   requireColumns(rows, scaler.mean.length, 'the segmentation');
   const d = rows.cols;

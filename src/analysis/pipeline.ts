@@ -8,6 +8,7 @@ import { GaussianMixture } from './gmm/gmm.js';
 import { KMeans } from './kmeans/kmeans.js';
 import { KMedoids } from './kmedoids/kmedoids.js';
 import { denseMatrix, takeRows, type DenseMatrix } from '../common/matrix.js';
+import { appendColumns, categoricalBlock, categoricalFeatureColumns, encodeCategorical, gowerMatrix } from './categorical.js';
 import { adjustedRandIndex, alignLabels, relabelBySize } from './metrics.js';
 import { categoricalShares, profileSegments } from './profile.js';
 import { AnalysisReportSchema, type Algorithm, type AnalysisReport } from './report.js';
@@ -33,6 +34,8 @@ function fasterPamRowLimit(cols: number): number {
  */
 export async function analyze(input: CleanTable, options: AnalyzeOptions = {}): Promise<Analysis> {
   const table = options.features ? selectFeatures(input, options.features) : input;
+  const categorical = categoricalFeatureColumns(table, options.categorical ?? []);
+  const encodings = encodeCategorical(categorical);
   const seed = options.seed ?? 0;
   const algorithm = options.algorithm ?? 'all';
   const range = options.kRange ?? DEFAULT_K_RANGE;
@@ -42,7 +45,8 @@ export async function analyze(input: CleanTable, options: AnalyzeOptions = {}): 
   const log1p = table.features.map((f) => options.log1p?.includes(f) ?? false);
   const transformed = applyLog1p(table.matrix, log1p);
   const scaler = new StandardScaler().fit(transformed);
-  const scaled = scaler.transform(transformed);
+  const zScored = scaler.transform(transformed);
+  const scaled = encodings.length > 0 ? appendColumns(zScored, categoricalBlock(categorical, encodings)) : zScored;
 
   const selection = await chooseKAsync(scaled, { range, seed });
   const k = options.k === undefined || options.k === 'auto' ? selection.recommended : options.k;
@@ -55,8 +59,11 @@ export async function analyze(input: CleanTable, options: AnalyzeOptions = {}): 
 
   const fitKmedoids = algorithm === 'all' || algorithm === 'kmedoids';
   const fitGmm = algorithm === 'all' || algorithm === 'gmm';
+  // With categorical features K-Medoids uses Gower's distance on its own matrix; its medoids are rows, so any view of them agrees.
+  const gower = fitKmedoids && encodings.length > 0 ? gowerMatrix(transformed, categorical, encodings) : null;
+  const medoidInput = gower?.matrix ?? scaled;
   const kmedoids = fitKmedoids
-    ? new KMedoids({ k, seed, claraThreshold: fasterPamRowLimit(scaled.cols) }).fit(scaled)
+    ? new KMedoids({ k, seed, claraThreshold: fasterPamRowLimit(medoidInput.cols), ...(gower ? { metric: gower.metric } : {}) }).fit(medoidInput)
     : null;
   // The evidence already fitted this exact model (same k, seed and rows) when it used every row.
   const gmm = fitGmm
@@ -101,13 +108,15 @@ export async function analyze(input: CleanTable, options: AnalyzeOptions = {}): 
   };
   const ari = (a?: Int32Array, b?: Int32Array): number | null => (a && b ? adjustedRandIndex(a, b) : null);
 
-  const segments = profileSegments(table, primaryLabels, k);
+  const categoricalNames = categorical.map((c) => c.name);
+  const segments = profileSegments(table, primaryLabels, k, categoricalNames);
   const report: AnalysisReport = {
     version: 1,
     source: options.source ?? 'data',
     rowsIn: table.cleaning.rowsIn,
     rowsUsed: n,
-    features: [...table.features],
+    features: [...table.features, ...categoricalNames],
+    ...(encodings.length > 0 ? { categoricalFeatures: categoricalNames, categoricalEncoding: encodings } : {}),
     columns: [...table.columns],
     cleaning: table.cleaning,
     aggregation: table.aggregation ?? null,
@@ -151,6 +160,7 @@ export async function analyze(input: CleanTable, options: AnalyzeOptions = {}): 
               medoidRowIndices: Array.from(medoidIndices),
               method: kmedoids.method,
               sampleSize: kmedoids.method === 'clara' ? (kmedoids.sampleSize ?? null) : null,
+              metric: gower ? ('gower' as const) : ('euclidean' as const),
             },
           }
         : {}),

@@ -75,6 +75,7 @@ export function analysisOptions(settings: Settings, source: string): AnalyzeOpti
     source,
     ...(settings.features ? { features: settings.features } : {}),
     ...(settings.log1p && settings.log1p.length > 0 ? { log1p: settings.log1p } : {}),
+    ...(settings.categorical && settings.categorical.length > 0 ? { categorical: settings.categorical } : {}),
   };
 }
 

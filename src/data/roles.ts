@@ -227,7 +227,8 @@ export function roleNotes(decisions: readonly RoleDecision[], featureIndices: re
   const categorical = named('categorical');
   if (categorical.length > 0) {
     const what = categorical.length === 1 ? 'is a category' : 'are categories';
-    notes.push(`${listNames(categorical)} ${what} kept to describe segments, not clustered.`);
+    const offer = categorical.length === 1 ? 'it can also be used as a categorical feature' : 'they can also be used as categorical features';
+    notes.push(`${listNames(categorical)} ${what} kept to describe segments, not clustered; ${offer}.`);
   }
   const dates = named('date');
   if (dates.length > 0) notes.push(`${listNames(dates)} ${dates.length === 1 ? 'holds dates' : 'hold dates'}, not clustered.`);

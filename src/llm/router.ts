@@ -1,5 +1,5 @@
 import type { Analysis } from '../analysis/analysis.js';
-import type { Algorithm } from '../analysis/report.js';
+import { numericFeatures, type Algorithm } from '../analysis/report.js';
 import type { ChartKind } from '../charts/types.js';
 import { QUESTION_STOPWORDS } from '../common/vocabulary.js';
 import type { ToolName } from '../tools/registry.js';
@@ -66,7 +66,7 @@ function segmentPhrases(text: string): string[] {
 }
 
 function resolveSegmentPhrase(phrase: string, analysis: Analysis): { id: number | null; problem: string | null } {
-  const r = resolveSegment(phrase, analysis.report.segments, analysis.report.features);
+  const r = resolveSegment(phrase, analysis.report.segments, numericFeatures(analysis.report));
   if (r.ok) return { id: r.value, problem: null };
   return { id: null, problem: r.message };
 }
@@ -111,7 +111,7 @@ function featureWords(text: string, segmentRefs: readonly string[]): string {
 export function routeQuestion(question: string, analysis: Analysis): RoutePlan {
   const text = normaliseQuestion(question);
   const tokens = phraseTokens(text);
-  const features = analysis.report.features;
+  const features = numericFeatures(analysis.report);
   if (
     tokens.length === 0 ||
     /^(help|\?+|menu|commands?|what can (you|i) (do|ask)\b.*|how does this work\??|how do i use (this|you)\??)$/.test(text) ||

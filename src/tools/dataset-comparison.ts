@@ -59,6 +59,9 @@ function assignToPrevious(previous: DatasetVersion, current: Analysis): { text: 
   const sameFeatures =
     before.table.features.length === current.table.features.length &&
     before.table.features.every((f, j) => f === current.table.features[j]);
+  if ((before.report.categoricalFeatures ?? []).length > 0) {
+    return { text: `The previous segmentation used categorical features, so the new customers are not placed in its segments.`, facts: [] };
+  }
   if (!sameFeatures) {
     return {
       text: `The new file has different feature columns, so its customers cannot be placed in the previous segments.`,

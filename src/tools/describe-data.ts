@@ -1,3 +1,4 @@
+import { numericFeatures } from '../analysis/report.js';
 import { z } from 'zod';
 import { correlationMatrix } from '../analysis/stats.js';
 import type { Analysis } from '../analysis/analysis.js';
@@ -56,7 +57,7 @@ export const describeData = defineTool({
     const r = analysis.report;
     const overall = overallStats(analysis);
     const correlations = featureCorrelations(analysis);
-    const features = r.features.map((f) => ({
+    const features = numericFeatures(r).map((f) => ({
       name: f,
       label: featureLabel(f).label,
       unit: featureLabel(f).unit,
