@@ -1,5 +1,6 @@
 import type { Analysis, AnalyzeOptions } from '../analysis/analysis.js';
 import type { Settings } from '../analysis/settings.js';
+import type { CleanTable } from '../data/schema.js';
 import { errorSummary, InputError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import type { ChannelKey, ChannelStore } from '../store/channel-store.js';
@@ -65,6 +66,14 @@ export class ChannelDatasets {
     const state = await this.store.state(key);
     this.runner.forget([state.active?.sha256, state.previous?.sha256].filter((sha): sha is string => sha !== undefined));
   }
+}
+
+/** The settings a new file can honour: categorical features it does not have are dropped (the channel's choice was for another file). */
+export function settingsForTable(settings: Settings, table: CleanTable): Settings {
+  if (!settings.categorical || settings.categorical.length === 0) return settings;
+  const offered = new Set(table.categorical.map((c) => c.name));
+  const categorical = settings.categorical.filter((name) => offered.has(name));
+  return categorical.length === settings.categorical.length ? settings : { ...settings, categorical };
 }
 
 /** The pipeline options a channel's settings stand for. */
