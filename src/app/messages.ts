@@ -195,8 +195,9 @@ export function fittingStep(k: number, algorithm: Algorithm): ProgressUpdate {
 export const REANALYSING_STEP: ProgressUpdate = { text: 'Analysing again with the new settings…', step: { id: 'fit', title: 'Analysing with the new settings' } };
 
 /** The first line of a re-analysis after the settings dialog was saved. */
-export function reanalysedIntro(method: string, k: number | null, features: readonly string[] | null, log1p: readonly string[]): string {
+export function reanalysedIntro(method: string, k: number | null, features: readonly string[] | null, log1p: readonly string[], categorical: readonly string[] = []): string {
   const parts = [method, k === null ? 'k chosen from the evidence' : `${k} segments`, features ? `on ${features.join(', ')}` : 'on every feature'];
+  if (categorical.length > 0) parts.push(`also on ${categorical.join(', ')}`);
   if (log1p.length > 0) parts.push(`log of ${log1p.join(', ')}`);
   return `*Analysed again with the new settings* (${parts.join('; ')}).`;
 }
