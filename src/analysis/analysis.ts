@@ -23,6 +23,11 @@ export interface AnalyzeOptions {
   categorical?: readonly string[];
   /** Features to log1p before z-scoring (skewed non-negative columns). Default none. */
   log1p?: readonly string[];
+  /**
+   * The workbook sheet the table was read from when it was asked for by name; the analysis does
+   * not read files, but the option keys the cache and tells a worker which sheet to read.
+   */
+  sheet?: string;
   /** Where the data came from, for the report (file name). */
   source?: string;
 }

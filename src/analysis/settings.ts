@@ -28,6 +28,8 @@ export const SettingsSchema = z.object({
   log1p: z.array(z.string()).optional(),
   /** Categorical columns segmented on as well (the report suggests them: cleaning.categoricalSuggested); absent for none. */
   categorical: z.array(z.string()).optional(),
+  /** The sheet of the channel's workbook to read ("use sheet NAME"); absent for the largest table. A new upload clears it. */
+  sheet: z.string().optional(),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

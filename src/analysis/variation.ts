@@ -22,6 +22,7 @@ export function variedOptions(base: Analysis, variation: Variation): AnalyzeOpti
     // Only a chosen subset is an option; every feature column is the default and keys the same cache entry.
     ...(numericFeatures(r).length < r.columns.filter((c) => c.role === 'feature').length ? { features: numericFeatures(r) } : {}),
     ...((variation.categorical ?? r.categoricalFeatures ?? []).length > 0 ? { categorical: variation.categorical ?? r.categoricalFeatures } : {}),
+    ...(r.cleaning.workbook?.requested ? { sheet: r.cleaning.workbook.sheet } : {}),
     log1p: r.scaler.log1p,
     kRange: r.kSelection.range,
     source: r.source,

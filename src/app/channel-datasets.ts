@@ -46,7 +46,7 @@ export class ChannelDatasets {
         if (!stored || stored.record.sha256 !== record.sha256) {
           throw new InputError(which === 'active' ? NO_DATASET_MESSAGE : PREVIOUS_DATASET_GONE, which === 'active' ? 'no-dataset' : 'no-previous');
         }
-        return this.engine.ingest(stored.bytes, record.fileName);
+        return this.engine.ingest(stored.bytes, record.fileName, settings.sheet);
       },
     });
   }
@@ -68,12 +68,15 @@ export class ChannelDatasets {
   }
 }
 
-/** The settings a new file can honour: categorical features it does not have are dropped (the channel's choice was for another file). */
+/**
+ * The settings a new file can honour: categorical features it does not have are dropped, and so
+ * is a sheet (both were chosen for another file).
+ */
 export function settingsForTable(settings: Settings, table: CleanTable): Settings {
-  if (!settings.categorical || settings.categorical.length === 0) return settings;
+  if ((!settings.categorical || settings.categorical.length === 0) && settings.sheet === undefined) return settings;
   const offered = new Set(table.categorical.map((c) => c.name));
-  const categorical = settings.categorical.filter((name) => offered.has(name));
-  return categorical.length === settings.categorical.length ? settings : { ...settings, categorical };
+  const { sheet: _sheet, ...rest } = settings;
+  return { ...rest, ...(settings.categorical ? { categorical: settings.categorical.filter((name) => offered.has(name)) } : {}) };
 }
 
 /** The pipeline options a channel's settings stand for. */
@@ -85,6 +88,7 @@ export function analysisOptions(settings: Settings, source: string): AnalyzeOpti
     ...(settings.features ? { features: settings.features } : {}),
     ...(settings.log1p && settings.log1p.length > 0 ? { log1p: settings.log1p } : {}),
     ...(settings.categorical && settings.categorical.length > 0 ? { categorical: settings.categorical } : {}),
+    ...(settings.sheet !== undefined ? { sheet: settings.sheet } : {}),
   };
 }
 

@@ -79,7 +79,7 @@ export class Uploads {
       const saved = await this.store.saveUpload(conversation.key, { fileName: file.name, bytes, uploadedBy: conversation.userId, threadTs: conversation.threadTs });
       const record = saved.active;
       if (!record) throw new Error('The upload was not recorded');
-      if (settings !== stored) await this.store.updateSettings(conversation.key, { categorical: settings.categorical });
+      if (settings !== stored) await this.store.updateSettings(conversation.key, { categorical: settings.categorical, sheet: undefined });
       await this.audit.record({ ...conversation.key, userId: conversation.userId, action: 'upload', detail: { bytes: bytes.byteLength } });
       const previous = saved.previous ? await this.datasets.previous(conversation.key, saved.previous, settings) : null;
       await conversation.progress(CHARTS_STEP);

@@ -25,6 +25,8 @@ export const ImputedCountsSchema = z.object({
 /** Which sheet of a workbook was read, and every sheet with its number of data rows. */
 export const WorkbookInfoSchema = z.object({
   sheet: z.string(),
+  /** True when the sheet was asked for by name (--sheet, "use sheet NAME"), not taken as the largest table. */
+  requested: z.boolean().optional(),
   sheets: z.array(z.object({ name: z.string(), rows: z.number().int() })),
 });
 export type WorkbookInfo = z.infer<typeof WorkbookInfoSchema>;
