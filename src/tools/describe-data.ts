@@ -81,7 +81,7 @@ export const describeData = defineTool({
         .map((f) => featureLabel(f).label)
         .join(', ')}.`,
     ];
-    const others = r.columns.filter((c) => c.role !== 'feature');
+    const others = r.columns.filter((c) => c.role !== 'feature' && !(r.categoricalFeatures ?? []).includes(c.name));
     if (others.length > 0) lines.push(`Not clustered: ${others.map((c) => `${quoted(c.name, 40)} (${c.reason})`).join(', ')}.`);
     for (const note of r.cleaning.notes) lines.push(`• ${note}`);
     lines.push('*Features* (mean, median, skew):');
