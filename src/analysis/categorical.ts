@@ -1,6 +1,7 @@
 import { InputError } from '../common/errors.js';
 import { denseMatrix, type DenseMatrix } from '../common/matrix.js';
-import { MAX_CATEGORIES } from '../data/roles.js';
+import { categoricalNote, MAX_CATEGORIES } from '../data/roles.js';
+import { listNames } from '../data/wording.js';
 import type { CleanTable } from '../data/schema.js';
 import type { Metric } from './kmedoids/distance.js';
 import type { CategoricalEncoding } from './report.js';
@@ -49,6 +50,21 @@ function notCategorical(name: string, role: string, distinct: number): string {
     default:
       return `"${name}" is a ${role} column, not a categorical one; only text columns with a few values (categories) can be added as categorical features.`;
   }
+}
+
+/**
+ * The cleaning notes once `used` categorical columns define the segments: the note that called
+ * every categorical column descriptive only now names the others, and one note says how the used
+ * ones count.
+ */
+export function notesWithCategoricalFeatures(notes: readonly string[], categorical: readonly string[], used: readonly string[]): string[] {
+  if (used.length === 0) return [...notes];
+  const unused = categorical.filter((name) => !used.includes(name));
+  const what = used.length === 1 ? 'categorical feature' : 'categorical features';
+  const also = `Also segmenting on the ${what} ${listNames(used)}: one-hot columns weighted like one numeric column each for K-Means and the mixture, Gower's distance for K-Medoids.`;
+  const old = categoricalNote(categorical);
+  if (!notes.includes(old)) return [...notes, also];
+  return notes.flatMap((note) => (note !== old ? [note] : unused.length > 0 ? [also, categoricalNote(unused)] : [also]));
 }
 
 /** Each column's observed levels (sorted), their shares among the rows where the column is filled, and its weight. */

@@ -8,7 +8,7 @@ import { GaussianMixture } from './gmm/gmm.js';
 import { KMeans } from './kmeans/kmeans.js';
 import { KMedoids } from './kmedoids/kmedoids.js';
 import { denseMatrix, takeRows, type DenseMatrix } from '../common/matrix.js';
-import { appendColumns, categoricalBlock, categoricalFeatureColumns, encodeCategorical, gowerMatrix } from './categorical.js';
+import { appendColumns, categoricalBlock, categoricalFeatureColumns, encodeCategorical, gowerMatrix, notesWithCategoricalFeatures } from './categorical.js';
 import { adjustedRandIndex, alignLabels, relabelBySize } from './metrics.js';
 import { categoricalShares, profileSegments } from './profile.js';
 import { AnalysisReportSchema, type Algorithm, type AnalysisReport } from './report.js';
@@ -118,7 +118,10 @@ export async function analyze(input: CleanTable, options: AnalyzeOptions = {}): 
     features: [...table.features, ...categoricalNames],
     ...(encodings.length > 0 ? { categoricalFeatures: categoricalNames, categoricalEncoding: encodings } : {}),
     columns: [...table.columns],
-    cleaning: table.cleaning,
+    cleaning:
+      encodings.length > 0
+        ? { ...table.cleaning, notes: notesWithCategoricalFeatures(table.cleaning.notes, table.categorical.map((c) => c.name), categoricalNames) }
+        : table.cleaning,
     aggregation: table.aggregation ?? null,
     scaler: {
       mean: Array.from(scaler.mean),

@@ -39,6 +39,8 @@ describe('npm run cli -- analyze --categorical', () => {
     }
     expect(report.segments.some((s) => /^Mostly (Female|Male)/.test(s.name))).toBe(true);
     expect(report.cleaning.categoricalSuggested).toEqual(['Gender']);
+    expect(report.cleaning.notes).toContain('Also segmenting on the categorical feature "Gender": one-hot columns weighted like one numeric column each for K-Means and the mixture, Gower\'s distance for K-Medoids.');
+    expect(report.cleaning.notes.filter((note) => note.includes('kept to describe segments'))).toEqual([]);
   });
 
   it('refuses a numeric or a missing column in one sentence, with exit code 2', async () => {
