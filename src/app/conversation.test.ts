@@ -177,6 +177,22 @@ describe('an upload', () => {
 });
 
 describe('a question', () => {
+  it('"include gender" re-runs on Gender too and keeps it for the channel; a new file without Gender drops it', async () => {
+    const key = channel();
+    await app.uploads.handle(new RecordingConversation(key), localFile(MALL_CSV, 50 * 1024 * 1024));
+    const conversation = new RecordingConversation(key);
+    await app.questions.handle(conversation, 'include gender');
+    expect(conversation.posts()[0].text).toContain('on the numeric features and Gender):');
+    expect((await app.store.state(key)).settings.categorical).toEqual(['Gender']);
+    const loaded = await app.settingsDialog.choices(key);
+    expect(loaded.settings.categorical).toEqual(['Gender']);
+
+    const next = new RecordingConversation(key);
+    expect(await app.uploads.handle(next, localFile(MISSION_CSV, 50 * 1024 * 1024))).toBe(true);
+    expect(next.posts()[0].table?.rows.map((row) => row[2])).toEqual(['386', '224', '50']);
+    expect((await app.store.state(key)).settings.categorical).toEqual([]);
+  });
+
   it('in a channel without data gets the no-dataset message', async () => {
     const conversation = new RecordingConversation(channel());
     await app.questions.handle(conversation, 'which segment calls support most?');
