@@ -115,6 +115,22 @@ export function categoricalBlock(columns: CleanTable['categorical'], encodings: 
   return denseMatrix(rows, width, data);
 }
 
+/** Max - min of each column: Gower's denominators, from the rows a segmentation was fitted on. */
+export function columnRanges(m: DenseMatrix): Float64Array {
+  const ranges = new Float64Array(m.cols);
+  for (let j = 0; j < m.cols; j++) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; i < m.rows; i++) {
+      const v = m.data[i * m.cols + j];
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    ranges[j] = hi - lo;
+  }
+  return ranges;
+}
+
 /** Columns of `a`, then columns of `b` (same rows). */
 export function appendColumns(a: DenseMatrix, b: DenseMatrix): DenseMatrix {
   const cols = a.cols + b.cols;
@@ -137,20 +153,14 @@ export function gowerMatrix(
   numeric: DenseMatrix,
   columns: CleanTable['categorical'],
   encodings: readonly CategoricalEncoding[],
+  ranges: Float64Array = columnRanges(numeric),
 ): { matrix: DenseMatrix; metric: Metric } {
   const d = numeric.cols;
   const cols = d + columns.length;
   const rows = numeric.rows;
   const data = new Float64Array(rows * cols);
   for (let j = 0; j < d; j++) {
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let i = 0; i < rows; i++) {
-      const v = numeric.data[i * d + j];
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-    const range = hi - lo;
+    const range = ranges[j];
     for (let i = 0; i < rows; i++) data[i * cols + j] = range > 0 ? numeric.data[i * d + j] / range : 0;
   }
   let missing = false;

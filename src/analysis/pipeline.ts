@@ -11,7 +11,7 @@ import { denseMatrix, takeRows, type DenseMatrix } from '../common/matrix.js';
 import { appendColumns, categoricalBlock, categoricalFeatureColumns, encodeCategorical, gowerMatrix, notesWithCategoricalFeatures } from './categorical.js';
 import { adjustedRandIndex, alignLabels, relabelBySize } from './metrics.js';
 import { categoricalShares, profileSegments } from './profile.js';
-import { AnalysisReportSchema, type Algorithm, type AnalysisReport } from './report.js';
+import { AnalysisReportSchema, METHOD_NAMES, type Algorithm, type AnalysisReport } from './report.js';
 import { StandardScaler } from './scaling.js';
 import { DEFAULT_K_RANGE, MAX_SEGMENTS } from './settings.js';
 
@@ -100,6 +100,7 @@ export async function analyze(input: CleanTable, options: AnalyzeOptions = {}): 
   if (gmmLabels) labels.gmm = gmmLabels;
   const primary: Algorithm = algorithm === 'all' ? 'kmeans' : algorithm;
   const primaryLabels = labels[primary] ?? kmeansLabels;
+  requireNoEmptySegment(primaryLabels, k, primary);
 
   const sizesOf = (l: Int32Array): number[] => {
     const sizes = new Array<number>(k).fill(0);
@@ -229,7 +230,21 @@ function validateK(k: AnalyzeOptions['k'], range: readonly [number, number], row
   }
 }
 
-function applyLog1p(m: DenseMatrix, log1p: readonly boolean[]): DenseMatrix {
+/**
+ * K-Means never leaves a segment empty, but a method named alone may (a mixture whose components
+ * collapsed onto single categories): its segments cannot be profiled, so say so in one sentence.
+ */
+function requireNoEmptySegment(labels: Int32Array, k: number, method: Algorithm): void {
+  const sizes = new Int32Array(k);
+  for (let i = 0; i < labels.length; i++) sizes[labels[i]]++;
+  const empty = sizes.findIndex((size) => size === 0);
+  if (empty >= 0) {
+    throw new InputError(`The ${METHOD_NAMES[method]} left segment ${empty + 1} of ${k} empty on this data; choose fewer segments or another method.`, 'empty-segment');
+  }
+}
+
+/** `m` with log1p applied to the flagged columns (negative values clipped to 0 first). */
+export function applyLog1p(m: DenseMatrix, log1p: readonly boolean[]): DenseMatrix {
   if (!log1p.some(Boolean)) return m;
   const data = Float64Array.from(m.data);
   for (let i = 0; i < m.rows; i++) {

@@ -51,4 +51,10 @@ describe('npm run cli -- analyze --categorical', () => {
     expect(missing.code).toBe(2);
     expect(missing.err).toBe('error: "Region" is not a column of this file; the categorical columns are Gender.\n');
   });
+
+  it('says in one sentence when the mixture alone leaves a segment empty (components collapsed onto one gender)', async () => {
+    const { code, err } = await run([MALL_CSV, '--categorical', 'Gender', '--k', '4', '--algorithm', 'gmm']);
+    expect(code).toBe(2);
+    expect(err).toBe('error: The Gaussian mixture left segment 2 of 4 empty on this data; choose fewer segments or another method.\n');
+  });
 });

@@ -59,16 +59,17 @@ function assignToPrevious(previous: DatasetVersion, current: Analysis): { text: 
   const sameFeatures =
     before.table.features.length === current.table.features.length &&
     before.table.features.every((f, j) => f === current.table.features[j]);
-  if ((before.report.categoricalFeatures ?? []).length > 0) {
-    return { text: `The previous segmentation used categorical features, so the new customers are not placed in its segments.`, facts: [] };
-  }
   if (!sameFeatures) {
     return {
       text: `The new file has different feature columns, so its customers cannot be placed in the previous segments.`,
       facts: [],
     };
   }
-  const labels = assignRows(before, current.table.matrix);
+  const missing = (before.report.categoricalFeatures ?? []).filter((name) => !current.table.categorical.some((c) => c.name === name));
+  if (missing.length > 0) {
+    return { text: `The new file has no ${missing.join(', ')} column, which the previous segments were made from, so its customers cannot be placed in them.`, facts: [] };
+  }
+  const labels = assignRows(before, current.table.matrix, current.table.categorical);
   const counts = new Array<number>(before.report.segments.length).fill(0);
   for (const s of labels) counts[s]++;
   const total = labels.length;
