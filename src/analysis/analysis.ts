@@ -17,6 +17,11 @@ export interface AnalyzeOptions {
   features?: readonly string[];
   /** Features to log1p before z-scoring (skewed non-negative columns). Default none. */
   log1p?: readonly string[];
+  /**
+   * Gather the evidence for k over `kRange` (default true). With a fixed k and false, the evidence
+   * is skipped (`kSelection.gathered` false) and the models are the same as with it.
+   */
+  evidence?: boolean;
   /** Where the data came from, for the report (file name). */
   source?: string;
 }
