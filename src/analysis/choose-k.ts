@@ -1,6 +1,6 @@
 import { GaussianMixture } from './gmm/gmm.js';
 import { KMeans } from './kmeans/kmeans.js';
-import { calinskiHarabasz, daviesBouldin, gapFromReference, gapReference, gapReferenceAsync, type GapReference } from './k-criteria.js';
+import { calinskiHarabasz, daviesBouldin, gapFromReference, gapReference, type GapReference } from './k-criteria.js';
 import { kneeOf } from './knee.js';
 import { takeRows, type DenseMatrix } from '../common/matrix.js';
 import type { KEvidence, KSelection } from './report.js';
@@ -101,13 +101,12 @@ export async function chooseKAsync(X: DenseMatrix, options: ChooseKOptions = {})
   }
   const fitted = Promise.all(pending);
   fitted.catch(() => undefined); // awaited below; a failure must not surface as unhandled meanwhile
-  // The workers already hold the data's starts; the gap statistic's reference fits queue behind
-  // them, and this thread fits the mixtures meanwhile.
-  const reference = gapReferenceAsync(plan.data, plan.kMax, { seed: plan.seed });
-  reference.catch(() => undefined); // awaited below, likewise
+  // The workers already hold their starts, so this thread fits the mixtures and the gap statistic's
+  // references meanwhile.
   const mixtures = fitMixtures(plan);
+  const reference = gapReferenceFor(plan);
   const fits = new Map((await fitted).map((km) => [km.k, km]));
-  return weighEvidence(X, plan, fits, mixtures, await reference);
+  return weighEvidence(X, plan, fits, mixtures, reference);
 }
 
 interface EvidencePlan {

@@ -108,35 +108,6 @@ const logPerRow = (w: number, rows: number): number => Math.log(Math.max(w, Numb
  * evidence computes it while the worker threads still fit the data's K-Means.
  */
 export function gapReference(X: DenseMatrix, largestK: number, options: GapOptions = {}): GapReference {
-  const draws = gapReferenceDraws(X, largestK, options);
-  return gapReferenceOf(draws.references.map((reference, b) => draws.estimators(b).map((km) => km.fit(reference).inertia)), draws);
-}
-
-/**
- * `gapReference` with its K-Means fits on the worker threads (`fitAsync`, the same bits), so the
- * calling thread is free for the mixtures meanwhile.
- */
-export async function gapReferenceAsync(X: DenseMatrix, largestK: number, options: GapOptions = {}): Promise<GapReference> {
-  const draws = gapReferenceDraws(X, largestK, options);
-  const inertias = await Promise.all(
-    draws.references.map((reference, b) =>
-      Promise.all(draws.estimators(b).map(async (km) => (await km.fitAsync(reference, { parallel: 'always' })).inertia)),
-    ),
-  );
-  return gapReferenceOf(inertias, draws);
-}
-
-interface GapReferenceDraws {
-  /** The B uniform reference tables, drawn in order from one seeded stream. */
-  readonly references: DenseMatrix[];
-  /** Rows per reference. */
-  readonly rows: number;
-  readonly kMax: number;
-  /** The K-Means estimators for reference b, k = 1..kMax (one start each). */
-  readonly estimators: (b: number) => KMeans[];
-}
-
-function gapReferenceDraws(X: DenseMatrix, largestK: number, options: GapOptions): GapReferenceDraws {
   const seed = options.seed ?? 0;
   const B = options.references ?? 10;
   const { rows: n, cols: d, data } = X;
@@ -157,9 +128,11 @@ function gapReferenceDraws(X: DenseMatrix, largestK: number, options: GapOptions
     }
   }
   const rng = createRng(seed ^ 0x5eed);
+  const reference = denseMatrix(m, d);
+  const sums = new Float64Array(kMax);
+  const squares = new Float64Array(kMax);
   const z = new Float64Array(axes.rows);
-  const references = Array.from({ length: B }, () => {
-    const reference = denseMatrix(m, d);
+  for (let b = 0; b < B; b++) {
     for (let i = 0; i < m; i++) {
       for (let a = 0; a < axes.rows; a++) z[a] = low[a] + rng.next() * (high[a] - low[a]);
       for (let j = 0; j < d; j++) {
@@ -168,24 +141,8 @@ function gapReferenceDraws(X: DenseMatrix, largestK: number, options: GapOptions
         reference.data[i * d + j] = v;
       }
     }
-    return reference;
-  });
-  return {
-    references,
-    rows: m,
-    kMax,
-    estimators: (b) => Array.from({ length: kMax }, (_, i) => new KMeans({ k: i + 1, nInit: 1, seed: seed + b })),
-  };
-}
-
-/** E*[log W*(k) / m] and its standard error from `inertias[b][k - 1]`, summed in reference order. */
-function gapReferenceOf(inertias: readonly (readonly number[])[], { rows: m, kMax }: GapReferenceDraws): GapReference {
-  const B = inertias.length;
-  const sums = new Float64Array(kMax);
-  const squares = new Float64Array(kMax);
-  for (const row of inertias) {
     for (let k = 1; k <= kMax; k++) {
-      const w = logPerRow(row[k - 1], m);
+      const w = logPerRow(new KMeans({ k, nInit: 1, seed: seed + b }).fit(reference).inertia, m);
       sums[k - 1] += w;
       squares[k - 1] += w * w;
     }
