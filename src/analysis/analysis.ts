@@ -28,6 +28,11 @@ export interface AnalyzeOptions {
    * not read files, but the option keys the cache and tells a worker which sheet to read.
    */
   sheet?: string;
+  /**
+   * Gather the evidence for k over `kRange` (default true). With a fixed k and false, the evidence
+   * is skipped (`kSelection.gathered` false) and the models are the same as with it.
+   */
+  evidence?: boolean;
   /** Where the data came from, for the report (file name). */
   source?: string;
 }

@@ -3,7 +3,7 @@ import { InputError } from '../common/errors.js';
 import { type CleanTable, type IngestOptions } from '../data/schema.js';
 import { selectFeatures } from '../data/select-features.js';
 import type { Analysis, AnalyzeOptions, FittedModels } from './analysis.js';
-import { chooseKAsync } from './choose-k.js';
+import { chooseKAsync, evidenceKMeans } from './choose-k.js';
 import { GaussianMixture } from './gmm/gmm.js';
 import { KMeans } from './kmeans/kmeans.js';
 import { KMedoids } from './kmedoids/kmedoids.js';
@@ -11,7 +11,7 @@ import { denseMatrix, takeRows, type DenseMatrix } from '../common/matrix.js';
 import { appendColumns, categoricalBlock, categoricalFeatureColumns, encodeCategorical, gowerMatrix, notesWithCategoricalFeatures } from './categorical.js';
 import { adjustedRandIndex, alignLabels, relabelBySize } from './metrics.js';
 import { categoricalShares, profileSegments } from './profile.js';
-import { AnalysisReportSchema, METHOD_NAMES, type Algorithm, type AnalysisReport } from './report.js';
+import { AnalysisReportSchema, METHOD_NAMES, type Algorithm, type AnalysisReport, type KSelection } from './report.js';
 import { StandardScaler } from './scaling.js';
 import { DEFAULT_K_RANGE, MAX_SEGMENTS } from './settings.js';
 
@@ -48,13 +48,16 @@ export async function analyze(input: CleanTable, options: AnalyzeOptions = {}): 
   const zScored = scaler.transform(transformed);
   const scaled = encodings.length > 0 ? appendColumns(zScored, categoricalBlock(categorical, encodings)) : zScored;
 
-  const selection = await chooseKAsync(scaled, { range, seed });
-  const k = options.k === undefined || options.k === 'auto' ? selection.recommended : options.k;
+  const fixedK = options.k === undefined || options.k === 'auto' ? null : options.k;
+  const selection = fixedK === null || options.evidence !== false ? await chooseKAsync(scaled, { range, seed }) : null;
+  const k = fixedK ?? selection?.recommended ?? range[0];
 
   // When the evidence was sampled, the K-Means starts run on worker threads while this thread
   // fits K-Medoids and the mixture; the pool posts starts ahead so the workers stay busy meanwhile.
-  const reused = selection.fits.get(k);
-  const pendingKmeans = reused ? Promise.resolve(reused) : new KMeans({ k, seed }).fitAsync(scaled);
+  // Without the evidence, K-Means is fitted as the evidence would have fitted it (same model).
+  const reused = selection?.fits.get(k);
+  const estimator = (selection ? null : evidenceKMeans(scaled, k, { range, seed })) ?? new KMeans({ k, seed });
+  const pendingKmeans = reused ? Promise.resolve(reused) : estimator.fitAsync(scaled);
   pendingKmeans.catch(() => undefined); // awaited below; a failure must not surface as unhandled meanwhile
 
   const fitKmedoids = algorithm === 'all' || algorithm === 'kmedoids';
@@ -67,7 +70,7 @@ export async function analyze(input: CleanTable, options: AnalyzeOptions = {}): 
     : null;
   // The evidence already fitted this exact model (same k, seed and rows) when it used every row.
   const gmm = fitGmm
-    ? (selection.gmmFits.get(k) ?? new GaussianMixture({ k, covarianceType: 'full', seed }).fit(scaled))
+    ? (selection?.gmmFits.get(k) ?? new GaussianMixture({ k, covarianceType: 'full', seed }).fit(scaled))
     : null;
 
   const kmeans = await pendingKmeans;
@@ -131,7 +134,7 @@ export async function analyze(input: CleanTable, options: AnalyzeOptions = {}): 
     },
     seed,
     algorithm: primary,
-    kSelection: {
+    kSelection: selection === null ? evidenceNotGathered(k, range) : {
       range: selection.range,
       byK: selection.byK,
       recommended: selection.recommended,
@@ -205,6 +208,25 @@ export async function analyze(input: CleanTable, options: AnalyzeOptions = {}): 
 export async function analyzeFile(path: string, options: AnalyzeOptions & IngestOptions = {}): Promise<Analysis> {
   const table = await ingestFile(path, options);
   return analyze(table, { source: options.source ?? path.split(/[\\/]/).pop(), ...options });
+}
+
+/** The report's kSelection for a fixed k whose evidence was not gathered: it says so, and nothing else. */
+function evidenceNotGathered(k: number, range: readonly [number, number]): KSelection {
+  return {
+    range: [range[0], range[1]],
+    byK: [],
+    recommended: k,
+    criteria: { elbow: null, silhouette: null, bic: null, icl: null, calinskiHarabasz: null, daviesBouldin: null, gap: null },
+    agree: false,
+    votes: [],
+    runnerUp: null,
+    split: false,
+    reasons: [`The evidence for the number of segments was not gathered: k was fixed at ${k}.`],
+    silhouetteSample: null,
+    evidenceSample: null,
+    bicSample: null,
+    gathered: false,
+  };
 }
 
 function validateK(k: AnalyzeOptions['k'], range: readonly [number, number], rows: number): void {

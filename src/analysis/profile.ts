@@ -1,7 +1,8 @@
 import type { CleanTable } from '../data/schema.js';
 import { featureLabel } from './feature-labels.js';
 import type { CategoricalShares, Segment } from './report.js';
-import { extent, mean, median, populationStd, sampleStd, zScore } from './stats.js';
+import { quantilesInPlace } from '../data/stats.js';
+import { extent, mean, populationStd, sampleStd, zScore } from './stats.js';
 
 /** Deviations smaller than this (in overall standard deviations) do not distinguish a segment. */
 const DISTINGUISHING_THRESHOLD = 0.25;
@@ -23,32 +24,40 @@ export function profileSegments(table: CleanTable, labels: Int32Array, k: number
   const { matrix, features } = table;
   const n = matrix.rows;
   const d = matrix.cols;
-  const members: number[][] = Array.from({ length: k }, () => []);
-  for (let i = 0; i < n; i++) members[labels[i]].push(i);
+  const { order, starts } = rowsBySegment(labels, k);
 
   const overallMean = new Float64Array(d);
   const overallStd = new Float64Array(d);
+  const column = new Float64Array(n);
   for (let j = 0; j < d; j++) {
-    const column = new Float64Array(n);
     for (let i = 0; i < n; i++) column[i] = matrix.data[i * d + j];
     overallMean[j] = mean(column);
     overallStd[j] = populationStd(column, overallMean[j]);
   }
+  // Column j of segment s is bySegment[j * n + starts[s] .. j * n + starts[s + 1]), rows ascending.
+  const bySegment = new Float64Array(n * d);
+  for (let t = 0; t < n; t++) {
+    const row = order[t] * d;
+    for (let j = 0; j < d; j++) bySegment[j * n + t] = matrix.data[row + j];
+  }
 
-  const segments = members.map((rows, s): Omit<Segment, 'name'> => {
-    const stat = (f: (v: Float64Array) => number): Record<string, number> => {
-      const out: Record<string, number> = {};
-      features.forEach((name, j) => {
-        const v = new Float64Array(rows.length);
-        rows.forEach((r, t) => (v[t] = matrix.data[r * d + j]));
-        out[name] = f(v);
-      });
-      return out;
-    };
-    const segMean = stat((v) => mean(v));
+  const segments = Array.from({ length: k }, (_, s): Omit<Segment, 'name'> => {
+    const rows = order.subarray(starts[s], starts[s + 1]);
+    const stats = { mean: {}, median: {}, std: {}, min: {}, max: {} } as Record<'mean' | 'median' | 'std' | 'min' | 'max', Record<string, number>>;
+    features.forEach((name, j) => {
+      const values = bySegment.subarray(j * n + starts[s], j * n + starts[s + 1]);
+      const m = mean(values);
+      const [lo, hi] = extent(values);
+      stats.mean[name] = m;
+      stats.std[name] = sampleStd(values, m);
+      stats.min[name] = lo;
+      stats.max[name] = hi;
+      // Last: the selection reorders the values.
+      stats.median[name] = rows.length === 0 ? NaN : quantilesInPlace(values, [0.5])[0];
+    });
     const deviation: Record<string, number> = {};
     features.forEach((name, j) => {
-      deviation[name] = overallStd[j] > 0 ? zScore(segMean[name], overallMean[j], overallStd[j]) : 0;
+      deviation[name] = overallStd[j] > 0 ? zScore(stats.mean[name], overallMean[j], overallStd[j]) : 0;
     });
     const categorical: Record<string, Record<string, number>> = {};
     for (const column of table.categorical) {
@@ -60,11 +69,11 @@ export function profileSegments(table: CleanTable, labels: Int32Array, k: number
       id: s + 1,
       size: rows.length,
       share: n > 0 ? rows.length / n : 0,
-      mean: segMean,
-      median: stat((v) => median(v)),
-      std: stat((v) => sampleStd(v)),
-      min: stat((v) => extent(v)[0]),
-      max: stat((v) => extent(v)[1]),
+      mean: stats.mean,
+      median: stats.median,
+      std: stats.std,
+      min: stats.min,
+      max: stats.max,
       deviation,
       distinguishing: distinguishingFeatures(deviation),
       categorical,
@@ -91,6 +100,17 @@ function mostlyPrefixes(table: CleanTable, segments: readonly Omit<Segment, 'nam
     }
     return null;
   });
+}
+
+/** Row indices grouped by segment, ascending within each (a counting sort): segment s is order[starts[s]..starts[s + 1]). */
+function rowsBySegment(labels: Int32Array, k: number): { order: Int32Array; starts: Int32Array } {
+  const starts = new Int32Array(k + 1);
+  for (let i = 0; i < labels.length; i++) starts[labels[i] + 1]++;
+  for (let s = 0; s < k; s++) starts[s + 1] += starts[s];
+  const next = starts.slice(0, k);
+  const order = new Int32Array(labels.length);
+  for (let i = 0; i < labels.length; i++) order[next[labels[i]]++] = i;
+  return { order, starts };
 }
 
 /** A deviation this large (overall standard deviations) earns an RFM word. */

@@ -69,6 +69,11 @@ export const KSelectionSchema = z.object({
   evidenceSample: SeededSampleSchema.nullable(),
   /** Set when the mixtures behind the BIC were fitted on a seeded sample of the evidence rows. */
   bicSample: SeededSampleSchema.nullable(),
+  /**
+   * False when the evidence was not gathered (a fixed k, analysed with `evidence: false`): byK and
+   * votes are empty, every criterion is null and `recommended` is the fixed k. Absent when gathered.
+   */
+  gathered: z.boolean().optional(),
 });
 export type KSelection = z.infer<typeof KSelectionSchema>;
 

@@ -1,10 +1,15 @@
 import { PassThrough } from 'node:stream';
-import { describe, expect, it } from 'vitest';
-import { AnalysisReportSchema } from '../analysis/report.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { closeStartPool } from '../analysis/kmeans/pool.js';
+import { AnalysisReportSchema, type AnalysisReport } from '../analysis/report.js';
 import { silentLogger } from '../common/logger.js';
 import { loadConfig } from '../config.js';
-import { MALL_CSV } from '../../test/helpers/shared.js';
+import { MALL_CSV, MISSION_CSV } from '../../test/helpers/shared.js';
 import { runCli } from './main.js';
+
+afterAll(async () => {
+  await closeStartPool();
+});
 
 /** `npm run cli -- analyze …` as the entry point runs it, output captured. */
 async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -56,5 +61,25 @@ describe('npm run cli -- analyze --categorical', () => {
     const { code, err } = await run([MALL_CSV, '--categorical', 'Gender', '--k', '4', '--algorithm', 'gmm']);
     expect(code).toBe(2);
     expect(err).toBe('error: The Gaussian mixture left segment 2 of 4 empty on this data; choose fewer segments or another method.\n');
+  });
+});
+
+describe('npm run cli -- analyze with a fixed k', () => {
+  it('does not gather the evidence for k unless --evidence asks, and says so', async () => {
+    const fixed = await run([MISSION_CSV, '--k', '4', '--json']);
+    const asked = await run([MISSION_CSV, '--k', '4', '--evidence', '--json']);
+    expect([fixed.code, asked.code]).toEqual([0, 0]);
+    const withoutEvidence = JSON.parse(fixed.out) as AnalysisReport;
+    const withEvidence = JSON.parse(asked.out) as AnalysisReport;
+    expect(withoutEvidence.kSelection.gathered).toBe(false);
+    expect(withoutEvidence.kSelection.byK).toEqual([]);
+    expect(withEvidence.kSelection.gathered).toBeUndefined();
+    expect(withEvidence.kSelection.byK.map((e) => e.k)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(withoutEvidence.segments).toEqual(withEvidence.segments);
+    expect(withoutEvidence.models).toEqual(withEvidence.models);
+
+    const summary = await run([MISSION_CSV, '--k', '4']);
+    expect(summary.out).toContain('Number of segments: 4, fixed; the evidence for k was not gathered (add --evidence to gather it).');
+    expect(summary.out).not.toContain('silhouette');
   });
 });

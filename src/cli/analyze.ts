@@ -18,6 +18,7 @@ export async function runAnalyze(argv: readonly string[], context: CliContext): 
     allowPositionals: true,
     options: {
       k: { type: 'string', default: 'auto' },
+      evidence: { type: 'boolean', default: false },
       algorithm: { type: 'string', default: 'all' },
       seed: { type: 'string', default: '0' },
       'dedupe-features': { type: 'boolean', default: false },
@@ -51,7 +52,8 @@ export async function runAnalyze(argv: readonly string[], context: CliContext): 
   const analysis = await runner.run({
     table: () => table,
     dataset: file,
-    options: { k, algorithm, seed, log1p: list(values.log1p), categorical: list(values.categorical), source: basename(file) },
+    // A fixed k gathers the evidence for k only when asked (--evidence).
+    options: { k, evidence: k === 'auto' || values.evidence, algorithm, seed, log1p: list(values.log1p), categorical: list(values.categorical), source: basename(file) },
   });
   if (values.labels) await writeFile(values.labels, labelsCsv(analysis));
   context.stdout.write(values.json ? `${JSON.stringify(analysis.report, null, 2)}\n` : humanSummary(analysis));
@@ -62,12 +64,16 @@ function humanSummary(analysis: Analysis): string {
   const lines: string[] = [];
   lines.push(`${r.source}: ${r.rowsUsed.toLocaleString('en-US')} of ${r.rowsIn.toLocaleString('en-US')} rows used, features: ${r.features.map((f) => featureLabel(f).label).join(', ')}.`);
   for (const note of r.cleaning.notes) lines.push(`  - ${note}`);
-  lines.push('', `Recommended number of segments: ${r.kSelection.recommended}`);
-  for (const reason of r.kSelection.reasons) lines.push(`  - ${reason}`);
-  lines.push('', `  k  inertia     silhouette  BIC`);
-  for (const e of r.kSelection.byK) {
-    const bic = e.bic === null ? '-' : `${e.bic.toFixed(1)}${e.bicDegenerate ? ' (degenerate)' : ''}`;
-    lines.push(`  ${String(e.k).padStart(2)} ${e.inertia.toFixed(2).padStart(10)}  ${(e.silhouette?.toFixed(4) ?? '-').padStart(10)}  ${bic}`);
+  if (r.kSelection.gathered === false) {
+    lines.push('', `Number of segments: ${r.segments.length}, fixed; the evidence for k was not gathered (add --evidence to gather it).`);
+  } else {
+    lines.push('', `Recommended number of segments: ${r.kSelection.recommended}`);
+    for (const reason of r.kSelection.reasons) lines.push(`  - ${reason}`);
+    lines.push('', `  k  inertia     silhouette  BIC`);
+    for (const e of r.kSelection.byK) {
+      const bic = e.bic === null ? '-' : `${e.bic.toFixed(1)}${e.bicDegenerate ? ' (degenerate)' : ''}`;
+      lines.push(`  ${String(e.k).padStart(2)} ${e.inertia.toFixed(2).padStart(10)}  ${(e.silhouette?.toFixed(4) ?? '-').padStart(10)}  ${bic}`);
+    }
   }
   const k = r.segments.length;
   lines.push('', `Segments (${r.algorithm}, k = ${k}):`);
