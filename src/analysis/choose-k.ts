@@ -125,9 +125,11 @@ interface EvidencePlan {
   readonly silhouetteSampled: boolean;
 }
 
+const DEFAULT_EVIDENCE_SAMPLE_SIZE = 50_000;
+
 function planEvidence(X: DenseMatrix, options: ChooseKOptions): EvidencePlan {
   const seed = options.seed ?? 0;
-  const evidenceSize = options.evidenceSampleSize ?? 50_000;
+  const evidenceSize = options.evidenceSampleSize ?? DEFAULT_EVIDENCE_SAMPLE_SIZE;
   const usedAllRows = X.rows <= evidenceSize;
   const data = usedAllRows ? X : takeRows(X, sampleIndices(X.rows, evidenceSize, seed));
   const kMin = Math.max(2, options.range?.[0] ?? DEFAULT_K_RANGE[0]);
@@ -155,9 +157,22 @@ function planEvidence(X: DenseMatrix, options: ChooseKOptions): EvidencePlan {
  * The K-Means estimator for one k. At k = 1 every start converges to the column means with the
  * same bits, so one start gives exactly the result of many.
  */
-function kmeansFor(plan: EvidencePlan, k: number): KMeans {
+function kmeansFor(plan: Pick<EvidencePlan, 'nInit' | 'data' | 'kMax' | 'seed'>, k: number): KMeans {
   const nInit = k === 1 ? 1 : (plan.nInit ?? startsWithinBudget(plan.data.rows, plan.kMax));
   return new KMeans({ k, nInit, seed: plan.seed });
+}
+
+/**
+ * The K-Means estimator whose fit `chooseK` hands back at k in `fits` (every row used), or null
+ * when it would hand back none: a caller with a fixed k that skips the evidence fits this one and
+ * gets the same model, bit for bit, as when the evidence was gathered.
+ */
+export function evidenceKMeans(X: DenseMatrix, k: number, options: ChooseKOptions = {}): KMeans | null {
+  if (X.rows > (options.evidenceSampleSize ?? DEFAULT_EVIDENCE_SAMPLE_SIZE)) return null;
+  const kMin = Math.max(2, options.range?.[0] ?? DEFAULT_K_RANGE[0]);
+  const kMax = Math.min(options.range?.[1] ?? DEFAULT_K_RANGE[1], X.rows - 1);
+  if (k < 1 || k > kMax || kMax < kMin) return null;
+  return kmeansFor({ nInit: options.nInit, data: X, kMax, seed: options.seed ?? 0 }, k);
 }
 
 /** The full-covariance mixture at each k = 1..kMax, on the BIC rows. */

@@ -3,14 +3,15 @@ import { InputError } from '../common/errors.js';
 import { type CleanTable, type IngestOptions } from '../data/schema.js';
 import { selectFeatures } from '../data/select-features.js';
 import type { Analysis, AnalyzeOptions, FittedModels } from './analysis.js';
-import { chooseKAsync } from './choose-k.js';
+import { chooseKAsync, evidenceKMeans } from './choose-k.js';
 import { GaussianMixture } from './gmm/gmm.js';
 import { KMeans } from './kmeans/kmeans.js';
 import { KMedoids } from './kmedoids/kmedoids.js';
 import { denseMatrix, takeRows, type DenseMatrix } from '../common/matrix.js';
+import { appendColumns, categoricalBlock, categoricalFeatureColumns, encodeCategorical, gowerMatrix, notesWithCategoricalFeatures } from './categorical.js';
 import { adjustedRandIndex, alignLabels, relabelBySize } from './metrics.js';
 import { categoricalShares, profileSegments } from './profile.js';
-import { AnalysisReportSchema, type Algorithm, type AnalysisReport } from './report.js';
+import { AnalysisReportSchema, METHOD_NAMES, type Algorithm, type AnalysisReport, type KSelection } from './report.js';
 import { StandardScaler } from './scaling.js';
 import { DEFAULT_K_RANGE, MAX_SEGMENTS } from './settings.js';
 
@@ -33,6 +34,8 @@ function fasterPamRowLimit(cols: number): number {
  */
 export async function analyze(input: CleanTable, options: AnalyzeOptions = {}): Promise<Analysis> {
   const table = options.features ? selectFeatures(input, options.features) : input;
+  const categorical = categoricalFeatureColumns(table, options.categorical ?? []);
+  const encodings = encodeCategorical(categorical);
   const seed = options.seed ?? 0;
   const algorithm = options.algorithm ?? 'all';
   const range = options.kRange ?? DEFAULT_K_RANGE;
@@ -42,25 +45,32 @@ export async function analyze(input: CleanTable, options: AnalyzeOptions = {}): 
   const log1p = table.features.map((f) => options.log1p?.includes(f) ?? false);
   const transformed = applyLog1p(table.matrix, log1p);
   const scaler = new StandardScaler().fit(transformed);
-  const scaled = scaler.transform(transformed);
+  const zScored = scaler.transform(transformed);
+  const scaled = encodings.length > 0 ? appendColumns(zScored, categoricalBlock(categorical, encodings)) : zScored;
 
-  const selection = await chooseKAsync(scaled, { range, seed });
-  const k = options.k === undefined || options.k === 'auto' ? selection.recommended : options.k;
+  const fixedK = options.k === undefined || options.k === 'auto' ? null : options.k;
+  const selection = fixedK === null || options.evidence !== false ? await chooseKAsync(scaled, { range, seed }) : null;
+  const k = fixedK ?? selection?.recommended ?? range[0];
 
   // When the evidence was sampled, the K-Means starts run on worker threads while this thread
   // fits K-Medoids and the mixture; the pool posts starts ahead so the workers stay busy meanwhile.
-  const reused = selection.fits.get(k);
-  const pendingKmeans = reused ? Promise.resolve(reused) : new KMeans({ k, seed }).fitAsync(scaled);
+  // Without the evidence, K-Means is fitted as the evidence would have fitted it (same model).
+  const reused = selection?.fits.get(k);
+  const estimator = (selection ? null : evidenceKMeans(scaled, k, { range, seed })) ?? new KMeans({ k, seed });
+  const pendingKmeans = reused ? Promise.resolve(reused) : estimator.fitAsync(scaled);
   pendingKmeans.catch(() => undefined); // awaited below; a failure must not surface as unhandled meanwhile
 
   const fitKmedoids = algorithm === 'all' || algorithm === 'kmedoids';
   const fitGmm = algorithm === 'all' || algorithm === 'gmm';
+  // With categorical features K-Medoids uses Gower's distance on its own matrix; its medoids are rows, so any view of them agrees.
+  const gower = fitKmedoids && encodings.length > 0 ? gowerMatrix(transformed, categorical, encodings) : null;
+  const medoidInput = gower?.matrix ?? scaled;
   const kmedoids = fitKmedoids
-    ? new KMedoids({ k, seed, claraThreshold: fasterPamRowLimit(scaled.cols) }).fit(scaled)
+    ? new KMedoids({ k, seed, claraThreshold: fasterPamRowLimit(medoidInput.cols), ...(gower ? { metric: gower.metric } : {}) }).fit(medoidInput)
     : null;
   // The evidence already fitted this exact model (same k, seed and rows) when it used every row.
   const gmm = fitGmm
-    ? (selection.gmmFits.get(k) ?? new GaussianMixture({ k, covarianceType: 'full', seed }).fit(scaled))
+    ? (selection?.gmmFits.get(k) ?? new GaussianMixture({ k, covarianceType: 'full', seed }).fit(scaled))
     : null;
 
   const kmeans = await pendingKmeans;
@@ -93,6 +103,7 @@ export async function analyze(input: CleanTable, options: AnalyzeOptions = {}): 
   if (gmmLabels) labels.gmm = gmmLabels;
   const primary: Algorithm = algorithm === 'all' ? 'kmeans' : algorithm;
   const primaryLabels = labels[primary] ?? kmeansLabels;
+  requireNoEmptySegment(primaryLabels, k, primary);
 
   const sizesOf = (l: Int32Array): number[] => {
     const sizes = new Array<number>(k).fill(0);
@@ -101,15 +112,20 @@ export async function analyze(input: CleanTable, options: AnalyzeOptions = {}): 
   };
   const ari = (a?: Int32Array, b?: Int32Array): number | null => (a && b ? adjustedRandIndex(a, b) : null);
 
-  const segments = profileSegments(table, primaryLabels, k);
+  const categoricalNames = categorical.map((c) => c.name);
+  const segments = profileSegments(table, primaryLabels, k, categoricalNames);
   const report: AnalysisReport = {
     version: 1,
     source: options.source ?? 'data',
     rowsIn: table.cleaning.rowsIn,
     rowsUsed: n,
-    features: [...table.features],
+    features: [...table.features, ...categoricalNames],
+    ...(encodings.length > 0 ? { categoricalFeatures: categoricalNames, categoricalEncoding: encodings } : {}),
     columns: [...table.columns],
-    cleaning: table.cleaning,
+    cleaning:
+      encodings.length > 0
+        ? { ...table.cleaning, notes: notesWithCategoricalFeatures(table.cleaning.notes, table.categorical.map((c) => c.name), categoricalNames) }
+        : table.cleaning,
     aggregation: table.aggregation ?? null,
     scaler: {
       mean: Array.from(scaler.mean),
@@ -118,7 +134,7 @@ export async function analyze(input: CleanTable, options: AnalyzeOptions = {}): 
     },
     seed,
     algorithm: primary,
-    kSelection: {
+    kSelection: selection === null ? evidenceNotGathered(k, range) : {
       range: selection.range,
       byK: selection.byK,
       recommended: selection.recommended,
@@ -151,6 +167,7 @@ export async function analyze(input: CleanTable, options: AnalyzeOptions = {}): 
               medoidRowIndices: Array.from(medoidIndices),
               method: kmedoids.method,
               sampleSize: kmedoids.method === 'clara' ? (kmedoids.sampleSize ?? null) : null,
+              metric: gower ? ('gower' as const) : ('euclidean' as const),
             },
           }
         : {}),
@@ -193,6 +210,25 @@ export async function analyzeFile(path: string, options: AnalyzeOptions & Ingest
   return analyze(table, { source: options.source ?? path.split(/[\\/]/).pop(), ...options });
 }
 
+/** The report's kSelection for a fixed k whose evidence was not gathered: it says so, and nothing else. */
+function evidenceNotGathered(k: number, range: readonly [number, number]): KSelection {
+  return {
+    range: [range[0], range[1]],
+    byK: [],
+    recommended: k,
+    criteria: { elbow: null, silhouette: null, bic: null, icl: null, calinskiHarabasz: null, daviesBouldin: null, gap: null },
+    agree: false,
+    votes: [],
+    runnerUp: null,
+    split: false,
+    reasons: [`The evidence for the number of segments was not gathered: k was fixed at ${k}.`],
+    silhouetteSample: null,
+    evidenceSample: null,
+    bicSample: null,
+    gathered: false,
+  };
+}
+
 function validateK(k: AnalyzeOptions['k'], range: readonly [number, number], rows: number): void {
   const [lo, hi] = range;
   if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo < 2 || hi < lo) {
@@ -216,7 +252,21 @@ function validateK(k: AnalyzeOptions['k'], range: readonly [number, number], row
   }
 }
 
-function applyLog1p(m: DenseMatrix, log1p: readonly boolean[]): DenseMatrix {
+/**
+ * K-Means never leaves a segment empty, but a method named alone may (a mixture whose components
+ * collapsed onto single categories): its segments cannot be profiled, so say so in one sentence.
+ */
+function requireNoEmptySegment(labels: Int32Array, k: number, method: Algorithm): void {
+  const sizes = new Int32Array(k);
+  for (let i = 0; i < labels.length; i++) sizes[labels[i]]++;
+  const empty = sizes.findIndex((size) => size === 0);
+  if (empty >= 0) {
+    throw new InputError(`The ${METHOD_NAMES[method]} left segment ${empty + 1} of ${k} empty on this data; choose fewer segments or another method.`, 'empty-segment');
+  }
+}
+
+/** `m` with log1p applied to the flagged columns (negative values clipped to 0 first). */
+export function applyLog1p(m: DenseMatrix, log1p: readonly boolean[]): DenseMatrix {
   if (!log1p.some(Boolean)) return m;
   const data = Float64Array.from(m.data);
   for (let i = 0; i < m.rows; i++) {

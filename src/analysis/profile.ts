@@ -1,47 +1,63 @@
 import type { CleanTable } from '../data/schema.js';
 import { featureLabel } from './feature-labels.js';
 import type { CategoricalShares, Segment } from './report.js';
-import { extent, mean, median, populationStd, sampleStd, zScore } from './stats.js';
+import { quantilesInPlace } from '../data/stats.js';
+import { extent, mean, populationStd, sampleStd, zScore } from './stats.js';
 
 /** Deviations smaller than this (in overall standard deviations) do not distinguish a segment. */
 const DISTINGUISHING_THRESHOLD = 0.25;
 const MAX_DISTINGUISHING = 3;
 
+/** A segment is "mostly" a category when at least this share of it has that value... */
+const MOSTLY_SHARE = 0.75;
+/** ...and that share exceeds the value's overall share by at least this much (a 90% Male file does not make every segment "mostly Male"). */
+const MOSTLY_LIFT = 0.15;
+
 /**
  * Per-segment profiles in original units: size, share, summary statistics per feature, deviation
  * from the overall mean in standard units, the features that set the segment apart, categorical
- * breakdowns and a descriptive name. `labels[i]` is the 0-based segment of row i.
+ * breakdowns and a descriptive name. `labels[i]` is the 0-based segment of row i. Names may start
+ * with a categorical feature's dominant value ("Mostly Female · high spending score") when the
+ * segmentation used `categoricalFeatures`.
  */
-export function profileSegments(table: CleanTable, labels: Int32Array, k: number): Segment[] {
+export function profileSegments(table: CleanTable, labels: Int32Array, k: number, categoricalFeatures: readonly string[] = []): Segment[] {
   const { matrix, features } = table;
   const n = matrix.rows;
   const d = matrix.cols;
-  const members: number[][] = Array.from({ length: k }, () => []);
-  for (let i = 0; i < n; i++) members[labels[i]].push(i);
+  const { order, starts } = rowsBySegment(labels, k);
 
   const overallMean = new Float64Array(d);
   const overallStd = new Float64Array(d);
+  const column = new Float64Array(n);
   for (let j = 0; j < d; j++) {
-    const column = new Float64Array(n);
     for (let i = 0; i < n; i++) column[i] = matrix.data[i * d + j];
     overallMean[j] = mean(column);
     overallStd[j] = populationStd(column, overallMean[j]);
   }
+  // Column j of segment s is bySegment[j * n + starts[s] .. j * n + starts[s + 1]), rows ascending.
+  const bySegment = new Float64Array(n * d);
+  for (let t = 0; t < n; t++) {
+    const row = order[t] * d;
+    for (let j = 0; j < d; j++) bySegment[j * n + t] = matrix.data[row + j];
+  }
 
-  const segments = members.map((rows, s): Omit<Segment, 'name'> => {
-    const stat = (f: (v: Float64Array) => number): Record<string, number> => {
-      const out: Record<string, number> = {};
-      features.forEach((name, j) => {
-        const v = new Float64Array(rows.length);
-        rows.forEach((r, t) => (v[t] = matrix.data[r * d + j]));
-        out[name] = f(v);
-      });
-      return out;
-    };
-    const segMean = stat((v) => mean(v));
+  const segments = Array.from({ length: k }, (_, s): Omit<Segment, 'name'> => {
+    const rows = order.subarray(starts[s], starts[s + 1]);
+    const stats = { mean: {}, median: {}, std: {}, min: {}, max: {} } as Record<'mean' | 'median' | 'std' | 'min' | 'max', Record<string, number>>;
+    features.forEach((name, j) => {
+      const values = bySegment.subarray(j * n + starts[s], j * n + starts[s + 1]);
+      const m = mean(values);
+      const [lo, hi] = extent(values);
+      stats.mean[name] = m;
+      stats.std[name] = sampleStd(values, m);
+      stats.min[name] = lo;
+      stats.max[name] = hi;
+      // Last: the selection reorders the values.
+      stats.median[name] = rows.length === 0 ? NaN : quantilesInPlace(values, [0.5])[0];
+    });
     const deviation: Record<string, number> = {};
     features.forEach((name, j) => {
-      deviation[name] = overallStd[j] > 0 ? zScore(segMean[name], overallMean[j], overallStd[j]) : 0;
+      deviation[name] = overallStd[j] > 0 ? zScore(stats.mean[name], overallMean[j], overallStd[j]) : 0;
     });
     const categorical: Record<string, Record<string, number>> = {};
     for (const column of table.categorical) {
@@ -53,23 +69,55 @@ export function profileSegments(table: CleanTable, labels: Int32Array, k: number
       id: s + 1,
       size: rows.length,
       share: n > 0 ? rows.length / n : 0,
-      mean: segMean,
-      median: stat((v) => median(v)),
-      std: stat((v) => sampleStd(v)),
-      min: stat((v) => extent(v)[0]),
-      max: stat((v) => extent(v)[1]),
+      mean: stats.mean,
+      median: stats.median,
+      std: stats.std,
+      min: stats.min,
+      max: stats.max,
       deviation,
       distinguishing: distinguishingFeatures(deviation),
       categorical,
     };
   });
-  return nameSegments(segments, table.aggregation?.kind === 'rfm');
+  return nameSegments(segments, table.aggregation?.kind === 'rfm', mostlyPrefixes(table, segments, categoricalFeatures));
 }
 
-/** Each profiled segment with its name: RFM words for customers made from transactions, else its distinguishing features. */
-export function nameSegments(segments: readonly Omit<Segment, 'name'>[], rfm: boolean): Segment[] {
-  const names = rfm ? rfmNames(segments) : uniqueNames(segments.map((s) => s.distinguishing));
+/**
+ * Each profiled segment with its name: RFM words for customers made from transactions, else its
+ * distinguishing features (after a "Mostly <category>" prefix where `prefixes` gives one).
+ */
+export function nameSegments(segments: readonly Omit<Segment, 'name'>[], rfm: boolean, prefixes: readonly (string | null)[] = []): Segment[] {
+  const names = rfm ? rfmNames(segments) : uniqueNames(segments.map((s) => s.distinguishing), prefixes);
   return segments.map((s, i) => ({ ...s, name: names[i] }));
+}
+
+/** "Mostly Female" for a segment dominated by one value of a categorical feature (the first such feature), else null. */
+function mostlyPrefixes(table: CleanTable, segments: readonly Omit<Segment, 'name'>[], categoricalFeatures: readonly string[]): (string | null)[] {
+  const n = table.matrix.rows;
+  return segments.map((segment) => {
+    for (const column of categoricalFeatures) {
+      const counts = segment.categorical[column] ?? {};
+      const values = table.categorical.find((c) => c.name === column)?.values ?? [];
+      for (const [value, count] of Object.entries(counts)) {
+        if (value === '' || segment.size === 0) continue;
+        const share = count / segment.size;
+        const overall = values.filter((v) => v === value).length / Math.max(1, n);
+        if (share >= MOSTLY_SHARE && share - overall >= MOSTLY_LIFT) return `Mostly ${value}`;
+      }
+    }
+    return null;
+  });
+}
+
+/** Row indices grouped by segment, ascending within each (a counting sort): segment s is order[starts[s]..starts[s + 1]). */
+function rowsBySegment(labels: Int32Array, k: number): { order: Int32Array; starts: Int32Array } {
+  const starts = new Int32Array(k + 1);
+  for (let i = 0; i < labels.length; i++) starts[labels[i] + 1]++;
+  for (let s = 0; s < k; s++) starts[s + 1] += starts[s];
+  const next = starts.slice(0, k);
+  const order = new Int32Array(labels.length);
+  for (let i = 0; i < labels.length; i++) order[next[labels[i]]++] = i;
+  return { order, starts };
 }
 
 /** A deviation this large (overall standard deviations) earns an RFM word. */
@@ -113,21 +161,20 @@ export function describeDeviation(feature: string, direction: 'high' | 'low'): s
   return `${word} ${short}`;
 }
 
-/** Names from the top two distinguishing features; a third, then the segment number, where names collide. */
-function uniqueNames(distinguishing: readonly Segment['distinguishing'][]): string[] {
-  const nameFrom = (parts: Segment['distinguishing'], count: number): string => {
-    const used = parts.slice(0, count).filter((p) => Math.abs(p.deviation) >= DISTINGUISHING_THRESHOLD);
-    if (used.length === 0) return 'Typical customers';
-    return used
-      .map((p, i) => {
-        const text = describeDeviation(p.feature, p.direction);
-        return i === 0 ? text : text.charAt(0).toLowerCase() + text.slice(1);
-      })
-      .join(' · ');
+/**
+ * Names from the top two distinguishing features (a "Mostly ..." prefix takes the place of the
+ * second); a third, then the segment number, where names collide.
+ */
+function uniqueNames(distinguishing: readonly Segment['distinguishing'][], prefixes: readonly (string | null)[] = []): string[] {
+  const nameFrom = (parts: Segment['distinguishing'], count: number, prefix: string | null): string => {
+    const used = parts.slice(0, prefix ? count - 1 : count).filter((p) => Math.abs(p.deviation) >= DISTINGUISHING_THRESHOLD);
+    const words = [...(prefix ? [prefix] : []), ...used.map((p) => describeDeviation(p.feature, p.direction))];
+    if (words.length === 0) return 'Typical customers';
+    return words.map((text, i) => (i === 0 ? text : text.charAt(0).toLowerCase() + text.slice(1))).join(' · ');
   };
   const collides = (names: readonly string[], i: number): boolean => names.filter((n) => n === names[i]).length > 1;
-  const short = distinguishing.map((parts) => nameFrom(parts, 2));
-  const longer = short.map((name, i) => (collides(short, i) ? nameFrom(distinguishing[i], 3) : name));
+  const short = distinguishing.map((parts, i) => nameFrom(parts, 2, prefixes[i] ?? null));
+  const longer = short.map((name, i) => (collides(short, i) ? nameFrom(distinguishing[i], 3, prefixes[i] ?? null) : name));
   return longer.map((name, i) => (collides(longer, i) ? `${name} (${i + 1})` : name));
 }
 

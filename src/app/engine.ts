@@ -26,8 +26,8 @@ import { untrustedLiterals } from './render/literals.js';
  * AnalysisRunner. `createEngine` wires the real modules; tests may pass a small stand-in.
  */
 export interface SegmentEngine {
-  /** Parse and clean an uploaded CSV; throws InputError worded for the user. */
-  ingest(bytes: Buffer, fileName: string): CleanTable | Promise<CleanTable>;
+  /** Parse and clean an uploaded CSV or workbook (`sheet`: that sheet, by name); throws InputError worded for the user. */
+  ingest(bytes: Buffer, fileName: string, sheet?: string): CleanTable | Promise<CleanTable>;
   /**
    * The reply to an upload: data quality, recommended k with its reason, segment table, key
    * charts, and (when the channel had a dataset before) the comparison with it.
@@ -90,7 +90,7 @@ export interface EngineOptions {
 export function createEngine(options: EngineOptions): SegmentEngine {
   const { llm, log } = options;
   return {
-    ingest: (bytes) => ingestBytes(bytes, { limits: { maxFileBytes: options.maxUploadBytes } }),
+    ingest: (bytes, _fileName, sheet) => ingestBytes(bytes, { sheet, limits: { maxFileBytes: options.maxUploadBytes } }),
     uploadSummary: async (analysis, previous) => {
       const summary = await summarizeUpload(analysis, { llm, charts: buildToolChart, withInsights: false, log });
       if (!previous) return quoting(summary, untrustedLiterals(analysis));

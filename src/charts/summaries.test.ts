@@ -13,8 +13,8 @@ import {
   chooseBins,
   correlationMatrix,
   evenlySpaced,
-  quantilesInPlace,
 } from './summaries.js';
+import { quantilesInPlace } from '../data/stats.js';
 import { dejaVuTextWidth } from './text-metrics.js';
 
 /** numpy.quantile's default (linear) on a sorted copy: the reference the selection must match. */

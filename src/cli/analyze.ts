@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import type { Analysis } from '../analysis/analysis.js';
 import { featureLabel } from '../analysis/feature-labels.js';
 import { labelsCsv } from '../analysis/labels-csv.js';
-import { AlgorithmSchema, type Algorithm } from '../analysis/report.js';
+import { AlgorithmSchema, numericFeatures, type Algorithm } from '../analysis/report.js';
 import { InputError } from '../common/errors.js';
 import { ingestFile } from '../data/ingest.js';
 import { createAnalysisRunner } from '../app/analysis-runner.js';
@@ -18,11 +18,13 @@ export async function runAnalyze(argv: readonly string[], context: CliContext): 
     allowPositionals: true,
     options: {
       k: { type: 'string', default: 'auto' },
+      evidence: { type: 'boolean', default: false },
       algorithm: { type: 'string', default: 'all' },
       seed: { type: 'string', default: '0' },
       'dedupe-features': { type: 'boolean', default: false },
       features: { type: 'string' },
       log1p: { type: 'string' },
+      categorical: { type: 'string' },
       json: { type: 'boolean', default: false },
       labels: { type: 'string' },
       sheet: { type: 'string' },
@@ -55,7 +57,8 @@ export async function runAnalyze(argv: readonly string[], context: CliContext): 
   const analysis = await runner.run({
     table: () => table,
     dataset: file,
-    options: { k, algorithm, seed, log1p: list(values.log1p), source: basename(file) },
+    // A fixed k gathers the evidence for k only when asked (--evidence).
+    options: { k, evidence: k === 'auto' || values.evidence, algorithm, seed, log1p: list(values.log1p), categorical: list(values.categorical), source: basename(file) },
   });
   if (values.labels) await writeFile(values.labels, labelsCsv(analysis));
   context.stdout.write(values.json ? `${JSON.stringify(analysis.report, null, 2)}\n` : humanSummary(analysis));
@@ -90,19 +93,27 @@ export function humanSummary(analysis: Analysis): string {
   const lines: string[] = [];
   lines.push(`${r.source}: ${r.rowsUsed.toLocaleString('en-US')} of ${r.rowsIn.toLocaleString('en-US')} rows used, features: ${r.features.map((f) => featureLabel(f).label).join(', ')}.`);
   for (const note of r.cleaning.notes) lines.push(`  - ${note}`);
-  lines.push('', `Recommended number of segments: ${r.kSelection.recommended}`);
-  for (const reason of r.kSelection.reasons) lines.push(`  - ${reason}`);
-  lines.push('', `  k  inertia     silhouette  BIC`);
-  for (const e of r.kSelection.byK) {
-    const bic = e.bic === null ? '-' : `${e.bic.toFixed(1)}${e.bicDegenerate ? ' (degenerate)' : ''}`;
-    lines.push(`  ${String(e.k).padStart(2)} ${e.inertia.toFixed(2).padStart(10)}  ${(e.silhouette?.toFixed(4) ?? '-').padStart(10)}  ${bic}`);
+  if (r.kSelection.gathered === false) {
+    lines.push('', `Number of segments: ${r.segments.length}, fixed; the evidence for k was not gathered (add --evidence to gather it).`);
+  } else {
+    lines.push('', `Recommended number of segments: ${r.kSelection.recommended}`);
+    for (const reason of r.kSelection.reasons) lines.push(`  - ${reason}`);
+    lines.push('', `  k  inertia     silhouette  BIC`);
+    for (const e of r.kSelection.byK) {
+      const bic = e.bic === null ? '-' : `${e.bic.toFixed(1)}${e.bicDegenerate ? ' (degenerate)' : ''}`;
+      lines.push(`  ${String(e.k).padStart(2)} ${e.inertia.toFixed(2).padStart(10)}  ${(e.silhouette?.toFixed(4) ?? '-').padStart(10)}  ${bic}`);
+    }
   }
   const k = r.segments.length;
   lines.push('', `Segments (${r.algorithm}, k = ${k}):`);
   for (const s of r.segments) {
     lines.push(`  ${s.id}. ${s.name}: ${s.size.toLocaleString('en-US')} customers (${(s.share * 100).toFixed(1)}%)`);
-    const figures = r.features.map((f) => `${featureLabel(f).short} ${formatMean(s.mean[f], f)}`);
+    const figures = numericFeatures(r).map((f) => `${featureLabel(f).short} ${formatMean(s.mean[f], f)}`);
     lines.push(`     mean ${figures.join(', ')}`);
+    for (const column of r.categoricalFeatures ?? []) {
+      const counts = Object.entries(s.categorical[column] ?? {}).sort((a, b) => b[1] - a[1]);
+      lines.push(`     ${column}: ${counts.map(([value, n]) => `${value === '' ? '(missing)' : value} ${((n / s.size) * 100).toFixed(0)}%`).join(', ')}`);
+    }
   }
   const a = r.agreement;
   const ari = (v: number | null): string => (v === null ? '-' : v.toFixed(3));

@@ -9,7 +9,7 @@ import type { z } from 'zod';
 import { denseMatrix, takeRows } from '../common/matrix.js';
 import { DATE_FORMAT_NAMES, readDateColumn } from './dates.js';
 import { describeFeatures } from './describe.js';
-import { hashNumbers, hashTextRow, markRepeats } from './duplicates.js';
+import { firstOccurrences, hashNumbers, hashTextRow, markRepeats } from './duplicates.js';
 import { imputationNote, imputeInto, keepMostlyFilled } from './impute.js';
 import { CellKind, parseColumnAuto, type NumericColumn } from './numbers.js';
 import type { RawTable } from './parse.js';
@@ -151,6 +151,7 @@ export function cleanTable(raw: RawTable, settings: IngestSettings, earlierNotes
     outliers: statistics.outliers,
     skew: statistics.skew,
     logSuggested: statistics.logSuggested,
+    categoricalSuggested: decisions.filter((d) => d.info.role === 'categorical').map((d) => d.info.name),
     notFeatures: decisions.flatMap((d) =>
       d.notFeatureReason === null || d.info.role === 'feature' ? [] : [{ column: d.info.name, reason: d.notFeatureReason }],
     ),
@@ -211,20 +212,24 @@ function requireRows(rows: number, minRows: number, after: string): void {
 
 function findRepeatedIdentifiers(id: IdColumn | null, rows: Int32Array): CleaningReport['duplicateIdentifiers'] {
   if (id === null) return { column: null, repeatedValues: 0, rowsInvolved: 0, examples: [] };
-  const seen = new Map<string, number>();
-  for (let r = 0; r < rows.length; r++) {
-    const i = rows[r];
-    if (id.kinds[i] === CellKind.missing) continue;
-    seen.set(id.cells[i], (seen.get(id.cells[i]) ?? 0) + 1);
-  }
+  const present = Array.from(rows).filter((i) => id.kinds[i] !== CellKind.missing);
+  const columns = [id.cells];
+  const first = firstOccurrences(
+    present.length,
+    (r) => hashTextRow(columns, present[r]),
+    (a, b) => id.cells[present[a]] === id.cells[present[b]],
+  );
+  const times = new Int32Array(present.length);
+  for (let r = 0; r < present.length; r++) times[first[r]]++;
   let repeatedValues = 0;
   let rowsInvolved = 0;
   const examples: string[] = [];
-  for (const [value, times] of seen) {
-    if (times < 2) continue;
+  // In the order each value first appears, as a Map of the values would list them.
+  for (let r = 0; r < present.length; r++) {
+    if (times[r] < 2) continue;
     repeatedValues++;
-    rowsInvolved += times;
-    if (examples.length < MAX_EXAMPLES) examples.push(value.slice(0, MAX_EXAMPLE_LENGTH));
+    rowsInvolved += times[r];
+    if (examples.length < MAX_EXAMPLES) examples.push(id.cells[present[r]].slice(0, MAX_EXAMPLE_LENGTH));
   }
   return { column: id.name, repeatedValues, rowsInvolved, examples };
 }

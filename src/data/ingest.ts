@@ -8,7 +8,6 @@ import { cleanTable } from './clean.js';
 import { decodeInput } from './decode.js';
 import { parseTable } from './parse.js';
 import { customersFromTransactions } from './transactions.js';
-import { readWorkbook } from './workbook.js';
 import { isZip } from './zip-directory.js';
 import { InputError } from '../common/errors.js';
 import { IngestOptionsSchema, type CleanTable, type IngestOptions } from './schema.js';
@@ -37,6 +36,8 @@ export async function ingestBytes(bytes: Buffer, options: IngestOptions = {}): P
     return ingestCsv(bytes, settings);
   }
   requireSize(bytes.length, settings.limits.maxFileBytes);
+  // exceljs takes about 0.3 s to load: only workbooks pay for it.
+  const { readWorkbook } = await import('./workbook.js');
   const raw = await readWorkbook(bytes, settings.limits, settings.sheet);
   return cleanTable(customersFromTransactions(raw, settings.transactions, settings.limits), settings);
 }

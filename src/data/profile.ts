@@ -2,6 +2,7 @@
  * One pass over a parsed column: how many cells of each kind, how many distinct values, whether the
  * numbers are whole or count rows. Role inference decides from these counts alone.
  */
+import { countDistinctTexts } from './duplicates.js';
 import { CellKind, type NumericColumn } from './numbers.js';
 import { isNumericProfile, type ColumnProfile } from './roles.js';
 import { medianSorted } from './stats.js';
@@ -45,12 +46,12 @@ export function profileColumn(
 
   let distinctTexts = 0;
   if (!isNumericProfile({ valid, nonNumeric })) {
-    const seen = new Set<string>();
+    const present: string[] = [];
     for (let r = 0; r < rows.length; r++) {
       const i = rows[r];
-      if (kinds[i] !== CellKind.missing) seen.add(cells[i]);
+      if (kinds[i] !== CellKind.missing) present.push(cells[i]);
     }
-    distinctTexts = seen.size;
+    distinctTexts = countDistinctTexts(present);
   }
   return {
     profile: {

@@ -73,3 +73,68 @@ export function countOutliers(sorted: Float64Array): number {
   for (let i = sorted.length - 1; i >= 0 && sorted[i] > high; i--) outliers++;
   return outliers;
 }
+
+export function swap(a: Float64Array, i: number, j: number): void {
+  const t = a[i];
+  a[i] = a[j];
+  a[j] = t;
+}
+
+/**
+ * Rearranges a[left..right] so a[k] holds the value it would have if sorted, smaller values
+ * before it and larger after (Floyd-Rivest selection, expected O(n)).
+ */
+export function selectInPlace(a: Float64Array, k: number, left = 0, right = a.length - 1): void {
+  while (right > left) {
+    if (right - left > 600) {
+      const n = right - left + 1;
+      const m = k - left + 1;
+      const z = Math.log(n);
+      const s = 0.5 * Math.exp((2 * z) / 3);
+      const sd = 0.5 * Math.sqrt((z * s * (n - s)) / n) * (m - n / 2 < 0 ? -1 : 1);
+      const newLeft = Math.max(left, Math.floor(k - (m * s) / n + sd));
+      const newRight = Math.min(right, Math.floor(k + ((n - m) * s) / n + sd));
+      selectInPlace(a, k, newLeft, newRight);
+    }
+    const t = a[k];
+    let i = left;
+    let j = right;
+    swap(a, left, k);
+    if (a[right] > t) swap(a, left, right);
+    while (i < j) {
+      swap(a, i, j);
+      i++;
+      j--;
+      while (a[i] < t) i++;
+      while (a[j] > t) j--;
+    }
+    if (a[left] === t) swap(a, left, j);
+    else {
+      j++;
+      swap(a, j, right);
+    }
+    if (j <= k) left = j + 1;
+    if (k <= j) right = j - 1;
+  }
+}
+
+/**
+ * The data layer's quantiles (`quantileSorted`) for ascending `qs`, reordering `values` in place
+ * instead of sorting it: each quantile's two values are selected into their sorted positions.
+ */
+export function quantilesInPlace(values: Float64Array, qs: readonly number[]): number[] {
+  const n = values.length;
+  if (n === 0) return qs.map(() => NaN);
+  let left = 0;
+  return qs.map((q) => {
+    const lo = Math.floor((n - 1) * q);
+    selectInPlace(values, lo, left, n - 1);
+    left = lo;
+    if (lo + 1 < n) {
+      let next = lo + 1;
+      for (let i = lo + 2; i < n; i++) if (values[i] < values[next]) next = i;
+      swap(values, lo + 1, next);
+    }
+    return quantileSorted(values, q);
+  });
+}

@@ -8,6 +8,7 @@
 import { nameTokens } from '../common/vocabulary.js';
 import { InputError } from '../common/errors.js';
 import { DATE_FORMAT_NAMES, isoDay, readDateColumn, type DateColumn } from './dates.js';
+import { countDistinctTexts } from './duplicates.js';
 import { CellKind, parseColumn, type NumericColumn } from './numbers.js';
 import type { RawTable } from './parse.js';
 import { looksLikeIdentifierName } from './roles.js';
@@ -59,8 +60,10 @@ function findColumns(raw: RawTable, forced: boolean): Found | null {
     if (dates !== null) dateIndex = c;
   }
   const customer = findCustomer(raw, dateIndex);
+  // Most files are one row per customer: they stop here, before any amount column is parsed.
+  if (!forced && (customer === null || customer.distinct > MAX_CUSTOMER_SHARE * customer.filled)) return null;
   const amount = findAmount(raw, [dateIndex, customer?.index ?? -1]);
-  if (!forced && (customer === null || customer.distinct > MAX_CUSTOMER_SHARE * customer.filled || amount === null)) return null;
+  if (!forced && amount === null) return null;
 
   if (dates === null) {
     const named = names.findIndex((name) => nameTokens(name).some((t) => DATE_TOKENS.has(t) || (forced && WEAK_DATE_TOKENS.has(t))));
@@ -116,7 +119,7 @@ function findCustomer(raw: RawTable, dateIndex: number): CustomerColumn | null {
     if (rank === -1 || (best !== null && best.rank <= rank)) return;
     const values = raw.cells[c].filter((cell) => cell.length > 0);
     if (values.length === 0) return;
-    best = { index: c, distinct: new Set(values).size, filled: values.length, rank };
+    best = { index: c, distinct: countDistinctTexts(values), filled: values.length, rank };
   });
   return best;
 }

@@ -23,6 +23,13 @@ describe('placing rows into an existing segmentation', () => {
     expect(same).toBe(fitted.length);
   });
 
+  it.each(['kmeans', 'kmedoids', 'gmm'] as const)('gives the %s labels back for the rows of a segmentation that used Gender too', async (algorithm) => {
+    const analysis = await analyzeFile(MALL_CSV, { algorithm, categorical: ['Gender'], k: 3 });
+    const assigned = assignRows(analysis, analysis.table.matrix, analysis.table.categorical);
+    expect(Array.from(assigned)).toEqual(Array.from(analysis.labels[algorithm]!));
+    expect(() => assignRows(analysis, analysis.table.matrix)).toThrow('The new rows have no "Gender" column, which this segmentation uses; they cannot be placed in its segments.');
+  });
+
   it('compares a new upload with the previous one on the previous model', async () => {
     const sample = await analyzeFile(SAMPLE_CSV);
     const { text, facts } = compareDatasets({ fileName: 'credit-card-customer-data.csv', analysis: mission }, sample);

@@ -65,7 +65,11 @@ function assignToPrevious(previous: DatasetVersion, current: Analysis): { text: 
       facts: [],
     };
   }
-  const labels = assignRows(before, current.table.matrix);
+  const missing = (before.report.categoricalFeatures ?? []).filter((name) => !current.table.categorical.some((c) => c.name === name));
+  if (missing.length > 0) {
+    return { text: `The new file has no ${missing.join(', ')} column, which the previous segments were made from, so its customers cannot be placed in them.`, facts: [] };
+  }
+  const labels = assignRows(before, current.table.matrix, current.table.categorical);
   const counts = new Array<number>(before.report.segments.length).fill(0);
   for (const s of labels) counts[s]++;
   const total = labels.length;

@@ -103,6 +103,17 @@ describe('GaussianMixture behaviour', () => {
     expect(b.predictProba(X).data).toEqual(a.predictProba(X).data);
   });
 
+  it('hands over the responsibilities of the fitted rows with the same bits as an E-step on them', () => {
+    const { X } = blobs2d(100, 0.8, 4);
+    const model = new GaussianMixture({ k: 3, seed: 2, nInit: 2 }).fit(X);
+    const fromFit = model.predictProba(X).data;
+    const computed = model.predictProba(X).data;
+    const onACopy = model.predictProba({ ...X, data: X.data.slice() }).data;
+    expect(computed).not.toBe(fromFit);
+    expect(Array.from(fromFit)).toEqual(Array.from(computed));
+    expect(Array.from(fromFit)).toEqual(Array.from(onACopy));
+  });
+
   it('returns responsibilities whose rows sum to 1 (property)', () => {
     fc.assert(
       fc.property(

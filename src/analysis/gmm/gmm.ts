@@ -65,6 +65,12 @@ export class GaussianMixture {
   private fittedRows: DenseMatrix | null = null;
   /** -sum_i log z_i,map(i) on the fitted rows, from the responsibilities `fit` already has. */
   private fittedEntropy = NaN;
+  /**
+   * The responsibilities of the fitted rows under the final parameters, which `fit` computes anyway:
+   * the first `predictProba` of those rows takes them (no E-step on a million rows twice), and
+   * later calls compute them again, so the model does not hold them for its lifetime.
+   */
+  private fittedResp: Float64Array | null = null;
 
   private parameters: MixtureParameters | null = null;
   private factors: MixtureFactors | null = null;
@@ -113,6 +119,7 @@ export class GaussianMixture {
     this.meanLogLikelihood = expectation(X, best.params, factors, resp);
     this.fittedRows = X;
     this.fittedEntropy = assignmentEntropy(resp, X.rows, k);
+    this.fittedResp = resp;
     this.labels = argMaxRows(resp, X.rows, k);
     const reason = diagnoseDegeneracy(best.params, componentMass(resp, X.rows, k), factors, regCovar, X, this.labels);
     this.degenerate = reason !== null;
@@ -126,6 +133,11 @@ export class GaussianMixture {
 
   /** Responsibilities: rows x k, each row sums to 1. */
   predictProba(X: DenseMatrix): DenseMatrix {
+    if (X === this.fittedRows && this.fittedResp !== null) {
+      const fitted = this.fittedResp;
+      this.fittedResp = null;
+      return denseMatrix(X.rows, this.options.k, fitted);
+    }
     const resp = new Float64Array(X.rows * this.options.k);
     expectation(this.checked(X), this.requireParameters(), this.requireFactors(), resp);
     return denseMatrix(X.rows, this.options.k, resp);
