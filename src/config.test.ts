@@ -90,3 +90,24 @@ describe('loadConfig', () => {
     expect(text.split(/(?<=\.)\s+(?=[A-Z])/)).toHaveLength(1);
   });
 });
+
+describe('SOURCES', () => {
+  it('reads each source with its password from the named variable, and a statement timeout in seconds', () => {
+    const config = loadConfig({
+      SOURCES: JSON.stringify([{ name: 'dwh', url: 'postgres://analyst_ro@dwh.example:5432/bank', passwordEnv: 'DWH_PASSWORD', tables: ['crm.customers', 'marts.*'] }]),
+      DWH_PASSWORD: 's3cr/t',
+      STATEMENT_TIMEOUT_SECONDS: '45',
+    });
+    expect(config.sources).toEqual([{ name: 'dwh', url: 'postgres://analyst_ro:s3cr%2Ft@dwh.example:5432/bank', tables: ['crm.customers', 'marts.*'] }]);
+    expect(config.statementTimeoutMs).toBe(45_000);
+    expect(loadConfig({}).sources).toEqual([]);
+  });
+
+  it('refuses a malformed entry or a missing password in one sentence that shows no secret', () => {
+    expect(() => loadConfig({ SOURCES: '[{"name":"dwh"' })).toThrow(ConfigError);
+    expect(() => loadConfig({ SOURCES: JSON.stringify([{ name: 'dwh', url: 'mysql://x', tables: ['a.b'] }]) })).toThrow(/SOURCES entry 0: a source url/);
+    expect(() => loadConfig({ SOURCES: JSON.stringify([{ name: 'dwh', url: 'postgres://u@h/db', tables: ['a.b'], passwordEnv: 'NOT_SET' }]) })).toThrow(
+      'SOURCES entry "dwh": its password variable or file is empty.',
+    );
+  });
+});

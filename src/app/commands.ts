@@ -1,10 +1,14 @@
 import { AlgorithmSchema, METHOD_NAMES } from '../analysis/report.js';
+import { DomainError } from '../common/errors.js';
+import type { Logger } from '../common/logger.js';
 import { DEFAULT_K_RANGE, SegmentCountSchema } from '../analysis/settings.js';
 import type { AuditTrail, ChannelKey, ChannelStore } from '../store/channel-store.js';
 import type { ChannelDatasets } from './channel-datasets.js';
 import type { Conversation } from './conversation.js';
 import type { Delivery } from './delivery.js';
 import type { SegmentEngine } from './engine.js';
+import { untrustedLiterals } from './render/literals.js';
+import { analyzeSource, type SourceSettings } from './warehouse.js';
 import {
   AUDIT_EMPTY,
   AUDIT_LINES,
@@ -16,7 +20,11 @@ import {
   K_USAGE,
   kOutOfRange,
   kSet,
+  labelsSaved,
   METHOD_USAGE,
+  NO_SOURCES_MESSAGE,
+  SOURCE_USAGE,
+  sourcesList,
   methodSet,
   NO_DATASET_MESSAGE,
   NOTHING_TO_RESET,
@@ -60,6 +68,8 @@ export class Commands {
     private readonly delivery: Delivery,
     private readonly audit: AuditTrail,
     private readonly retentionDays: number,
+    /** The warehouse sources an admin configured (SOURCES); null where there are none to offer. */
+    private readonly sources: (SourceSettings & { readonly log: Logger }) | null = null,
   ) {}
 
   async handle(conversation: Conversation, text: string, actor?: Actor): Promise<CommandReply> {
@@ -85,6 +95,8 @@ export class Commands {
         return this.feedback(conversation, actor);
       case 'audit':
         return this.auditTrail(conversation, actor);
+      case 'source':
+        return this.source(conversation, args);
       default:
         return reply(unknownCommandMessage(verb));
     }
@@ -116,6 +128,33 @@ export class Commands {
     const entries = await this.audit.recent(conversation.key.teamId, AUDIT_LINES);
     if (entries.length === 0) return reply(AUDIT_EMPTY);
     return reply(auditLines(entries));
+  }
+
+  /**
+   * `/segments source`: the configured sources; `/segments source <name> <schema.table> [save
+   * <schema.table>]`: the table segmented where it lives (K-Means as SQL, the channel's settings)
+   * and summarised as an upload is; with `save`, the segments written next to the customers.
+   */
+  private async source(conversation: Conversation, args: readonly string[]): Promise<CommandReply> {
+    if (this.sources === null || this.sources.sources.length === 0) return reply(NO_SOURCES_MESSAGE);
+    if (args.length === 0) return reply(sourcesList(this.sources.sources));
+    const [name, table, save, target] = args;
+    if (table === undefined || (save !== undefined && (save.toLowerCase() !== 'save' || target === undefined)) || args.length > 4) return reply(SOURCE_USAGE);
+    const { settings } = await this.store.state(conversation.key);
+    try {
+      const { analysis, labels } = await analyzeSource(
+        this.sources,
+        { source: name, table, writeLabels: target, allowUrl: false, options: { k: settings.k ?? 'auto', seed: 0 } },
+        this.sources.log,
+      );
+      await this.audit.record({ ...conversation.key, userId: conversation.userId, action: 'upload', detail: { source: name, rows: analysis.report.rowsUsed } });
+      const summary = await this.engine.uploadSummary(analysis, null);
+      const saved = labels ? `\n\n${labelsSaved(labels.name, labels.rows, labels.query)}` : '';
+      return reply(`${summary.text}${saved}`, [...untrustedLiterals(analysis), ...(summary.literals ?? []), ...(labels ? [labels.name, labels.query] : [])]);
+    } catch (error) {
+      if (error instanceof DomainError) return reply(error.message, [name, table, ...(target ? [target] : [])]);
+      throw error;
+    }
   }
 
   private async askToReset(conversation: Conversation): Promise<CommandReply> {

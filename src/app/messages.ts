@@ -36,8 +36,23 @@ export const COMMAND_HELP = [
   '• `/segments reset`: delete this channel’s data (asks first)',
   '• `/segments feedback`: the 👍/👎 counts on the answers (admins)',
   '• `/segments audit`: who uploaded, asked, exported, reset or changed settings, and when (admins)',
+  '• `/segments source`: the warehouse sources an admin configured; `/segments source <name> <schema.table> [save <schema.table>]` segments a table where it lives (and saves the segments next to it)',
   'Upload a CSV to this channel (or mention me with one) to start; then ask questions in the thread.',
 ].join('\n');
+
+export const NO_SOURCES_MESSAGE = 'No warehouse sources are configured; an admin adds them to SOURCES (see the README, "Warehouse tables").';
+
+export const SOURCE_USAGE = 'Use `/segments source <name> <schema.table>`, and add `save <schema.table>` to save the segments next to the customers.';
+
+/** The configured sources and the tables each allows. */
+export function sourcesList(sources: readonly { readonly name: string; readonly tables: readonly string[] }[]): string {
+  return `Warehouse sources: ${sources.map((s) => `*${s.name}* (${s.tables.join(', ')})`).join('; ')}. ${SOURCE_USAGE}`;
+}
+
+/** Where the saved segments are, and how to use them: a table name and a query, never customer rows. */
+export function labelsSaved(name: string, rows: number, query: string): string {
+  return `Saved the segments of ${rows.toLocaleString('en-US')} customers to *${name}* (they stay in the warehouse). Use them with:\n\`\`\`${query}\`\`\``;
+}
 
 export const CHARTS_FAILED_MESSAGE = "I couldn't upload the charts; here are the figures instead.";
 

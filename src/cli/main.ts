@@ -1,9 +1,9 @@
 import type { Writable } from 'node:stream';
 import { DomainError, InputError } from '../common/errors.js';
 import type { CliContext } from './context.js';
-import { ANALYZE_USAGE, ASK_USAGE, CHARTS_USAGE } from './usage.js';
+import { ANALYZE_SOURCE_USAGE, ANALYZE_USAGE, ASK_USAGE, CHARTS_USAGE } from './usage.js';
 
-const USAGE = ['Segment Analyst command line', `  ${ANALYZE_USAGE}`, `  ${ASK_USAGE}`, `  ${CHARTS_USAGE}`].join('\n');
+const USAGE = ['Segment Analyst command line', `  ${ANALYZE_USAGE}`, `  ${ANALYZE_SOURCE_USAGE}`, `  ${ASK_USAGE}`, `  ${CHARTS_USAGE}`].join('\n');
 
 /**
  * `npm run cli -- <command>` (and `npm run charts`): runs one command and returns the exit code.
