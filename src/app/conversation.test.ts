@@ -319,21 +319,33 @@ describe('the audit trail and retention', () => {
     await app.uploads.handle(new RecordingConversation(key), localFile(MALL_CSV, 50 * 1024 * 1024));
     const question = 'which segment has the highest spending score?';
     await app.questions.handle(new RecordingConversation(key), question);
+    // An export asked for in words is audited like the `/segments export` command.
+    const asked = new RecordingConversation(key);
+    await app.questions.handle(asked, 'export segment 1');
+    const sent = asked.events.find((event) => event.kind === 'private');
+    const exportedRows = sent?.kind === 'private' ? sent.answer.files[0].content.trim().split('\n').length - 1 : 0;
+    await app.commands.handle(new RecordingConversation(key, null), 'export');
     await app.commands.handle(new RecordingConversation(key, null), 'k 4');
     await app.commands.confirmReset(new RecordingConversation(key, null), { userId: 'U0TEST', isWorkspaceAdmin: async () => false });
     const entries = await app.audit.recent('T0AUDIT', 10);
     expect(entries.map((e) => [e.action, e.userId, e.channelId])).toEqual([
       ['reset', 'U0TEST', 'C0AUDIT1'],
       ['settings', 'U0TEST', 'C0AUDIT1'],
+      ['export', 'U0TEST', 'C0AUDIT1'],
+      ['export', 'U0TEST', 'C0AUDIT1'],
+      ['question', 'U0TEST', 'C0AUDIT1'],
       ['question', 'U0TEST', 'C0AUDIT1'],
       ['upload', 'U0TEST', 'C0AUDIT1'],
     ]);
-    expect(entries[2].detail).toEqual({ chars: question.length });
+    expect(entries[2].detail).toEqual({ files: 1, rows: 200 });
+    expect(exportedRows).toBeGreaterThan(0);
+    expect(entries[3].detail).toEqual({ files: 1, rows: exportedRows });
+    expect(entries[5].detail).toEqual({ chars: question.length });
     expect(JSON.stringify(entries)).not.toContain('spending');
     const refused = await app.commands.auditTrail(new RecordingConversation(key, null), { userId: 'U0TEST', isWorkspaceAdmin: async () => false });
     expect(refused.text).toBe(AUDIT_NOT_ALLOWED);
     const shown = await app.commands.auditTrail(new RecordingConversation(key, null), { userId: 'U0ADMIN', isWorkspaceAdmin: async () => true });
-    expect(shown.text.split('\n')).toHaveLength(4);
+    expect(shown.text.split('\n')).toHaveLength(7);
     expect(shown.text.split('\n')[0]).toMatch(/UTC: <@U0TEST> reset the channel in <#C0AUDIT1>$/);
     // The same through the `/segments audit` verb, which passes the actor on.
     expect((await app.commands.handle(new RecordingConversation(key, null), 'audit', { userId: 'U0ADMIN', isWorkspaceAdmin: async () => true })).text).toBe(shown.text);

@@ -110,6 +110,23 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
       CREATE INDEX feedback_by_channel ON feedback (team_id, channel_id, id);
     `,
   },
+  {
+    version: 4,
+    name: 'the channel each person is viewing beside the agent conversation; short-window claims (repeated presses)',
+    sql: `
+      CREATE TABLE viewed_channels (
+        team_id text NOT NULL,
+        user_id text NOT NULL,
+        channel_id text NOT NULL,
+        at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (team_id, user_id)
+      );
+      CREATE TABLE window_claims (
+        id text PRIMARY KEY,
+        at timestamptz NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Schema names are set by the operator (DATABASE_SCHEMA); still, only plain identifiers pass. */
