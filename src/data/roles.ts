@@ -217,7 +217,9 @@ export function requireFeatures(decisions: readonly RoleDecision[], featureCount
 /** The note on categorical columns that describe the segments without defining them. */
 export function categoricalNote(names: readonly string[]): string {
   const what = names.length === 1 ? 'is a category' : 'are categories';
-  const offer = names.length === 1 ? 'it can also be used as a categorical feature' : 'they can also be used as categorical features';
+  const offer = names.length === 1
+    ? 'ask to include it to segment on it too (--categorical in the command line)'
+    : 'ask to include one to segment on it too (--categorical in the command line)';
   return `${listNames(names)} ${what} kept to describe segments, not clustered; ${offer}.`;
 }
 

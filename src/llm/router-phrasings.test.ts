@@ -2,7 +2,8 @@ import { silentLogger } from '../common/logger.js';
 import { conversationContext } from '../../test/helpers/conversation-context.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Analysis } from '../analysis/analysis.js';
-import { analyzeFile } from '../analysis/pipeline.js';
+import { analyze, analyzeFile } from '../analysis/pipeline.js';
+import { ingestCsv } from '../data/ingest.js';
 import { ask, createSession } from './ask.js';
 import { createLlmClient, type LlmClient } from './client.js';
 import { routeQuestion } from './router.js';
@@ -173,9 +174,19 @@ describe('the deterministic router on another dataset (mall customers)', () => {
     expect(routeQuestion('include gender', mall)).toEqual(include);
     expect(routeQuestion('Can you segment on gender too?', mall)).toEqual(include);
     expect(routeQuestion('try 4 segments and add gender', mall)).toEqual({ ...include, calls: [{ tool: 'segment', args: { k: 4, categorical: ['Gender'] } }] });
-    expect(routeQuestion('show gender by segment', mall)).toEqual({ kind: 'tools', intent: 'chart', calls: [{ tool: 'chart', args: { kind: 'categories', column: 'Gender' } }] });
+    const chart = { kind: 'tools', intent: 'chart', calls: [{ tool: 'chart', args: { kind: 'categories', column: 'Gender' } }] };
+    expect(routeQuestion('show gender by segment', mall)).toEqual(chart);
+    expect(routeQuestion("what's the gender split?", mall)).toEqual(chart);
+    expect(routeQuestion('show segment 2', mall)).toMatchObject({ intent: 'profile' });
     const withGender = await analyzeFile(MALL_CSV, { categorical: ['Gender'] });
     expect(routeQuestion('drop gender', withGender)).toEqual({ kind: 'tools', intent: 'settings', calls: [{ tool: 'segment', args: { categorical: [] } }] });
+  });
+
+  it('does not take a categorical column named "Segment" for every question about segments', async () => {
+    const csv = ['id,spend,visits,Segment', ...Array.from({ length: 30 }, (_, i) => `${i + 1},${100 + ((i * 37) % 90)},${(i * 5) % 7},${['Retail', 'Business'][i % 2]}`)].join('\n');
+    const withSegmentColumn = await analyze(ingestCsv(csv), { kRange: [2, 3] });
+    expect(routeQuestion('show segment 2', withSegmentColumn)).toMatchObject({ intent: 'profile' });
+    expect(routeQuestion('use 3 segments', withSegmentColumn)).toEqual({ kind: 'tools', intent: 'settings', calls: [{ tool: 'segment', args: { k: 3 } }] });
   });
 
   it('re-runs with Gender when asked to "include gender", and keeps it as a setting', async () => {

@@ -108,13 +108,16 @@ function featureWords(text: string, segmentRefs: readonly string[]): string {
   return withoutSegmentPhrases(text, segmentRefs).replace(/[$€£]?\d[\d,.]*\s*(k|m)?\b/g, ' ');
 }
 
+/** Words every segment question uses: a column named only by them ("Segment", "Group") is not taken as named. */
+const SEGMENT_WORDS = new Set(['segment', 'segments', 'cluster', 'clusters', 'group', 'groups']);
+
 /** Categorical columns a question names, in the table's order: those the file offers and those in use. */
 function namedCategoricalColumns(tokens: readonly string[], analysis: Analysis): string[] {
   const r = analysis.report;
   const offered = [...(r.categoricalFeatures ?? []), ...(r.cleaning.categoricalSuggested ?? r.columns.filter((c) => c.role === 'categorical').map((c) => c.name))];
   const named = (column: string): boolean => {
     const words = phraseTokens(column);
-    return words.length > 0 && words.every((w) => tokens.includes(w));
+    return words.some((w) => !SEGMENT_WORDS.has(w)) && words.every((w) => tokens.includes(w));
   };
   return [...new Set(offered)].filter(named);
 }
@@ -170,7 +173,7 @@ export function routeQuestion(question: string, analysis: Analysis): RoutePlan {
 
   // "show gender by segment": the category-shares chart of a named categorical column.
   const chartColumn = namedCategoricalColumns(tokens, analysis)[0];
-  if (chartColumn !== undefined && (hasWord(tokens, ...SHOW_WORDS) || /\b(by|per|across) (segment|segments|cluster|clusters)\b/.test(text))) {
+  if (chartColumn !== undefined && /\b(by|per|across|in each) (segment|segments|cluster|clusters)\b|\b(shares?|mix|breakdown|split|proportions?)\b/.test(text)) {
     return run('chart', [{ tool: 'chart', args: { kind: 'categories', column: chartColumn } }]);
   }
 

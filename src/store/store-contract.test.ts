@@ -184,6 +184,16 @@ describe.each([files, postgres])('the store contract on $name', (backend) => {
     expect((await reopened.store.state(A)).settings).toStrictEqual({ k: 3, algorithm: 'kmeans', features: null, log1p: [] });
   });
 
+  it('keeps the categorical features and the workbook sheet of the settings, and forgets them when cleared', async () => {
+    const { store } = await open();
+    await store.updateSettings(A, { k: null, categorical: ['Gender'], sheet: 'Customers 2024' });
+    expect((await store.state(A)).settings).toStrictEqual({ k: null, algorithm: 'kmeans', categorical: ['Gender'], sheet: 'Customers 2024' });
+    await store.updateSettings(A, { categorical: undefined, sheet: undefined });
+    const reopened = (await (await open()).store.state(A)).settings;
+    expect(reopened).toEqual({ k: null, algorithm: 'kmeans' });
+    expect('categorical' in reopened || 'sheet' in reopened).toBe(false);
+  });
+
   it('remembers the documents published for a channel by name, a later one replacing the earlier, until reset', async () => {
     const { store } = await open();
     expect((await store.state(A)).documents).toBeUndefined();

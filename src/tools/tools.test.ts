@@ -133,6 +133,22 @@ describe('tool behaviour', () => {
     expect((phone.result.data as { segment: number }).segment).toBe(segmentOfSize(mission, 224));
   });
 
+  it('predict_segment uses Gower\'s distance to the medoids when K-Medoids segmented on Gender too', async () => {
+    const analysis = await analyzeFile(MALL_CSV, { algorithm: 'kmedoids', categorical: ['Gender'], k: 4 });
+    const numeric = ['Age', 'Annual Income (k$)', 'Spending Score (1-100)'];
+    const { matrix } = analysis.table;
+    const column = (j: number) => Array.from({ length: matrix.rows }, (_, i) => matrix.data[i * matrix.cols + j]);
+    const ranges = numeric.map((_, j) => Math.max(...column(j)) - Math.min(...column(j)));
+    const medoids = analysis.report.models.kmedoids?.medoidRowIndices ?? [];
+    // The first two sit nearer another medoid by z-scored Euclidean distance than by Gower's.
+    for (const customer of [{ Age: 20, income: 20, score: 75 }, { Age: 20, income: 20, score: 5 }, { Age: 35, income: 70, score: 50 }]) {
+      const given = [customer.Age, customer.income, customer.score];
+      const gower = medoids.map((row) => given.reduce((sum, v, j) => sum + Math.abs(v - matrix.data[row * matrix.cols + j]) / ranges[j], 0) / 3);
+      const run = await runTool('predict_segment', { values: numeric.map((feature, j) => ({ feature, value: given[j] })) }, session(analysis));
+      expect((run.result.data as { nearestCentre: number }).nearestCentre).toBe(gower.indexOf(Math.min(...gower)) + 1);
+    }
+  });
+
   it('compare_methods reports the same agreement as the analysis', async () => {
     const run = await runTool('compare_methods', {}, session(mission));
     const data = run.result.data as { agreement: { a: string; b: string; ari: number }[]; methods: { sizes: number[] }[] };
