@@ -8,7 +8,12 @@ import { requireColumns } from './validate.js';
  * medoid, or the mixture's most probable component). Returns 0-based segment indices.
  */
 export function assignRows(analysis: Analysis, rows: DenseMatrix): Int32Array {
-  const { scaler, centroids, medoids, gmm } = analysis.fitted;
+  return assignScaled(analysis, scaleLike(analysis, rows));
+}
+
+/** Rows (original units, the analysis's features in order) in the analysis's own scaling: its log1p, then its z-scores. */
+export function scaleLike(analysis: Analysis, rows: DenseMatrix): DenseMatrix {
+  const { scaler } = analysis.fitted;
   requireColumns(rows, scaler.mean.length, 'the segmentation');
   const d = rows.cols;
   const scaled = new Float64Array(rows.data.length);
@@ -19,7 +24,12 @@ export function assignRows(analysis: Analysis, rows: DenseMatrix): Int32Array {
       scaled[i * d + j] = scaler.std[j] > 0 ? (v - scaler.mean[j]) / scaler.std[j] : 0;
     }
   }
-  const X = denseMatrix(rows.rows, d, scaled);
+  return denseMatrix(rows.rows, d, scaled);
+}
+
+/** Rows already in the analysis's scaling, placed by the segmenting method's own rule. */
+export function assignScaled(analysis: Analysis, X: DenseMatrix): Int32Array {
+  const { centroids, medoids, gmm } = analysis.fitted;
   const algorithm = analysis.report.algorithm;
   if (algorithm === 'gmm' && gmm) {
     const segmentOfComponent = new Int32Array(gmm.componentOfSegment.length);
