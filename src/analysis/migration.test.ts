@@ -85,6 +85,7 @@ describe('comparing a new month with the previous one', () => {
     const key = first.split(',')[0];
     expect(comparison.duplicateKeys).toEqual({ previous: 0, current: 1, examples: [key] });
     expect(comparison.customers!.continuing + comparison.customers!.new).toBe(PAIR.added.length + 280 - 1);
+    expect(comparison.customers!.lost).toBe(20);
     expect(comparison.warnings.some((w) => w.includes('more than one row'))).toBe(true);
   });
 

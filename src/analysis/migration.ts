@@ -120,6 +120,8 @@ export interface ComparisonResult {
   readonly comparison: Comparison;
   /** The new analysis renumbered so continuing segments keep their ids and names. */
   readonly current: Analysis;
+  /** The previous analysis, whose model placed the new rows. */
+  readonly previous: Analysis;
   readonly customers: CustomerPlacement;
   /** Lost customers (unique keys), with their previous 0-based segment. */
   readonly lost: readonly { readonly key: string; readonly segment: number }[];
@@ -171,6 +173,9 @@ export function compareAnalyses(previous: Analysis, current: Analysis, options: 
     const keysThen = customerKeys(previous.table.rowIds);
     const rowThen = uniqueRows(keysThen);
     const rowNow = uniqueRows(keysNow);
+    // A key repeated in either file is left out on both sides: it is not clear which row is the customer.
+    for (const key of rowThen.duplicated) rowNow.unique.delete(key);
+    for (const key of rowNow.duplicated) rowThen.unique.delete(key);
     duplicateKeys = {
       previous: rowThen.duplicated.length,
       current: rowNow.duplicated.length,
@@ -240,6 +245,7 @@ export function compareAnalyses(previous: Analysis, current: Analysis, options: 
   return {
     comparison,
     current: renumbered,
+    previous,
     customers: { keys: keysNow, previous: previousOfRow, placed: placedLabels ?? new Int32Array(keysNow.length).fill(-1), current: currentLabels },
     lost,
   };

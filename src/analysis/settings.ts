@@ -26,6 +26,8 @@ export const SettingsSchema = z.object({
   features: z.array(z.string()).min(2, 'Choose at least 2 features to segment on.').nullable().optional(),
   /** Features log1p-transformed before z-scoring (the report suggests the skewed ones); absent for none. */
   log1p: z.array(z.string()).optional(),
+  /** The column that identifies customers between uploads (`/segments key`); absent to find it. */
+  key: z.string().min(1).max(200).optional(),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

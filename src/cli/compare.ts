@@ -1,0 +1,56 @@
+import { writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import { comparisonLabelsCsv } from '../analysis/labels-csv.js';
+import { missingFeaturesMessage } from '../analysis/migration.js';
+import { AlgorithmSchema } from '../analysis/report.js';
+import { InputError } from '../common/errors.js';
+import { ingestFile } from '../data/ingest.js';
+import { createAnalysisRunner } from '../app/analysis-runner.js';
+import { compareUploads } from '../app/compare.js';
+import { describeComparison } from '../tools/dataset-comparison.js';
+import type { CliContext } from './context.js';
+import { COMPARE_USAGE } from './usage.js';
+
+/**
+ * `compare <previous> <current>`: who moved between two months, on the previous month's model.
+ * Prints the comparison (with --json the Comparison object); when the new file lacks feature
+ * columns it prints what it can and then fails with the sentence saying which.
+ */
+export async function runCompare(argv: readonly string[], context: CliContext): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      k: { type: 'string', default: 'auto' },
+      algorithm: { type: 'string', default: 'kmeans' },
+      seed: { type: 'string', default: '0' },
+      key: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      labels: { type: 'string' },
+    },
+  });
+  if (positionals.length !== 2) throw new InputError(`Name the previous and the current file (${COMPARE_USAGE}).`, 'usage');
+  const k: number | 'auto' = values.k === 'auto' ? 'auto' : Number(values.k);
+  if (k !== 'auto' && !Number.isInteger(k)) throw new InputError(`--k takes "auto" or a whole number, not "${values.k}".`, 'usage');
+  const algorithm = AlgorithmSchema.safeParse(values.algorithm).data;
+  if (!algorithm) throw new InputError(`--algorithm takes kmeans, kmedoids or gmm, not "${values.algorithm}".`, 'usage');
+  const seed = Number(values.seed);
+  if (!Number.isInteger(seed)) throw new InputError(`--seed takes a whole number, not "${values.seed}".`, 'usage');
+
+  const runner = createAnalysisRunner({ workers: 0, log: context.log });
+  const request = (file: string) => ({
+    table: () => ingestFile(file, { key: values.key, limits: { maxFileBytes: context.config.maxUploadBytes } }),
+    dataset: file,
+    options: { k, algorithm, seed, source: basename(file) },
+  });
+  const result = await compareUploads(runner, request(positionals[0]), request(positionals[1]), { keyNamed: values.key !== undefined });
+  if (values.labels) await writeFile(values.labels, comparisonLabelsCsv(result));
+  context.stdout.write(values.json ? `${JSON.stringify(result.comparison, null, 2)}\n` : `${plainText(describeComparison(result).text)}\n`);
+  if (result.comparison.missingFeatures.length > 0) throw new InputError(missingFeaturesMessage(result.comparison.missingFeatures), 'missing-features');
+}
+
+/** The answers' light markup (*bold*) as plain terminal text. */
+function plainText(text: string): string {
+  return text.replace(/\*([^*\n]+)\*/g, '$1');
+}
