@@ -5,11 +5,14 @@ import { comparisonLabelsCsv } from '../analysis/labels-csv.js';
 import { missingFeaturesMessage } from '../analysis/migration.js';
 import { AlgorithmSchema } from '../analysis/report.js';
 import { InputError } from '../common/errors.js';
-import { ingestFile } from '../data/ingest.js';
-import { createAnalysisRunner } from '../app/analysis-runner.js';
+import { ingestBytes } from '../data/ingest.js';
+import { createAnalysisRunner, type AnalysisRequest } from '../app/analysis-runner.js';
+import { readLocalFile } from '../app/local-file.js';
+import { AnalysisSnapshotFiles } from '../store/analysis-snapshot.js';
+import { sha256 } from '../store/checked-file.js';
 import { compareUploads } from '../app/compare.js';
 import { describeComparison } from '../tools/dataset-comparison.js';
-import type { CliContext } from './context.js';
+import { snapshotDirectory, type CliContext } from './context.js';
 import { COMPARE_USAGE } from './usage.js';
 
 /**
@@ -28,6 +31,7 @@ export async function runCompare(argv: readonly string[], context: CliContext): 
       key: { type: 'string' },
       json: { type: 'boolean', default: false },
       labels: { type: 'string' },
+      'no-cache': { type: 'boolean', default: false },
     },
   });
   if (positionals.length !== 2) throw new InputError(`Name the previous and the current file (${COMPARE_USAGE}).`, 'usage');
@@ -38,13 +42,23 @@ export async function runCompare(argv: readonly string[], context: CliContext): 
   const seed = Number(values.seed);
   if (!Number.isInteger(seed)) throw new InputError(`--seed takes a whole number, not "${values.seed}".`, 'usage');
 
-  const runner = createAnalysisRunner({ workers: 0, log: context.log });
-  const request = (file: string) => ({
-    table: () => ingestFile(file, { key: values.key, limits: { maxFileBytes: context.config.maxUploadBytes } }),
-    dataset: file,
-    options: { k, algorithm, seed, source: basename(file) },
+  // Last month's analysis is usually in the cache already (it was this month's file last time).
+  const runner = createAnalysisRunner({
+    workers: 0,
+    snapshots: values['no-cache'] ? undefined : new AnalysisSnapshotFiles(snapshotDirectory(context.config.dataDir), context.log),
+    log: context.log,
   });
-  const result = await compareUploads(runner, request(positionals[0]), request(positionals[1]), { keyNamed: values.key !== undefined });
+  const request = async (file: string): Promise<AnalysisRequest> => {
+    const bytes = await readLocalFile(file, context.config.maxUploadBytes);
+    return {
+      table: () => ingestBytes(bytes, { key: values.key, limits: { maxFileBytes: context.config.maxUploadBytes } }),
+      // The key names the table's identifier column, so it is part of what identifies the data.
+      dataset: values.key === undefined ? sha256(bytes) : `${sha256(bytes)}:key:${values.key}`,
+      options: { k, algorithm, seed, source: basename(file) },
+    };
+  };
+  const result = await compareUploads(runner, await request(positionals[0]), await request(positionals[1]), { keyNamed: values.key !== undefined });
+  await runner.close();
   if (values.labels) await writeFile(values.labels, comparisonLabelsCsv(result));
   context.stdout.write(values.json ? `${JSON.stringify(result.comparison, null, 2)}\n` : `${plainText(describeComparison(result).text)}\n`);
   if (result.comparison.missingFeatures.length > 0) throw new InputError(missingFeaturesMessage(result.comparison.missingFeatures), 'missing-features');
