@@ -94,6 +94,7 @@ describe('comparing a new month with the previous one', () => {
     const { comparison } = compareAnalyses(previous, await analysed(rekeyed));
     expect(comparison.customers!.continuing).toBe(0);
     expect(comparison.warnings.some((w) => w.includes('may use different keys'))).toBe(true);
+    expect(comparison.differentKeys).toBe(true);
   });
 
   it('says which feature columns the new month lacks and still counts customers by key', async () => {

@@ -88,6 +88,8 @@ export interface Comparison {
   readonly moves: readonly Move[] | null;
   /** Lost customers by previous segment id; null without a key. */
   readonly lostBySegment: Readonly<Record<string, number>> | null;
+  /** True when fewer than `minKeysInCommon` of the keys are in both files: probably different keys, not churn. */
+  readonly differentKeys: boolean;
   /** Keys on more than one row of a file: left out of the per-customer figures, never merged. */
   readonly duplicateKeys: { readonly previous: number; readonly current: number; readonly examples: readonly string[] };
   /** Previous feature columns the new file lacks; non-empty means nothing could be placed. */
@@ -169,6 +171,7 @@ export function compareAnalyses(previous: Analysis, current: Analysis, options: 
   let lostBySegment: Record<string, number> | null = null;
   const lost: { key: string; segment: number }[] = [];
   let duplicateKeys: Comparison['duplicateKeys'] = { previous: 0, current: 0, examples: [] };
+  let differentKeys = false;
   if (keyColumn !== null) {
     const keysThen = customerKeys(previous.table.rowIds);
     const rowThen = uniqueRows(keysThen);
@@ -212,6 +215,7 @@ export function compareAnalyses(previous: Analysis, current: Analysis, options: 
       }
     }
     if (continuing < settings.minKeysInCommon * Math.min(rowThen.unique.size, rowNow.unique.size)) {
+      differentKeys = true;
       warnings.push(
         `Only ${count(continuing, 'customer')} ${continuing === 1 ? 'is' : 'are'} in both files, fewer than ${Math.round(settings.minKeysInCommon * 100)}% of the smaller file: the files may use different keys, so the new and lost counts are not churn.`,
       );
@@ -232,6 +236,7 @@ export function compareAnalyses(previous: Analysis, current: Analysis, options: 
     customers,
     moves,
     lostBySegment,
+    differentKeys,
     duplicateKeys,
     missingFeatures,
     placed,

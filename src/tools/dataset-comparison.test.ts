@@ -39,6 +39,14 @@ describe('what changed since the previous upload, in words', () => {
     expect(answer.text).toContain('Last month’s model still fits');
   });
 
+  it('warns that the files may use different keys instead of reporting mass churn', async () => {
+    const pair = monthlyPair({ customers: 240, lost: 12, added: 18, movers: 9, seed: 5 });
+    const rekeyed = pair.current.replace(/\nC1/g, '\nX1');
+    const { text } = describeComparison(compareAnalyses(await analysed(pair.previous), await analysed(rekeyed)));
+    expect(text).toContain('fewer than 50% of the smaller file: the files may use different keys');
+    expect(text).not.toMatch(/are new and .* left/);
+  });
+
   it('says so when the new file has other columns, and draws no heat map', async () => {
     const pair = monthlyPair({ customers: 240, lost: 12, added: 18, movers: 9, seed: 5, dropColumns: ['branch_visits'] });
     const answer = describeComparison(compareAnalyses(await analysed(pair.previous), await analysed(pair.current)));

@@ -31,7 +31,8 @@ export function describeComparison(result: ComparisonResult): ComparisonAnswer {
 
   if (c.customers === null) {
     lines.push('No customer key was found in both files (a customer, client or account id), so customers cannot be followed one by one; name the key column to follow them.');
-  } else {
+  } else if (!c.differentKeys) {
+    // With different keys the warning above says so: new and lost counts would read as mass churn.
     const { continuing, new: added, lost } = c.customers;
     facts.push(fact('Continuing customers', continuing, 'count'), fact('New customers', added, 'count'), fact('Lost customers', lost, 'count'));
     lines.push(`• ${customers(continuing)} continue, ${formatInteger(added)} are new and ${formatInteger(lost)} left (followed by ${quoted(c.keyColumn ?? '')}).`);
@@ -55,7 +56,7 @@ export function describeComparison(result: ComparisonResult): ComparisonAnswer {
     }
     charts.push(toChartOutput(migrationChart(c)));
   }
-  if (c.lostBySegment && c.customers && c.customers.lost > 0) {
+  if (c.lostBySegment && c.customers && c.customers.lost > 0 && !c.differentKeys) {
     const parts = Object.entries(c.lostBySegment)
       .filter(([, n]) => n > 0)
       .map(([id, n]) => {
