@@ -2,7 +2,7 @@
  * Load on the Slack app: the real app (HTTP mode, worker pool) against the loopback fake Slack.
  * Twenty channels upload twenty different CSVs at the same moment, then 200 questions arrive
  * across those channels, spread over 30 seconds (well within a minute). Prints p50/p95/max of
- * upload replies (event sent -> "Analysed …" line) and of answers (event sent -> first reply),
+ * upload replies (event sent -> the summary with its segment table) and of answers (event sent -> first reply),
  * whether everything was answered, and the event-loop delay while it all ran.
  *
  * Usage: npm run bench:load                 (one process, the in-process worker pool)
@@ -14,7 +14,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { availableParallelism } from 'node:os';
 import { loadDatasets } from '../test/helpers/load-datasets.js';
 import { startReplicaCluster } from '../test/helpers/replica-cluster.js';
-import { fileShareEvent, startHarness, unresolvedProgress } from '../test/helpers/slack-harness.js';
+import { fileShareEvent, startHarness, summarySizes, unresolvedProgress } from '../test/helpers/slack-harness.js';
 import { userTs } from '../test/helpers/fake-slack.js';
 
 const QUESTIONS = 200;
@@ -26,7 +26,6 @@ const PHRASES = [
   'what is the average of each column per segment?',
   'which segment is the largest?',
 ];
-const PROGRESS = /^(Looking at the data…)$/;
 
 function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -59,7 +58,7 @@ async function main(): Promise<void> {
     );
     await Promise.all(
       uploads.map(async (u) => {
-        await h.fake.waitFor(`${u.d.channel} upload`, () => h.fake.botMessages(u.d.channel, u.thread).find((m) => m.text.startsWith(`Analysed ${u.d.fileName}`)), 180_000);
+        await h.fake.waitFor(`${u.d.channel} upload`, () => summarySizes(h.fake, u.d.channel, u.thread), 180_000);
         u.doneAt = Date.now();
       }),
     );
@@ -68,7 +67,8 @@ async function main(): Promise<void> {
     delay.reset();
 
     const questions = Array.from({ length: QUESTIONS }, (_, i) => ({ channel: datasets[i % datasets.length].channel, text: PHRASES[i % PHRASES.length], ts: '', sentAt: 0, answeredAt: 0 }));
-    const answered = (q: (typeof questions)[number]) => () => h.fake.botMessages(q.channel, q.ts).find((m) => !PROGRESS.test(m.text));
+    // The first reply that is not the plan of analysis steps (questions show their progress as a status).
+    const answered = (q: (typeof questions)[number]) => () => h.fake.botMessages(q.channel, q.ts).find((m) => m.taskDisplayMode !== 'plan');
     await Promise.all(
       questions.map(async (q, i) => {
         await new Promise((resolve) => setTimeout(resolve, (i * SPREAD_MS) / QUESTIONS));
@@ -84,7 +84,7 @@ async function main(): Promise<void> {
 
     const unresolved = uploads.reduce((n, u) => n + unresolvedProgress(h.fake, u.d.channel, u.thread).length, 0) +
       questions.reduce((n, q) => n + unresolvedProgress(h.fake, q.channel, q.ts).length, 0);
-    const queuedNotices = h.fake.callsTo('chat.update').filter((c) => /queued as #\d+/.test(String(c.args.text))).length;
+    const queuedNotices = h.fake.statuses.filter((status) => /queued as #\d+/.test(status.status)).length;
     const out = [
       `bench:load${replicas ? ' --replicas (2 bot replicas, PostgreSQL, Redis)' : ''} — ${datasets.length} channels, ${QUESTIONS} questions over ${SPREAD_MS / 1000} s, ${workers} analysis ${replicas ? 'worker processes' : 'workers'}, ${availableParallelism()} CPUs, Node ${process.version}`,
       line('upload replies', uploads.map((u) => u.doneAt - u.sentAt)),

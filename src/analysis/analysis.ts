@@ -15,8 +15,19 @@ export interface AnalyzeOptions {
   seed?: number;
   /** Cluster on these feature columns only. Default: every feature column of the table. */
   features?: readonly string[];
+  /**
+   * Categorical columns to segment on as well (text columns with a few values, e.g. Gender).
+   * Default none. K-Medoids then uses Gower's distance, K-Means and the mixture weighted one-hot
+   * columns (analysis/categorical.ts).
+   */
+  categorical?: readonly string[];
   /** Features to log1p before z-scoring (skewed non-negative columns). Default none. */
   log1p?: readonly string[];
+  /**
+   * The workbook sheet the table was read from when it was asked for by name; the analysis does
+   * not read files, but the option keys the cache and tells a worker which sheet to read.
+   */
+  sheet?: string;
   /** Where the data came from, for the report (file name). */
   source?: string;
 }
@@ -28,7 +39,10 @@ export interface AnalyzeOptions {
 export interface Analysis {
   readonly report: AnalysisReport;
   readonly table: CleanTable;
-  /** The table's features after optional log1p and z-scoring, same row order. */
+  /**
+   * What K-Means and the mixture were fitted on, same row order: the table's features after
+   * optional log1p and z-scoring, then the encoded categorical features (report.categoricalEncoding).
+   */
   readonly scaled: DenseMatrix;
   /**
    * Per-row segment index (0-based: segment id - 1) for each fitted method, aligned to K-Means
@@ -44,9 +58,9 @@ export interface Analysis {
 export interface FittedModels {
   /** Scaler statistics (after the log1p step) and which features were log1p-transformed. */
   readonly scaler: { readonly mean: Float64Array; readonly std: Float64Array; readonly log1p: readonly boolean[] };
-  /** K-Means centroids in scaled units, row s = segment s + 1. */
+  /** K-Means centroids in scaled units (the columns of `scaled`), row s = segment s + 1. */
   readonly centroids: DenseMatrix;
-  /** K-Medoids medoid rows in scaled units, row s = segment s + 1 (when fitted). */
+  /** K-Medoids medoid rows in scaled units (the columns of `scaled`), row s = segment s + 1 (when fitted). */
   readonly medoids: DenseMatrix | null;
   /** The fitted mixture and, for each segment index, its component index (when fitted). */
   readonly gmm: { readonly model: GaussianMixture; readonly componentOfSegment: Int32Array } | null;

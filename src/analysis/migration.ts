@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { takeColumns, type DenseMatrix } from '../common/matrix.js';
 import type { Analysis } from './analysis.js';
-import { assignScaled, scaleLike } from './assign.js';
+import { assignRows, encodeLike } from './assign.js';
 import { customerKeyColumn, customerKeys } from './customer-key.js';
 import { keptPositions, matchSegments, renumberSegments, segmentCentres } from './segment-identity.js';
 import { mean, populationStd } from './stats.js';
@@ -136,13 +136,17 @@ export function compareAnalyses(previous: Analysis, current: Analysis, options: 
   const previousLabels = labelsOf(previous);
   const kThen = before.segments.length;
 
-  const missingFeatures = before.features.filter((f) => !current.table.features.includes(f));
+  const categoricalUsed = (before.categoricalEncoding ?? []).map((e) => e.column);
+  const missingFeatures = [
+    ...before.features.filter((f) => !current.table.features.includes(f)),
+    ...categoricalUsed.filter((column) => !current.table.categorical.some((c) => c.name === column)),
+  ];
   let placedScaled: DenseMatrix | null = null;
   let placedLabels: Int32Array | null = null;
   if (missingFeatures.length === 0) {
-    const columns = before.features.map((f) => current.table.features.indexOf(f));
-    placedScaled = scaleLike(previous, takeColumns(current.table.matrix, columns));
-    placedLabels = assignScaled(previous, placedScaled);
+    const rows = takeColumns(current.table.matrix, before.features.map((f) => current.table.features.indexOf(f)));
+    placedScaled = encodeLike(previous, rows, current.table.categorical);
+    placedLabels = assignRows(previous, rows, current.table.categorical);
   } else {
     warnings.push(missingFeaturesMessage(missingFeatures));
   }

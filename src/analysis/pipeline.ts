@@ -8,9 +8,10 @@ import { GaussianMixture } from './gmm/gmm.js';
 import { KMeans } from './kmeans/kmeans.js';
 import { KMedoids } from './kmedoids/kmedoids.js';
 import { denseMatrix, takeRows, type DenseMatrix } from '../common/matrix.js';
+import { appendColumns, categoricalBlock, categoricalFeatureColumns, encodeCategorical, gowerMatrix, notesWithCategoricalFeatures } from './categorical.js';
 import { adjustedRandIndex, alignLabels, relabelBySize } from './metrics.js';
 import { categoricalShares, profileSegments } from './profile.js';
-import { AnalysisReportSchema, type Algorithm, type AnalysisReport } from './report.js';
+import { AnalysisReportSchema, METHOD_NAMES, type Algorithm, type AnalysisReport } from './report.js';
 import { StandardScaler } from './scaling.js';
 import { DEFAULT_K_RANGE, MAX_SEGMENTS } from './settings.js';
 
@@ -33,6 +34,8 @@ function fasterPamRowLimit(cols: number): number {
  */
 export async function analyze(input: CleanTable, options: AnalyzeOptions = {}): Promise<Analysis> {
   const table = options.features ? selectFeatures(input, options.features) : input;
+  const categorical = categoricalFeatureColumns(table, options.categorical ?? []);
+  const encodings = encodeCategorical(categorical);
   const seed = options.seed ?? 0;
   const algorithm = options.algorithm ?? 'all';
   const range = options.kRange ?? DEFAULT_K_RANGE;
@@ -42,7 +45,8 @@ export async function analyze(input: CleanTable, options: AnalyzeOptions = {}): 
   const log1p = table.features.map((f) => options.log1p?.includes(f) ?? false);
   const transformed = applyLog1p(table.matrix, log1p);
   const scaler = new StandardScaler().fit(transformed);
-  const scaled = scaler.transform(transformed);
+  const zScored = scaler.transform(transformed);
+  const scaled = encodings.length > 0 ? appendColumns(zScored, categoricalBlock(categorical, encodings)) : zScored;
 
   const selection = await chooseKAsync(scaled, { range, seed });
   const k = options.k === undefined || options.k === 'auto' ? selection.recommended : options.k;
@@ -55,8 +59,11 @@ export async function analyze(input: CleanTable, options: AnalyzeOptions = {}): 
 
   const fitKmedoids = algorithm === 'all' || algorithm === 'kmedoids';
   const fitGmm = algorithm === 'all' || algorithm === 'gmm';
+  // With categorical features K-Medoids uses Gower's distance on its own matrix; its medoids are rows, so any view of them agrees.
+  const gower = fitKmedoids && encodings.length > 0 ? gowerMatrix(transformed, categorical, encodings) : null;
+  const medoidInput = gower?.matrix ?? scaled;
   const kmedoids = fitKmedoids
-    ? new KMedoids({ k, seed, claraThreshold: fasterPamRowLimit(scaled.cols) }).fit(scaled)
+    ? new KMedoids({ k, seed, claraThreshold: fasterPamRowLimit(medoidInput.cols), ...(gower ? { metric: gower.metric } : {}) }).fit(medoidInput)
     : null;
   // The evidence already fitted this exact model (same k, seed and rows) when it used every row.
   const gmm = fitGmm
@@ -93,6 +100,7 @@ export async function analyze(input: CleanTable, options: AnalyzeOptions = {}): 
   if (gmmLabels) labels.gmm = gmmLabels;
   const primary: Algorithm = algorithm === 'all' ? 'kmeans' : algorithm;
   const primaryLabels = labels[primary] ?? kmeansLabels;
+  requireNoEmptySegment(primaryLabels, k, primary);
 
   const sizesOf = (l: Int32Array): number[] => {
     const sizes = new Array<number>(k).fill(0);
@@ -101,15 +109,20 @@ export async function analyze(input: CleanTable, options: AnalyzeOptions = {}): 
   };
   const ari = (a?: Int32Array, b?: Int32Array): number | null => (a && b ? adjustedRandIndex(a, b) : null);
 
-  const segments = profileSegments(table, primaryLabels, k);
+  const categoricalNames = categorical.map((c) => c.name);
+  const segments = profileSegments(table, primaryLabels, k, categoricalNames);
   const report: AnalysisReport = {
     version: 1,
     source: options.source ?? 'data',
     rowsIn: table.cleaning.rowsIn,
     rowsUsed: n,
-    features: [...table.features],
+    features: [...table.features, ...categoricalNames],
+    ...(encodings.length > 0 ? { categoricalFeatures: categoricalNames, categoricalEncoding: encodings } : {}),
     columns: [...table.columns],
-    cleaning: table.cleaning,
+    cleaning:
+      encodings.length > 0
+        ? { ...table.cleaning, notes: notesWithCategoricalFeatures(table.cleaning.notes, table.categorical.map((c) => c.name), categoricalNames) }
+        : table.cleaning,
     aggregation: table.aggregation ?? null,
     scaler: {
       mean: Array.from(scaler.mean),
@@ -151,6 +164,7 @@ export async function analyze(input: CleanTable, options: AnalyzeOptions = {}): 
               medoidRowIndices: Array.from(medoidIndices),
               method: kmedoids.method,
               sampleSize: kmedoids.method === 'clara' ? (kmedoids.sampleSize ?? null) : null,
+              metric: gower ? ('gower' as const) : ('euclidean' as const),
             },
           }
         : {}),
@@ -216,7 +230,21 @@ function validateK(k: AnalyzeOptions['k'], range: readonly [number, number], row
   }
 }
 
-function applyLog1p(m: DenseMatrix, log1p: readonly boolean[]): DenseMatrix {
+/**
+ * K-Means never leaves a segment empty, but a method named alone may (a mixture whose components
+ * collapsed onto single categories): its segments cannot be profiled, so say so in one sentence.
+ */
+function requireNoEmptySegment(labels: Int32Array, k: number, method: Algorithm): void {
+  const sizes = new Int32Array(k);
+  for (let i = 0; i < labels.length; i++) sizes[labels[i]]++;
+  const empty = sizes.findIndex((size) => size === 0);
+  if (empty >= 0) {
+    throw new InputError(`The ${METHOD_NAMES[method]} left segment ${empty + 1} of ${k} empty on this data; choose fewer segments or another method.`, 'empty-segment');
+  }
+}
+
+/** `m` with log1p applied to the flagged columns (negative values clipped to 0 first). */
+export function applyLog1p(m: DenseMatrix, log1p: readonly boolean[]): DenseMatrix {
   if (!log1p.some(Boolean)) return m;
   const data = Float64Array.from(m.data);
   for (let i = 0; i < m.rows; i++) {

@@ -7,12 +7,19 @@ import { extent, mean, median, populationStd, sampleStd, zScore } from './stats.
 const DISTINGUISHING_THRESHOLD = 0.25;
 const MAX_DISTINGUISHING = 3;
 
+/** A segment is "mostly" a category when at least this share of it has that value... */
+const MOSTLY_SHARE = 0.75;
+/** ...and that share exceeds the value's overall share by at least this much (a 90% Male file does not make every segment "mostly Male"). */
+const MOSTLY_LIFT = 0.15;
+
 /**
  * Per-segment profiles in original units: size, share, summary statistics per feature, deviation
  * from the overall mean in standard units, the features that set the segment apart, categorical
- * breakdowns and a descriptive name. `labels[i]` is the 0-based segment of row i.
+ * breakdowns and a descriptive name. `labels[i]` is the 0-based segment of row i. Names may start
+ * with a categorical feature's dominant value ("Mostly Female · high spending score") when the
+ * segmentation used `categoricalFeatures`.
  */
-export function profileSegments(table: CleanTable, labels: Int32Array, k: number): Segment[] {
+export function profileSegments(table: CleanTable, labels: Int32Array, k: number, categoricalFeatures: readonly string[] = []): Segment[] {
   const { matrix, features } = table;
   const n = matrix.rows;
   const d = matrix.cols;
@@ -63,8 +70,27 @@ export function profileSegments(table: CleanTable, labels: Int32Array, k: number
       categorical,
     };
   });
-  const names = table.aggregation?.kind === 'rfm' ? rfmNames(segments) : uniqueNames(segments.map((s) => s.distinguishing));
+  const prefixes = mostlyPrefixes(table, segments, categoricalFeatures);
+  const names = table.aggregation?.kind === 'rfm' ? rfmNames(segments) : uniqueNames(segments.map((s) => s.distinguishing), prefixes);
   return segments.map((s, i) => ({ ...s, name: names[i] }));
+}
+
+/** "Mostly Female" for a segment dominated by one value of a categorical feature (the first such feature), else null. */
+function mostlyPrefixes(table: CleanTable, segments: readonly Omit<Segment, 'name'>[], categoricalFeatures: readonly string[]): (string | null)[] {
+  const n = table.matrix.rows;
+  return segments.map((segment) => {
+    for (const column of categoricalFeatures) {
+      const counts = segment.categorical[column] ?? {};
+      const values = table.categorical.find((c) => c.name === column)?.values ?? [];
+      for (const [value, count] of Object.entries(counts)) {
+        if (value === '' || segment.size === 0) continue;
+        const share = count / segment.size;
+        const overall = values.filter((v) => v === value).length / Math.max(1, n);
+        if (share >= MOSTLY_SHARE && share - overall >= MOSTLY_LIFT) return `Mostly ${value}`;
+      }
+    }
+    return null;
+  });
 }
 
 /** A deviation this large (overall standard deviations) earns an RFM word. */
@@ -107,21 +133,20 @@ export function describeDeviation(feature: string, direction: 'high' | 'low'): s
   return `${word} ${short}`;
 }
 
-/** Names from the top two distinguishing features; a third, then the segment number, where names collide. */
-function uniqueNames(distinguishing: readonly Segment['distinguishing'][]): string[] {
-  const nameFrom = (parts: Segment['distinguishing'], count: number): string => {
-    const used = parts.slice(0, count).filter((p) => Math.abs(p.deviation) >= DISTINGUISHING_THRESHOLD);
-    if (used.length === 0) return 'Typical customers';
-    return used
-      .map((p, i) => {
-        const text = describeDeviation(p.feature, p.direction);
-        return i === 0 ? text : text.charAt(0).toLowerCase() + text.slice(1);
-      })
-      .join(' · ');
+/**
+ * Names from the top two distinguishing features (a "Mostly ..." prefix takes the place of the
+ * second); a third, then the segment number, where names collide.
+ */
+function uniqueNames(distinguishing: readonly Segment['distinguishing'][], prefixes: readonly (string | null)[] = []): string[] {
+  const nameFrom = (parts: Segment['distinguishing'], count: number, prefix: string | null): string => {
+    const used = parts.slice(0, prefix ? count - 1 : count).filter((p) => Math.abs(p.deviation) >= DISTINGUISHING_THRESHOLD);
+    const words = [...(prefix ? [prefix] : []), ...used.map((p) => describeDeviation(p.feature, p.direction))];
+    if (words.length === 0) return 'Typical customers';
+    return words.map((text, i) => (i === 0 ? text : text.charAt(0).toLowerCase() + text.slice(1))).join(' · ');
   };
   const collides = (names: readonly string[], i: number): boolean => names.filter((n) => n === names[i]).length > 1;
-  const short = distinguishing.map((parts) => nameFrom(parts, 2));
-  const longer = short.map((name, i) => (collides(short, i) ? nameFrom(distinguishing[i], 3) : name));
+  const short = distinguishing.map((parts, i) => nameFrom(parts, 2, prefixes[i] ?? null));
+  const longer = short.map((name, i) => (collides(short, i) ? nameFrom(distinguishing[i], 3, prefixes[i] ?? null) : name));
   return longer.map((name, i) => (collides(longer, i) ? `${name} (${i + 1})` : name));
 }
 

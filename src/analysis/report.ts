@@ -76,10 +76,23 @@ export const KMeansModelSchema = z.object({
   k: z.number().int(),
   inertia: z.number(),
   sizes: z.array(z.number().int()),
-  /** Centroids in z-scored units, segment order. */
+  /** Centroids in z-scored units, segment order; then the categorical features' encoded columns (categoricalEncoding: levels - 1 each). */
   centroids: z.array(z.array(z.number())),
   iterations: z.number().int(),
 });
+
+/**
+ * How one categorical feature enters K-Means and the mixture (analysis/categorical.ts): its
+ * levels in column order, each level's share among the rows where it is filled, and the weight
+ * 1 / sqrt(1 - sum of squared shares) that makes it count as much as one numeric column.
+ */
+export const CategoricalEncodingSchema = z.object({
+  column: z.string(),
+  levels: z.array(z.string()),
+  shares: z.array(z.number()),
+  weight: z.number(),
+});
+export type CategoricalEncoding = z.infer<typeof CategoricalEncodingSchema>;
 
 export const KMedoidsModelSchema = z.object({
   k: z.number().int(),
@@ -91,6 +104,8 @@ export const KMedoidsModelSchema = z.object({
   method: z.enum(['fasterpam', 'clara']),
   /** Rows per CLARA sample when `method` is clara. */
   sampleSize: z.number().int().nullable(),
+  /** euclidean on the z-scored features; gower when categorical features are used. Absent in reports made before it existed. */
+  metric: z.enum(['euclidean', 'gower']).optional(),
 });
 
 export const GmmModelSchema = z.object({
@@ -142,7 +157,12 @@ export const AnalysisReportSchema = z.object({
   source: z.string(),
   rowsIn: z.number().int(),
   rowsUsed: z.number().int(),
+  /** The columns the segments are made from: the numeric features, then any categorical features. */
   features: z.array(z.string()),
+  /** The categorical columns among `features` (absent in reports made before it existed). */
+  categoricalFeatures: z.array(z.string()).optional(),
+  /** How each categorical feature was encoded for K-Means and the mixture (one entry per categorical feature). */
+  categoricalEncoding: z.array(CategoricalEncodingSchema).optional(),
   columns: z.array(ColumnInfoSchema),
   cleaning: CleaningReportSchema,
   /** How a transaction file became one row per customer (RFM); null for a file of customers. Absent in reports made before it existed. */
@@ -168,3 +188,9 @@ export const AnalysisReportSchema = z.object({
   categoricalShares: z.array(CategoricalSharesSchema).optional(),
 });
 export type AnalysisReport = z.infer<typeof AnalysisReportSchema>;
+
+/** The numeric features of a report: `features` without its categorical ones (the columns segment means describe). */
+export function numericFeatures(report: Pick<AnalysisReport, 'features' | 'categoricalFeatures'>): string[] {
+  const categorical = report.categoricalFeatures ?? [];
+  return report.features.filter((f) => !categorical.includes(f));
+}

@@ -26,6 +26,10 @@ export const SettingsSchema = z.object({
   features: z.array(z.string()).min(2, 'Choose at least 2 features to segment on.').nullable().optional(),
   /** Features log1p-transformed before z-scoring (the report suggests the skewed ones); absent for none. */
   log1p: z.array(z.string()).optional(),
+  /** Categorical columns segmented on as well (the report suggests them: cleaning.categoricalSuggested); absent for none. */
+  categorical: z.array(z.string()).optional(),
+  /** The sheet of the channel's workbook to read ("use sheet NAME"); absent for the largest table. A new upload clears it. */
+  sheet: z.string().optional(),
   /** The column that identifies customers between uploads (`/segments key`); absent to find it. */
   key: z.string().min(1).max(200).optional(),
 });

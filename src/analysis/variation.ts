@@ -1,5 +1,5 @@
 import type { Analysis, AnalyzeOptions } from './analysis.js';
-import type { Algorithm } from './report.js';
+import { numericFeatures, type Algorithm } from './report.js';
 
 /** What a re-analysis of the same table may change; everything else (transforms, k range, source) carries over. */
 export interface Variation {
@@ -8,6 +8,8 @@ export interface Variation {
   readonly algorithm: Algorithm | 'all';
   /** Defaults to the seed of the analysis being varied. */
   readonly seed?: number;
+  /** Categorical features to segment on; defaults to those of the analysis being varied ([] for none). */
+  readonly categorical?: readonly string[];
 }
 
 /** The options that produced `base`, with the variation applied. */
@@ -18,7 +20,9 @@ export function variedOptions(base: Analysis, variation: Variation): AnalyzeOpti
     algorithm: variation.algorithm,
     seed: variation.seed ?? r.seed,
     // Only a chosen subset is an option; every feature column is the default and keys the same cache entry.
-    ...(r.features.length < r.columns.filter((c) => c.role === 'feature').length ? { features: r.features } : {}),
+    ...(numericFeatures(r).length < r.columns.filter((c) => c.role === 'feature').length ? { features: numericFeatures(r) } : {}),
+    ...((variation.categorical ?? r.categoricalFeatures ?? []).length > 0 ? { categorical: variation.categorical ?? r.categoricalFeatures } : {}),
+    ...(r.cleaning.workbook?.requested ? { sheet: r.cleaning.workbook.sheet } : {}),
     log1p: r.scaler.log1p,
     kRange: r.kSelection.range,
     source: r.source,

@@ -136,6 +136,8 @@ export function cacheKey(dataset: string, options: AnalyzeOptions): string {
     seed: options.seed ?? 0,
     log1p: [...(options.log1p ?? [])].sort(),
     features: options.features ? [...options.features].sort() : null,
+    ...(options.categorical && options.categorical.length > 0 ? { categorical: [...options.categorical].sort() } : {}),
+    ...(options.sheet !== undefined ? { sheet: options.sheet } : {}),
     kRange: options.kRange ?? DEFAULT_K_RANGE,
     source: options.source ?? null,
   };

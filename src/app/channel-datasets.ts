@@ -1,5 +1,6 @@
 import type { Analysis, AnalyzeOptions } from '../analysis/analysis.js';
 import type { Settings } from '../analysis/settings.js';
+import type { CleanTable } from '../data/schema.js';
 import { errorSummary, InputError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import type { ChannelKey, ChannelStore } from '../store/channel-store.js';
@@ -55,7 +56,7 @@ export class ChannelDatasets {
         if (!stored || stored.record.sha256 !== record.sha256) {
           throw new InputError(which === 'active' ? NO_DATASET_MESSAGE : PREVIOUS_DATASET_GONE, which === 'active' ? 'no-dataset' : 'no-previous');
         }
-        return this.engine.ingest(stored.bytes, record.fileName, settings.key);
+        return this.engine.ingest(stored.bytes, record.fileName, settings.sheet, settings.key);
       },
     });
   }
@@ -89,6 +90,17 @@ export class ChannelDatasets {
   }
 }
 
+/**
+ * The settings a new file can honour: categorical features it does not have are dropped, and so
+ * is a sheet (both were chosen for another file).
+ */
+export function settingsForTable(settings: Settings, table: CleanTable): Settings {
+  if ((!settings.categorical || settings.categorical.length === 0) && settings.sheet === undefined) return settings;
+  const offered = new Set(table.categorical.map((c) => c.name));
+  const { sheet: _sheet, ...rest } = settings;
+  return { ...rest, ...(settings.categorical ? { categorical: settings.categorical.filter((name) => offered.has(name)) } : {}) };
+}
+
 /** The pipeline options a channel's settings stand for. */
 export function analysisOptions(settings: Settings, source: string): AnalyzeOptions {
   return {
@@ -97,6 +109,8 @@ export function analysisOptions(settings: Settings, source: string): AnalyzeOpti
     source,
     ...(settings.features ? { features: settings.features } : {}),
     ...(settings.log1p && settings.log1p.length > 0 ? { log1p: settings.log1p } : {}),
+    ...(settings.categorical && settings.categorical.length > 0 ? { categorical: settings.categorical } : {}),
+    ...(settings.sheet !== undefined ? { sheet: settings.sheet } : {}),
   };
 }
 

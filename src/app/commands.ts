@@ -210,7 +210,6 @@ export class Commands {
   private async export(conversation: Conversation): Promise<CommandReply> {
     const loaded = await this.datasets.active(conversation.key);
     if (!loaded) return reply(NO_DATASET_MESSAGE);
-    await this.audit.record({ ...conversation.key, userId: conversation.userId, action: 'export', detail: { rows: loaded.analysis.report.rowsUsed } });
     const sentTo = await this.delivery.postFiles(conversation, await this.engine.exportSegments(loaded.analysis));
     return reply(exportDone(loaded.analysis.report.rowsUsed, loaded.record.fileName, sentTo), [loaded.record.fileName, ...(sentTo ? [sentTo] : [])]);
   }

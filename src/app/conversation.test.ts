@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +16,8 @@ import { loadConfig } from '../config.js';
 import type { ChannelKey } from '../store/channel-store.js';
 import type { Answer } from '../tools/answer.js';
 import { MALL_CSV, MISSION_CSV } from '../../test/helpers/shared.js';
-import { missionWorkbook } from '../../test/helpers/workbooks.js';
+import { missionWorkbook, workbookBytes } from '../../test/helpers/workbooks.js';
+import { mrkdwnSafe } from './render/escape.js';
 
 /**
  * The conversation logic itself (src/app), with no surface in between: what an upload, a question
@@ -94,6 +96,40 @@ describe('an upload', () => {
     expect(conversation.posts()[0].table?.rows.map((row) => row[2])).toEqual(['386', '224', '50']);
   });
 
+  it('reads another sheet of the stored workbook on "use sheet NAME", and lists the sheets when there is no such one', async () => {
+    const csvRows = (path: string) => readFileSync(path, 'utf8').trim().split(/\r?\n/).map((line, i) => (i === 0 ? line.split(',') : line.split(',').map((cell) => (Number.isNaN(Number(cell)) ? cell : Number(cell)))));
+    const bytes = await workbookBytes((workbook) => {
+      workbook.addWorksheet('Notes').addRows([['Exported from the CRM']]);
+      workbook.addWorksheet('Customers').addRows(csvRows(MISSION_CSV));
+      workbook.addWorksheet('Mall_<!here>').addRows(csvRows(MALL_CSV));
+    });
+    const key = channel();
+    const file: IncomingFile = { name: 'bank.xlsx', size: bytes.length, mimetype: null, filetype: 'xlsx', download: async () => bytes };
+    expect(await app.uploads.handle(new RecordingConversation(key), file)).toBe(true);
+
+    const unknown = new RecordingConversation(key);
+    await app.questions.handle(unknown, 'use sheet Branches');
+    expect(unknown.said()).toEqual(['bank.xlsx has no sheet called “Branches”; its sheets are “Notes” (0 rows), “Customers” (660 rows), “Mall_<!here>” (200 rows).']);
+    // As Slack shows it: the sheet name from the file is text, not an @here mention.
+    const reply = unknown.events.find((e) => e.kind === 'say');
+    expect(reply?.kind === 'say' && mrkdwnSafe(reply.text, reply.literals)).toContain('&lt;!here&gt;” (200 rows)');
+
+    const mall = new RecordingConversation(key);
+    await app.questions.handle(mall, 'use sheet mall_<!HERE>');
+    const [summary] = mall.posts();
+    expect(summary.text.startsWith('*Now reading sheet “Mall_<!here>”* of bank.xlsx (3 sheets)')).toBe(true);
+    expect(mrkdwnSafe(summary.text, summary.literals ?? [])).not.toContain('<!here>');
+    expect(summary.literals).toContain('Mall_<!here>');
+    expect((await app.store.state(key)).settings.sheet).toBe('Mall_<!here>');
+    const active = await app.settingsDialog.choices(key);
+    expect(active.columns.map((c) => c.name)).toContain('Spending Score (1-100)');
+
+    const empty = new RecordingConversation(key);
+    await app.questions.handle(empty, 'use sheet Notes');
+    expect(empty.said()).toEqual([expect.stringContaining('Sheet "Notes" has no header row with data below it')]);
+    expect((await app.store.state(key)).settings.sheet).toBe('Mall_<!here>');
+  });
+
   it('keeps the stored dataset when a workbook is password-protected, and says so in one sentence', async () => {
     const key = channel();
     await app.uploads.handle(new RecordingConversation(key), localFile(MALL_CSV, 50 * 1024 * 1024));
@@ -143,6 +179,22 @@ describe('an upload', () => {
 });
 
 describe('a question', () => {
+  it('"include gender" re-runs on Gender too and keeps it for the channel; a new file without Gender drops it', async () => {
+    const key = channel();
+    await app.uploads.handle(new RecordingConversation(key), localFile(MALL_CSV, 50 * 1024 * 1024));
+    const conversation = new RecordingConversation(key);
+    await app.questions.handle(conversation, 'include gender');
+    expect(conversation.posts()[0].text).toContain('on the numeric features and Gender):');
+    expect((await app.store.state(key)).settings.categorical).toEqual(['Gender']);
+    const loaded = await app.settingsDialog.choices(key);
+    expect(loaded.settings.categorical).toEqual(['Gender']);
+
+    const next = new RecordingConversation(key);
+    expect(await app.uploads.handle(next, localFile(MISSION_CSV, 50 * 1024 * 1024))).toBe(true);
+    expect(next.posts()[0].table?.rows.map((row) => row[2])).toEqual(['386', '224', '50']);
+    expect((await app.store.state(key)).settings.categorical).toEqual([]);
+  });
+
   it('in a channel without data gets the no-dataset message', async () => {
     const conversation = new RecordingConversation(channel());
     await app.questions.handle(conversation, 'which segment calls support most?');
@@ -269,21 +321,33 @@ describe('the audit trail and retention', () => {
     await app.uploads.handle(new RecordingConversation(key), localFile(MALL_CSV, 50 * 1024 * 1024));
     const question = 'which segment has the highest spending score?';
     await app.questions.handle(new RecordingConversation(key), question);
+    // An export asked for in words is audited like the `/segments export` command.
+    const asked = new RecordingConversation(key);
+    await app.questions.handle(asked, 'export segment 1');
+    const sent = asked.events.find((event) => event.kind === 'private');
+    const exportedRows = sent?.kind === 'private' ? sent.answer.files[0].content.trim().split('\n').length - 1 : 0;
+    await app.commands.handle(new RecordingConversation(key, null), 'export');
     await app.commands.handle(new RecordingConversation(key, null), 'k 4');
     await app.commands.confirmReset(new RecordingConversation(key, null), { userId: 'U0TEST', isWorkspaceAdmin: async () => false });
     const entries = await app.audit.recent('T0AUDIT', 10);
     expect(entries.map((e) => [e.action, e.userId, e.channelId])).toEqual([
       ['reset', 'U0TEST', 'C0AUDIT1'],
       ['settings', 'U0TEST', 'C0AUDIT1'],
+      ['export', 'U0TEST', 'C0AUDIT1'],
+      ['export', 'U0TEST', 'C0AUDIT1'],
+      ['question', 'U0TEST', 'C0AUDIT1'],
       ['question', 'U0TEST', 'C0AUDIT1'],
       ['upload', 'U0TEST', 'C0AUDIT1'],
     ]);
-    expect(entries[2].detail).toEqual({ chars: question.length });
+    expect(entries[2].detail).toEqual({ files: 1, rows: 200 });
+    expect(exportedRows).toBeGreaterThan(0);
+    expect(entries[3].detail).toEqual({ files: 1, rows: exportedRows });
+    expect(entries[5].detail).toEqual({ chars: question.length });
     expect(JSON.stringify(entries)).not.toContain('spending');
     const refused = await app.commands.auditTrail(new RecordingConversation(key, null), { userId: 'U0TEST', isWorkspaceAdmin: async () => false });
     expect(refused.text).toBe(AUDIT_NOT_ALLOWED);
     const shown = await app.commands.auditTrail(new RecordingConversation(key, null), { userId: 'U0ADMIN', isWorkspaceAdmin: async () => true });
-    expect(shown.text.split('\n')).toHaveLength(4);
+    expect(shown.text.split('\n')).toHaveLength(7);
     expect(shown.text.split('\n')[0]).toMatch(/UTC: <@U0TEST> reset the channel in <#C0AUDIT1>$/);
     // The same through the `/segments audit` verb, which passes the actor on.
     expect((await app.commands.handle(new RecordingConversation(key, null), 'audit', { userId: 'U0ADMIN', isWorkspaceAdmin: async () => true })).text).toBe(shown.text);

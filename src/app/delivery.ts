@@ -1,6 +1,6 @@
 import { DomainError, errorSummary } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
-import type { ChannelStore } from '../store/channel-store.js';
+import type { AuditTrail, ChannelStore } from '../store/channel-store.js';
 import type { Answer } from '../tools/answer.js';
 import type { Conversation, RenderedImage, TextSink } from './conversation.js';
 import type { SegmentEngine } from './engine.js';
@@ -16,6 +16,7 @@ export class Delivery {
   constructor(
     private readonly engine: SegmentEngine,
     private readonly store: ChannelStore,
+    private readonly audit: AuditTrail,
     private readonly log: Logger,
   ) {}
 
@@ -32,9 +33,11 @@ export class Delivery {
   /**
    * Files list individual customers, so they go only to the person who asked: here in a private
    * conversation, otherwise by DM. Returns the name to tell the channel, or null when posted here.
+   * Every file delivered is an export, audited with its size, whichever command or question made it.
    */
   async postFiles(conversation: Conversation, answer: Answer): Promise<string | null> {
     if (answer.files.length === 0) return null;
+    await this.audit.record({ ...conversation.key, userId: conversation.userId, action: 'export', detail: exportSize(answer) });
     if (conversation.isPrivate) {
       await conversation.post(answer);
       return null;
@@ -87,6 +90,24 @@ export class Delivery {
     );
     return rendered.filter((image): image is RenderedImage => image !== null);
   }
+}
+
+/** How much an export holds: its files and their CSV records (headers excluded), never their content. */
+function exportSize(answer: Answer): { files: number; rows: number } {
+  const rows = answer.files.reduce((sum, file) => sum + Math.max(0, csvRecords(file.content) - 1), 0);
+  return { files: answer.files.length, rows };
+}
+
+/** Records in a CSV text: line ends outside quotes (a quoted cell may hold a line break), plus an unterminated last line. */
+function csvRecords(text: string): number {
+  let records = 0;
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) quoted = !quoted;
+    else if (c === 10 && !quoted) records++;
+  }
+  return text.length > 0 && !text.endsWith('\n') ? records + 1 : records;
 }
 
 /** The text reply when chart uploads fail: the answer's table or its facts, which the charts showed. */

@@ -27,8 +27,11 @@ import { comparisonLiterals, untrustedLiterals } from './render/literals.js';
  * AnalysisRunner. `createEngine` wires the real modules; tests may pass a small stand-in.
  */
 export interface SegmentEngine {
-  /** Parse and clean an uploaded CSV; throws InputError worded for the user. */
-  ingest(bytes: Buffer, fileName: string, key?: string): CleanTable | Promise<CleanTable>;
+  /**
+   * Parse and clean an uploaded CSV or workbook (`sheet`: that sheet, by name; `key`: the customer
+   * key column, by name); throws InputError worded for the user.
+   */
+  ingest(bytes: Buffer, fileName: string, sheet?: string, key?: string): CleanTable | Promise<CleanTable>;
   /**
    * The reply to an upload: data quality, recommended k with its reason, segment table, key
    * charts, and (when the channel had a dataset before) the comparison with it.
@@ -88,7 +91,7 @@ export interface EngineOptions {
 export function createEngine(options: EngineOptions): SegmentEngine {
   const { llm, log } = options;
   return {
-    ingest: (bytes, _fileName, key) => ingestBytes(bytes, { key, limits: { maxFileBytes: options.maxUploadBytes } }),
+    ingest: (bytes, _fileName, sheet, key) => ingestBytes(bytes, { sheet, key, limits: { maxFileBytes: options.maxUploadBytes } }),
     uploadSummary: async (analysis, comparison) => {
       const summary = await summarizeUpload(analysis, { llm, charts: buildToolChart, withInsights: false, log });
       if (!comparison) return quoting(summary, untrustedLiterals(analysis));

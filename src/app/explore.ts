@@ -1,6 +1,6 @@
 import type { Analysis } from '../analysis/analysis.js';
 import { MAX_SEGMENTS } from '../analysis/settings.js';
-import type { ChannelStore } from '../store/channel-store.js';
+import type { ChannelStore, SeenEventLog } from '../store/channel-store.js';
 import type { Answer, ExploreOffer } from '../tools/answer.js';
 import type { Briefs } from './brief.js';
 import type { Commands } from './commands.js';
@@ -94,18 +94,17 @@ export function withExplore(answer: Answer, analysis: Analysis, sha256: string):
  * from the newer data; a repeated press (a double click, a retried request) is answered once.
  */
 export class Explorer {
-  private readonly recent = new Map<string, number>();
-
   constructor(
     private readonly store: ChannelStore,
+    private readonly seen: SeenEventLog,
     private readonly questions: Questions,
     private readonly commands: Commands,
     private readonly briefs: Briefs,
-    private readonly now: () => number = Date.now,
   ) {}
 
   async press(conversation: Conversation, press: { readonly pressId: string; readonly datasetId: string; readonly action: ExploreAction }): Promise<void> {
-    if (!this.firstPress(press.pressId)) return;
+    // A double click may reach two replicas: the shared log lets one of them answer.
+    if (!(await this.seen.firstWithin(`press:${press.pressId}`, PRESS_DEDUPE_MS))) return;
     const state = await this.store.state(conversation.key);
     if (!state.active || datasetIdOf(state.active.sha256) !== press.datasetId) {
       const old = state.previous && datasetIdOf(state.previous.sha256) === press.datasetId ? state.previous.fileName : null;
@@ -127,13 +126,5 @@ export class Explorer {
       return;
     }
     await this.questions.handle(conversation, question);
-  }
-
-  private firstPress(pressId: string): boolean {
-    const now = this.now();
-    for (const [id, at] of this.recent) if (now - at > PRESS_DEDUPE_MS) this.recent.delete(id);
-    if (this.recent.has(pressId)) return false;
-    this.recent.set(pressId, now);
-    return true;
   }
 }

@@ -210,9 +210,22 @@ export function fittingStep(k: number, algorithm: Algorithm): ProgressUpdate {
 
 export const REANALYSING_STEP: ProgressUpdate = { text: 'Analysing again with the new settings…', step: { id: 'fit', title: 'Analysing with the new settings' } };
 
+/** The answer to "use sheet NAME" when the dataset has no such sheet (or is not a workbook). */
+export function noSuchSheetMessage(fileName: string, wanted: string, sheets: readonly { readonly name: string; readonly rows: number }[] | null): string {
+  if (sheets === null) return `${fileName} is a CSV file, which has no sheets; upload the workbook (.xlsx) to choose one of its sheets.`;
+  const listed = sheets.map((s) => `“${s.name}” (${s.rows.toLocaleString('en-US')} ${s.rows === 1 ? 'row' : 'rows'})`).join(', ');
+  return `${fileName} has no sheet called “${wanted}”; its sheets are ${listed}.`;
+}
+
+/** The first line of the analysis of another sheet of the channel's workbook. */
+export function sheetIntro(sheet: string, fileName: string, sheets: number): string {
+  return `*Now reading sheet “${sheet}”* of ${fileName} (${sheets} sheets); the features are this sheet's own columns.`;
+}
+
 /** The first line of a re-analysis after the settings dialog was saved. */
-export function reanalysedIntro(method: string, k: number | null, features: readonly string[] | null, log1p: readonly string[]): string {
+export function reanalysedIntro(method: string, k: number | null, features: readonly string[] | null, log1p: readonly string[], categorical: readonly string[] = []): string {
   const parts = [method, k === null ? 'k chosen from the evidence' : `${k} segments`, features ? `on ${features.join(', ')}` : 'on every feature'];
+  if (categorical.length > 0) parts.push(`also on ${categorical.join(', ')}`);
   if (log1p.length > 0) parts.push(`log of ${log1p.join(', ')}`);
   return `*Analysed again with the new settings* (${parts.join('; ')}).`;
 }

@@ -1,4 +1,4 @@
-import type { SettingsPatch } from '../analysis/settings.js';
+import type { Settings, SettingsPatch } from '../analysis/settings.js';
 import type { AuditTrail, ChannelKey, ChannelStore } from '../store/channel-store.js';
 import type { DatasetRecord } from '../store/schema.js';
 import type { AnalysisRunner } from './analysis-runner.js';
@@ -8,11 +8,14 @@ import type { Delivery } from './delivery.js';
 import type { Briefs } from './brief.js';
 import type { SegmentEngine } from './engine.js';
 import { withExplore } from './explore.js';
-import { GREETING, LOOKING_PROGRESS, NO_DATASET_MESSAGE } from './messages.js';
+import { GREETING, LOOKING_PROGRESS, NO_DATASET_MESSAGE, noSuchSheetMessage, REANALYSING_STEP, sheetIntro } from './messages.js';
 import { comparisonLiterals, untrustedLiterals } from './render/literals.js';
 
 /** "Make a campaign brief", "write up a brief", "create the brief canvas". */
 const BRIEF_REQUEST = /\b(make|create|write|build|draft|prepare|give me|update|redo)\b.*\bbrief\b|^\s*(campaign )?brief\s*$/i;
+
+/** "use sheet Customers", "switch to the sheet called “2024 Q1”", "read sheet Data instead". */
+const SHEET_REQUEST = /^\s*(?:please\s+)?(?:use|switch to|read|open|take|try|analy[sz]e|segment)\s+(?:the\s+)?sheet\s+(?:named\s+|called\s+)?["“'‘]?(.+?)["”'’]?(?:\s+instead)?\s*[.!]?\s*$/i;
 
 /**
  * A question in a thread the bot owns, a mention or a DM: answered from the channel's active
@@ -39,6 +42,11 @@ export class Questions {
     await this.audit.record({ ...conversation.key, userId: conversation.userId, action: 'question', detail: { chars: question.length } });
     if (BRIEF_REQUEST.test(question)) {
       await this.briefs.make(conversation);
+      return;
+    }
+    const sheet = SHEET_REQUEST.exec(question)?.[1];
+    if (sheet !== undefined) {
+      await this.useSheet(conversation, sheet.trim());
       return;
     }
     try {
@@ -74,6 +82,46 @@ export class Questions {
       await conversation.finish();
     } catch (error) {
       await this.delivery.replyToFailure(conversation, error, 'answering a question');
+    }
+  }
+
+  /**
+   * "use sheet NAME": the stored workbook read again from that sheet and analysed. The choices
+   * made for the old table's columns (features, log transforms, categories) do not carry over.
+   * The setting is kept only once the sheet gave an analysis, so a sheet without a table changes nothing.
+   */
+  private async useSheet(conversation: Conversation, wanted: string): Promise<void> {
+    try {
+      const state = await this.store.state(conversation.key);
+      if (!state.active) {
+        await conversation.say(NO_DATASET_MESSAGE);
+        await conversation.finish();
+        return;
+      }
+      const record = state.active;
+      await conversation.progress(LOOKING_PROGRESS);
+      const current = await this.datasets.analysisOf(conversation.key, record, 'active', state.settings);
+      const workbook = current.report.cleaning.workbook;
+      const folded = wanted.toLowerCase();
+      const match = workbook?.sheets.find((s) => s.name === wanted) ?? workbook?.sheets.find((s) => s.name.trim().toLowerCase() === folded);
+      if (!workbook || !match) {
+        const names = workbook?.sheets.map((s) => s.name) ?? [];
+        await conversation.say(noSuchSheetMessage(record.fileName, wanted, workbook?.sheets ?? null), [record.fileName, wanted, ...names]);
+        await conversation.finish();
+        return;
+      }
+      await conversation.progress(REANALYSING_STEP);
+      const settings: Settings = { k: state.settings.k, algorithm: state.settings.algorithm, sheet: match.name };
+      const analysis = await this.datasets.analysisOf(conversation.key, record, 'active', settings);
+      await this.store.updateSettings(conversation.key, { sheet: match.name, features: null, log1p: [], categorical: undefined });
+      const summary = withExplore(await this.engine.uploadSummary(analysis, null), analysis, record.sha256);
+      const intro = sheetIntro(match.name, record.fileName, workbook.sheets.length);
+      await conversation.post({ ...summary, text: `${intro}\n\n${summary.text}`, literals: [...(summary.literals ?? []), match.name, record.fileName] });
+      await this.delivery.postCharts(conversation, summary);
+      await this.store.saveSummary(conversation.key, record.sha256, summarize(analysis));
+      await conversation.finish();
+    } catch (error) {
+      await this.delivery.replyToFailure(conversation, error, `reading sheet ${wanted}`);
     }
   }
 

@@ -11,7 +11,7 @@ export interface Retention {
 }
 
 /**
- * RETENTION_DAYS: datasets, cached analyses and conversation turns older than that are deleted,
+ * RETENTION_DAYS: datasets, cached analyses, conversation turns and feedback votes older than that are deleted,
  * once at start-up (awaited, so nothing expired is served) and then every hour. Replicas may all
  * run it: each pass only deletes what is past the cutoff, so passes never conflict.
  */
@@ -19,7 +19,7 @@ export async function startRetention(store: ChannelStore, days: number, log: Log
   const pass = async (): Promise<void> => {
     try {
       const deleted = await store.purgeOlderThan(new Date(now() - days * DAY_MS));
-      if (deleted.datasets + deleted.turns + deleted.analyses > 0) log.info({ ...deleted, retentionDays: days }, 'Retention: old data deleted');
+      if (deleted.datasets + deleted.turns + deleted.analyses + deleted.feedback > 0) log.info({ ...deleted, retentionDays: days }, 'Retention: old data deleted');
     } catch (error) {
       log.warn({ err: errorSummary(error) }, 'Retention pass failed; it runs again within the hour');
     }

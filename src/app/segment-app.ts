@@ -1,7 +1,7 @@
 import type { Logger } from '../common/logger.js';
 import type { AppConfig } from '../config.js';
 import { createLlmClient } from '../llm/client.js';
-import type { AuditTrail, ChannelStore, Persistence, SeenEventLog } from '../store/channel-store.js';
+import type { AuditTrail, ChannelStore, Persistence, SeenEventLog, ViewedChannelLog } from '../store/channel-store.js';
 import { openPersistence } from './persistence.js';
 import { startRetention } from './retention.js';
 import { createAnalysisRunner, type AnalysisExecutor, type AnalysisRunnerOptions } from './analysis-runner.js';
@@ -34,6 +34,8 @@ export interface SegmentApp {
   /** Event ids already handled (platform retries are answered once, across replicas with PostgreSQL). */
   readonly seenEvents: SeenEventLog;
   readonly audit: AuditTrail;
+  /** The channel each person views beside the agent conversation, shared by replicas with PostgreSQL. */
+  readonly viewedChannels: ViewedChannelLog;
   /** Days datasets, analyses and conversation turns are kept (RETENTION_DAYS), shown in the App Home; null if kept until reset. */
   readonly retentionDays: number | null;
   /** Stop the analysis workers and flush the seen-event list. */
@@ -65,7 +67,7 @@ export async function createSegmentApp(config: AppConfig, log: Logger, overrides
     log,
   });
   const datasets = new ChannelDatasets(store, runner, engine, log);
-  const delivery = new Delivery(engine, store, log);
+  const delivery = new Delivery(engine, store, audit, log);
   const briefs = new Briefs(store, datasets, runner, engine, delivery);
   const questions = new Questions(store, runner, datasets, engine, delivery, briefs, audit);
   const commands = new Commands(store, datasets, engine, delivery, audit, config.retentionDays);
@@ -73,12 +75,13 @@ export async function createSegmentApp(config: AppConfig, log: Logger, overrides
     uploads: new Uploads(store, runner, datasets, engine, delivery, { maxUploadBytes: config.maxUploadBytes }, log, audit),
     questions,
     commands,
-    explore: new Explorer(store, questions, commands, briefs),
+    explore: new Explorer(store, seenEvents, questions, commands, briefs),
     settingsDialog: new SettingsDialog(store, datasets, engine, delivery, audit),
     briefs,
     store,
     seenEvents,
     audit,
+    viewedChannels: persistence.viewedChannels,
     retentionDays: config.retentionDays,
     close: async () => {
       retention.stop();

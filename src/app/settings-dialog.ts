@@ -17,6 +17,8 @@ export interface SettingsChoices {
   readonly columns: readonly { readonly name: string; readonly role: string; readonly reason: string }[];
   /** Features the cleaning report suggests log-transforming (skewed, non-negative). */
   readonly logSuggested: readonly string[];
+  /** Categorical columns that may also define the segments (the cleaning report's suggestion). */
+  readonly categoricalSuggested: readonly string[];
 }
 
 /** The dialog's fields as the person left them. */
@@ -26,9 +28,11 @@ export interface SettingsForm {
   /** The features ticked; null when the dataset has none to choose from. */
   readonly features: readonly string[] | null;
   readonly log1p: readonly string[];
+  /** The categorical columns ticked to segment on as well; absent for none. */
+  readonly categorical?: readonly string[];
 }
 
-export type SettingsField = 'k' | 'algorithm' | 'features' | 'log1p';
+export type SettingsField = 'k' | 'algorithm' | 'features' | 'log1p' | 'categorical';
 export type SettingsSaveResult = { readonly ok: true } | { readonly ok: false; readonly errors: Partial<Record<SettingsField, string>> };
 
 /**
@@ -55,6 +59,7 @@ export class SettingsDialog {
       maxK: report ? Math.min(MAX_SEGMENTS, report.rowsUsed - 1) : MAX_SEGMENTS,
       columns: report?.columns.map(({ name, role, reason }) => ({ name, role, reason })) ?? [],
       logSuggested: report?.cleaning.logSuggested ?? [],
+      categoricalSuggested: report?.cleaning.categoricalSuggested ?? report?.columns.filter((c) => c.role === 'categorical').map((c) => c.name) ?? [],
     };
   }
 
@@ -63,12 +68,13 @@ export class SettingsDialog {
     const choices = await this.choices(key);
     const usable = choices.columns.filter((column) => column.role === 'feature').map((column) => column.name);
     const allChosen = form.features === null || (usable.length > 0 && usable.every((name) => form.features?.includes(name)));
-    const parsed = SettingsSchema.safeParse({ k: form.k, algorithm: form.algorithm, features: allChosen ? null : form.features, log1p: [...form.log1p] });
+    const categorical = [...(form.categorical ?? [])];
+    const parsed = SettingsSchema.safeParse({ k: form.k, algorithm: form.algorithm, features: allChosen ? null : form.features, log1p: [...form.log1p], categorical });
     const errors: Partial<Record<SettingsField, string>> = {};
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const field = issue.path[0];
-        if ((field === 'k' || field === 'algorithm' || field === 'features' || field === 'log1p') && !errors[field]) errors[field] = issue.message;
+        if ((field === 'k' || field === 'algorithm' || field === 'features' || field === 'log1p' || field === 'categorical') && !errors[field]) errors[field] = issue.message;
       }
     }
     if (form.k !== null && form.k > choices.maxK) errors.k = `At most ${choices.maxK} segments for this dataset.`;
@@ -77,8 +83,16 @@ export class SettingsDialog {
     const chosen = form.features ?? usable;
     const badLog = form.log1p.filter((name) => !choices.logSuggested.includes(name) || !chosen.includes(name));
     if (badLog.length > 0) errors.log1p = `Only the suggested, chosen features can be log-transformed (not ${badLog.join(', ')}).`;
+    const notOffered = categorical.filter((name) => !choices.categoricalSuggested.includes(name));
+    if (notOffered.length > 0) errors.categorical = `Only the listed categories can define segments (not ${notOffered.join(', ')}).`;
     if (!parsed.success || Object.keys(errors).length > 0) return { ok: false, errors };
-    await this.store.updateSettings(key, { k: parsed.data.k, algorithm: parsed.data.algorithm, features: parsed.data.features ?? null, log1p: parsed.data.log1p ?? [] });
+    await this.store.updateSettings(key, {
+      k: parsed.data.k,
+      algorithm: parsed.data.algorithm,
+      features: parsed.data.features ?? null,
+      log1p: parsed.data.log1p ?? [],
+      categorical: categorical.length > 0 ? categorical : undefined,
+    });
     await this.audit.record({ ...key, userId, action: 'settings', detail: { setting: 'dialog' } });
     return { ok: true };
   }
@@ -97,8 +111,9 @@ export class SettingsDialog {
       await conversation.progress(REANALYSING_STEP);
       const settings = state.settings;
       const summary = withExplore(await this.engine.uploadSummary(loaded.analysis, null), loaded.analysis, state.active.sha256);
-      const intro = reanalysedIntro(METHOD_NAMES[settings.algorithm], settings.k, settings.features ?? null, settings.log1p ?? []);
-      await conversation.post({ ...summary, text: `${intro}\n\n${summary.text}`, literals: [...(summary.literals ?? []), ...(settings.features ?? []), ...(settings.log1p ?? [])] });
+      const intro = reanalysedIntro(METHOD_NAMES[settings.algorithm], settings.k, settings.features ?? null, settings.log1p ?? [], settings.categorical ?? []);
+      const literals = [...(summary.literals ?? []), ...(settings.features ?? []), ...(settings.log1p ?? []), ...(settings.categorical ?? [])];
+      await conversation.post({ ...summary, text: `${intro}\n\n${summary.text}`, literals });
       await this.delivery.postCharts(conversation, summary);
       await this.store.saveSummary(conversation.key, state.active.sha256, summarize(loaded.analysis));
       await conversation.finish();

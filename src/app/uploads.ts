@@ -6,7 +6,7 @@ import type { AuditTrail, ChannelStore } from '../store/channel-store.js';
 import { sha256 } from '../store/checked-file.js';
 import { plainAnswer } from '../tools/answer.js';
 import type { AnalysisRunner } from './analysis-runner.js';
-import { analysisOptions, summarize, type ChannelDatasets } from './channel-datasets.js';
+import { analysisOptions, settingsForTable, summarize, type ChannelDatasets } from './channel-datasets.js';
 import type { Conversation, IncomingFile } from './conversation.js';
 import type { Delivery } from './delivery.js';
 import type { SegmentEngine } from './engine.js';
@@ -61,8 +61,9 @@ export class Uploads {
       await conversation.progress(readingStep(file.name));
       const bytes = await file.download();
       if (bytes.byteLength > this.limits.maxUploadBytes) throw new InputError(tooLargeMessage(file.name, this.limits.maxUploadBytes), 'file-too-large');
-      const { settings } = await this.store.state(conversation.key);
-      const table = await this.engine.ingest(bytes, file.name, settings.key);
+      const stored = (await this.store.state(conversation.key)).settings;
+      const table = await this.engine.ingest(bytes, file.name, undefined, stored.key);
+      const settings = settingsForTable(stored, table);
       await conversation.progress(cleaningStep(table.cleaning.rowsIn));
       if (settings.k === null) await conversation.progress(choosingKStep(DEFAULT_K_RANGE));
       const fitted = await this.runner.run({
@@ -78,6 +79,7 @@ export class Uploads {
       const saved = await this.store.saveUpload(conversation.key, { fileName: file.name, bytes, uploadedBy: conversation.userId, threadTs: conversation.threadTs });
       const record = saved.active;
       if (!record) throw new Error('The upload was not recorded');
+      if (settings !== stored) await this.store.updateSettings(conversation.key, { categorical: settings.categorical, sheet: undefined });
       await this.audit.record({ ...conversation.key, userId: conversation.userId, action: 'upload', detail: { bytes: bytes.byteLength } });
       const comparison = saved.previous ? await this.datasets.compared(conversation.key, saved.previous, record.sha256, fitted, settings) : null;
       const analysis = comparison?.current ?? fitted;

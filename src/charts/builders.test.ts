@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { TopLevelSpec } from 'vega-lite';
 import { agreementChart } from './agreement.js';
 import { boxPlotChart } from './boxplots.js';
+import { categorySharesChart } from './categories.js';
 import { correlationChart } from './correlation.js';
 import { distributionChart } from './distribution.js';
 import { bicChart, elbowChart, silhouetteChart } from './k-evidence.js';
@@ -19,6 +20,23 @@ import { dejaVuTextWidth } from './text-metrics.js';
 const analysis = fixtureAnalysis();
 const { report } = analysis;
 
+/** The fixture's report with a Region column whose mix differs by segment (and one customer without a region). */
+const withRegions: typeof report = {
+  ...report,
+  categoricalFeatures: ['Region'],
+  categoricalShares: [
+    {
+      column: 'Region',
+      overall: { North: 0.5, South: 0.3, East: 0.1667, '': 0.0333 },
+      segments: [
+        { id: 1, shares: { North: 0.9167, South: 0.0833 } },
+        { id: 2, shares: { North: 0.2, South: 0.7, '': 0.1 } },
+        { id: 3, shares: { North: 0.25, South: 0.125, East: 0.625 } },
+      ],
+    },
+  ],
+};
+
 const builders: [string, () => ChartSpec][] = [
   ['elbow', () => elbowChart(report.kSelection)],
   ['silhouette', () => silhouetteChart(report.kSelection)],
@@ -34,6 +52,7 @@ const builders: [string, () => ChartSpec][] = [
   ['distribution by segment', () => distributionChart(analysis, { feature: 'Avg_Credit_Limit', bySegment: true })],
   ['ranking', () => rankingChart(analysis, { feature: 'Total_calls_made' })],
   ['agreement', () => agreementChart(report)],
+  ['category shares', () => categorySharesChart(withRegions)],
 ];
 
 /** Every distinct inline data row of a spec, wherever it sits (layers often share rows). */

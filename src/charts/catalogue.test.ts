@@ -10,6 +10,7 @@ import { ChartOutputSchema } from '../tools/answer.js';
 import { pixelSpread } from '../../test/helpers/chart-checks.js';
 
 const MISSION = new URL('../../../shared/data/credit-card-customer-data.csv', import.meta.url).pathname;
+const MALL = new URL('../../../shared/data/mall-customers.csv', import.meta.url).pathname;
 
 describe('chart catalogue on the mission data', () => {
   let analysis: Analysis;
@@ -20,7 +21,8 @@ describe('chart catalogue on the mission data', () => {
   it('builds every kind of chart, each valid Vega-Lite that renders to a picture', async () => {
     const charts = chartCatalogue(analysis, { features: 'all' });
     const kinds = new Set(charts.map((c) => c.kind));
-    expect([...kinds].sort()).toEqual([...ChartKindSchema.options].sort());
+    // The mission file has no categorical column, so no category-shares chart (drawn for mall-customers.csv below).
+    expect([...kinds].sort()).toEqual(ChartKindSchema.options.filter((kind) => kind !== 'categories').sort());
     expect(new Set(charts.map((c) => c.fileName)).size).toBe(charts.length);
     expect(charts.filter((c) => c.kind === 'ranking')).toHaveLength(analysis.report.features.length);
     for (const chart of charts) {
@@ -68,5 +70,21 @@ describe('chart catalogue on the mission data', () => {
 
   it('lists the same kinds in the request schema and the kind enum', () => {
     expect([...CHART_KINDS].sort()).toEqual([...new Set(ChartKindSchema.options)].sort());
+  });
+});
+
+describe('chart catalogue on mall-customers.csv segmented on Gender too', () => {
+  it('draws Gender shares by segment: valid Vega-Lite, a picture, every bar summing to 100%', async () => {
+    const analysis = await analyzeFile(MALL, { categorical: ['Gender'], k: 4 });
+    const charts = chartCatalogue(analysis).filter((c) => c.kind === 'categories');
+    expect(charts.map((c) => c.fileName)).toEqual(['category-shares-gender']);
+    const [chart] = charts;
+    expect(compileChart(chart.spec).warnings).toEqual([]);
+    expect((await pixelSpread(await renderPng(chart.spec))).distinctLevels).toBeGreaterThan(100);
+    const rows = (chart.spec.data as { values: { segment: string; level: string; start: number; end: number }[] }).values;
+    const segments = [...new Set(rows.map((r) => r.segment))];
+    expect(segments).toHaveLength(analysis.report.segments.length + 1);
+    for (const segment of segments) expect(Math.max(...rows.filter((r) => r.segment === segment).map((r) => r.end))).toBeCloseTo(1, 12);
+    expect(() => buildChart({ kind: 'categories', column: 'Region' }, analysis)).toThrow('There is no categorical column called "Region" to chart; choose one of: Gender.');
   });
 });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Analysis } from '../analysis/analysis.js';
 import { agreementChart } from './agreement.js';
 import { boxPlotChart } from './boxplots.js';
+import { categorySharesChart } from './categories.js';
 import { featuresBySeparation, resolveFeature } from './chart-data.js';
 import { correlationChart } from './correlation.js';
 import { distributionChart } from './distribution.js';
@@ -47,6 +48,8 @@ export const ChartRequestSchema = z.discriminatedUnion('kind', [
     highlight: z.enum(['highest', 'lowest']).default('highest'),
   }),
   z.object({ kind: z.literal('agreement') }),
+  /** Category shares by segment for one categorical column (default: the first categorical feature, else the first column). */
+  z.object({ kind: z.literal('categories'), column: z.string().min(1).max(200).optional() }),
 ]);
 /** What callers may write (defaults optional). */
 export type ChartRequestInput = z.input<typeof ChartRequestSchema>;
@@ -84,6 +87,8 @@ export function buildChart(request: ChartRequestInput, analysis: Analysis): Char
       return rankingChart(analysis, { feature: r.feature, statistic: r.statistic, highlight: r.highlight });
     case 'agreement':
       return agreementChart(analysis.report);
+    case 'categories':
+      return categorySharesChart(analysis.report, { column: r.column });
   }
 }
 
@@ -123,6 +128,10 @@ export function chartCatalogue(analysis: Analysis, options: CatalogueOptions = {
     ]),
   ];
   if (Object.keys(analysis.report.models).length > 1) requests.push({ kind: 'agreement' });
+  // Each categorical feature the segments were made from, else the first categorical column that describes them.
+  const shares = analysis.report.categoricalShares ?? [];
+  const categoryColumns = analysis.report.categoricalFeatures ?? shares.slice(0, 1).map((c) => c.column);
+  for (const column of categoryColumns) requests.push({ kind: 'categories', column });
   return requests.map((request) => buildChart(request, analysis));
 }
 

@@ -1,3 +1,4 @@
+import { numericFeatures } from '../analysis/report.js';
 import type { TopLevelSpec } from 'vega-lite';
 import type { Analysis } from '../analysis/analysis.js';
 import { featureFormats, topFeatures } from './chart-data.js';
@@ -27,7 +28,7 @@ export interface ProfileOptions {
  */
 export function profileChart(analysis: Analysis, options: ProfileOptions = {}): ChartSpec {
   const mode = options.mode ?? 'deviation';
-  const all = analysis.report.features;
+  const all = numericFeatures(analysis.report);
   const features = options.features?.length ? [...options.features] : topFeatures(analysis, MAX_PROFILE_FEATURES);
   const note = features.length < all.length && !options.features?.length
     ? [`Showing the ${features.length} of ${all.length} features that differ most between segments.`]

@@ -15,6 +15,7 @@ export const ChartKindSchema = z.enum([
   'distribution',
   'ranking',
   'agreement',
+  'categories',
 ]);
 export type ChartKind = z.infer<typeof ChartKindSchema>;
 

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import type { Analysis } from '../analysis/analysis.js';
 import { featureLabel } from '../analysis/feature-labels.js';
 import { labelsCsv } from '../analysis/labels-csv.js';
-import { AlgorithmSchema } from '../analysis/report.js';
+import { AlgorithmSchema, numericFeatures } from '../analysis/report.js';
 import { InputError } from '../common/errors.js';
 import { ingestFile } from '../data/ingest.js';
 import { createAnalysisRunner } from '../app/analysis-runner.js';
@@ -23,6 +23,7 @@ export async function runAnalyze(argv: readonly string[], context: CliContext): 
       'dedupe-features': { type: 'boolean', default: false },
       features: { type: 'string' },
       log1p: { type: 'string' },
+      categorical: { type: 'string' },
       json: { type: 'boolean', default: false },
       labels: { type: 'string' },
       sheet: { type: 'string' },
@@ -50,7 +51,7 @@ export async function runAnalyze(argv: readonly string[], context: CliContext): 
   const analysis = await runner.run({
     table: () => table,
     dataset: file,
-    options: { k, algorithm, seed, log1p: list(values.log1p), source: basename(file) },
+    options: { k, algorithm, seed, log1p: list(values.log1p), categorical: list(values.categorical), source: basename(file) },
   });
   if (values.labels) await writeFile(values.labels, labelsCsv(analysis));
   context.stdout.write(values.json ? `${JSON.stringify(analysis.report, null, 2)}\n` : humanSummary(analysis));
@@ -72,8 +73,12 @@ function humanSummary(analysis: Analysis): string {
   lines.push('', `Segments (${r.algorithm}, k = ${k}):`);
   for (const s of r.segments) {
     lines.push(`  ${s.id}. ${s.name}: ${s.size.toLocaleString('en-US')} customers (${(s.share * 100).toFixed(1)}%)`);
-    const figures = r.features.map((f) => `${featureLabel(f).short} ${formatMean(s.mean[f], f)}`);
+    const figures = numericFeatures(r).map((f) => `${featureLabel(f).short} ${formatMean(s.mean[f], f)}`);
     lines.push(`     mean ${figures.join(', ')}`);
+    for (const column of r.categoricalFeatures ?? []) {
+      const counts = Object.entries(s.categorical[column] ?? {}).sort((a, b) => b[1] - a[1]);
+      lines.push(`     ${column}: ${counts.map(([value, n]) => `${value === '' ? '(missing)' : value} ${((n / s.size) * 100).toFixed(0)}%`).join(', ')}`);
+    }
   }
   const a = r.agreement;
   const ari = (v: number | null): string => (v === null ? '-' : v.toFixed(3));

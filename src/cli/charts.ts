@@ -26,6 +26,7 @@ export async function runCharts(argv: readonly string[], context: CliContext): P
       'max-points': { type: 'string', default: '2000' },
       scale: { type: 'string', default: '2' },
       'dedupe-features': { type: 'boolean', default: false },
+      categorical: { type: 'string' },
     },
   });
   const file = positionals[0];
@@ -42,7 +43,8 @@ export async function runCharts(argv: readonly string[], context: CliContext): P
 
   const table = await ingestFile(file, { dedupeFeatures: values['dedupe-features'], limits: { maxFileBytes: context.config.maxUploadBytes } });
   const runner = createAnalysisRunner({ workers: 0, log: context.log });
-  const analysis = await runner.run({ table: () => table, dataset: file, options: { k, seed, source: basename(file) } });
+  const categorical = values.categorical?.split(',').map((c) => c.trim()).filter(Boolean);
+  const analysis = await runner.run({ table: () => table, dataset: file, options: { k, seed, source: basename(file), ...(categorical ? { categorical } : {}) } });
   const charts = chartCatalogue(analysis, { features, maxPoints });
   await mkdir(values.out, { recursive: true });
   for (const chart of charts) {

@@ -152,6 +152,7 @@ export function cleanTable(raw: RawTable, settings: IngestSettings, earlierNotes
     outliers: statistics.outliers,
     skew: statistics.skew,
     logSuggested: statistics.logSuggested,
+    categoricalSuggested: decisions.filter((d) => d.info.role === 'categorical').map((d) => d.info.name),
     notFeatures: decisions.flatMap((d) =>
       d.notFeatureReason === null || d.info.role === 'feature' ? [] : [{ column: d.info.name, reason: d.notFeatureReason }],
     ),

@@ -226,6 +226,13 @@ export function requireFeatures(decisions: readonly RoleDecision[], featureCount
   );
 }
 
+/** The note on categorical columns that describe the segments without defining them. */
+export function categoricalNote(names: readonly string[]): string {
+  const what = names.length === 1 ? 'is a category' : 'are categories';
+  const offer = names.length === 1 ? 'it can also be used as a categorical feature' : 'they can also be used as categorical features';
+  return `${listNames(names)} ${what} kept to describe segments, not clustered; ${offer}.`;
+}
+
 /** One note per kind of column left out of the clustering, plus the feature list. */
 export function roleNotes(decisions: readonly RoleDecision[], featureIndices: readonly number[]): string[] {
   const named = (role: ColumnRole): string[] => decisions.filter((d) => d.info.role === role).map((d) => d.info.name);
@@ -237,10 +244,7 @@ export function roleNotes(decisions: readonly RoleDecision[], featureIndices: re
     notes.push(`${listNames(ids)} ${verb} not clustered.`);
   }
   const categorical = named('categorical');
-  if (categorical.length > 0) {
-    const what = categorical.length === 1 ? 'is a category' : 'are categories';
-    notes.push(`${listNames(categorical)} ${what} kept to describe segments, not clustered.`);
-  }
+  if (categorical.length > 0) notes.push(categoricalNote(categorical));
   const dates = named('date');
   if (dates.length > 0) notes.push(`${listNames(dates)} ${dates.length === 1 ? 'holds dates' : 'hold dates'}, not clustered.`);
   const constant = named('constant');

@@ -25,6 +25,8 @@ export const ImputedCountsSchema = z.object({
 /** Which sheet of a workbook was read, and every sheet with its number of data rows. */
 export const WorkbookInfoSchema = z.object({
   sheet: z.string(),
+  /** True when the sheet was asked for by name (--sheet, "use sheet NAME"), not taken as the largest table. */
+  requested: z.boolean().optional(),
   sheets: z.array(z.object({ name: z.string(), rows: z.number().int() })),
 });
 export type WorkbookInfo = z.infer<typeof WorkbookInfoSchema>;
@@ -56,6 +58,11 @@ export const CleaningReportSchema = z.object({
   skew: z.record(z.string(), z.number()),
   /** Skewed non-negative features where a log1p transform would help (reported; applied only when asked). */
   logSuggested: z.array(z.string()),
+  /**
+   * Categorical columns that could also define segments (text with 2 to MAX_CATEGORIES values):
+   * `--categorical`, "include gender", the settings dialog. Absent in reports made before it existed.
+   */
+  categoricalSuggested: z.array(z.string()).optional(),
   /** Columns that looked numeric-ish but were not used as features, with the reason. */
   notFeatures: z.array(z.object({ column: z.string(), reason: z.string() })),
   /** Plain-language notes for people ("Dropped 3 rows that repeat exactly..."). */

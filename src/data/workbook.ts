@@ -48,7 +48,7 @@ export async function readWorkbook(bytes: Buffer, limits: IngestLimits, sheet?: 
   const located = grids.map(locateTable);
   const chosen = chooseSheet(located, sheet);
   const sheets = located.map((l) => ({ name: l.grid.name, rows: l.dataRows }));
-  return { ...rawTable(chosen, located, limits), workbook: { sheet: chosen.grid.name, sheets } };
+  return { ...rawTable(chosen, located, limits), workbook: { sheet: chosen.grid.name, sheets, ...(sheet !== undefined ? { requested: true } : {}) } };
 }
 
 /** Limits checked on the zip's directory, before anything is parsed. */

@@ -1,3 +1,4 @@
+import { numericFeatures } from '../analysis/report.js';
 import type { Analysis } from '../analysis/analysis.js';
 import { featureLabel } from '../analysis/feature-labels.js';
 import { CONCEPTS, informativeTokens, stem } from '../common/vocabulary.js';
@@ -73,7 +74,7 @@ export function figureContext(analysis: Analysis, options: { remembered?: readon
   for (let k = Math.min(lo, 1); k <= hi; k++) kValues.add(k);
   return {
     index: options.index ?? factIndex(analysis),
-    features: r.features,
+    features: numericFeatures(r),
     segmentIds: r.segments.map((s) => s.id),
     kValues: [...kValues],
     trusted: [

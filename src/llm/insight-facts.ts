@@ -1,3 +1,4 @@
+import { numericFeatures } from '../analysis/report.js';
 import type { Analysis } from '../analysis/analysis.js';
 import { featureLabel } from '../analysis/feature-labels.js';
 import type { Fact } from '../tools/answer.js';
@@ -65,7 +66,7 @@ export function insightFacts(analysis: Analysis): InsightFacts {
     dataset: {
       rowsInFile: r.rowsIn,
       rowsUsed: r.rowsUsed,
-      features: r.features.map((f) => ({
+      features: numericFeatures(r).map((f) => ({
         label: featureLabel(f).label,
         unit: featureLabel(f).unit,
         overallMean: round(overall.mean[f], isMoney(f)),
@@ -88,9 +89,9 @@ export function insightFacts(analysis: Analysis): InsightFacts {
       name: s.name,
       customers: s.size,
       sharePercent: round(s.share * 100, false),
-      means: Object.fromEntries(r.features.map((f) => [featureLabel(f).label, round(s.mean[f], isMoney(f))])),
+      means: Object.fromEntries(numericFeatures(r).map((f) => [featureLabel(f).label, round(s.mean[f], isMoney(f))])),
       timesOverallMean: Object.fromEntries(
-        r.features.filter((f) => overall.mean[f] !== 0).map((f) => [featureLabel(f).label, round(s.mean[f] / overall.mean[f], false)]),
+        numericFeatures(r).filter((f) => overall.mean[f] !== 0).map((f) => [featureLabel(f).label, round(s.mean[f] / overall.mean[f], false)]),
       ),
       setApartBy: s.distinguishing.map((d) => `${d.direction} ${featureLabel(d.feature).label}`),
     })),

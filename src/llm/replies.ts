@@ -1,3 +1,4 @@
+import { numericFeatures } from '../analysis/report.js';
 import type { Analysis } from '../analysis/analysis.js';
 import { featureLabel } from '../analysis/feature-labels.js';
 import { formatInteger } from '../tools/format.js';
@@ -5,7 +6,7 @@ import { overallStats } from '../tools/lookup.js';
 
 /** What the bot can answer, with examples built from this dataset's own columns. */
 export function helpText(analysis: Analysis): string {
-  const features = analysis.report.features;
+  const features = numericFeatures(analysis.report);
   const short = (i: number): string => featureLabel(features[i % features.length]).short;
   const median = (i: number): string => formatInteger(overallStats(analysis).median[features[i % features.length]]);
   const k = analysis.report.segments.length;

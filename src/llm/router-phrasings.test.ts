@@ -176,6 +176,42 @@ describe('the deterministic router on another dataset (mall customers)', () => {
     expect(plan).toEqual({ kind: 'clarify', text: '“visits” could mean Branch visits or Online visits. Which one?' });
   });
 
+  it('maps "include gender" to a re-run with Gender, "drop gender" back, and "show gender by segment" to its chart', async () => {
+    const include = { kind: 'tools', intent: 'settings', calls: [{ tool: 'segment', args: { categorical: ['Gender'] } }] };
+    expect(routeQuestion('include gender', mall)).toEqual(include);
+    expect(routeQuestion('Can you segment on gender too?', mall)).toEqual(include);
+    expect(routeQuestion('try 4 segments and add gender', mall)).toEqual({ ...include, calls: [{ tool: 'segment', args: { k: 4, categorical: ['Gender'] } }] });
+    expect(routeQuestion('show gender by segment', mall)).toEqual({ kind: 'tools', intent: 'chart', calls: [{ tool: 'chart', args: { kind: 'categories', column: 'Gender' } }] });
+    const withGender = await analyzeFile(MALL_CSV, { categorical: ['Gender'] });
+    expect(routeQuestion('drop gender', withGender)).toEqual({ kind: 'tools', intent: 'settings', calls: [{ tool: 'segment', args: { categorical: [] } }] });
+  });
+
+  it('re-runs with Gender when asked to "include gender", and keeps it as a setting', async () => {
+    const reanalysed: Analysis[] = [];
+    const context = conversationContext(mall, { k: null, algorithm: 'kmeans' });
+    const answer = await ask('include gender', {
+      ...context,
+      reanalyze: async (base, variation) => {
+        const next = await context.reanalyze(base, variation);
+        reanalysed.push(next);
+        return next;
+      },
+    });
+    expect(reanalysed).toHaveLength(1);
+    expect(reanalysed[0].report.features).toContain('Gender');
+    expect(reanalysed[0].report.categoricalFeatures).toEqual(['Gender']);
+    expect(answer.settings).toEqual({ k: null, algorithm: 'kmeans', categorical: ['Gender'] });
+    expect(answer.text).toContain(`*${reanalysed[0].report.segments.length} segments* with K-Means (k chosen from the evidence, on the numeric features and Gender):`);
+  });
+
+  it('refuses a numeric column as a categorical feature in one sentence (the segment tool, as a model would call it)', async () => {
+    const session = createSession(conversationContext(mall), {});
+    await expect(runTool('segment', { categorical: ['Age'] }, session)).rejects.toThrow(
+      /^"Age" is numeric, so it is already a feature; only text columns with a few values \(categories\) can be added as categorical features\.$/,
+    );
+    expect(routeQuestion('include age', mall)).not.toMatchObject({ intent: 'settings' });
+  });
+
   it('has no support-call column to rank by, and says so instead of guessing', () => {
     const plan = routeQuestion('which segment calls support most?', mall);
     expect(plan.kind).toBe('clarify');

@@ -1,5 +1,5 @@
 import type { Analysis } from '../analysis/analysis.js';
-import type { Algorithm } from '../analysis/report.js';
+import { numericFeatures, type Algorithm } from '../analysis/report.js';
 import type { ChartKind } from '../charts/types.js';
 import { QUESTION_STOPWORDS } from '../common/vocabulary.js';
 import type { ToolName } from '../tools/registry.js';
@@ -66,7 +66,7 @@ function segmentPhrases(text: string): string[] {
 }
 
 function resolveSegmentPhrase(phrase: string, analysis: Analysis): { id: number | null; problem: string | null } {
-  const r = resolveSegment(phrase, analysis.report.segments, analysis.report.features);
+  const r = resolveSegment(phrase, analysis.report.segments, numericFeatures(analysis.report));
   if (r.ok) return { id: r.value, problem: null };
   return { id: null, problem: r.message };
 }
@@ -116,10 +116,38 @@ function changesTopic(text: string): 'moved' | 'lost' | 'grew' | null {
   return null;
 }
 
+/** Categorical columns a question names, in the table's order: those the file offers and those in use. */
+function namedCategoricalColumns(tokens: readonly string[], analysis: Analysis): string[] {
+  const r = analysis.report;
+  const offered = [...(r.categoricalFeatures ?? []), ...(r.cleaning.categoricalSuggested ?? r.columns.filter((c) => c.role === 'categorical').map((c) => c.name))];
+  const named = (column: string): boolean => {
+    const words = phraseTokens(column);
+    return words.length > 0 && words.every((w) => tokens.includes(w));
+  };
+  return [...new Set(offered)].filter(named);
+}
+
+/**
+ * "include gender", "add region as a feature", "segment on gender too" / "drop gender", "without
+ * region": the categorical features to re-run with, or null when the question changes none.
+ */
+function requestedCategorical(text: string, tokens: readonly string[], analysis: Analysis): string[] | null {
+  const named = namedCategoricalColumns(tokens, analysis);
+  if (named.length === 0) return null;
+  const current = analysis.report.categoricalFeatures ?? [];
+  if (/\b(drop|remove|exclude|without|ignore|stop using|no longer use|leave out|take out)\b/.test(text)) {
+    return current.filter((c) => !named.includes(c));
+  }
+  if (/\b(include|add|use|using|consider|segment (?:on|by)|cluster (?:on|by)|split (?:on|by)|take\b.*\binto account|factor in|as well|too|also)\b/.test(text)) {
+    return [...current, ...named.filter((c) => !current.includes(c))];
+  }
+  return null;
+}
+
 export function routeQuestion(question: string, analysis: Analysis): RoutePlan {
   const text = normaliseQuestion(question);
   const tokens = phraseTokens(text);
-  const features = analysis.report.features;
+  const features = numericFeatures(analysis.report);
   if (
     tokens.length === 0 ||
     /^(help|\?+|menu|commands?|what can (you|i) (do|ask)\b.*|how does this work\??|how do i use (this|you)\??)$/.test(text) ||
@@ -139,11 +167,19 @@ export function routeQuestion(question: string, analysis: Analysis): RoutePlan {
   const compareWords = hasWord(tokens, 'compare', 'comparison', 'versus', 'agree', 'agreement', 'differ', 'difference', 'differences', 'disagree') || /\bvs\.?\b/.test(text);
   const k = requestedK(text);
   const changeVerb = /\b(use|switch|try|run|rerun|re-run|redo|change|go with|go back|instead|apply|with|prefer|let's|lets|fit)\b/.test(text);
-  if (!compareWords && (k !== null || (method !== null && (changeVerb || tokens.length <= 3)))) {
+  const categorical = compareWords || /\b(show|plot|chart|draw|graph)\b/.test(text) ? null : requestedCategorical(text, tokens, analysis);
+  if (!compareWords && (k !== null || categorical !== null || (method !== null && (changeVerb || tokens.length <= 3)))) {
     const args: Record<string, unknown> = {};
     if (method) args.algorithm = method;
     if (k !== null) args.k = k;
+    if (categorical !== null) args.categorical = categorical;
     return run('settings', [{ tool: 'segment', args }]);
+  }
+
+  // "show gender by segment": the category-shares chart of a named categorical column.
+  const chartColumn = namedCategoricalColumns(tokens, analysis)[0];
+  if (chartColumn !== undefined && (hasWord(tokens, ...SHOW_WORDS) || /\b(by|per|across) (segment|segments|cluster|clusters)\b/.test(text))) {
+    return run('chart', [{ tool: 'chart', args: { kind: 'categories', column: chartColumn } }]);
   }
 
   // Predict: "which segment would a customer with 8 cards and a 150k limit be in?"

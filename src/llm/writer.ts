@@ -1,6 +1,6 @@
 import type { Analysis } from '../analysis/analysis.js';
 import { featureLabel } from '../analysis/feature-labels.js';
-import { METHOD_NAMES, type Segment } from '../analysis/report.js';
+import { METHOD_NAMES, numericFeatures, type Segment } from '../analysis/report.js';
 import { customers, formatDecimal, formatFeatureValue, formatShare, smallNumberWord } from '../tools/format.js';
 import { overallStats } from '../tools/lookup.js';
 import { campaigns, serviceActions } from '../tools/playbook/playbook.js';
@@ -62,7 +62,7 @@ function segmentParagraphs(analysis: Analysis): string {
     const first = `*Segment ${s.id}: ${s.name}* (${customers(s.size)}, ${formatShare(s.share)}).`;
     const set = main.map((d) => versus(analysis, s, d.feature));
     const setApart = set.length > 0 ? ` What sets them apart: ${set.join('; ')}.` : '';
-    const rest = r.features.filter((f) => !main.some((d) => d.feature === f));
+    const rest = numericFeatures(r).filter((f) => !main.some((d) => d.feature === f));
     const others =
       rest.length > 0
         ? ` Otherwise close to typical: ${rest.map((f) => `${featureLabel(f).short} ${formatFeatureValue(f, s.mean[f])} (overall ${formatFeatureValue(f, overall[f])})`).join(', ')}.`

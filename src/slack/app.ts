@@ -10,7 +10,6 @@ import { boltLogger } from './bolt-logger.js';
 import { registerListeners } from './listeners/index.js';
 import type { ListenerDeps } from './listeners/route.js';
 import { RATE_LIMIT_POLICY, rateLimitedFetch, type RateLimitPolicy } from './rate-limit.js';
-import { ViewedChannels } from './viewed-channels.js';
 
 export type SlackMode = Exclude<RunMode, { kind: 'console' }>;
 
@@ -74,7 +73,6 @@ export function createSlackApp(deps: SlackAppDeps): App {
   registerListeners(app, {
     app: deps.app,
     files: { botToken: mode.botToken, slackApiUrl: config.slackApiUrl, maxUploadBytes: config.maxUploadBytes },
-    viewed: new ViewedChannels(),
     log,
     thread: deps.thread,
   });

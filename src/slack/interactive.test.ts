@@ -32,9 +32,9 @@ afterAll(async () => {
 
 const option = (value: string) => ({ text: { type: 'plain_text' as const, text: value }, value });
 
-async function openSettings(user: string): Promise<FakeView> {
+async function openSettings(user: string, channel = CHANNEL): Promise<FakeView> {
   const before = h.fake.views.length;
-  await h.sendCommand({ channel: CHANNEL, user, text: 'settings' });
+  await h.sendCommand({ channel, user, text: 'settings' });
   await h.activity.idle();
   const view = h.fake.views.slice(before).find((v) => v.type === 'modal');
   if (!view) throw new Error(`no modal opened (refusals: ${JSON.stringify(h.fake.rejectionsOf())})`);
@@ -87,6 +87,46 @@ describe('the settings dialog', () => {
     const table = rerun?.blocks.find((b) => (b as { type: string }).type === 'table') as { rows: unknown[] } | undefined;
     expect(table?.rows).toHaveLength(5);
     expect(h.fake.rejectionsOf()).toEqual([]);
+  });
+});
+
+describe('the settings dialog on a file with a categorical column (mall-customers.csv)', () => {
+  const MALL_CHANNEL = 'C0MALL';
+  let mallThread = '';
+  beforeAll(async () => {
+    h.fake.setMembers(MALL_CHANNEL, ['U0ANA']);
+    const event = fileShareEvent(MALL_CHANNEL, h.fake.addFile({ name: 'mall-customers.csv', content: readFileSync(MALL_CSV) }));
+    mallThread = String(event.ts);
+    h.fake.addUserMessage({ channel: MALL_CHANNEL, ts: mallThread, user: 'U0ANA' });
+    await h.sendEvent(event);
+    await h.activity.idle();
+  }, 120_000);
+
+  it('offers Gender as a checkbox, and ticking it re-runs the analysis on Gender too', async () => {
+    const view = await openSettings('U0ANA', MALL_CHANNEL);
+    const blocks = view.view.blocks as { block_id?: string; optional?: boolean; element?: { type: string; options: { value: string; description?: { text: string } }[] } }[];
+    const categorical = blocks.find((b) => b.block_id === 'categorical');
+    expect(categorical?.optional).toBe(true);
+    expect(categorical?.element?.type).toBe('checkboxes');
+    expect(categorical?.element?.options.map((o) => o.value)).toEqual(['Gender']);
+    expect(categorical?.element?.options[0].description?.text).toContain('2 distinct values');
+
+    const before = h.fake.botMessages(MALL_CHANNEL, mallThread).length;
+    const reply = await submit('U0ANA', view, {
+      k: { k: { type: 'static_select', selected_option: option('4') } },
+      algorithm: { algorithm: { type: 'static_select', selected_option: option('kmeans') } },
+      features: { features: { type: 'checkboxes', selected_options: ['Age', 'Annual Income (k$)', 'Spending Score (1-100)'].map(option) } },
+      categorical: { categorical: { type: 'checkboxes', selected_options: [option('Gender')] } },
+    });
+    expect(reply).toBeNull();
+    const rerun = h.fake.botMessages(MALL_CHANNEL, mallThread).slice(before).find((m) => m.text.includes('Analysed again with the new settings'));
+    expect(rerun?.text).toContain('(K-Means; 4 segments; on every feature; also on Gender)');
+    expect(rerun?.text).toMatch(/Mostly (Female|Male)/);
+    expect(h.fake.rejectionsOf()).toEqual([]);
+
+    const reopened = await openSettings('U0ANA', MALL_CHANNEL);
+    const ticked = (reopened.view.blocks as { block_id?: string; element?: { initial_options?: { value: string }[] } }[]).find((b) => b.block_id === 'categorical');
+    expect(ticked?.element?.initial_options?.map((o) => o.value)).toEqual(['Gender']);
   });
 });
 

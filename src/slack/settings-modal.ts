@@ -11,6 +11,8 @@ export const SETTINGS_CALLBACK_ID = 'segments_settings';
 
 /** Checkboxes take at most 10 options (https://docs.slack.dev/reference/block-kit/block-elements/checkboxes-element); beyond, a multi-select. */
 const MAX_CHECKBOXES = 10;
+/** A multi-select takes at most 100 options (https://docs.slack.dev/reference/block-kit/block-elements/multi-select-menu-element). */
+const MAX_SELECT_OPTIONS = 100;
 
 /** Which channel a dialog is about, carried in the view's private_metadata (at most 3,000 characters). */
 export const SettingsMetadataSchema = z.object({ teamId: z.string(), channelId: z.string() });
@@ -25,7 +27,8 @@ const option = (text: string, value: string, description?: string) => ({
 /**
  * The settings dialog as a modal (https://docs.slack.dev/surfaces/modals): the number of
  * segments, the method, the features to cluster on (with the reason for each column's role)
- * and the suggested log transforms. Every string from the file goes through plainTextSafe.
+ * the suggested log transforms and the categorical columns that may define segments as well.
+ * Every string from the file goes through plainTextSafe.
  */
 export function settingsModal(choices: SettingsChoices, metadata: SettingsMetadata): View {
   const kOptions = [option('Choose from the evidence', 'auto'), ...Array.from({ length: choices.maxK - 1 }, (_, i) => option(`${i + 2} segments`, String(i + 2)))];
@@ -75,6 +78,21 @@ export function settingsModal(choices: SettingsChoices, metadata: SettingsMetada
       element: { type: 'checkboxes', action_id: 'log1p', options: logOptions, ...(initial.length > 0 ? { initial_options: initial } : {}) },
     });
   }
+  if (choices.categoricalSuggested.length > 0) {
+    const reasons = new Map(choices.columns.map((c) => [c.name, c.reason]));
+    const categoryOptions = choices.categoricalSuggested.slice(0, MAX_SELECT_OPTIONS).map((name) => option(name, name, reasons.get(name)));
+    const initial = categoryOptions.filter((o) => choices.settings.categorical?.includes(o.value));
+    blocks.push({
+      type: 'input',
+      block_id: 'categorical',
+      optional: true,
+      label: { type: 'plain_text', text: 'Categories to segment on as well' },
+      element:
+        categoryOptions.length <= MAX_CHECKBOXES
+          ? { type: 'checkboxes', action_id: 'categorical', options: categoryOptions, ...(initial.length > 0 ? { initial_options: initial } : {}) }
+          : { type: 'multi_static_select', action_id: 'categorical', options: categoryOptions.map(({ text, value }) => ({ text, value })), ...(initial.length > 0 ? { initial_options: initial.map(({ text, value }) => ({ text, value })) } : {}) },
+    });
+  }
   return {
     type: 'modal',
     callback_id: SETTINGS_CALLBACK_ID,
@@ -97,5 +115,6 @@ export function settingsForm(values: StateValues): SettingsForm {
     algorithm: values.algorithm?.algorithm?.selected_option?.value ?? '',
     features: features ? features.map((o) => o.value) : null,
     log1p: (values.log1p?.log1p?.selected_options ?? []).map((o) => o.value),
+    categorical: (values.categorical?.categorical?.selected_options ?? []).map((o) => o.value),
   };
 }

@@ -6,26 +6,11 @@ import type { Logger } from '../common/logger.js';
 const MAX_MEMBER_PAGES = 50;
 
 /**
- * Which channel each person is looking at while the agent conversation is open, from
- * `app_context_changed` and `app_home_opened` (https://docs.slack.dev/reference/events/app_context_changed).
- * Kept in memory: Slack sends it again whenever the view changes.
+ * The channel a context event (`app_context_changed`, `app_home_opened`) says the person is
+ * viewing: the first channel among its entities, ordered by relevance
+ * (https://docs.slack.dev/reference/events/app_context_changed); null when there is none.
  */
-export class ViewedChannels {
-  private readonly viewing = new Map<string, string>();
-
-  /** Record the first channel among the event's context entities (ordered by relevance), or forget it when there is none. */
-  record(teamId: string, userId: string, context: unknown): void {
-    const channel = firstChannel(context);
-    if (channel) this.viewing.set(`${teamId}/${userId}`, channel);
-    else this.viewing.delete(`${teamId}/${userId}`);
-  }
-
-  of(teamId: string, userId: string): string | null {
-    return this.viewing.get(`${teamId}/${userId}`) ?? null;
-  }
-}
-
-function firstChannel(context: unknown): string | null {
+export function viewedChannelOf(context: unknown): string | null {
   const entities = (context as { entities?: { type?: unknown; value?: unknown }[] } | undefined)?.entities ?? [];
   for (const entity of entities) {
     if (entity.type === 'slack#/types/channel_id' && typeof entity.value === 'string' && /^[CG][A-Z0-9]+$/.test(entity.value)) return entity.value;

@@ -66,6 +66,7 @@ export interface PurgeCounts {
   readonly datasets: number;
   readonly turns: number;
   readonly analyses: number;
+  readonly feedback: number;
 }
 
 /**
@@ -110,7 +111,7 @@ export interface ChannelStore {
   recordFeedback(key: ChannelKey, entry: FeedbackEntry): Promise<void>;
   /** The channel's votes, oldest first. */
   feedback(key: ChannelKey): Promise<FeedbackEntry[]>;
-  /** Delete datasets, turns and cached analyses older than `cutoff` (the retention rule). */
+  /** Delete datasets, turns, cached analyses and feedback votes older than `cutoff` (the retention rule). */
   purgeOlderThan(cutoff: Date): Promise<PurgeCounts>;
 }
 
@@ -120,8 +121,24 @@ export interface ChannelStore {
  */
 export interface SeenEventLog {
   firstTime(id: string): Promise<boolean>;
+  /**
+   * True unless the same id was offered less than `windowMs` ago (a double click on a button):
+   * exactly one of several offers within the window wins, across replicas.
+   */
+  firstWithin(id: string, windowMs: number): Promise<boolean>;
   /** Wait for pending writes (shutdown). */
   flush(): Promise<void>;
+}
+
+/**
+ * The channel each person is looking at beside the bot's agent conversation (Slack's
+ * `app_context_changed`). Shared by every replica, since the question may reach another one
+ * than the event did.
+ */
+export interface ViewedChannelLog {
+  /** Remember `channelId` as the one `userId` is viewing, or forget it (null). */
+  record(teamId: string, userId: string, channelId: string | null): Promise<void>;
+  of(teamId: string, userId: string): Promise<string | null>;
 }
 
 /** Finished analyses by (dataset checksum, settings) key, shared by every process using the store. */
@@ -155,6 +172,7 @@ export interface Persistence {
   readonly store: ChannelStore;
   readonly seenEvents: SeenEventLog;
   readonly audit: AuditTrail;
+  readonly viewedChannels: ViewedChannelLog;
   /** Shared by replicas; null in the embedded mode, where each process caches in memory. */
   readonly analyses: AnalysisCache | null;
   close(): Promise<void>;

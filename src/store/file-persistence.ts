@@ -4,6 +4,7 @@ import type { Persistence, StoreLimits } from './channel-store.js';
 import type { DatasetCipher } from './cipher.js';
 import { FileChannelStore } from './file-store.js';
 import { FileAuditTrail } from './file-audit.js';
+import { MemoryViewedChannels } from './memory-viewed-channels.js';
 import { SeenEvents } from './seen-events.js';
 
 /**
@@ -22,6 +23,7 @@ export async function openFilePersistence(
     store,
     seenEvents,
     audit: new FileAuditTrail(join(dataDir, 'audit.jsonl'), options.log),
+    viewedChannels: new MemoryViewedChannels(),
     analyses: null,
     close: () => seenEvents.flush(),
   };

@@ -142,11 +142,10 @@ export class FileChannelStore implements ChannelStore {
   }
 
   /** Rewrite the history file (callers hold the channel's lock). */
-  private async updateHistory(key: ChannelKey, change: (uploads: UploadHistoryEntry[]) => UploadHistoryEntry[]): Promise<number> {
+  private async updateHistory(key: ChannelKey, change: (uploads: UploadHistoryEntry[]) => UploadHistoryEntry[]): Promise<void> {
     const before = await this.readHistory(key);
     const after = change(before);
     if (after.length !== before.length || after.some((u, i) => u !== before[i])) await writeCheckedJson(join(this.directoryOf(key), 'history.json'), { version: 1, uploads: after });
-    return before.length - after.length;
   }
 
   async updateSettings(key: ChannelKey, patch: SettingsPatch): Promise<ChannelState> {
@@ -243,6 +242,7 @@ export class FileChannelStore implements ChannelStore {
     const before = cutoff.toISOString();
     let datasets = 0;
     let turns = 0;
+    let feedback = 0;
     for (const key of await this.channels()) {
       await this.mutex.run(this.lockName(key), async () => {
         const state = await this.readState(key);
@@ -267,13 +267,26 @@ export class FileChannelStore implements ChannelStore {
           if (kept.length === 0 && thread.startedAt < before) delete file.threads[ts];
         }
       });
+      feedback += await this.purgeFeedback(key, before);
     }
     for (const name of await readdir(this.stagedDirectory()).catch(() => [] as string[])) {
       const match = /^([0-9a-f]{64})\.json$/.exec(name);
       const meta = match ? await readCheckedJson(join(this.stagedDirectory(), name), StagedMetaSchema, this.log) : null;
       if (match && (meta === null || meta.stagedAt < before)) await this.unstage(match[1]);
     }
-    return { datasets, turns, analyses: await this.purgeAnalysisSnapshots(cutoff) };
+    return { datasets, turns, analyses: await this.purgeAnalysisSnapshots(cutoff), feedback };
+  }
+
+  /** Drop the channel's votes cast before `before` (an ISO instant); returns how many. */
+  private purgeFeedback(key: ChannelKey, before: string): Promise<number> {
+    return this.mutex.run(this.lockName(key), async () => {
+      const path = join(this.directoryOf(key), 'feedback.json');
+      const file = await readCheckedJson(path, FeedbackFileSchema, this.log);
+      if (!file) return 0;
+      const kept = file.entries.filter((entry) => entry.at >= before);
+      if (kept.length < file.entries.length) await writeCheckedJson(path, { version: 1, entries: kept });
+      return file.entries.length - kept.length;
+    });
   }
 
   /** The command line's analysis snapshots (DATA_DIR/analysis-cache) written before the cutoff. */

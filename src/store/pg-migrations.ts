@@ -112,6 +112,23 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
   },
   {
     version: 4,
+    name: 'the channel each person is viewing beside the agent conversation; short-window claims (repeated presses)',
+    sql: `
+      CREATE TABLE viewed_channels (
+        team_id text NOT NULL,
+        user_id text NOT NULL,
+        channel_id text NOT NULL,
+        at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (team_id, user_id)
+      );
+      CREATE TABLE window_claims (
+        id text PRIMARY KEY,
+        at timestamptz NOT NULL
+      );
+    `,
+  },
+  {
+    version: 5,
     name: 'upload history: the figures of a channel’s last uploads',
     sql: `
       CREATE TABLE upload_history (

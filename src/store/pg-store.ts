@@ -18,6 +18,7 @@ import {
   type StagedUpload,
   type StoredDataset,
   type StoreLimits,
+  type ViewedChannelLog,
 } from './channel-store.js';
 import { sha256 } from './checked-file.js';
 import { datasetCipher, type DatasetCipher } from './cipher.js';
@@ -75,6 +76,7 @@ export async function openPgPersistence(options: PgPersistenceOptions): Promise<
     store,
     seenEvents: new PgSeenEvents(pool),
     audit: new PgAuditTrail(pool),
+    viewedChannels: new PgViewedChannels(pool),
     analyses: new PgAnalysisCache(pool, options.log),
     close: () => pool.end(),
   };
@@ -393,7 +395,11 @@ export class PgChannelStore implements ChannelStore {
       await client.query('DELETE FROM threads t WHERE started_at < $1 AND NOT EXISTS (SELECT 1 FROM turns u WHERE u.team_id = t.team_id AND u.channel_id = t.channel_id AND u.thread_ts = t.thread_ts)', [cutoff]);
       const analyses = await client.query('DELETE FROM analysis_cache WHERE created_at < $1', [cutoff]);
       await client.query('DELETE FROM seen_events WHERE seen_at < $1', [cutoff]);
-      return { datasets: datasets.rowCount ?? 0, turns: turns.rowCount ?? 0, analyses: analyses.rowCount ?? 0 };
+      await client.query('DELETE FROM viewed_channels WHERE at < $1', [cutoff]);
+      await client.query('DELETE FROM window_claims WHERE at < $1', [cutoff]);
+      // Votes keep their time as ISO text, which orders as the instants do.
+      const feedback = await client.query('DELETE FROM feedback WHERE at < $1', [cutoff.toISOString()]);
+      return { datasets: datasets.rowCount ?? 0, turns: turns.rowCount ?? 0, analyses: analyses.rowCount ?? 0, feedback: feedback.rowCount ?? 0 };
     });
   }
 
@@ -467,7 +473,39 @@ class PgSeenEvents implements SeenEventLog {
     return rowCount === 1;
   }
 
+  /** The row is inserted, or renewed once its window has passed; a concurrent offer sees the winner's row and changes nothing. */
+  async firstWithin(id: string, windowMs: number): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `INSERT INTO window_claims (id, at) VALUES ($1, clock_timestamp())
+       ON CONFLICT (id) DO UPDATE SET at = EXCLUDED.at WHERE window_claims.at <= EXCLUDED.at - make_interval(secs => $2::float8 / 1000)`,
+      [id, windowMs],
+    );
+    return rowCount === 1;
+  }
+
   async flush(): Promise<void> {}
+}
+
+/** One row per person: the latest context event wins, whichever replica received it. */
+class PgViewedChannels implements ViewedChannelLog {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async record(teamId: string, userId: string, channelId: string | null): Promise<void> {
+    if (channelId === null) {
+      await this.pool.query('DELETE FROM viewed_channels WHERE team_id = $1 AND user_id = $2', [teamId, userId]);
+      return;
+    }
+    await this.pool.query(
+      `INSERT INTO viewed_channels (team_id, user_id, channel_id) VALUES ($1, $2, $3)
+       ON CONFLICT (team_id, user_id) DO UPDATE SET channel_id = EXCLUDED.channel_id, at = now()`,
+      [teamId, userId, channelId],
+    );
+  }
+
+  async of(teamId: string, userId: string): Promise<string | null> {
+    const { rows } = await this.pool.query<{ channel_id: string }>('SELECT channel_id FROM viewed_channels WHERE team_id = $1 AND user_id = $2', [teamId, userId]);
+    return rows[0]?.channel_id ?? null;
+  }
 }
 
 class PgAnalysisCache implements AnalysisCache {

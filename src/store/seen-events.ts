@@ -12,6 +12,8 @@ const SeenEventsFileSchema = z.object({ version: z.literal(1), ids: z.array(z.st
  */
 export class SeenEvents implements SeenEventLog {
   private readonly ids = new Map<string, true>();
+  /** Short-window offers by id: when each was last accepted. Kept in memory: a window is seconds long. */
+  private readonly windows = new Map<string, number>();
   private writing: Promise<void> | null = null;
   private dirty = false;
 
@@ -19,6 +21,7 @@ export class SeenEvents implements SeenEventLog {
     private readonly path: string | null,
     private readonly log: StoreLogger,
     private readonly capacity = 5000,
+    private readonly now: () => number = Date.now,
   ) {}
 
   async load(): Promise<this> {
@@ -42,6 +45,14 @@ export class SeenEvents implements SeenEventLog {
       this.ids.delete(oldest);
     }
     this.scheduleSave();
+    return Promise.resolve(true);
+  }
+
+  firstWithin(id: string, windowMs: number): Promise<boolean> {
+    const now = this.now();
+    for (const [seen, at] of this.windows) if (now - at >= windowMs) this.windows.delete(seen);
+    if (this.windows.has(id)) return Promise.resolve(false);
+    this.windows.set(id, now);
     return Promise.resolve(true);
   }
 

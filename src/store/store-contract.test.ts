@@ -301,21 +301,27 @@ describe.each([files, postgres])('the store contract on $name', (backend) => {
     expect(await again.seenEvents.firstTime('Ev2')).toBe(true);
   });
 
-  it('deletes datasets and turns older than the retention cutoff, and nothing newer', async () => {
+  it('deletes datasets, turns and feedback votes older than the retention cutoff, and nothing newer', async () => {
     const { store } = await open();
     const day = 24 * 3600 * 1000;
     await store.saveUpload(A, { fileName: 'old.csv', bytes: csv('1'), uploadedBy: null, uploadedAt: new Date(Date.now() - 40 * day) });
     await store.saveUpload(B, { fileName: 'new.csv', bytes: csv('2'), uploadedBy: null });
     await store.appendTurns(B, '1.0001', [{ role: 'user', text: 'hello' }]);
+    const vote = { userId: 'U1', replyId: '1.0002', vote: 'up' as const, tools: ['profile_segment'] };
+    await store.recordFeedback(A, { ...vote, at: new Date(Date.now() - 40 * day).toISOString() });
+    await store.recordFeedback(A, { ...vote, userId: 'U2', at: new Date().toISOString() });
     const first = await store.purgeOlderThan(new Date(Date.now() - 30 * day));
     expect(first.datasets).toBe(1);
     expect(first.turns).toBe(0);
+    expect(first.feedback).toBe(1);
+    expect((await store.feedback(A)).map((entry) => entry.userId)).toEqual(['U2']);
     expect((await store.state(A)).active).toBeNull();
     expect(await store.readDataset(A, 'active')).toBeNull();
     expect((await store.state(B)).active?.fileName).toBe('new.csv');
     expect(await store.recentTurns(B, '1.0001')).toHaveLength(1);
     const later = await store.purgeOlderThan(new Date(Date.now() + day));
-    expect(later).toMatchObject({ datasets: 1, turns: 1 });
+    expect(later).toMatchObject({ datasets: 1, turns: 1, feedback: 1 });
+    expect(await store.feedback(A)).toEqual([]);
     expect(await store.recentTurns(B, '1.0001')).toEqual([]);
   });
 
@@ -332,6 +338,26 @@ describe.each([files, postgres])('the store contract on $name', (backend) => {
     await expect(wrong.store.readDataset(A, 'active')).rejects.toMatchObject({ code: 'data-key-wrong' });
     const none = await open();
     await expect(none.store.readDataset(A, 'active')).rejects.toMatchObject({ code: 'data-key-missing' });
+  });
+
+  it('accepts one of several offers of an id within a window, and the id again once the window has passed', async () => {
+    const { seenEvents } = await open();
+    const offers = await Promise.all(Array.from({ length: 5 }, () => seenEvents.firstWithin('press:1', 60_000)));
+    expect(offers.filter(Boolean)).toHaveLength(1);
+    expect(await seenEvents.firstWithin('press:2', 60_000)).toBe(true);
+    // A zero-length window has always passed.
+    expect([await seenEvents.firstWithin('press:3', 0), await seenEvents.firstWithin('press:3', 0)]).toEqual([true, true]);
+  });
+
+  it('remembers the channel each person views, a later context replacing it and none forgetting it', async () => {
+    const { viewedChannels } = await open();
+    expect(await viewedChannels.of('T1', 'U1')).toBeNull();
+    await viewedChannels.record('T1', 'U1', 'C1');
+    await viewedChannels.record('T1', 'U2', 'C2');
+    await viewedChannels.record('T1', 'U1', 'C3');
+    expect([await viewedChannels.of('T1', 'U1'), await viewedChannels.of('T1', 'U2'), await viewedChannels.of('T2', 'U1')]).toEqual(['C3', 'C2', null]);
+    await viewedChannels.record('T1', 'U1', null);
+    expect(await viewedChannels.of('T1', 'U1')).toBeNull();
   });
 
   it('keeps an audit trail per workspace, newest first, with sizes and no content', async () => {
@@ -362,10 +388,10 @@ describe('PostgreSQL only', () => {
     const pools = Array.from({ length: 3 }, () => new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 2 }));
     try {
       const applied = await Promise.all(pools.map((pool) => migrate(pool, schema, silentLogger)));
-      expect(applied.flat()).toEqual([1, 2, 3, 4]);
+      expect(applied.flat()).toEqual([1, 2, 3, 4, 5]);
       expect(await migrate(pools[0], schema, silentLogger)).toEqual([]);
       const { rows } = await pools[0].query(`SELECT version FROM "${schema}".schema_migrations ORDER BY version`);
-      expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
+      expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }]);
     } finally {
       await Promise.all(pools.map((pool) => pool.end()));
     }
@@ -405,7 +431,7 @@ describe('PostgreSQL only', () => {
     }
   });
 
-  it('two replicas offered the same event id handle it exactly once, and share cached analyses', async () => {
+  it('two replicas offered the same event id or button press handle it exactly once, and share cached analyses and viewed channels', async () => {
     const schema = uniqueName('replicas');
     schemas.push(schema);
     const [one, two] = await Promise.all([0, 1].map(() => openPgPersistence({ url: TEST_DATABASE_URL, schema, poolSize: 4, log: silentLogger })));
@@ -420,6 +446,11 @@ describe('PostgreSQL only', () => {
       expect(Array.from(shared?.labels.kmeans ?? [])).toEqual(Array.from(analysis.labels.kmeans ?? []));
       expect(await two.analyses?.load('other|{}')).toBeNull();
       expect([await two.analyses?.has('sha|{"k":3}'), await two.analyses?.has('other|{}')]).toEqual([true, false]);
+      const presses = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? one : two).seenEvents.firstWithin('press:double', 10_000)));
+      expect(presses.filter(Boolean)).toHaveLength(1);
+      // What one replica heard of a person's view, the other knows.
+      await one.viewedChannels.record('T1', 'U1', 'C1');
+      expect(await two.viewedChannels.of('T1', 'U1')).toBe('C1');
     } finally {
       await one.close();
       await two.close();

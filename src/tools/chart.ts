@@ -5,10 +5,11 @@ import { defineTool, output, ToolInputError, type ChartParams } from './tool.js'
 
 export const ChartArgs = z.object({
   kind: ChartKindSchema.describe(
-    'elbow (inertia by k), silhouette (by k), bic (mixture BIC by k), sizes (segment sizes), profile (feature means per segment), boxplots, pair-plot, pca-map (2-D map of customers), correlation, distribution, ranking (segments by one feature), agreement (methods compared).',
+    'elbow (inertia by k), silhouette (by k), bic (mixture BIC by k), sizes (segment sizes), profile (feature means per segment), boxplots, pair-plot, pca-map (2-D map of customers), correlation, distribution, ranking (segments by one feature), agreement (methods compared), categories (shares of a categorical column such as Gender by segment).',
   ),
   feature: z.string().min(1).max(200).optional().describe('The feature for ranking or distribution charts, as a column name or in words.'),
   features: z.array(z.string().min(1).max(200)).max(10).optional().describe('Features to show (pair plot, boxplots).'),
+  column: z.string().min(1).max(200).optional().describe('The categorical column for the categories chart (e.g. Gender).'),
 });
 
 export const ChartData = z.object({ kind: ChartKindSchema, title: z.string(), fileName: z.string() });
@@ -26,11 +27,12 @@ const HOW_TO_READ: Readonly<Record<ChartKind, string>> = {
   distribution: 'How one feature is distributed, by segment.',
   ranking: 'The segments ranked by one feature.',
   agreement: 'How K-Means, K-Medoids and the Gaussian mixture agree on each customer\'s segment.',
+  categories: 'Each segment split by the values of one categorical column, beside all customers: a bar unlike the first one marks a segment that category sets apart.',
 };
 
 export const chart = defineTool({
   name: 'chart',
-  description: 'Draw any chart of the catalogue (elbow, silhouette, bic, sizes, profile, boxplots, pair-plot, pca-map, correlation, distribution, ranking, agreement).',
+  description: 'Draw any chart of the catalogue (elbow, silhouette, bic, sizes, profile, boxplots, pair-plot, pca-map, correlation, distribution, ranking, agreement, categories).',
   args: ChartArgs,
   data: ChartData,
   async run(args, session) {
@@ -39,6 +41,7 @@ export const chart = defineTool({
     const params: ChartParams = {
       ...(args.feature !== undefined ? { feature: requireFeature(args.feature, analysis) } : {}),
       ...(args.features !== undefined ? { features: args.features.map((f) => requireFeature(f, analysis)) } : {}),
+      ...(args.column !== undefined ? { column: args.column } : {}),
     };
     const drawn = session.charts(args.kind, analysis, params);
     return {

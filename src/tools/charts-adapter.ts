@@ -40,6 +40,8 @@ function requestFor(kind: ChartKind, params: ChartParams, analysis: Analysis): C
     case 'pca-map':
     case 'agreement':
       return { kind };
+    case 'categories':
+      return { kind, column: params.column };
   }
 }
 

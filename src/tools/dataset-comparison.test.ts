@@ -5,7 +5,7 @@ import { compareAnalyses } from '../analysis/migration.js';
 import { analyze, analyzeFile } from '../analysis/pipeline.js';
 import { ingestCsv } from '../data/ingest.js';
 import { describeComparison } from './dataset-comparison.js';
-import { MISSION_CSV } from '../../test/helpers/shared.js';
+import { MALL_CSV, MISSION_CSV } from '../../test/helpers/shared.js';
 import { monthlyPair } from '../../test/helpers/monthly-files.js';
 
 describe('placing rows into an existing segmentation', () => {
@@ -21,6 +21,13 @@ describe('placing rows into an existing segmentation', () => {
     let same = 0;
     for (let i = 0; i < fitted.length; i++) if (assigned[i] === fitted[i]) same++;
     expect(same).toBe(fitted.length);
+  });
+
+  it.each(['kmeans', 'kmedoids', 'gmm'] as const)('gives the %s labels back for the rows of a segmentation that used Gender too', async (algorithm) => {
+    const analysis = await analyzeFile(MALL_CSV, { algorithm, categorical: ['Gender'], k: 3 });
+    const assigned = assignRows(analysis, analysis.table.matrix, analysis.table.categorical);
+    expect(Array.from(assigned)).toEqual(Array.from(analysis.labels[algorithm]!));
+    expect(() => assignRows(analysis, analysis.table.matrix)).toThrow('The new rows have no "Gender" column, which this segmentation uses; they cannot be placed in its segments.');
   });
 });
 

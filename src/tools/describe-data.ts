@@ -1,3 +1,4 @@
+import { numericFeatures } from '../analysis/report.js';
 import { z } from 'zod';
 import { correlationMatrix } from '../analysis/stats.js';
 import type { Analysis } from '../analysis/analysis.js';
@@ -56,7 +57,7 @@ export const describeData = defineTool({
     const r = analysis.report;
     const overall = overallStats(analysis);
     const correlations = featureCorrelations(analysis);
-    const features = r.features.map((f) => ({
+    const features = numericFeatures(r).map((f) => ({
       name: f,
       label: featureLabel(f).label,
       unit: featureLabel(f).unit,
@@ -80,7 +81,7 @@ export const describeData = defineTool({
         .map((f) => featureLabel(f).label)
         .join(', ')}.`,
     ];
-    const others = r.columns.filter((c) => c.role !== 'feature');
+    const others = r.columns.filter((c) => c.role !== 'feature' && !(r.categoricalFeatures ?? []).includes(c.name));
     if (others.length > 0) lines.push(`Not clustered: ${others.map((c) => `${quoted(c.name, 40)} (${c.reason})`).join(', ')}.`);
     for (const note of r.cleaning.notes) lines.push(`• ${note}`);
     lines.push('*Features* (mean, median, skew):');

@@ -1,3 +1,4 @@
+import { numericFeatures } from '../analysis/report.js';
 import type { Analysis } from '../analysis/analysis.js';
 import { featureLabel } from '../analysis/feature-labels.js';
 import type { Fact } from './answer.js';
@@ -80,7 +81,7 @@ export function featureSlugs(features: readonly string[]): Map<string, string> {
 export function factIndex(analysis: Analysis): FactIndex {
   const r = analysis.report;
   const overall = overallStats(analysis);
-  const slugs = featureSlugs(r.features);
+  const slugs = featureSlugs(numericFeatures(r));
   const facts: IdFact[] = [];
   const add = (f: Omit<IdFact, 'k' | 'feature'> & { k?: number | null; feature?: string | null }): void => {
     if (Number.isFinite(f.value)) facts.push({ ...f, k: f.k ?? null, feature: f.feature ?? null });
@@ -90,7 +91,7 @@ export function factIndex(analysis: Analysis): FactIndex {
   add({ id: 'features', label: 'Features clustered', value: r.features.length, unit: 'count', segments: [], measure: 'features', stat: 'value' });
   add({ id: 'k', label: 'Number of segments', value: r.segments.length, unit: 'k', segments: [], measure: 'k', stat: 'value' });
   add({ id: 'k.recommended', label: 'Recommended number of segments', value: r.kSelection.recommended, unit: 'k', segments: [], measure: 'recommended-k', stat: 'value' });
-  for (const f of r.features) {
+  for (const f of numericFeatures(r)) {
     const slug = slugs.get(f) ?? slugOf(f);
     const unit = featureFactUnit(f);
     const label = featureLabel(f).label;
@@ -101,7 +102,7 @@ export function factIndex(analysis: Analysis): FactIndex {
     const tag = `s${s.id}`;
     add({ id: `${tag}.size`, label: `Segment ${s.id} customers`, value: s.size, unit: 'count', segments: [s.id], measure: 'size', stat: 'value' });
     add({ id: `${tag}.share`, label: `Segment ${s.id} share of customers`, value: s.share, unit: 'share', segments: [s.id], measure: 'share', stat: 'value' });
-    for (const f of r.features) {
+    for (const f of numericFeatures(r)) {
       const slug = slugs.get(f) ?? slugOf(f);
       const unit = featureFactUnit(f);
       const label = featureLabel(f).label;

@@ -1,6 +1,6 @@
 import type { Analysis } from '../analysis/analysis.js';
 import { featureLabel } from '../analysis/feature-labels.js';
-import type { Segment } from '../analysis/report.js';
+import { numericFeatures, type Segment } from '../analysis/report.js';
 import type { Fact } from './answer.js';
 import { customers, formatFeatureValue, formatShare } from './format.js';
 import { overallStats } from './lookup.js';
@@ -28,7 +28,7 @@ export function datasetFacts(analysis: Analysis): Fact[] {
 /** The overall mean of every feature. */
 export function overallFacts(analysis: Analysis): Fact[] {
   const overall = overallStats(analysis);
-  return analysis.report.features.flatMap((f) => [
+  return numericFeatures(analysis.report).flatMap((f) => [
     fact(`Overall mean ${featureLabel(f).label}`, overall.mean[f], featureFactUnit(f)),
     fact(`Overall median ${featureLabel(f).label}`, overall.median[f], featureFactUnit(f)),
   ]);
@@ -43,7 +43,7 @@ export function segmentFacts(segment: Segment, analysis: Analysis): Fact[] {
   const overall = overallStats(analysis);
   const tag = `Segment ${segment.id}`;
   const facts = [fact(`${tag} size`, segment.size, 'count'), fact(`${tag} share`, segment.share, 'share')];
-  for (const f of analysis.report.features) {
+  for (const f of numericFeatures(analysis.report)) {
     const label = featureLabel(f).label;
     const unit = featureFactUnit(f);
     facts.push(fact(`${tag} mean ${label}`, segment.mean[f], unit), fact(`${tag} median ${label}`, segment.median[f], unit));

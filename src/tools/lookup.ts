@@ -1,19 +1,19 @@
 import type { Analysis } from '../analysis/analysis.js';
-import type { Segment } from '../analysis/report.js';
+import { numericFeatures, type Segment } from '../analysis/report.js';
 import { mean, median, populationStd } from '../analysis/stats.js';
 import { resolveFeature, resolveSegment } from './resolve.js';
 import { ToolInputError } from './tool.js';
 
 /** A feature phrase as a column name, or a ToolInputError that asks back. */
 export function requireFeature(phrase: string, analysis: Analysis): string {
-  const result = resolveFeature(phrase, analysis.report.features);
+  const result = resolveFeature(phrase, numericFeatures(analysis.report));
   if (result.ok) return result.value;
   throw new ToolInputError(result.message, result.reason);
 }
 
 /** A segment reference as its Segment, or a ToolInputError that asks back. */
 export function requireSegment(ref: string | number, analysis: Analysis): Segment {
-  const result = resolveSegment(ref, analysis.report.segments, analysis.report.features);
+  const result = resolveSegment(ref, analysis.report.segments, numericFeatures(analysis.report));
   if (!result.ok) throw new ToolInputError(result.message, result.reason);
   const segment = analysis.report.segments.find((s) => s.id === result.value);
   if (!segment) throw new ToolInputError(`There is no segment ${result.value}.`, 'unknown');

@@ -1,3 +1,4 @@
+import { numericFeatures } from '../analysis/report.js';
 import { z } from 'zod';
 import type { Analysis } from '../analysis/analysis.js';
 import { featureLabel } from '../analysis/feature-labels.js';
@@ -106,7 +107,7 @@ export const predictSegment = defineTool({
     const chosen = useMixture && posterior ? posterior.indexOf(Math.max(...posterior)) : centre;
     const segment = analysis.report.segments[chosen];
     const probability = posterior ? posterior[chosen] : null;
-    const missing = analysis.report.features.filter((f) => !seen.has(f));
+    const missing = numericFeatures(analysis.report).filter((f) => !seen.has(f));
 
     const given = inputs.map((i) => `${formatFeatureValue(i.feature, i.value, Number.isInteger(i.value) ? 0 : 1)} ${featureLabel(i.feature).short}`).join(' and ');
     const sure = probability === null ? '' : probability >= 0.995 ? ', almost certainly (mixture probability over 99%)' : ` with ${formatShare(probability)} probability (Gaussian mixture on the features given)`;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { featureLabel } from '../analysis/feature-labels.js';
-import type { Segment } from '../analysis/report.js';
+import { numericFeatures, type Segment } from '../analysis/report.js';
 import { describeDeviation } from '../analysis/profile.js';
 import { chartIfAvailable } from './chart-support.js';
 import { featureFactUnit, overallFacts, segmentFacts } from './facts.js';
@@ -57,7 +57,7 @@ export const profileSegment = defineTool({
     const { analysis } = session;
     const s = requireSegment(args.segment, analysis);
     const overall = overallStats(analysis);
-    const features = analysis.report.features.map((f) => ({
+    const features = numericFeatures(analysis.report).map((f) => ({
       feature: f,
       label: featureLabel(f).label,
       unit: featureLabel(f).unit,
@@ -145,7 +145,7 @@ export const compareSegments = defineTool({
     const b = requireSegment(args.b, analysis);
     if (a.id === b.id) throw new ToolInputError(`Both phrases point at segment ${a.id}; name two different segments to compare.`, 'ambiguous');
     const overall = overallStats(analysis);
-    const features = analysis.report.features
+    const features = numericFeatures(analysis.report)
       .map((f) => ({
         feature: f,
         label: featureLabel(f).label,

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import type { Analysis } from '../analysis/analysis.js';
+import { categoricalFeatureColumns } from '../analysis/categorical.js';
+import { InputError } from '../common/errors.js';
 import { AlgorithmSchema, KCriteriaSchema, KEvidenceSchema, METHOD_NAMES, type KSelection } from '../analysis/report.js';
 import { MAX_SEGMENTS, SegmentCountSchema, type Settings } from '../analysis/settings.js';
 import { allSegmentFacts, datasetFacts, segmentTable } from './facts.js';
@@ -15,6 +17,11 @@ export const SegmentArgs = z.object({
     .optional()
     .describe(`Number of segments (2-${MAX_SEGMENTS}), or "auto" to choose it from the evidence; omit to keep the current setting.`),
   seed: z.number().int().min(0).optional().describe('Random seed; omit for the default.'),
+  categorical: z
+    .array(z.string().min(1).max(200))
+    .max(20)
+    .optional()
+    .describe('Categorical columns (e.g. Gender) to segment on as well as the numeric features; [] for none; omit to keep the current ones.'),
 });
 
 const SegmentSummary = z.object({ id: z.number().int(), name: z.string(), size: z.number().int(), share: z.number() });
@@ -35,7 +42,9 @@ function summaries(analysis: Analysis): z.infer<typeof SegmentSummary>[] {
 export function segmentationText(analysis: Analysis, settings: Settings): string {
   const r = analysis.report;
   const how = settings.k === null ? 'k chosen from the evidence' : `k fixed at ${r.segments.length}; the evidence recommends ${r.kSelection.recommended}`;
-  const lines = [`*${r.segments.length} segments* with ${METHOD_NAMES[r.algorithm]} (${how}):`];
+  const categorical = r.categoricalFeatures ?? [];
+  const also = categorical.length > 0 ? `, on the numeric features and ${categorical.join(', ')}` : '';
+  const lines = [`*${r.segments.length} segments* with ${METHOD_NAMES[r.algorithm]} (${how}${also}):`];
   for (const s of r.segments) lines.push(`• Segment ${s.id}, ${s.name}: ${customers(s.size)} (${formatShare(s.share)})`);
   return lines.join('\n');
 }
@@ -75,23 +84,35 @@ export function kCaveats(ks: KSelection, k: number): { sentences: string[]; fact
   };
 }
 
+/** The categorical columns asked for, by their names in the file; one sentence for a column that cannot be used. */
+function checkedCategorical(names: readonly string[], analysis: Analysis): string[] {
+  try {
+    return categoricalFeatureColumns(analysis.table, names).map((c) => c.name);
+  } catch (error) {
+    if (error instanceof InputError) throw new ToolInputError(error.message, 'invalid');
+    throw error;
+  }
+}
+
 export const segment = defineTool({
   name: 'segment',
   description:
-    'Re-run the segmentation with another method (kmeans, kmedoids, gmm) and/or number of segments (k, or "auto"). Use for "try 4 segments", "use k-medoids", "go back to automatic k". Changes the conversation settings.',
+    'Re-run the segmentation with another method (kmeans, kmedoids, gmm), number of segments (k, or "auto") and/or categorical features. Use for "try 4 segments", "use k-medoids", "go back to automatic k", "include gender". Changes the conversation settings.',
   args: SegmentArgs,
   data: SegmentData,
   async run(args, session) {
+    const categorical = args.categorical === undefined ? undefined : checkedCategorical(args.categorical, session.analysis);
     const settings: Settings = {
       k: args.k === undefined ? session.settings.k : args.k === 'auto' ? null : args.k,
       algorithm: args.algorithm ?? session.settings.algorithm,
+      ...(categorical !== undefined ? { categorical } : session.settings.categorical ? { categorical: session.settings.categorical } : {}),
     };
     const rows = session.analysis.report.rowsUsed;
     if (settings.k !== null && settings.k >= rows) {
       throw new ToolInputError(`Cannot make ${settings.k} segments from ${rows} rows; choose fewer segments.`, 'invalid');
     }
-    const changed = args.k !== undefined || args.algorithm !== undefined || args.seed !== undefined;
-    const analysis = changed ? await session.reanalyze(session.analysis, { ...settings, seed: args.seed }) : session.analysis;
+    const changed = args.k !== undefined || args.algorithm !== undefined || args.seed !== undefined || categorical !== undefined;
+    const analysis = changed ? await session.reanalyze(session.analysis, { ...settings, seed: args.seed, categorical }) : session.analysis;
     session.analysis = analysis;
     session.settings = settings;
     const r = analysis.report;
@@ -103,7 +124,7 @@ export const segment = defineTool({
         facts,
         table: segmentTable(analysis),
         charts,
-        settings: changed ? { k: settings.k, algorithm: settings.algorithm } : null,
+        settings: changed ? { k: settings.k, algorithm: settings.algorithm, ...(categorical !== undefined ? { categorical } : {}) } : null,
       }),
       data: {
         algorithm: r.algorithm,

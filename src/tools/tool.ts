@@ -22,6 +22,8 @@ export interface ChartParams {
   readonly features?: readonly string[];
   /** The feature of a one-feature chart (ranking, distribution). */
   readonly feature?: string;
+  /** The categorical column of the categories chart. */
+  readonly column?: string;
 }
 
 /**

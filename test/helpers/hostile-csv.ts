@@ -1,10 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
+import { makeZip, sheetXml, xlsxFromSheetXml } from './zip.js';
 
 /**
  * The hostile corpus for the reliability tests: every file in test/fixtures/malformed plus
- * generated cases too big or too odd to keep as fixtures (10,000 columns, a 1 MB line, 1e308...).
+ * generated cases too big or too odd to keep as fixtures (10,000 columns, a 1 MB line, 1e308...),
+ * and hostile .xlsx workbooks (a zip that is not one, a huge shared-strings table, deeply nested
+ * XML, =HYPERLINK and =cmd| formulas).
  */
 const FIXTURES = fileURLToPath(new URL('../fixtures/malformed/', import.meta.url));
 
@@ -47,7 +50,20 @@ const GENERATED: Record<string, () => string | Buffer> = {
   'infinity-column.csv': () => rows('a,b,c', 12, (i) => `Infinity,${i},${(i * 5) % 7}`),
   'non-utf8-random-bytes.csv': () => Buffer.concat([Buffer.from('a,b\n'), Buffer.from(Array.from({ length: 400 }, (_, i) => (i * 151 + 7) % 256))]),
   'zip-magic-with-csv-body.csv': () => Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.from(rows('a,b', 12, (i) => `${i},${i * 2}`))]),
+  'zip-not-a-workbook.xlsx': () => makeZip({ 'readme.txt': 'hello', 'xl/notes.xml': '<notes/>' }),
+  'huge-shared-strings.xlsx': () =>
+    xlsxFromSheetXml(sheetXml(workbookRows()), `<sst>${'<si><t>aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa</t></si>'.repeat(200_000)}</sst>`),
+  'deeply-nested-xml.xlsx': () => xlsxFromSheetXml(sheetXml(workbookRows()).replace('<is><t>c3</t></is>', `<is>${'<r>'.repeat(50_000)}${'</r>'.repeat(50_000)}</is>`)),
+  'formula-links.xlsx': () =>
+    xlsxFromSheetXml(
+      sheetXml(workbookRows().map((row, r) => [...row, r === 0 ? 'Link' : r % 2 ? '=HYPERLINK("http://x.invalid")|=HYPERLINK("http://x.invalid")' : "=cmd|' /c calc'!A0|=cmd|' /c calc'!A0"])),
+    ),
 };
+
+/** A small customer table for the workbook cases: an id, two numbers, twelve rows. */
+function workbookRows(): (string | number)[][] {
+  return [['id', 'spend', 'visits'], ...Array.from({ length: 12 }, (_, i) => [`c${i + 1}`, 100 + ((i * 37) % 90), (i * 5) % 7])];
+}
 
 /** Every hostile case: the fixtures (sorted) then the generated ones. */
 export function hostileCorpus(): HostileCase[] {

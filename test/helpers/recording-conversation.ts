@@ -8,7 +8,7 @@ export type RecordedEvent =
   | { readonly kind: 'post'; readonly answer: Answer }
   | { readonly kind: 'private'; readonly answer: Answer }
   | { readonly kind: 'images'; readonly titles: readonly string[] }
-  | { readonly kind: 'say'; readonly text: string }
+  | { readonly kind: 'say'; readonly text: string; readonly literals: readonly string[] }
   | { readonly kind: 'document'; readonly title: string; readonly markdown: string; readonly replaces: string | null }
   | { readonly kind: 'finish'; readonly summary: string | undefined; readonly outcome: 'done' | 'failed' };
 
@@ -48,8 +48,8 @@ export class RecordingConversation implements Conversation {
     if (this.refuseImages) throw new Error('the surface refused the images');
     this.events.push({ kind: 'images', titles: images.map((image) => image.title) });
   }
-  async say(text: string): Promise<void> {
-    this.events.push({ kind: 'say', text });
+  async say(text: string, literals: readonly string[] = []): Promise<void> {
+    this.events.push({ kind: 'say', text, literals });
   }
   openStream(): TextSink {
     return { started: false, append: () => {}, finish: async () => {} };

@@ -1,7 +1,7 @@
 import { takeRows, type DenseMatrix } from '../../common/matrix.js';
 import type { Rng } from '../random.js';
 import { sampleIndices } from '../sample.js';
-import { assignToMedoids } from './distance.js';
+import { assignToMedoids, type Metric } from './distance.js';
 import { buildInit } from './init.js';
 import { fasterPam } from './fasterpam.js';
 
@@ -23,7 +23,7 @@ export interface ClaraResult {
 export function clara(
   X: DenseMatrix,
   k: number,
-  options: { sampleSize: number; samples: number; maxIter: number; rng: Rng },
+  options: { sampleSize: number; samples: number; maxIter: number; rng: Rng; metric: Metric },
 ): ClaraResult {
   const size = Math.min(X.rows, options.sampleSize);
   let best: Int32Array | null = null;
@@ -32,15 +32,15 @@ export function clara(
   for (let s = 0; s < options.samples; s++) {
     const rows = sampleWith(X.rows, size, best, options.rng.int(2 ** 31));
     const sample = takeRows(X, rows);
-    const start = buildInit(sample, k);
+    const start = buildInit(sample, k, 'auto', options.metric);
     let local = start;
     if (k >= 2 && k < sample.rows) {
-      const swapped = fasterPam(sample, start, options.maxIter);
+      const swapped = fasterPam(sample, start, options.maxIter, options.metric);
       local = swapped.medoids;
       iterations += swapped.iterations;
     }
     const medoids = Int32Array.from(local, (m) => rows[m]);
-    const deviation = assignToMedoids(X, takeRows(X, medoids)).total;
+    const deviation = assignToMedoids(X, takeRows(X, medoids), options.metric).total;
     if (deviation < bestDeviation) {
       bestDeviation = deviation;
       best = medoids;

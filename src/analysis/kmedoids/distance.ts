@@ -28,12 +28,54 @@ export function rowDistance(x: Float64Array, a: number, y: Float64Array, b: numb
   return Math.sqrt(rowSquaredDistance(x, a, y, b, cols));
 }
 
+/**
+ * How K-Medoids measures the distance between two rows. Euclidean (the default) has FasterPAM's
+ * inlined fast path; Gower is R's `cluster::daisy(metric = "gower")` on a matrix prepared by
+ * `gowerMatrix` (analysis/categorical.ts): numeric columns already divided by their range, so a
+ * term is |x - y|; nominal columns hold level codes, a term is 0 when equal and 1 when not; NaN
+ * is missing and the pair's term is left out of the mean. With missing values the mean's
+ * denominator varies by pair and the triangle inequality may fail, so FasterPAM's skip (which
+ * relies on it) is used only when `triangle` holds.
+ */
+export type Metric =
+  | { readonly kind: 'euclidean' }
+  | { readonly kind: 'gower'; readonly nominal: Uint8Array; readonly triangle: boolean };
+
+export const EUCLIDEAN: Metric = { kind: 'euclidean' };
+
+/** Distance between the rows starting at offsets `ao` of `x` and `bo` of `y`, both `cols` wide. */
+export type OffsetDistance = (x: Float64Array, ao: number, y: Float64Array, bo: number, cols: number) => number;
+
+export function gowerDistance(nominal: Uint8Array): OffsetDistance {
+  return (x, ao, y, bo, cols) => {
+    let sum = 0;
+    let used = 0;
+    for (let j = 0; j < cols; j++) {
+      const u = x[ao + j];
+      const v = y[bo + j];
+      if (Number.isNaN(u) || Number.isNaN(v)) continue;
+      sum += nominal[j] ? (u === v ? 0 : 1) : Math.abs(u - v);
+      used++;
+    }
+    return used > 0 ? sum / used : 0;
+  };
+}
+
+/** The metric as a function of row indices (what BUILD, CLARA and the assignment call). */
+export function rowDistanceOf(metric: Metric): (x: Float64Array, a: number, y: Float64Array, b: number, cols: number) => number {
+  if (metric.kind === 'euclidean') return rowDistance;
+  const offset = gowerDistance(metric.nominal);
+  return (x, a, y, b, cols) => offset(x, a * cols, y, b * cols, cols);
+}
+
 /** Nearest medoid of every row of X (ties go to the lower medoid slot) and the distance to it. */
 export function assignToMedoids(
   X: DenseMatrix,
   medoids: DenseMatrix,
+  metric: Metric = EUCLIDEAN,
 ): { labels: Int32Array; distances: Float64Array; total: number } {
   requireColumns(X, medoids.cols, 'the K-Medoids model');
+  const distance = rowDistanceOf(metric);
   const labels = new Int32Array(X.rows);
   const distances = new Float64Array(X.rows);
   let total = 0;
@@ -41,7 +83,7 @@ export function assignToMedoids(
     let best = Infinity;
     let bestSlot = 0;
     for (let m = 0; m < medoids.rows; m++) {
-      const dist = rowDistance(X.data, o, medoids.data, m, X.cols);
+      const dist = distance(X.data, o, medoids.data, m, X.cols);
       if (dist < best) {
         best = dist;
         bestSlot = m;

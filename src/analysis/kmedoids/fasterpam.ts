@@ -1,5 +1,5 @@
 import type { DenseMatrix } from '../../common/matrix.js';
-import { rowDistance } from './distance.js';
+import { EUCLIDEAN, gowerDistance, rowDistanceOf, type Metric, type OffsetDistance } from './distance.js';
 import { requireRows, requireWhole } from '../validate.js';
 
 /**
@@ -15,6 +15,9 @@ import { requireRows, requireWhole } from '../validate.js';
  * d(o, c) >= d(c, m) - dn(o), so rows with dn(o) + ds(o) < d(c, m) are skipped. Rows are kept
  * grouped by nearest medoid and sorted by dn + ds, which turns the skip into an early break.
  * Candidates are visited nearest-to-a-medoid first (see fasterPam), not in row order.
+ *
+ * The metric is Euclidean (inlined in the hot loop) or Gower (distance.ts); the skip is used
+ * only for a metric that keeps the triangle inequality.
  */
 
 /** Outcome of the swap phase. */
@@ -54,7 +57,19 @@ interface CandidateIndex {
 
 const RECORD_HEAD = 4;
 
-export function fasterPam(X: DenseMatrix, initialMedoids: Int32Array, maxIter: number): SwapResult {
+/** How the swap phase measures distances: a row-index function, and for the hot loop the offset one (null: inlined Euclidean). */
+interface Distances {
+  readonly rows: (x: Float64Array, a: number, y: Float64Array, b: number, cols: number) => number;
+  readonly offsets: OffsetDistance | null;
+  readonly triangle: boolean;
+}
+
+function distancesOf(metric: Metric): Distances {
+  if (metric.kind === 'euclidean') return { rows: rowDistanceOf(metric), offsets: null, triangle: true };
+  return { rows: rowDistanceOf(metric), offsets: gowerDistance(metric.nominal), triangle: metric.triangle };
+}
+
+export function fasterPam(X: DenseMatrix, initialMedoids: Int32Array, maxIter: number, metric: Metric = EUCLIDEAN): SwapResult {
   const n = X.rows;
   const k = initialMedoids.length;
   requireWhole('The FasterPAM k', k, 2);
@@ -62,6 +77,7 @@ export function fasterPam(X: DenseMatrix, initialMedoids: Int32Array, maxIter: n
   const medoids = Int32Array.from(initialMedoids);
   const isMedoid = new Uint8Array(n);
   for (const m of medoids) isMedoid[m] = 1;
+  const distances = distancesOf(metric);
 
   const nb: Neighbours = {
     nearest: new Int32Array(n),
@@ -69,7 +85,7 @@ export function fasterPam(X: DenseMatrix, initialMedoids: Int32Array, maxIter: n
     dNearest: new Float64Array(n),
     dSecond: new Float64Array(n),
   };
-  for (let o = 0; o < n; o++) assignNearestTwo(X, medoids, o, nb);
+  for (let o = 0; o < n; o++) assignNearestTwo(X, medoids, o, nb, distances);
   const index: CandidateIndex = {
     start: new Int32Array(k + 1),
     rows: new Int32Array(n),
@@ -99,14 +115,14 @@ export function fasterPam(X: DenseMatrix, initialMedoids: Int32Array, maxIter: n
         break;
       }
       if (isMedoid[c]) continue;
-      const shared = priceSwaps(X, c, medoids, index, loss, delta, toMedoid);
+      const shared = priceSwaps(X, c, medoids, index, loss, delta, toMedoid, distances);
       const slot = argMin(delta);
       const change = delta[slot] + shared;
       if (change < -IMPROVEMENT_TOLERANCE * total) {
         isMedoid[medoids[slot]] = 0;
         isMedoid[c] = 1;
         medoids[slot] = c;
-        updateNeighbours(X, medoids, slot, nb);
+        updateNeighbours(X, medoids, slot, nb, distances);
         refresh(X, nb, loss, index);
         total = sumOf(nb.dNearest);
         lastSwap = c;
@@ -131,12 +147,14 @@ function priceSwaps(
   loss: Float64Array,
   delta: Float64Array,
   toMedoid: Float64Array,
+  distances: Distances,
 ): number {
   const k = medoids.length;
   const cols = X.cols;
   const { start, records } = index;
+  const generic = distances.offsets;
   for (let m = 0; m < k; m++) {
-    toMedoid[m] = rowDistance(X.data, c, X.data, medoids[m], cols);
+    toMedoid[m] = distances.rows(X.data, c, X.data, medoids[m], cols);
     delta[m] = loss[m];
   }
   const cx = X.data;
@@ -144,26 +162,31 @@ function priceSwaps(
   const stride = RECORD_HEAD + cols;
   let shared = 0;
   for (let m = 0; m < k; m++) {
-    const reach = toMedoid[m] * (1 - SKIP_MARGIN);
+    const reach = distances.triangle ? toMedoid[m] * (1 - SKIP_MARGIN) : -Infinity;
     let removal = delta[m];
     for (let p = start[m], end = start[m + 1]; p < end; p++) {
       const r = p * stride;
       if (records[r] < reach) break;
-      // Same pairwise summation as rowDistance, inlined: this loop is where the time goes.
       const xo = r + RECORD_HEAD;
-      let squared = 0;
-      let j = 0;
-      for (; j + 1 < cols; j += 2) {
-        const t0 = records[xo + j] - cx[co + j];
-        const t1 = records[xo + j + 1] - cx[co + j + 1];
-        squared += t0 * t0 + t1 * t1;
+      let dist: number;
+      if (generic === null) {
+        // Same pairwise summation as rowDistance, inlined: this loop is where the time goes.
+        let squared = 0;
+        let j = 0;
+        for (; j + 1 < cols; j += 2) {
+          const t0 = records[xo + j] - cx[co + j];
+          const t1 = records[xo + j + 1] - cx[co + j + 1];
+          squared += t0 * t0 + t1 * t1;
+        }
+        if (j < cols) {
+          const t = records[xo + j] - cx[co + j];
+          squared += t * t;
+        }
+        if (squared > records[r + 1]) continue;
+        dist = Math.sqrt(squared);
+      } else {
+        dist = generic(records, xo, cx, co, cols);
       }
-      if (j < cols) {
-        const t = records[xo + j] - cx[co + j];
-        squared += t * t;
-      }
-      if (squared > records[r + 1]) continue;
-      const dist = Math.sqrt(squared);
       const dn = records[r + 2];
       const ds = records[r + 3];
       if (dist < dn) {
@@ -179,13 +202,13 @@ function priceSwaps(
 }
 
 /** Nearest and second-nearest medoid slot of row o (ties go to the lower slot). */
-function assignNearestTwo(X: DenseMatrix, medoids: Int32Array, o: number, nb: Neighbours): void {
+function assignNearestTwo(X: DenseMatrix, medoids: Int32Array, o: number, nb: Neighbours, distances: Distances): void {
   let d1 = Infinity;
   let d2 = Infinity;
   let s1 = -1;
   let s2 = -1;
   for (let m = 0; m < medoids.length; m++) {
-    const dist = rowDistance(X.data, o, X.data, medoids[m], X.cols);
+    const dist = distances.rows(X.data, o, X.data, medoids[m], X.cols);
     if (dist < d1) {
       d2 = d1;
       s2 = s1;
@@ -203,14 +226,14 @@ function assignNearestTwo(X: DenseMatrix, medoids: Int32Array, o: number, nb: Ne
 }
 
 /** After medoid `slot` changed: rows that used it are reassigned from scratch, others compare once. */
-function updateNeighbours(X: DenseMatrix, medoids: Int32Array, slot: number, nb: Neighbours): void {
+function updateNeighbours(X: DenseMatrix, medoids: Int32Array, slot: number, nb: Neighbours, distances: Distances): void {
   const added = medoids[slot];
   for (let o = 0; o < X.rows; o++) {
     if (nb.nearest[o] === slot || nb.second[o] === slot) {
-      assignNearestTwo(X, medoids, o, nb);
+      assignNearestTwo(X, medoids, o, nb, distances);
       continue;
     }
-    const dist = rowDistance(X.data, o, X.data, added, X.cols);
+    const dist = distances.rows(X.data, o, X.data, added, X.cols);
     if (dist < nb.dNearest[o]) {
       nb.second[o] = nb.nearest[o];
       nb.dSecond[o] = nb.dNearest[o];

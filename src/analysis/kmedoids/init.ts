@@ -3,7 +3,7 @@ import type { Rng } from '../random.js';
 import { takeRows } from '../../common/matrix.js';
 import { sampleIndices } from '../sample.js';
 import { fasterPam } from './fasterpam.js';
-import { rowDistance } from './distance.js';
+import { EUCLIDEAN, rowDistanceOf, type Metric } from './distance.js';
 
 /**
  * Up to this many rows BUILD reads its distances from a precomputed n x n matrix (at most 64 MB):
@@ -19,8 +19,9 @@ export type BuildDistances = 'auto' | 'matrix' | 'computed';
 type DistanceRow = (c: number) => Float64Array;
 
 /** Every pairwise distance, each computed once (d(a, b) and d(b, a) have the same bits). */
-function matrixRows(X: DenseMatrix): DistanceRow {
+function matrixRows(X: DenseMatrix, metric: Metric): DistanceRow {
   const n = X.rows;
+  const rowDistance = rowDistanceOf(metric);
   const matrix = new Float64Array(n * n);
   for (let a = 0; a < n; a++) {
     for (let b = a + 1; b < n; b++) {
@@ -32,22 +33,23 @@ function matrixRows(X: DenseMatrix): DistanceRow {
   return (c) => matrix.subarray(c * n, (c + 1) * n);
 }
 
-function computedRows(X: DenseMatrix): DistanceRow {
+function computedRows(X: DenseMatrix, metric: Metric): DistanceRow {
   const row = new Float64Array(X.rows);
+  const rowDistance = rowDistanceOf(metric);
   return (c) => {
     for (let o = 0; o < X.rows; o++) row[o] = rowDistance(X.data, o, X.data, c, X.cols);
     return row;
   };
 }
 
-function distanceRows(X: DenseMatrix, distances: BuildDistances): DistanceRow {
+function distanceRows(X: DenseMatrix, distances: BuildDistances, metric: Metric): DistanceRow {
   const useMatrix = distances === 'matrix' || (distances === 'auto' && X.rows <= BUILD_MATRIX_MAX_ROWS);
-  return useMatrix ? matrixRows(X) : computedRows(X);
+  return useMatrix ? matrixRows(X, metric) : computedRows(X, metric);
 }
 
 /** Row with the smallest sum of distances to all rows: the exact 1-medoid (O(n^2) distances). */
-export function bestSingleMedoid(X: DenseMatrix, distances: BuildDistances = 'auto'): number {
-  return singleMedoid(X.rows, distanceRows(X, distances));
+export function bestSingleMedoid(X: DenseMatrix, distances: BuildDistances = 'auto', metric: Metric = EUCLIDEAN): number {
+  return singleMedoid(X.rows, distanceRows(X, distances, metric));
 }
 
 function singleMedoid(n: number, rowOf: DistanceRow): number {
@@ -70,9 +72,9 @@ function singleMedoid(n: number, rowOf: DistanceRow): number {
  * total deviation most. O(k n^2) distance reads, so meant for small n; ties go to the lower row.
  * Both ways of getting the distances give the same medoids, bit for bit.
  */
-export function buildInit(X: DenseMatrix, k: number, distances: BuildDistances = 'auto'): Int32Array {
+export function buildInit(X: DenseMatrix, k: number, distances: BuildDistances = 'auto', metric: Metric = EUCLIDEAN): Int32Array {
   const n = X.rows;
-  const rowOf = distanceRows(X, distances);
+  const rowOf = distanceRows(X, distances, metric);
   const medoids = new Int32Array(k);
   const isMedoid = new Uint8Array(n);
   const nearest = new Float64Array(n);
@@ -108,11 +110,18 @@ export function buildInit(X: DenseMatrix, k: number, distances: BuildDistances =
  * seeded sample of `sampleSize` rows, refined by FasterPAM on that sample (a linear-cost stand-in
  * for BUILD in the spirit of LAB), so the full-data swaps start close to a good optimum.
  */
-export function initialMedoids(X: DenseMatrix, k: number, rng: Rng, sampleSize: number, maxIter: number): Int32Array {
-  if (X.rows <= sampleSize) return buildInit(X, k);
+export function initialMedoids(
+  X: DenseMatrix,
+  k: number,
+  rng: Rng,
+  sampleSize: number,
+  maxIter: number,
+  metric: Metric = EUCLIDEAN,
+): Int32Array {
+  if (X.rows <= sampleSize) return buildInit(X, k, 'auto', metric);
   const rows = sampleIndices(X.rows, sampleSize, rng.int(2 ** 31));
   const sample = takeRows(X, rows);
-  const start = buildInit(sample, k);
-  const refined = k >= 2 ? fasterPam(sample, start, maxIter).medoids : start;
+  const start = buildInit(sample, k, 'auto', metric);
+  const refined = k >= 2 ? fasterPam(sample, start, maxIter, metric).medoids : start;
   return Int32Array.from(refined, (m) => rows[m]);
 }

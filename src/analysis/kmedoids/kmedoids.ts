@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { takeRows, type DenseMatrix } from '../../common/matrix.js';
 import { createRng } from '../random.js';
-import { assignToMedoids } from './distance.js';
+import { assignToMedoids, EUCLIDEAN, type Metric } from './distance.js';
 import { initialMedoids } from './init.js';
 import { fasterPam } from './fasterpam.js';
 import { clara } from './clara.js';
@@ -22,6 +22,8 @@ export const KMedoidsOptionsSchema = z.object({
   claraSamples: z.number().int().positive().default(5),
   /** Above this many rows the starting medoids come from BUILD + FasterPAM on a sample this big. */
   initSampleSize: z.number().int().positive().default(2000),
+  /** Euclidean (default) or Gower's distance on a matrix from gowerMatrix (distance.ts). */
+  metric: z.custom<Metric>((v) => typeof v === 'object' && v !== null && 'kind' in v).default(EUCLIDEAN),
 });
 export type KMedoidsOptions = z.input<typeof KMedoidsOptionsSchema>;
 type ResolvedOptions = z.output<typeof KMedoidsOptionsSchema>;
@@ -29,7 +31,7 @@ type ResolvedOptions = z.output<typeof KMedoidsOptionsSchema>;
 export type KMedoidsMethod = 'fasterpam' | 'clara';
 
 /**
- * K-Medoids with Euclidean distance: every segment is represented by a real row (its medoid),
+ * K-Medoids with Euclidean (default) or Gower's distance: every segment is represented by a real row (its medoid),
  * the one minimising the sum of distances to its members. FasterPAM on all rows up to
  * `claraThreshold` rows, CLARA above. Seeded and deterministic.
  */
@@ -55,15 +57,16 @@ export class KMedoids {
   }
 
   fit(X: DenseMatrix): this {
-    const { k, seed, maxIter, claraThreshold, claraSamples } = this.options;
+    const { k, seed, maxIter, claraThreshold, claraSamples, metric } = this.options;
     requireRows(X, k, 'K-Medoids', `k = ${k}`);
-    requireFinite(X, 'K-Medoids');
+    // Gower's matrix marks a missing category with NaN; every Euclidean value must be finite.
+    if (metric.kind === 'euclidean') requireFinite(X, 'K-Medoids');
     const rng = createRng(seed);
     let medoids: Int32Array;
     if (X.rows > claraThreshold) {
       const requested = this.options.claraSampleSize ?? Math.max(40 + 2 * k, 2000);
       const sampleSize = Math.min(X.rows, Math.max(k + 1, requested));
-      const result = clara(X, k, { sampleSize, samples: claraSamples, maxIter, rng });
+      const result = clara(X, k, { sampleSize, samples: claraSamples, maxIter, rng, metric });
       medoids = result.medoids;
       this.method = 'clara';
       this.sampleSize = sampleSize;
@@ -71,12 +74,12 @@ export class KMedoids {
       this.startMedoidIndices = new Int32Array(0);
     } else {
       const initSampleSize = Math.max(this.options.initSampleSize, 40 + 2 * k);
-      const start = initialMedoids(X, k, rng, initSampleSize, maxIter);
+      const start = initialMedoids(X, k, rng, initSampleSize, maxIter, metric);
       medoids = start;
       this.startMedoidIndices = start;
       this.iterations = 0;
       if (k >= 2 && k < X.rows) {
-        const result = fasterPam(X, start, maxIter);
+        const result = fasterPam(X, start, maxIter, metric);
         medoids = result.medoids;
         this.iterations = result.iterations;
       }
@@ -85,7 +88,7 @@ export class KMedoids {
     }
     this.medoidIndices = Int32Array.from(medoids).sort();
     this.medoids = takeRows(X, this.medoidIndices);
-    const assigned = assignToMedoids(X, this.medoids);
+    const assigned = assignToMedoids(X, this.medoids, metric);
     this.labels = assigned.labels;
     this.totalDeviation = assigned.total;
     return this;
@@ -95,6 +98,6 @@ export class KMedoids {
   predict(X: DenseMatrix): Int32Array {
     requireFitted(this.medoids.rows > 0, 'K-Medoids');
     requireColumns(X, this.medoids.cols, 'the K-Medoids model');
-    return assignToMedoids(X, this.medoids).labels;
+    return assignToMedoids(X, this.medoids, this.options.metric).labels;
   }
 }

@@ -7,13 +7,12 @@ import type { Logger } from '../../common/logger.js';
 import type { ChannelKey } from '../../store/channel-store.js';
 import { SlackThread } from '../slack-thread.js';
 import { SlackFileRefSchema, slackIncomingFile, type FilePolicy, type SlackFileRef } from '../slack-files.js';
-import { isMember, type ViewedChannels } from '../viewed-channels.js';
+import { isMember } from '../viewed-channels.js';
 
 /** What every listener needs; listeners stay thin and hand work to the application core. */
 export interface ListenerDeps {
   readonly app: SegmentApp;
   readonly files: FilePolicy;
-  readonly viewed: ViewedChannels;
   readonly log: Logger;
   /** Timing knobs of a thread (status refresh, chart wait); tests shorten them. */
   readonly thread?: { readonly statusRefreshMs?: number; readonly chartsShownTimeoutMs?: number; readonly streamUpdateMs?: number };
@@ -97,7 +96,7 @@ export async function dispatchMessage(deps: ListenerDeps, dispatch: Dispatch): P
 async function agentKey(deps: ListenerDeps, dispatch: Dispatch): Promise<ChannelKey | 'refused'> {
   const { client, teamId, message } = dispatch;
   const own = { teamId, channelId: message.channel };
-  const viewed = message.user ? deps.viewed.of(teamId, message.user) : null;
+  const viewed = message.user ? await deps.app.viewedChannels.of(teamId, message.user) : null;
   if (!viewed || !message.user) return own;
   const viewedKey = { teamId, channelId: viewed };
   if (!(await deps.app.store.state(viewedKey)).active) return own;

@@ -1,5 +1,5 @@
 import type { Analysis } from '../../analysis/analysis.js';
-import type { Segment } from '../../analysis/report.js';
+import { numericFeatures, type Segment } from '../../analysis/report.js';
 import { behaviourOf, type Behaviour } from '../../common/vocabulary.js';
 import type { Fact } from '../answer.js';
 import { customers, formatShare } from '../format.js';
@@ -46,7 +46,7 @@ function playFor(profile: ProfileSignals): CampaignPlay {
 
 /** The campaign a segment's profile calls for. */
 export function campaignFor(analysis: Analysis, segment: Segment): Campaign {
-  const profile = profileSignals(segment, analysis.report.features);
+  const profile = profileSignals(segment, numericFeatures(analysis.report));
   const play = playFor(profile);
   const figures = play.audience.flatMap((name) => {
     const signal = profile.get(name);
@@ -74,7 +74,7 @@ export function campaigns(analysis: Analysis): Campaign[] {
 
 /** The segments worth an upsell, best first: high value (and digital, where known). */
 export function upsellTargets(analysis: Analysis): Campaign[] {
-  const value = (s: Segment): number => profileSignals(s, analysis.report.features).get('value')?.deviation ?? 0;
+  const value = (s: Segment): number => profileSignals(s, numericFeatures(analysis.report)).get('value')?.deviation ?? 0;
   return campaigns(analysis)
     .filter((c) => c.upsell)
     .sort((a, b) => value(analysis.report.segments[b.segmentId - 1]) - value(analysis.report.segments[a.segmentId - 1]));
@@ -82,7 +82,7 @@ export function upsellTargets(analysis: Analysis): Campaign[] {
 
 /** Support-service improvements: each segment that stands out gets the first service rule that picks it. */
 export function serviceActions(analysis: Analysis): ServiceAdvice {
-  const features = analysis.report.features;
+  const features = numericFeatures(analysis.report);
   const firstColumn = (behaviour: Behaviour | undefined): string | undefined => (behaviour ? features.find((f) => behaviourOf(f) === behaviour) : undefined);
   const items: ServiceAction[] = [];
   for (const rule of SERVICE_RULES) {
