@@ -28,6 +28,11 @@ export interface AnalyzeOptions {
    * not read files, but the option keys the cache and tells a worker which sheet to read.
    */
   sheet?: string;
+  /**
+   * The customer key column the user named (`--key`, `/segments key`); like `sheet`, the analysis
+   * does not read it, but it keys the cache and tells a worker which identifier column to read.
+   */
+  key?: string;
   /** Where the data came from, for the report (file name). */
   source?: string;
 }

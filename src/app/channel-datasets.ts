@@ -111,6 +111,7 @@ export function analysisOptions(settings: Settings, source: string): AnalyzeOpti
     ...(settings.log1p && settings.log1p.length > 0 ? { log1p: settings.log1p } : {}),
     ...(settings.categorical && settings.categorical.length > 0 ? { categorical: settings.categorical } : {}),
     ...(settings.sheet !== undefined ? { sheet: settings.sheet } : {}),
+    ...(settings.key !== undefined ? { key: settings.key } : {}),
   };
 }
 

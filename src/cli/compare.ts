@@ -52,9 +52,8 @@ export async function runCompare(argv: readonly string[], context: CliContext): 
     const bytes = await readLocalFile(file, context.config.maxUploadBytes);
     return {
       table: () => ingestBytes(bytes, { key: values.key, limits: { maxFileBytes: context.config.maxUploadBytes } }),
-      // The key names the table's identifier column, so it is part of what identifies the data.
-      dataset: values.key === undefined ? sha256(bytes) : `${sha256(bytes)}:key:${values.key}`,
-      options: { k, algorithm, seed, source: basename(file) },
+      dataset: sha256(bytes),
+      options: { k, algorithm, seed, source: basename(file), ...(values.key !== undefined ? { key: values.key } : {}) },
     };
   };
   const result = await compareUploads(runner, await request(positionals[0]), await request(positionals[1]), { keyNamed: values.key !== undefined });
