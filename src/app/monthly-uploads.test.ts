@@ -87,4 +87,17 @@ describe('a new month in a channel', () => {
     expect((await app.commands.handle(conversation, 'key customer_id')).text).toBe('Customers are now followed by their "customer_id" from one upload to the next.');
     expect((await app.store.state(key)).settings.key).toBe('customer_id');
   });
+
+  it('quotes a hostile key column name as a literal for the surface to show as text', async () => {
+    const hostile = { teamId: 'T0MONTH', channelId: 'C0HOSTILE' };
+    const name = '*<!channel>* id';
+    const rename = (csv: string) => csv.replace(/^customer_id/, `"${name}"`);
+    await app.commands.handle(new RecordingConversation(hostile, null), 'k 3');
+    await app.uploads.handle(new RecordingConversation(hostile), fileOf('june.csv', rename(PAIR.previous)));
+    const conversation = new RecordingConversation(hostile);
+    await app.uploads.handle(conversation, fileOf('july.csv', rename(PAIR.current)));
+    const [first] = conversation.posts();
+    expect(first.text).toContain(`(followed by “${name}”)`);
+    expect(first.literals).toContain(name);
+  });
 });
