@@ -128,8 +128,9 @@ export class Questions {
   /** Keep settings a question changed for the channel, and the summary `/segments status` shows. */
   private async keepSettings(key: ChannelKey, record: DatasetRecord, patch: SettingsPatch): Promise<void> {
     if (patch.k === undefined && patch.algorithm === undefined) return;
-    const state = await this.store.updateSettings(key, patch);
-    const analysis = await this.datasets.analysisOf(key, record, 'active', state.settings);
-    await this.store.saveSummary(key, record.sha256, summarize(analysis));
+    await this.store.updateSettings(key, patch);
+    // The active analysis as the channel shows it: segments continuing the previous upload's keep their ids.
+    const loaded = await this.datasets.active(key);
+    if (loaded?.record.sha256 === record.sha256) await this.store.saveSummary(key, record.sha256, summarize(loaded.analysis));
   }
 }
