@@ -55,6 +55,7 @@ describe('loadConfig', () => {
     expect(scaled.database).toEqual({ url: 'postgres://u@db:5432/app', schema: 'segment_analyst', poolSize: 10 });
     expect(scaled.queue).toEqual({ url: 'redis://cache:6379', prefix: 'segment-analyst', concurrency: 3, lockMs: 5000 });
     expect(scaled.retentionDays).toBe(7);
+    expect([embedded.historyUploads, loadConfig({ HISTORY_UPLOADS: '24' }).historyUploads]).toEqual([12, 24]);
     expect(scaled.dataKey?.length).toBe(32);
   });
 
@@ -76,6 +77,7 @@ describe('loadConfig', () => {
     [{ REDIS_URL: 'redis://127.0.0.1:6379' }, /^Set DATABASE_URL too/],
     [{ DATA_KEY: 'short' }, /^Set DATA_KEY/],
     [{ RETENTION_DAYS: '0' }, /^Set RETENTION_DAYS/],
+    [{ HISTORY_UPLOADS: '1' }, /^Set HISTORY_UPLOADS/],
     [{ WORKER_CONCURRENCY: '17' }, /^Set WORKER_CONCURRENCY/],
   ])('stops with one sentence saying what to set (%o)', (env, message) => {
     let error: unknown;

@@ -79,6 +79,9 @@ export const SlackEnvSchema = z.object({
   RETENTION_DAYS: optionalText.refine((v) => v === undefined || (/^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 3650), {
     message: 'Set RETENTION_DAYS to how many days datasets, analyses and conversation turns are kept, from 1 to 3650 (default 30).',
   }),
+  HISTORY_UPLOADS: optionalText.refine((v) => v === undefined || (/^\d+$/.test(v) && Number(v) >= 2 && Number(v) <= 120), {
+    message: 'Set HISTORY_UPLOADS to how many uploads per channel `/segments history` remembers, from 2 to 120 (default 12).',
+  }),
   DATA_KEY: optionalText.refine((v) => v === undefined || dataKeyBytes(v) !== null, {
     message: 'Set DATA_KEY to a 32-byte key as 64 hex characters or 44 base64 characters (for example `openssl rand -hex 32`), or leave it empty to store CSV files unencrypted.',
   }),
@@ -199,6 +202,8 @@ export interface AppConfig {
   readonly queue: QueueConfig | null;
   /** Days datasets, analyses and turns are kept (RETENTION_DAYS). */
   readonly retentionDays: number;
+  /** Uploads per channel whose figures the history keeps (HISTORY_UPLOADS), within retention. */
+  readonly historyUploads: number;
   /** DATA_KEY's 32 bytes: stored CSV bytes are encrypted with AES-256-GCM; null stores them plain. */
   readonly dataKey: Buffer | null;
   /** Tables an admin allows to be analysed where they live (SOURCES). */
@@ -263,6 +268,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
             lockMs: (values.JOB_LOCK_SECONDS === undefined ? 30 : Number(values.JOB_LOCK_SECONDS)) * 1000,
           },
     retentionDays: values.RETENTION_DAYS === undefined ? 30 : Number(values.RETENTION_DAYS),
+    historyUploads: values.HISTORY_UPLOADS === undefined ? 12 : Number(values.HISTORY_UPLOADS),
     dataKey: values.DATA_KEY === undefined ? null : dataKeyBytes(values.DATA_KEY),
     sources: loadSources(values.SOURCES, env),
     statementTimeoutMs: (values.STATEMENT_TIMEOUT_SECONDS === undefined ? 300 : Number(values.STATEMENT_TIMEOUT_SECONDS)) * 1000,

@@ -9,6 +9,8 @@ import type { Delivery } from './delivery.js';
 import type { SegmentEngine } from './engine.js';
 import { untrustedLiterals } from './render/literals.js';
 import { analyzeSource, type SourceSettings } from './warehouse.js';
+import { plainAnswer } from '../tools/answer.js';
+import { describeHistory } from '../tools/history.js';
 import {
   AUDIT_EMPTY,
   AUDIT_LINES,
@@ -30,6 +32,11 @@ import {
   NOTHING_TO_RESET,
   RESET_DONE,
   FEEDBACK_ADMINS_ONLY,
+  HISTORY_EMPTY,
+  KEY_AUTO,
+  KEY_USAGE,
+  keySet,
+  unknownKeyColumn,
   feedbackSummary,
   resetNotAllowed,
   resetQuestion,
@@ -87,6 +94,11 @@ export class Commands {
         return reply(await this.setMethod(conversation.key, args[0]));
       case 'export':
         return this.export(conversation);
+      case 'history':
+        return this.history(conversation);
+      case 'key':
+        await this.audit.record({ ...conversation.key, userId: conversation.userId, action: 'settings', detail: { setting: 'key' } });
+        return this.setKey(conversation.key, args.join(' '));
       case 'reset':
         return this.askToReset(conversation);
       case 'settings':
@@ -205,6 +217,33 @@ export class Commands {
     if (!parsed.success) return METHOD_USAGE;
     await this.store.updateSettings(key, { algorithm: parsed.data });
     return methodSet(parsed.data);
+  }
+
+  /** `/segments history`: the channel's last uploads, and the chart of segment shares over them posted in the conversation. */
+  private async history(conversation: Conversation): Promise<CommandReply> {
+    const uploads = await this.store.history(conversation.key);
+    if (uploads.length === 0) return reply(HISTORY_EMPTY);
+    const { text, charts } = describeHistory(uploads);
+    const literals = [...uploads.map((u) => u.fileName), ...uploads.flatMap((u) => u.summary?.segments.map((s) => s.name) ?? [])];
+    if (charts.length > 0) await this.delivery.postCharts(conversation, plainAnswer(text, { charts, literals }));
+    return reply(text, literals);
+  }
+
+  /** `/segments key <column>`: the customer key the comparisons follow; cached analyses are dropped so they read it. */
+  private async setKey(key: ChannelKey, column: string): Promise<CommandReply> {
+    if (column.length === 0) return reply(KEY_USAGE);
+    const state = await this.store.state(key);
+    if (column.toLowerCase() === 'auto') {
+      await this.store.updateSettings(key, { key: undefined });
+      await this.datasets.forget(key);
+      return reply(KEY_AUTO);
+    }
+    const loaded = state.active ? await this.datasets.active(key).catch(() => null) : null;
+    const names = loaded?.analysis.report.columns.map((c) => c.name) ?? [];
+    if (loaded && !names.includes(column)) return reply(unknownKeyColumn(column, loaded.record.fileName, names), [column, loaded.record.fileName, ...names]);
+    await this.store.updateSettings(key, { key: column });
+    await this.datasets.forget(key);
+    return reply(keySet(column), [column]);
   }
 
   private async export(conversation: Conversation): Promise<CommandReply> {

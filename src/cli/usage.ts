@@ -6,3 +6,5 @@ export const ANALYZE_SOURCE_USAGE =
 export const ASK_USAGE = 'usage: npm run cli -- ask <file.csv> "<question>" [--out <dir>] [--k auto|N] [--algorithm kmeans|kmedoids|gmm] [--no-cache]';
 export const CHARTS_USAGE =
   'usage: npm run charts -- <file.csv> --out <dir> [--k auto|N] [--seed N] [--features all|a,b] [--max-points N] [--scale 1|2|3] [--dedupe-features] [--categorical Gender,Region]';
+export const COMPARE_USAGE =
+  'usage: npm run cli -- compare <previous.csv> <current.csv> [--k N|auto] [--algorithm kmeans|kmedoids|gmm] [--seed N] [--key COLUMN] [--json] [--labels out.csv] [--no-cache]';

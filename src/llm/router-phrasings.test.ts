@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Analysis } from '../analysis/analysis.js';
 import { analyze, analyzeFile } from '../analysis/pipeline.js';
 import { ingestCsv } from '../data/ingest.js';
+import { compareAnalyses, type ComparisonResult } from '../analysis/migration.js';
 import { ask, createSession } from './ask.js';
 import { createLlmClient, type LlmClient } from './client.js';
 import { routeQuestion } from './router.js';
@@ -94,6 +95,10 @@ const TABLE: readonly { q: string; expect: Expectation }[] = [
   { q: 'describe the data', expect: { tool: 'describe_data', args: {} } },
   { q: 'Were any rows dropped?', expect: { tool: 'describe_data', args: {} } },
   { q: 'which features are correlated?', expect: { tool: 'describe_data', args: {} } },
+  // What changed since the previous upload
+  { q: 'who moved out of Segment 1?', expect: { tool: 'segment_changes', args: { topic: 'moved', segment: 1 }, modelArgs: { topic: 'moved', segment: 'segment 1' } } },
+  { q: 'how many customers did we lose since last month?', expect: { tool: 'segment_changes', args: { topic: 'lost' } } },
+  { q: 'which segment grew most?', expect: { tool: 'segment_changes', args: { topic: 'grew' } } },
   // Help, summary, ambiguity, and what it cannot answer
   { q: 'help', expect: { kind: 'help' } },
   { q: 'What can you do?', expect: { kind: 'help' } },
@@ -105,10 +110,13 @@ const TABLE: readonly { q: string; expect: Expectation }[] = [
 ];
 
 let analysis: Analysis;
+/** The mission file as the channel's previous upload too: what changed questions have a comparison to read. */
+let comparison: ComparisonResult;
 const SETTINGS = { k: null, algorithm: 'kmeans' as const };
 
 beforeAll(async () => {
   analysis = await analyzeFile(MISSION_CSV);
+  comparison = compareAnalyses(analysis, analysis);
 });
 
 function parsedArgs(tool: ToolName, args: Record<string, unknown>): unknown {
@@ -253,7 +261,7 @@ describe('model router on the same table (scripted OpenAI-compatible server)', (
   for (const row of TABLE) {
     it(`answers “${row.q}”`, async () => {
       const runs: ToolRun[] = [];
-      const answer = await ask(row.q, conversationContext(analysis, SETTINGS), { llm, onToolRun: (run) => runs.push(run) });
+      const answer = await ask(row.q, conversationContext(analysis, SETTINGS, { comparison }), { llm, onToolRun: (run) => runs.push(run) });
       expect(answer.footnote ?? '').not.toMatch(/could not answer/);
       if ('kind' in row.expect) {
         expect(answer.toolsUsed).toEqual([]);
@@ -261,7 +269,7 @@ describe('model router on the same table (scripted OpenAI-compatible server)', (
       }
       expect(answer.toolsUsed).toEqual([row.expect.tool]);
       if (row.expect.tool === 'chart') return; // no chart renderer in this test: the tool's refusal is the result
-      const reference = await runTool(row.expect.tool, row.expect.args, createSession(conversationContext(analysis, SETTINGS), {}));
+      const reference = await runTool(row.expect.tool, row.expect.args, createSession(conversationContext(analysis, SETTINGS, { comparison }), {}));
       expect(runs[0].result.data).toEqual(reference.result.data);
       expect(answer.numbersChecked).toBe(true);
     });

@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Analysis } from '../analysis/analysis.js';
 import { analyzeFile } from '../analysis/pipeline.js';
+import { compareAnalyses } from '../analysis/migration.js';
+import { NO_PREVIOUS_UPLOAD } from './changes.js';
 import { ask, createSession } from '../llm/ask.js';
 import { checkText } from '../llm/compose.js';
 import { summarizeUpload } from '../llm/upload-summary.js';
@@ -14,7 +16,8 @@ import { MALL_CSV, MISSION_CSV } from '../../test/helpers/shared.js';
 let mission: Analysis;
 let mall: Analysis;
 const SETTINGS = { k: null, algorithm: 'kmeans' as const };
-const session = (analysis: Analysis): ToolSession => createSession(conversationContext(analysis, SETTINGS), {});
+/** Each dataset is also its own previous upload, so segment_changes has a comparison to read. */
+const session = (analysis: Analysis): ToolSession => createSession(conversationContext(analysis, SETTINGS, { comparison: compareAnalyses(analysis, analysis) }), {});
 const segmentOfSize = (analysis: Analysis, size: number): number => analysis.report.segments.find((s) => s.size === size)?.id ?? -1;
 
 beforeAll(async () => {
@@ -77,12 +80,14 @@ const TYPICAL: Record<string, Record<string, unknown>[]> = {
   chart: [{ kind: 'elbow' }, { kind: 'profile' }],
   campaign_suggestions: [{}, { goal: 'upsell' }, { segment: 2 }],
   service_actions: [{}],
+  segment_changes: [{ topic: 'grew' }],
 };
 const MISSION_TYPICAL: Record<string, Record<string, unknown>[]> = {
   ...TYPICAL,
   rank_segments: [{ feature: 'calls' }, { feature: 'limit', statistic: 'median', order: 'lowest' }, { feature: 'calls', statistic: 'shareAbove', threshold: 5 }],
   predict_segment: [{ values: [{ feature: 'cards', value: 8 }, { feature: 'limit', value: 150000 }] }, { values: [{ feature: 'calls', value: 9 }] }],
   find_customers: [{ segment: 'the digital segment', preview: 3 }, { filters: [{ feature: 'cards', op: '>=', value: 9 }] }],
+  segment_changes: [{ topic: 'moved' }, { topic: 'moved', segment: 1 }, { topic: 'lost' }, { topic: 'grew' }],
 };
 
 describe('every tool, on the mission and mall data', () => {
@@ -110,6 +115,15 @@ describe('every tool, on the mission and mall data', () => {
 });
 
 describe('tool behaviour', () => {
+  it('segment_changes without a previous upload says there is nothing to compare yet', async () => {
+    const alone = createSession(conversationContext(mission, SETTINGS), {});
+    await expect(runTool('segment_changes', { topic: 'moved' }, alone)).rejects.toThrow(NO_PREVIOUS_UPLOAD);
+  });
+
+  it('segment_changes on a file without a customer key asks for the key instead of guessing', async () => {
+    await expect(runTool('segment_changes', { topic: 'lost' }, session(mall))).rejects.toThrow(/no customer key in common.*\/segments key/);
+  });
+
   it('segment re-runs with the new settings, returns them, and later tools see the new analysis', async () => {
     const s = session(mission);
     const run = await runTool('segment', { k: 4, algorithm: 'kmedoids' }, s);
