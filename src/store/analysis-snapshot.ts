@@ -11,14 +11,18 @@ import { sha256, type StoreLogger } from './checked-file.js';
 
 /**
  * A finished analysis as JSON, so the command line can reuse it for the same file and options
- * instead of re-running the model selection. Numbers round-trip exactly through JSON. A fitted
+ * instead of re-running the model selection. The large arrays (matrices, labels) are their bytes
+ * in base64: exact bits, and a 1,000,000-row analysis parses in a fraction of the time a JSON
+ * array of numbers takes (version 1 wrote arrays; its files are ignored and recomputed). A fitted
  * Gaussian mixture has no public way to be rebuilt from parameters, so it is re-fitted on the
  * stored scaled matrix with the pipeline's options (same seed: same model) and checked against
  * the stored labels; any mismatch makes `restoreAnalysis` return null and the caller recompute.
  */
-export const SNAPSHOT_VERSION = 1;
+export const SNAPSHOT_VERSION = 2;
 
-const MatrixJson = z.object({ rows: z.number().int(), cols: z.number().int(), data: z.array(z.number()) });
+/** A typed array's bytes in base64 (the platform's byte order: little-endian wherever Node runs). */
+const Bytes = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
+const MatrixJson = z.object({ rows: z.number().int().nonnegative(), cols: z.number().int().nonnegative(), data: Bytes });
 
 export const AnalysisSnapshotSchema = z.object({
   version: z.literal(SNAPSHOT_VERSION),
@@ -33,7 +37,7 @@ export const AnalysisSnapshotSchema = z.object({
     cleaning: CleaningReportSchema,
   }),
   scaled: MatrixJson,
-  labels: z.partialRecord(AlgorithmSchema, z.array(z.number().int())),
+  labels: z.partialRecord(AlgorithmSchema, Bytes),
   probabilities: MatrixJson.nullable(),
   fitted: z.object({
     scaler: z.object({ mean: z.array(z.number()), std: z.array(z.number()), log1p: z.array(z.boolean()) }),
@@ -44,8 +48,28 @@ export const AnalysisSnapshotSchema = z.object({
 });
 export type AnalysisSnapshot = z.infer<typeof AnalysisSnapshotSchema>;
 
-const matrixJson = (m: DenseMatrix): z.infer<typeof MatrixJson> => ({ rows: m.rows, cols: m.cols, data: Array.from(m.data) });
-const matrixOf = (m: z.infer<typeof MatrixJson>): DenseMatrix => denseMatrix(m.rows, m.cols, Float64Array.from(m.data));
+const base64Of = (values: Float64Array | Int32Array): string => Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64');
+
+/** The typed array back from its base64 bytes; null when their length is not a whole number of elements. */
+function typedOf<T extends Float64Array | Int32Array>(text: string, make: (buffer: ArrayBuffer, length: number) => T, bytesPerElement: number): T | null {
+  const bytes = Buffer.from(text, 'base64');
+  if (bytes.byteLength % bytesPerElement !== 0) return null;
+  // A copy into a fresh, aligned buffer: Buffer's own may be a pooled slice at any offset.
+  const copy = new ArrayBuffer(bytes.byteLength);
+  new Uint8Array(copy).set(bytes);
+  return make(copy, bytes.byteLength / bytesPerElement);
+}
+
+const float64Of = (text: string): Float64Array | null => typedOf(text, (b, n) => new Float64Array(b, 0, n), 8);
+const int32Of = (text: string): Int32Array | null => typedOf(text, (b, n) => new Int32Array(b, 0, n), 4);
+
+const matrixJson = (m: DenseMatrix): z.infer<typeof MatrixJson> => ({ rows: m.rows, cols: m.cols, data: base64Of(m.data) });
+
+/** The matrix, or null when its bytes do not hold rows x cols numbers. */
+function matrixOf(m: z.infer<typeof MatrixJson>): DenseMatrix | null {
+  const data = float64Of(m.data);
+  return data !== null && data.length === m.rows * m.cols ? denseMatrix(m.rows, m.cols, data) : null;
+}
 
 export function snapshotAnalysis(analysis: Analysis): AnalysisSnapshot {
   const t = analysis.table;
@@ -62,7 +86,7 @@ export function snapshotAnalysis(analysis: Analysis): AnalysisSnapshot {
       cleaning: t.cleaning,
     },
     scaled: matrixJson(analysis.scaled),
-    labels: Object.fromEntries(Object.entries(analysis.labels).map(([method, labels]) => [method, Array.from(labels)])),
+    labels: Object.fromEntries(Object.entries(analysis.labels).map(([method, labels]) => [method, base64Of(labels)])),
     probabilities: analysis.probabilities ? matrixJson(analysis.probabilities) : null,
     fitted: {
       scaler: { mean: Array.from(analysis.fitted.scaler.mean), std: Array.from(analysis.fitted.scaler.std), log1p: [...analysis.fitted.scaler.log1p] },
@@ -78,17 +102,24 @@ export function restoreAnalysis(raw: unknown): Analysis | null {
   const parsed = AnalysisSnapshotSchema.safeParse(raw);
   if (!parsed.success) return null;
   const s = parsed.data;
+  const matrix = matrixOf(s.table.matrix);
+  const scaled = matrixOf(s.scaled);
+  const centroids = matrixOf(s.fitted.centroids);
+  const probabilities = s.probabilities ? matrixOf(s.probabilities) : null;
+  const medoids = s.fitted.medoids ? matrixOf(s.fitted.medoids) : null;
+  const labelEntries = Object.entries(s.labels).map(([method, bytes]) => [method, int32Of(bytes ?? '')] as const);
+  if (matrix === null || scaled === null || centroids === null || (s.probabilities && probabilities === null) || (s.fitted.medoids && medoids === null)) return null;
+  if (labelEntries.some(([, l]) => l === null || l.length !== scaled.rows)) return null;
   const table: CleanTable = {
     columns: s.table.columns,
     features: s.table.features,
-    matrix: matrixOf(s.table.matrix),
+    matrix,
     rowIds: s.table.rowIds,
     idColumn: s.table.idColumn,
     categorical: s.table.categorical,
     cleaning: s.table.cleaning,
   };
-  const scaled = matrixOf(s.scaled);
-  const labels: Analysis['labels'] = Object.fromEntries(Object.entries(s.labels).map(([method, l]) => [method, Int32Array.from(l ?? [])]));
+  const labels: Analysis['labels'] = Object.fromEntries(labelEntries);
   let gmm: Analysis['fitted']['gmm'] = null;
   if (s.fitted.componentOfSegment && labels.gmm) {
     const componentOfSegment = Int32Array.from(s.fitted.componentOfSegment);
@@ -102,11 +133,11 @@ export function restoreAnalysis(raw: unknown): Analysis | null {
     table,
     scaled,
     labels,
-    probabilities: s.probabilities ? matrixOf(s.probabilities) : null,
+    probabilities,
     fitted: {
       scaler: { mean: Float64Array.from(s.fitted.scaler.mean), std: Float64Array.from(s.fitted.scaler.std), log1p: s.fitted.scaler.log1p },
-      centroids: matrixOf(s.fitted.centroids),
-      medoids: s.fitted.medoids ? matrixOf(s.fitted.medoids) : null,
+      centroids,
+      medoids,
       gmm,
     },
   };

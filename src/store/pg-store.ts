@@ -3,7 +3,7 @@ import type { Analysis } from '../analysis/analysis.js';
 import { DEFAULT_SETTINGS, SettingsSchema, type Settings, type SettingsPatch } from '../analysis/settings.js';
 import { ConfigError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
-import { restoreAnalysis, snapshotAnalysis } from './analysis-snapshot.js';
+import { restoreAnalysis, snapshotAnalysis, SNAPSHOT_VERSION } from './analysis-snapshot.js';
 import {
   DEFAULT_STORE_LIMITS,
   type AnalysisCache,
@@ -508,6 +508,9 @@ class PgViewedChannels implements ViewedChannelLog {
   }
 }
 
+/** Cache keys carry the snapshot format, so rows an older format wrote are never read (retention deletes them). */
+const versioned = (key: string): string => `v${SNAPSHOT_VERSION}:${key}`;
+
 class PgAnalysisCache implements AnalysisCache {
   constructor(
     private readonly pool: pg.Pool,
@@ -515,12 +518,12 @@ class PgAnalysisCache implements AnalysisCache {
   ) {}
 
   async has(key: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query('SELECT 1 FROM analysis_cache WHERE cache_key = $1', [key]);
+    const { rowCount } = await this.pool.query('SELECT 1 FROM analysis_cache WHERE cache_key = $1', [versioned(key)]);
     return (rowCount ?? 0) > 0;
   }
 
   async load(key: string): Promise<Analysis | null> {
-    const { rows } = await this.pool.query<{ snapshot: string }>('SELECT snapshot FROM analysis_cache WHERE cache_key = $1', [key]);
+    const { rows } = await this.pool.query<{ snapshot: string }>('SELECT snapshot FROM analysis_cache WHERE cache_key = $1', [versioned(key)]);
     if (!rows[0]) return null;
     try {
       return restoreAnalysis(JSON.parse(rows[0].snapshot));
@@ -532,7 +535,7 @@ class PgAnalysisCache implements AnalysisCache {
 
   async save(key: string, analysis: Analysis): Promise<void> {
     await this.pool.query('INSERT INTO analysis_cache (cache_key, snapshot) VALUES ($1, $2) ON CONFLICT (cache_key) DO NOTHING', [
-      key,
+      versioned(key),
       JSON.stringify(snapshotAnalysis(analysis)),
     ]);
   }

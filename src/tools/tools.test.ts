@@ -228,10 +228,17 @@ describe('analysis snapshots (the CLI cache)', () => {
   });
 
   it('rejects a snapshot whose mixture labels do not match', () => {
-    const snapshot = snapshotAnalysis(mission);
-    const gmm = snapshot.labels.gmm ?? [];
-    const tampered = { ...snapshot, labels: { ...snapshot.labels, gmm: gmm.map((l) => (l + 1) % 3) } };
+    const gmm = mission.labels.gmm ?? new Int32Array(0);
+    const tampered = snapshotAnalysis({ ...mission, labels: { ...mission.labels, gmm: gmm.map((l) => (l + 1) % 3) } });
     expect(restoreAnalysis(JSON.parse(JSON.stringify(tampered)))).toBeNull();
     expect(restoreAnalysis({ version: 99 })).toBeNull();
+  });
+
+  it('rejects a snapshot whose matrix or labels bytes are cut short', () => {
+    const snapshot = snapshotAnalysis(mission);
+    const shortMatrix = { ...snapshot, scaled: { ...snapshot.scaled, data: snapshot.scaled.data.slice(0, 64) } };
+    const shortLabels = { ...snapshot, labels: { ...snapshot.labels, kmeans: Buffer.from([1, 0, 0]).toString('base64') } };
+    expect(restoreAnalysis(JSON.parse(JSON.stringify(shortMatrix)))).toBeNull();
+    expect(restoreAnalysis(JSON.parse(JSON.stringify(shortLabels)))).toBeNull();
   });
 });
