@@ -89,6 +89,8 @@ export function analysisOptions(settings: Settings, source: string): AnalyzeOpti
     ...(settings.log1p && settings.log1p.length > 0 ? { log1p: settings.log1p } : {}),
     ...(settings.categorical && settings.categorical.length > 0 ? { categorical: settings.categorical } : {}),
     ...(settings.sheet !== undefined ? { sheet: settings.sheet } : {}),
+    // A k fixed by the channel does not pay for the evidence; "why this k?" gathers it on demand.
+    ...(settings.k !== null ? { evidence: false } : {}),
   };
 }
 

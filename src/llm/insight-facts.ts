@@ -27,7 +27,8 @@ export interface InsightJson {
   readonly segmentation: {
     readonly method: string;
     readonly k: number;
-    readonly recommendedK: number;
+    /** Null when k was fixed and the evidence for k was not gathered. */
+    readonly recommendedK: number | null;
     readonly kReasons: readonly string[];
     readonly agreementAdjustedRandIndex: Readonly<Record<string, number | null>>;
   };
@@ -76,7 +77,7 @@ export function insightFacts(analysis: Analysis): InsightFacts {
     segmentation: {
       method: r.algorithm,
       k: r.segments.length,
-      recommendedK: r.kSelection.recommended,
+      recommendedK: r.kSelection.gathered === false ? null : r.kSelection.recommended,
       kReasons: r.kSelection.reasons,
       agreementAdjustedRandIndex: {
         kmeansVsKmedoids: r.agreement.kmeansVsKmedoids === null ? null : round(r.agreement.kmeansVsKmedoids, false),

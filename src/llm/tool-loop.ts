@@ -72,7 +72,7 @@ export function datasetContext(analysis: Analysis, settings: Settings, history: 
     rowsUsed: r.rowsUsed,
     method: r.algorithm,
     segmentsK: r.segments.length,
-    recommendedK: r.kSelection.recommended,
+    recommendedK: r.kSelection.gathered === false ? 'not gathered for this fixed k (choose_k gathers it)' : r.kSelection.recommended,
     kSetting: settings.k === null ? 'chosen from the evidence' : settings.k,
     features: r.features.map((f) => ({ column: f, label: featureLabel(f).label, unit: featureLabel(f).unit })),
     segments: r.segments.map((s) => ({ id: s.id, name: s.name, customers: s.size, sharePercent: Math.round(s.share * 1000) / 10 })),

@@ -8,5 +8,5 @@ import type { ToolSession } from './tool.js';
  */
 export function withAllMethods(session: ToolSession, analysis: Analysis): Promise<Analysis> {
   if (analysis.labels.kmeans && analysis.labels.kmedoids && analysis.labels.gmm && analysis.fitted.gmm) return Promise.resolve(analysis);
-  return session.reanalyze(analysis, { k: analysis.report.segments.length, algorithm: 'all', seed: analysis.report.seed });
+  return session.reanalyze(analysis, { k: analysis.report.segments.length, algorithm: 'all', seed: analysis.report.seed, evidence: analysis.report.kSelection.gathered !== false });
 }

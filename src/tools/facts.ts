@@ -21,7 +21,8 @@ export function datasetFacts(analysis: Analysis): Fact[] {
     fact('Rows not used', r.rowsIn - r.rowsUsed, 'count'),
     fact('Features clustered', r.features.length, 'count'),
     fact('Number of segments', r.segments.length, 'k'),
-    fact('Recommended number of segments', r.kSelection.recommended, 'k'),
+    // A fixed k that skipped the evidence has no recommendation to cite.
+    ...(r.kSelection.gathered === false ? [] : [fact('Recommended number of segments', r.kSelection.recommended, 'k')]),
   ];
 }
 
