@@ -45,12 +45,12 @@ afterEach(async () => {
 });
 
 /** What a question posted in reply, and the analyses it ran. */
-async function ask(key: { teamId: string; channelId: string }, question: string): Promise<{ text: string; charts: string[]; ran: typeof runs }> {
+async function ask(key: { teamId: string; channelId: string }, question: string): Promise<{ text: string; charts: string[]; checked: boolean; ran: typeof runs }> {
   const before = runs.length;
   const conversation = new RecordingConversation(key);
   await app.questions.handle(conversation, question);
   const answer = conversation.posts().at(-1);
-  return { text: answer?.text ?? conversation.said().join('\n'), charts: answer?.charts.map((c) => c.kind) ?? [], ran: runs.slice(before) };
+  return { text: answer?.text ?? conversation.said().join('\n'), charts: answer?.charts.map((c) => c.kind) ?? [], checked: answer?.numbersChecked ?? false, ran: runs.slice(before) };
 }
 
 describe('a k fixed by the channel in the app', () => {
@@ -82,6 +82,7 @@ describe('a k fixed by the channel in the app', () => {
     expect(first.text).toContain('*Recommended: k = 3.*');
     expect(first.text).toContain("The current segmentation uses k = 4, fixed by this channel's setting; the evidence above was gathered on request and recommends k = 3.");
     expect(first.charts).toEqual(['elbow', 'silhouette']);
+    expect(first.checked).toBe(true);
 
     const again = await ask(key, 'how many segments should I use?');
     expect(again.ran).toHaveLength(0);

@@ -13,6 +13,7 @@ import type { LlmClient } from './client.js';
 import { CHECKED_NOTE } from './compose.js';
 import { writeInsights } from './insights.js';
 import { checkContextFor, checkNumbers } from './number-check.js';
+import { hasEvidence } from '../tools/evidence.js';
 
 export interface UploadSummaryDeps {
   readonly llm?: LlmClient | null;
@@ -42,7 +43,7 @@ export async function summarizeUpload(analysis: Analysis, deps: UploadSummaryDep
   const notes = c.notes.slice(0, MAX_NOTES);
   for (const note of notes) lines.push(`• ${note}`);
   if (c.notes.length > notes.length) lines.push(`• …and ${formatInteger(c.notes.length - notes.length)} more notes (ask “describe the data”).`);
-  const gathered = r.kSelection.gathered !== false;
+  const gathered = hasEvidence(analysis);
   const reason = r.kSelection.reasons[0] ?? '';
   if (gathered) lines.push('', `*Recommended: ${r.kSelection.recommended} segments.* ${reason}`);
   else lines.push('', `*${r.segments.length} segments, fixed by this channel's setting.* The evidence for the number of segments was not gathered; ask “why this k?” to see what it recommends.`);

@@ -5,6 +5,7 @@ import { customers, formatDecimal, formatFeatureValue, formatShare, smallNumberW
 import { overallStats } from '../tools/lookup.js';
 import { campaigns, serviceActions } from '../tools/playbook/playbook.js';
 import { campaignText, serviceText } from '../tools/playbook/render.js';
+import { hasEvidence } from '../tools/evidence.js';
 
 /**
  * The built-in insight writer: real prose from the facts, segment by segment, with the actual
@@ -32,7 +33,7 @@ function keyFindings(analysis: Analysis): string {
   const r = analysis.report;
   const k = r.segments.length;
   const lines = ['*Key findings*'];
-  const gathered = r.kSelection.gathered !== false;
+  const gathered = hasEvidence(analysis);
   const why = r.kSelection.agree ? 'the elbow, the silhouette and the mixture BIC all point there' : 'the criteria do not all agree, so treat it as a judgement call';
   lines.push(
     `• The ${customers(r.rowsUsed)} fall into ${smallNumberWord(k)} segments with ${METHOD_NAMES[r.algorithm]}${!gathered ? ` (k fixed by the channel's setting; ask “why this k?” for the evidence)` : k === r.kSelection.recommended ? ` (${why})` : ` (you chose k = ${k}; the evidence recommends ${r.kSelection.recommended})`}.`,

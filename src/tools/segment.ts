@@ -171,6 +171,8 @@ export const chooseK = defineTool({
     // A fixed k skipped the evidence: gather it now, once (the runner caches it), and answer from it.
     const fixed = !hasEvidence(session.analysis);
     const analysis = await withEvidence(session);
+    // The same segments with the evidence: later tools, and the number check, read its reasons.
+    session.analysis = analysis;
     const ks = analysis.report.kSelection;
     const facts = [fact('Recommended number of segments', ks.recommended, 'k'), fact('Number of segments', segments.length, 'k')];
     for (const e of ks.byK) {
@@ -198,7 +200,7 @@ export const chooseK = defineTool({
     if (best?.silhouette != null) lines.push(`Silhouette at k = ${ks.recommended}: ${formatDecimal(best.silhouette, 2)} (1 is perfectly separated, 0 is overlapping).`);
     if (fixed) lines.push(`The current segmentation uses k = ${segments.length}, fixed by this channel's setting; the evidence above was gathered on request and recommends k = ${ks.recommended}.`);
     else if (segments.length !== ks.recommended) lines.push(`The current segmentation uses k = ${segments.length}, set by you.`);
-    const charts = [...chartIfAvailable(session, 'elbow', {}, analysis), ...chartIfAvailable(session, 'silhouette', {}, analysis)];
+    const charts = [...chartIfAvailable(session, 'elbow', {}), ...chartIfAvailable(session, 'silhouette', {})];
     return {
       ...output(lines.join('\n'), { facts: [...facts, ...caveats.facts, fact('Perfect separation silhouette', 1), fact('Overlapping silhouette', 0)], charts }),
       data: {
