@@ -55,6 +55,7 @@ describe('loadConfig', () => {
     expect(scaled.database).toEqual({ url: 'postgres://u@db:5432/app', schema: 'segment_analyst', poolSize: 10 });
     expect(scaled.queue).toEqual({ url: 'redis://cache:6379', prefix: 'segment-analyst', concurrency: 3, lockMs: 5000 });
     expect(scaled.retentionDays).toBe(7);
+    expect([embedded.historyUploads, loadConfig({ HISTORY_UPLOADS: '24' }).historyUploads]).toEqual([12, 24]);
     expect(scaled.dataKey?.length).toBe(32);
   });
 
@@ -76,6 +77,7 @@ describe('loadConfig', () => {
     [{ REDIS_URL: 'redis://127.0.0.1:6379' }, /^Set DATABASE_URL too/],
     [{ DATA_KEY: 'short' }, /^Set DATA_KEY/],
     [{ RETENTION_DAYS: '0' }, /^Set RETENTION_DAYS/],
+    [{ HISTORY_UPLOADS: '1' }, /^Set HISTORY_UPLOADS/],
     [{ WORKER_CONCURRENCY: '17' }, /^Set WORKER_CONCURRENCY/],
   ])('stops with one sentence saying what to set (%o)', (env, message) => {
     let error: unknown;
@@ -88,5 +90,26 @@ describe('loadConfig', () => {
     const text = (error as Error).message;
     expect(text).toMatch(message);
     expect(text.split(/(?<=\.)\s+(?=[A-Z])/)).toHaveLength(1);
+  });
+});
+
+describe('SOURCES', () => {
+  it('reads each source with its password from the named variable, and a statement timeout in seconds', () => {
+    const config = loadConfig({
+      SOURCES: JSON.stringify([{ name: 'dwh', url: 'postgres://analyst_ro@dwh.example:5432/bank', passwordEnv: 'DWH_PASSWORD', tables: ['crm.customers', 'marts.*'] }]),
+      DWH_PASSWORD: 's3cr/t',
+      STATEMENT_TIMEOUT_SECONDS: '45',
+    });
+    expect(config.sources).toEqual([{ name: 'dwh', url: 'postgres://analyst_ro:s3cr%2Ft@dwh.example:5432/bank', tables: ['crm.customers', 'marts.*'] }]);
+    expect(config.statementTimeoutMs).toBe(45_000);
+    expect(loadConfig({}).sources).toEqual([]);
+  });
+
+  it('refuses a malformed entry or a missing password in one sentence that shows no secret', () => {
+    expect(() => loadConfig({ SOURCES: '[{"name":"dwh"' })).toThrow(ConfigError);
+    expect(() => loadConfig({ SOURCES: JSON.stringify([{ name: 'dwh', url: 'mysql://x', tables: ['a.b'] }]) })).toThrow(/SOURCES entry 0: a source url/);
+    expect(() => loadConfig({ SOURCES: JSON.stringify([{ name: 'dwh', url: 'postgres://u@h/db', tables: ['a.b'], passwordEnv: 'NOT_SET' }]) })).toThrow(
+      'SOURCES entry "dwh": its password variable or file is empty.',
+    );
   });
 });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { LlmEnvSchema, loadLlmConfig, type LlmConfig } from './llm/config.js';
 import { DEFAULT_MAX_QUEUED_ANALYSES } from './analysis/settings.js';
@@ -78,10 +79,77 @@ export const SlackEnvSchema = z.object({
   RETENTION_DAYS: optionalText.refine((v) => v === undefined || (/^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 3650), {
     message: 'Set RETENTION_DAYS to how many days datasets, analyses and conversation turns are kept, from 1 to 3650 (default 30).',
   }),
+  HISTORY_UPLOADS: optionalText.refine((v) => v === undefined || (/^\d+$/.test(v) && Number(v) >= 2 && Number(v) <= 120), {
+    message: 'Set HISTORY_UPLOADS to how many uploads per channel `/segments history` remembers, from 2 to 120 (default 12).',
+  }),
   DATA_KEY: optionalText.refine((v) => v === undefined || dataKeyBytes(v) !== null, {
     message: 'Set DATA_KEY to a 32-byte key as 64 hex characters or 44 base64 characters (for example `openssl rand -hex 32`), or leave it empty to store CSV files unencrypted.',
   }),
+  SOURCES: optionalText,
+  STATEMENT_TIMEOUT_SECONDS: optionalText.refine((v) => v === undefined || (/^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 86_400), {
+    message: 'Set STATEMENT_TIMEOUT_SECONDS to how long one query on a data source may run before the server stops it, from 1 to 86400 (default 300).',
+  }),
 });
+
+/**
+ * One data source an admin allows (SOURCES, a JSON array): a name people pick it by, a connection
+ * URL (postgres://... or duckdb:path), and the tables it may analyse ("schema.table" or "schema.*").
+ * The password is read from the environment variable or file named here, not written in the URL.
+ */
+export const SourceEntrySchema = z
+  .object({
+    name: z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/, 'a source name is lower-case letters, digits, "-" or "_"'),
+    url: z.string().regex(/^(postgres(ql)?:\/\/\S+|duckdb:\S+)$/, 'a source url is postgres://... or duckdb:path'),
+    tables: z.array(z.string().regex(/^[^.\s]+\.[^.\s]+$/, 'a table is schema.table or schema.*')).min(1),
+    passwordEnv: z.string().optional(),
+    passwordFile: z.string().optional(),
+  })
+  .strict();
+
+export interface SourceConfig {
+  readonly name: string;
+  /** The connection URL with the password put in; never logged. */
+  readonly url: string;
+  readonly tables: readonly string[];
+}
+
+/** SOURCES parsed, each password read from its variable or file; a ConfigError names what is wrong, never a secret. */
+function loadSources(text: string | undefined, env: Readonly<Record<string, string | undefined>>): SourceConfig[] {
+  if (text === undefined) return [];
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ConfigError('Set SOURCES to a JSON array of {"name", "url", "tables"} objects (see README, "Warehouse tables").');
+  }
+  const parsed = z.array(SourceEntrySchema).safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(`SOURCES entry ${String(issue?.path[0] ?? '')}: ${issue?.message ?? 'not valid'} (see README, "Warehouse tables").`);
+  }
+  return parsed.data.map((entry) => {
+    let password: string | undefined;
+    if (entry.passwordEnv !== undefined) password = env[entry.passwordEnv];
+    if (entry.passwordFile !== undefined) {
+      try {
+        password = readFileSync(entry.passwordFile, 'utf8').trim();
+      } catch {
+        throw new ConfigError(`SOURCES entry "${entry.name}": its passwordFile cannot be read.`);
+      }
+    }
+    if ((entry.passwordEnv !== undefined || entry.passwordFile !== undefined) && !password) {
+      throw new ConfigError(`SOURCES entry "${entry.name}": its password variable or file is empty.`);
+    }
+    const url = password === undefined || !entry.url.startsWith('postgres') ? entry.url : withPassword(entry.url, password);
+    return { name: entry.name, url, tables: entry.tables };
+  });
+}
+
+function withPassword(url: string, password: string): string {
+  const parsed = new URL(url);
+  parsed.password = password;
+  return parsed.toString();
+}
 
 /** The 32 bytes of a DATA_KEY given as hex or base64, or null when it is neither. */
 function dataKeyBytes(value: string): Buffer | null {
@@ -134,8 +202,14 @@ export interface AppConfig {
   readonly queue: QueueConfig | null;
   /** Days datasets, analyses and turns are kept (RETENTION_DAYS). */
   readonly retentionDays: number;
+  /** Uploads per channel whose figures the history keeps (HISTORY_UPLOADS), within retention. */
+  readonly historyUploads: number;
   /** DATA_KEY's 32 bytes: stored CSV bytes are encrypted with AES-256-GCM; null stores them plain. */
   readonly dataKey: Buffer | null;
+  /** Tables an admin allows to be analysed where they live (SOURCES). */
+  readonly sources: readonly SourceConfig[];
+  /** Longest one query on a source may run (STATEMENT_TIMEOUT_SECONDS), in ms. */
+  readonly statementTimeoutMs: number;
 }
 
 export interface DatabaseConfig {
@@ -194,7 +268,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
             lockMs: (values.JOB_LOCK_SECONDS === undefined ? 30 : Number(values.JOB_LOCK_SECONDS)) * 1000,
           },
     retentionDays: values.RETENTION_DAYS === undefined ? 30 : Number(values.RETENTION_DAYS),
+    historyUploads: values.HISTORY_UPLOADS === undefined ? 12 : Number(values.HISTORY_UPLOADS),
     dataKey: values.DATA_KEY === undefined ? null : dataKeyBytes(values.DATA_KEY),
+    sources: loadSources(values.SOURCES, env),
+    statementTimeoutMs: (values.STATEMENT_TIMEOUT_SECONDS === undefined ? 300 : Number(values.STATEMENT_TIMEOUT_SECONDS)) * 1000,
   };
 }
 

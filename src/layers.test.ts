@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 /**
  * The one-way layering of src/ (README, "How it works"):
  *   common <- data <- analysis <- charts <- tools <- llm <- app <- {slack, console, cli} <- main.ts
- * `store` sits beside `app`: it may use common, data and analysis, and app uses it. `config.ts`
+ * `store` sits beside `app`: it may use common, data and analysis, and app uses it. So does
+ * `warehouse` (K-Means pushed down to SQL engines). `config.ts`
  * (the environment, read once) sits just below app. The surfaces never import each other. A file may import its own layer and any layer it is allowed to see.
  */
 const SEES: Readonly<Record<string, readonly string[]>> = {
@@ -17,12 +18,13 @@ const SEES: Readonly<Record<string, readonly string[]>> = {
   tools: ['common', 'data', 'analysis', 'charts'],
   llm: ['common', 'data', 'analysis', 'charts', 'tools'],
   store: ['common', 'data', 'analysis'],
-  app: ['common', 'data', 'analysis', 'charts', 'tools', 'llm', 'store', 'config'],
+  warehouse: ['common', 'data', 'analysis'],
+  app: ['common', 'data', 'analysis', 'charts', 'tools', 'llm', 'store', 'warehouse', 'config'],
   config: ['common', 'data', 'analysis', 'charts', 'tools', 'llm'],
   slack: ['common', 'data', 'analysis', 'charts', 'tools', 'llm', 'store', 'app', 'config'],
   console: ['common', 'data', 'analysis', 'charts', 'tools', 'llm', 'store', 'app', 'config'],
   cli: ['common', 'data', 'analysis', 'charts', 'tools', 'llm', 'store', 'app', 'config'],
-  main: ['common', 'data', 'analysis', 'charts', 'tools', 'llm', 'store', 'app', 'config', 'slack', 'console', 'cli', 'log'],
+  main: ['common', 'data', 'analysis', 'charts', 'tools', 'llm', 'store', 'warehouse', 'app', 'config', 'slack', 'console', 'cli', 'log'],
   log: [],
 };
 

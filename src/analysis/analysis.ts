@@ -33,6 +33,11 @@ export interface AnalyzeOptions {
    * is skipped (`kSelection.gathered` false) and the models are the same as with it.
    */
   evidence?: boolean;
+  /**
+   * The customer key column the user named (`--key`, `/segments key`); like `sheet`, the analysis
+   * does not read it, but it keys the cache and tells a worker which identifier column to read.
+   */
+  key?: string;
   /** Where the data came from, for the report (file name). */
   source?: string;
 }

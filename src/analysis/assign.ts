@@ -16,24 +16,8 @@ import { requireColumns } from './validate.js';
  */
 export function assignRows(analysis: Analysis, rows: DenseMatrix, categorical: CleanTable['categorical'] = []): Int32Array {
   const { scaler, centroids, medoids, gmm } = analysis.fitted;
-  requireColumns(rows, scaler.mean.length, 'the segmentation');
+  const X = encodeLike(analysis, rows, categorical);
   const encodings = analysis.report.categoricalEncoding ?? [];
-  const columns = encodings.map(({ column }) => {
-    const found = categorical.find((c) => c.name === column);
-    if (!found) throw new InputError(`The new rows have no "${column}" column, which this segmentation uses; they cannot be placed in its segments.`, 'bad-option');
-    return found;
-  });
-  const transformed = applyLog1p(rows, scaler.log1p);
-  const d = rows.cols;
-  const scaled = new Float64Array(rows.data.length);
-  for (let i = 0; i < rows.rows; i++) {
-    for (let j = 0; j < d; j++) {
-      const v = transformed.data[i * d + j];
-      scaled[i * d + j] = scaler.std[j] > 0 ? (v - scaler.mean[j]) / scaler.std[j] : 0;
-    }
-  }
-  const numeric = denseMatrix(rows.rows, d, scaled);
-  const X = encodings.length > 0 ? appendColumns(numeric, categoricalBlock(columns, encodings)) : numeric;
   const algorithm = analysis.report.algorithm;
   if (algorithm === 'gmm' && gmm) {
     const segmentOfComponent = new Int32Array(gmm.componentOfSegment.length);
@@ -48,10 +32,41 @@ export function assignRows(analysis: Analysis, rows: DenseMatrix, categorical: C
     const fittedColumns = encodings.map(({ column }) => analysis.table.categorical.find((c) => c.name === column) ?? { name: column, values: [] });
     const medoidColumns = fittedColumns.map((c) => ({ name: c.name, values: kmedoids.medoidRowIndices.map((i) => c.values[i]) }));
     const centres = gowerMatrix(takeRows(fitted, kmedoids.medoidRowIndices), medoidColumns, encodings, ranges);
-    const placed = gowerMatrix(transformed, columns, encodings, ranges);
+    const placed = gowerMatrix(applyLog1p(rows, scaler.log1p), categoricalColumns(analysis, categorical), encodings, ranges);
     return assignToMedoids(placed.matrix, centres.matrix, centres.metric).labels;
   }
   return nearestRow(X, algorithm === 'kmedoids' && medoids ? medoids : centroids);
+}
+
+/**
+ * Rows in the space the analysis was fitted in (the columns of `analysis.scaled`): the numeric
+ * features through the stored log1p and z-scores, then the categorical columns' stored encoding.
+ */
+export function encodeLike(analysis: Analysis, rows: DenseMatrix, categorical: CleanTable['categorical'] = []): DenseMatrix {
+  const { scaler } = analysis.fitted;
+  requireColumns(rows, scaler.mean.length, 'the segmentation');
+  const encodings = analysis.report.categoricalEncoding ?? [];
+  const columns = categoricalColumns(analysis, categorical);
+  const transformed = applyLog1p(rows, scaler.log1p);
+  const d = rows.cols;
+  const scaled = new Float64Array(rows.data.length);
+  for (let i = 0; i < rows.rows; i++) {
+    for (let j = 0; j < d; j++) {
+      const v = transformed.data[i * d + j];
+      scaled[i * d + j] = scaler.std[j] > 0 ? (v - scaler.mean[j]) / scaler.std[j] : 0;
+    }
+  }
+  const numeric = denseMatrix(rows.rows, d, scaled);
+  return encodings.length > 0 ? appendColumns(numeric, categoricalBlock(columns, encodings)) : numeric;
+}
+
+/** The new rows' values of each categorical column the segmentation uses; an InputError naming a missing one. */
+function categoricalColumns(analysis: Analysis, categorical: CleanTable['categorical']): CleanTable['categorical'][number][] {
+  return (analysis.report.categoricalEncoding ?? []).map(({ column }) => {
+    const found = categorical.find((c) => c.name === column);
+    if (!found) throw new InputError(`The new rows have no "${column}" column, which this segmentation uses; they cannot be placed in its segments.`, 'bad-option');
+    return found;
+  });
 }
 
 function nearestRow(X: DenseMatrix, centres: DenseMatrix): Int32Array {

@@ -1,4 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { InputError } from '../common/errors.js';
+import { expectOneSentence } from '../../test/helpers/hostile-csv.js';
 import { ingestCsv } from '../data/ingest.js';
 import { categoricalBlock, categoricalFeatureColumns, encodeCategorical } from './categorical.js';
 import { analyze } from './pipeline.js';
@@ -119,4 +122,32 @@ describe('categorical features', () => {
     expect(problem('city')).toBe('"city" has 25 distinct values, too many for a categorical feature (at most 20, setting MAX_CATEGORIES, each on at least two rows on average); group its values into fewer categories first.');
     expect(problem('id')).toMatch(/^"id" identifies customers/);
   });
+});
+
+describe('fuzzing categorical features', () => {
+  it('random mixed tables give segments covering every row, or one sentence', async () => {
+    const level = fc.constantFrom('', 'A', 'B', 'C', 'north', 'x y', '=cmd|x');
+    const row = fc.tuple(fc.integer({ min: -50, max: 50 }), fc.float({ min: -1e3, max: 1e3, noNaN: true }), level, level);
+    let analysed = 0;
+    let withCategories = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(row, { minLength: 12, maxLength: 40 }), fc.constantFrom('all', 'kmedoids', 'gmm'), async (rows, algorithm) => {
+        const csv = ['a,b,region,tier', ...rows.map(([a, b, r, t]) => `${a},${b},"${r}","${t}"`)].join('\n');
+        try {
+          const table = ingestCsv(csv);
+          const { report } = await analyze(table, { algorithm, kRange: [2, 3], categorical: table.categorical.map((c) => c.name) });
+          expect(report.segments.reduce((sum, s) => sum + s.size, 0)).toBe(table.matrix.rows);
+          expect(Number.isFinite(report.models.kmedoids?.totalDeviation ?? 0)).toBe(true);
+          analysed++;
+          if ((report.categoricalFeatures ?? []).length > 0) withCategories++;
+        } catch (error) {
+          if (!(error instanceof InputError)) throw error;
+          expectOneSentence(error.message);
+        }
+      }),
+      { numRuns: 120, seed: 16 },
+    );
+    expect(analysed).toBeGreaterThan(20);
+    expect(withCategories).toBeGreaterThan(10);
+  }, 120_000);
 });

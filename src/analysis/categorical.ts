@@ -143,7 +143,8 @@ export function appendColumns(a: DenseMatrix, b: DenseMatrix): DenseMatrix {
 }
 
 /**
- * The matrix and metric for Gower's distance as R's cluster::daisy(metric = "gower") defines it:
+ * The matrix and metric for Gower's distance as R's cluster::daisy(metric = "gower") defines it
+ * (https://search.r-project.org/CRAN/refmans/cluster/html/daisy.html, 'Details'):
  * a numeric term is |x - y| / range (the numeric columns are divided by their range here, after
  * any log1p, so the term is |x - y|; a column with no range contributes 0), a nominal term is 0
  * when equal and 1 when not (columns hold level codes), the distance is the mean of the terms

@@ -79,8 +79,15 @@ export function profileSegments(table: CleanTable, labels: Int32Array, k: number
       categorical,
     };
   });
-  const prefixes = mostlyPrefixes(table, segments, categoricalFeatures);
-  const names = table.aggregation?.kind === 'rfm' ? rfmNames(segments) : uniqueNames(segments.map((s) => s.distinguishing), prefixes);
+  return nameSegments(segments, table.aggregation?.kind === 'rfm', mostlyPrefixes(table, segments, categoricalFeatures));
+}
+
+/**
+ * Each profiled segment with its name: RFM words for customers made from transactions, else its
+ * distinguishing features (after a "Mostly <category>" prefix where `prefixes` gives one).
+ */
+export function nameSegments(segments: readonly Omit<Segment, 'name'>[], rfm: boolean, prefixes: readonly (string | null)[] = []): Segment[] {
+  const names = rfm ? rfmNames(segments) : uniqueNames(segments.map((s) => s.distinguishing), prefixes);
   return segments.map((s, i) => ({ ...s, name: names[i] }));
 }
 
@@ -138,7 +145,8 @@ function rfmNames(segments: readonly Omit<Segment, 'name'>[]): string[] {
   return names.map((name, i) => (names.filter((n) => n === name).length > 1 ? `${name} (${i + 1})` : name));
 }
 
-function distinguishingFeatures(deviation: Record<string, number>): Segment['distinguishing'] {
+/** The features that set a segment apart most (at least one), strongest first. */
+export function distinguishingFeatures(deviation: Record<string, number>): Segment['distinguishing'] {
   const ranked = Object.entries(deviation)
     .map(([feature, dev]) => ({ feature, direction: dev >= 0 ? ('high' as const) : ('low' as const), deviation: dev }))
     .sort((a, b) => Math.abs(b.deviation) - Math.abs(a.deviation));

@@ -157,6 +157,34 @@ export const CategoricalSharesSchema = z.object({
 });
 export type CategoricalShares = z.infer<typeof CategoricalSharesSchema>;
 
+/**
+ * Set when the table was analysed where it lives (a warehouse or DuckDB): the evidence for k and
+ * the starts came from a seeded sample pulled in, the final K-Means fit ran as SQL on every row.
+ * Holds what is needed to assign rows again in SQL (labels written back) besides the scaler and centroids.
+ */
+export const PushdownSchema = z.object({
+  engine: z.enum(['postgres', 'duckdb', 'bigquery', 'snowflake', 'spark']),
+  schema: z.string(),
+  table: z.string(),
+  /** The column whose values identify a row in labels written back; null when the table has none. */
+  keyColumn: z.string().nullable(),
+  /** Per feature, what replaced a missing or unusable cell (its median over all rows). */
+  fill: z.array(z.number()),
+  /** Per feature, whether the column's type holds whole numbers only. */
+  wholeNumbers: z.array(z.boolean()),
+  /** Per feature, its quartiles [25%, 50%, 75%] over the usable cells of all rows, computed in SQL. */
+  quartiles: z.array(z.array(z.number())),
+  /** Rows pulled into the worker for the evidence for k and the starts. */
+  sampleRows: z.number().int(),
+  /** Distinct k-means++ starts (each refined on the sample) whose full-table inertia was compared. */
+  startsCompared: z.number().int(),
+  /** Lloyd iterations run as SQL statements on every row. */
+  sqlIterations: z.number().int(),
+  /** Statements sent to the engine in all. */
+  statements: z.number().int(),
+});
+export type Pushdown = z.infer<typeof PushdownSchema>;
+
 export const AnalysisReportSchema = z.object({
   version: z.literal(1),
   source: z.string(),
@@ -191,6 +219,8 @@ export const AnalysisReportSchema = z.object({
   segments: z.array(SegmentSchema),
   /** Category shares per segment for every categorical column (absent in reports made before it existed). */
   categoricalShares: z.array(CategoricalSharesSchema).optional(),
+  /** Set when K-Means ran as SQL where the table lives (absent for files). */
+  pushdown: PushdownSchema.optional(),
 });
 export type AnalysisReport = z.infer<typeof AnalysisReportSchema>;
 

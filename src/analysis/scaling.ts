@@ -95,7 +95,7 @@ function columnUnits(X: DenseMatrix): Float64Array {
  * scikit-learn's `_is_constant_feature`: a variance below the rounding error of computing it is
  * treated as zero, so a constant column is not blown up by dividing by ~1e-17.
  */
-function isConstantColumn(variance: number, mean: number, n: number): boolean {
+export function isConstantColumn(variance: number, mean: number, n: number): boolean {
   const eps = Number.EPSILON;
   const bound = n * eps * variance + (n * mean * eps) ** 2;
   return variance <= bound;

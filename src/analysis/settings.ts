@@ -30,6 +30,8 @@ export const SettingsSchema = z.object({
   categorical: z.array(z.string()).optional(),
   /** The sheet of the channel's workbook to read ("use sheet NAME"); absent for the largest table. A new upload clears it. */
   sheet: z.string().optional(),
+  /** The column that identifies customers between uploads (`/segments key`); absent to find it. */
+  key: z.string().min(1).max(200).optional(),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

@@ -38,7 +38,7 @@ export async function startQueueWorker(config: AppConfig, log: Logger): Promise<
       if (!(await cache.has(key))) {
         const stored = await persistence.store.datasetByChecksum(dataset);
         if (stored === null) throw new InputError(NO_DATASET_MESSAGE, 'no-dataset');
-        const table = await engine.ingest(stored.bytes, stored.record.fileName, options.sheet);
+        const table = await engine.ingest(stored.bytes, stored.record.fileName, options.sheet, options.key);
         await cache.save(key, await pool.run({ table, options }));
       }
     } catch (error) {

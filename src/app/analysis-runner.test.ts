@@ -47,6 +47,8 @@ describe('AnalysisRunner', () => {
     expect(cacheKey('d', { k: 3 })).not.toBe(cacheKey('d', { k: 4 }));
     expect(cacheKey('d', { seed: 1 })).not.toBe(cacheKey('d', {}));
     expect(cacheKey('d1', {})).not.toBe(cacheKey('d2', {}));
+    // A named customer key is another identifier column: another table.
+    expect(cacheKey('d', { key: 'account_no' })).not.toBe(cacheKey('d', {}));
   });
 
   it('keys a fixed k without the evidence apart from one with it, and auto k as it always was', () => {

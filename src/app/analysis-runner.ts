@@ -138,6 +138,7 @@ export function cacheKey(dataset: string, options: AnalyzeOptions): string {
     features: options.features ? [...options.features].sort() : null,
     ...(options.categorical && options.categorical.length > 0 ? { categorical: [...options.categorical].sort() } : {}),
     ...(options.sheet !== undefined ? { sheet: options.sheet } : {}),
+    ...(options.key !== undefined ? { key: options.key } : {}),
     kRange: options.kRange ?? DEFAULT_K_RANGE,
     source: options.source ?? null,
     // Only a fixed k skipped the evidence (auto k gathers it whatever the option says), so keys of runs with it stay as they were.

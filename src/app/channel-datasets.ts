@@ -6,14 +6,21 @@ import type { Logger } from '../common/logger.js';
 import type { ChannelKey, ChannelStore } from '../store/channel-store.js';
 import type { DatasetRecord, DatasetSummary } from '../store/schema.js';
 import type { AnalysisRunner } from './analysis-runner.js';
-import type { PreviousDataset, SegmentEngine } from './engine.js';
+import type { SegmentEngine } from './engine.js';
+import { compareAnalyses, type ComparisonResult } from '../analysis/migration.js';
 import { NO_DATASET_MESSAGE, PREVIOUS_DATASET_GONE } from './messages.js';
 
 /** The active dataset of a channel with its analysis under the channel's settings. */
 export interface LoadedDataset {
   readonly record: DatasetRecord;
+  /** Renumbered so that segments continuing the previous upload's keep their ids and names. */
   readonly analysis: Analysis;
+  /** The comparison with the previous upload, when the channel has one that can be read. */
+  readonly comparison: ComparisonResult | null;
 }
+
+/** Comparisons kept in memory (each holds references to two cached analyses). */
+const COMPARISONS_KEPT = 8;
 
 /**
  * A channel's stored datasets and their analyses. Every analysis goes through the runner, keyed
@@ -28,12 +35,15 @@ export class ChannelDatasets {
     private readonly log: Logger,
   ) {}
 
+  private readonly comparisons = new Map<string, ComparisonResult>();
+
   /** The active dataset's analysis, or null when the channel has none. */
   async active(key: ChannelKey): Promise<LoadedDataset | null> {
     const state = await this.store.state(key);
     if (!state.active) return null;
     const analysis = await this.analysisOf(key, state.active, 'active', state.settings);
-    return { record: state.active, analysis };
+    const comparison = state.previous ? await this.compared(key, state.previous, state.active.sha256, analysis, state.settings) : null;
+    return { record: state.active, analysis: comparison?.current ?? analysis, comparison };
   }
 
   /** The analysis of a stored dataset under `settings`; its CSV is read only when not cached. */
@@ -46,15 +56,26 @@ export class ChannelDatasets {
         if (!stored || stored.record.sha256 !== record.sha256) {
           throw new InputError(which === 'active' ? NO_DATASET_MESSAGE : PREVIOUS_DATASET_GONE, which === 'active' ? 'no-dataset' : 'no-previous');
         }
-        return this.engine.ingest(stored.bytes, record.fileName, settings.sheet);
+        return this.engine.ingest(stored.bytes, record.fileName, settings.sheet, settings.key);
       },
     });
   }
 
-  /** The dataset the active one replaced, analysed for comparison; null when it cannot be (logged). */
-  async previous(key: ChannelKey, record: DatasetRecord, settings: Settings): Promise<PreviousDataset | null> {
+  /**
+   * The active analysis compared with the dataset it replaced, analysed as it was then (its
+   * remembered k and method); null when the previous dataset cannot be read (logged).
+   */
+  async compared(key: ChannelKey, previous: DatasetRecord, activeSha: string, analysis: Analysis, settings: Settings): Promise<ComparisonResult | null> {
+    const cacheKey = JSON.stringify([key.teamId, key.channelId, previous.sha256, activeSha, settings]);
+    const cached = this.comparisons.get(cacheKey);
+    if (cached && cached.current.table === analysis.table) return cached;
     try {
-      return { fileName: record.fileName, analysis: await this.analysisOf(key, record, 'previous', settings) };
+      const then = previous.summary ? { ...settings, k: previous.summary.k, algorithm: previous.summary.algorithm } : settings;
+      const result = compareAnalyses(await this.analysisOf(key, previous, 'previous', then), analysis, { keyNamed: settings.key !== undefined });
+      this.comparisons.delete(cacheKey);
+      this.comparisons.set(cacheKey, result);
+      if (this.comparisons.size > COMPARISONS_KEPT) this.comparisons.delete(this.comparisons.keys().next().value as string);
+      return result;
     } catch (error) {
       this.log.warn({ err: errorSummary(error) }, 'Previous dataset unavailable for comparison');
       return null;
@@ -65,6 +86,7 @@ export class ChannelDatasets {
   async forget(key: ChannelKey): Promise<void> {
     const state = await this.store.state(key);
     this.runner.forget([state.active?.sha256, state.previous?.sha256].filter((sha): sha is string => sha !== undefined));
+    this.comparisons.clear();
   }
 }
 
@@ -89,6 +111,7 @@ export function analysisOptions(settings: Settings, source: string): AnalyzeOpti
     ...(settings.log1p && settings.log1p.length > 0 ? { log1p: settings.log1p } : {}),
     ...(settings.categorical && settings.categorical.length > 0 ? { categorical: settings.categorical } : {}),
     ...(settings.sheet !== undefined ? { sheet: settings.sheet } : {}),
+    ...(settings.key !== undefined ? { key: settings.key } : {}),
     // A k fixed by the channel does not pay for the evidence; "why this k?" gathers it on demand.
     ...(settings.k !== null ? { evidence: false } : {}),
   };

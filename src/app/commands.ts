@@ -1,10 +1,16 @@
 import { AlgorithmSchema, METHOD_NAMES } from '../analysis/report.js';
+import { DomainError } from '../common/errors.js';
+import type { Logger } from '../common/logger.js';
 import { DEFAULT_K_RANGE, SegmentCountSchema } from '../analysis/settings.js';
 import type { AuditTrail, ChannelKey, ChannelStore } from '../store/channel-store.js';
 import type { ChannelDatasets } from './channel-datasets.js';
 import type { Conversation } from './conversation.js';
 import type { Delivery } from './delivery.js';
 import type { SegmentEngine } from './engine.js';
+import { untrustedLiterals } from './render/literals.js';
+import { analyzeSource, type SourceSettings } from './warehouse.js';
+import { plainAnswer } from '../tools/answer.js';
+import { describeHistory } from '../tools/history.js';
 import {
   AUDIT_EMPTY,
   AUDIT_LINES,
@@ -16,12 +22,21 @@ import {
   K_USAGE,
   kOutOfRange,
   kSet,
+  labelsSaved,
   METHOD_USAGE,
+  NO_SOURCES_MESSAGE,
+  SOURCE_USAGE,
+  sourcesList,
   methodSet,
   NO_DATASET_MESSAGE,
   NOTHING_TO_RESET,
   RESET_DONE,
   FEEDBACK_ADMINS_ONLY,
+  HISTORY_EMPTY,
+  KEY_AUTO,
+  KEY_USAGE,
+  keySet,
+  unknownKeyColumn,
   feedbackSummary,
   resetNotAllowed,
   resetQuestion,
@@ -60,6 +75,8 @@ export class Commands {
     private readonly delivery: Delivery,
     private readonly audit: AuditTrail,
     private readonly retentionDays: number,
+    /** The warehouse sources an admin configured (SOURCES); null where there are none to offer. */
+    private readonly sources: (SourceSettings & { readonly log: Logger }) | null = null,
   ) {}
 
   async handle(conversation: Conversation, text: string, actor?: Actor): Promise<CommandReply> {
@@ -77,6 +94,11 @@ export class Commands {
         return reply(await this.setMethod(conversation.key, args[0]));
       case 'export':
         return this.export(conversation);
+      case 'history':
+        return this.history(conversation);
+      case 'key':
+        await this.audit.record({ ...conversation.key, userId: conversation.userId, action: 'settings', detail: { setting: 'key' } });
+        return this.setKey(conversation.key, args.join(' '));
       case 'reset':
         return this.askToReset(conversation);
       case 'settings':
@@ -85,6 +107,8 @@ export class Commands {
         return this.feedback(conversation, actor);
       case 'audit':
         return this.auditTrail(conversation, actor);
+      case 'source':
+        return this.source(conversation, args);
       default:
         return reply(unknownCommandMessage(verb));
     }
@@ -116,6 +140,33 @@ export class Commands {
     const entries = await this.audit.recent(conversation.key.teamId, AUDIT_LINES);
     if (entries.length === 0) return reply(AUDIT_EMPTY);
     return reply(auditLines(entries));
+  }
+
+  /**
+   * `/segments source`: the configured sources; `/segments source <name> <schema.table> [save
+   * <schema.table>]`: the table segmented where it lives (K-Means as SQL, the channel's settings)
+   * and summarised as an upload is; with `save`, the segments written next to the customers.
+   */
+  private async source(conversation: Conversation, args: readonly string[]): Promise<CommandReply> {
+    if (this.sources === null || this.sources.sources.length === 0) return reply(NO_SOURCES_MESSAGE);
+    if (args.length === 0) return reply(sourcesList(this.sources.sources));
+    const [name, table, save, target] = args;
+    if (table === undefined || (save !== undefined && (save.toLowerCase() !== 'save' || target === undefined)) || args.length > 4) return reply(SOURCE_USAGE);
+    const { settings } = await this.store.state(conversation.key);
+    try {
+      const { analysis, labels } = await analyzeSource(
+        this.sources,
+        { source: name, table, writeLabels: target, allowUrl: false, options: { k: settings.k ?? 'auto', seed: 0 } },
+        this.sources.log,
+      );
+      await this.audit.record({ ...conversation.key, userId: conversation.userId, action: 'upload', detail: { source: name, rows: analysis.report.rowsUsed } });
+      const summary = await this.engine.uploadSummary(analysis, null);
+      const saved = labels ? `\n\n${labelsSaved(labels.name, labels.rows, labels.query)}` : '';
+      return reply(`${summary.text}${saved}`, [...untrustedLiterals(analysis), ...(summary.literals ?? []), ...(labels ? [labels.name, labels.query] : [])]);
+    } catch (error) {
+      if (error instanceof DomainError) return reply(error.message, [name, table, ...(target ? [target] : [])]);
+      throw error;
+    }
   }
 
   private async askToReset(conversation: Conversation): Promise<CommandReply> {
@@ -166,6 +217,33 @@ export class Commands {
     if (!parsed.success) return METHOD_USAGE;
     await this.store.updateSettings(key, { algorithm: parsed.data });
     return methodSet(parsed.data);
+  }
+
+  /** `/segments history`: the channel's last uploads, and the chart of segment shares over them posted in the conversation. */
+  private async history(conversation: Conversation): Promise<CommandReply> {
+    const uploads = await this.store.history(conversation.key);
+    if (uploads.length === 0) return reply(HISTORY_EMPTY);
+    const { text, charts } = describeHistory(uploads);
+    const literals = [...uploads.map((u) => u.fileName), ...uploads.flatMap((u) => u.summary?.segments.map((s) => s.name) ?? [])];
+    if (charts.length > 0) await this.delivery.postCharts(conversation, plainAnswer(text, { charts, literals }));
+    return reply(text, literals);
+  }
+
+  /** `/segments key <column>`: the customer key the comparisons follow; cached analyses are dropped so they read it. */
+  private async setKey(key: ChannelKey, column: string): Promise<CommandReply> {
+    if (column.length === 0) return reply(KEY_USAGE);
+    const state = await this.store.state(key);
+    if (column.toLowerCase() === 'auto') {
+      await this.store.updateSettings(key, { key: undefined });
+      await this.datasets.forget(key);
+      return reply(KEY_AUTO);
+    }
+    const loaded = state.active ? await this.datasets.active(key).catch(() => null) : null;
+    const names = loaded?.analysis.report.columns.map((c) => c.name) ?? [];
+    if (loaded && !names.includes(column)) return reply(unknownKeyColumn(column, loaded.record.fileName, names), [column, loaded.record.fileName, ...names]);
+    await this.store.updateSettings(key, { key: column });
+    await this.datasets.forget(key);
+    return reply(keySet(column), [column]);
   }
 
   private async export(conversation: Conversation): Promise<CommandReply> {

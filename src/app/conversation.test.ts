@@ -163,7 +163,9 @@ describe('an upload', () => {
     await app.uploads.handle(new RecordingConversation(key), localFile(MALL_CSV, 50 * 1024 * 1024));
     const conversation = new RecordingConversation(key);
     await app.uploads.handle(conversation, localFile(MISSION_CSV, 50 * 1024 * 1024));
-    expect(conversation.posts()[0].text).toContain('Compared with the previous dataset (mall-customers.csv)');
+    expect(conversation.posts()[0].text).toMatch(/^\*What changed since the previous upload \(mall-customers.csv\)\*/);
+    expect(conversation.posts()[0].text).toContain('cannot be placed in the previous segments');
+    expect(conversation.posts()[0].text).toContain('No customer key was found in both files');
     expect((await app.store.state(key)).previous?.fileName).toBe('mall-customers.csv');
   });
 

@@ -15,10 +15,11 @@ import { buildToolChart } from '../tools/charts-adapter.js';
 import { segmentTable } from '../tools/facts.js';
 import { runTool } from '../tools/registry.js';
 import type { Reanalyze } from '../tools/tool.js';
-import { compareDatasets } from '../tools/dataset-comparison.js';
+import { describeComparison } from '../tools/dataset-comparison.js';
+import type { ComparisonResult } from '../analysis/migration.js';
 import { labelsCsv } from '../analysis/labels-csv.js';
 import { exportIntro } from './messages.js';
-import { untrustedLiterals } from './render/literals.js';
+import { comparisonLiterals, untrustedLiterals } from './render/literals.js';
 
 /**
  * What the conversation logic needs from the computing layers: reading a file, the replies
@@ -26,13 +27,16 @@ import { untrustedLiterals } from './render/literals.js';
  * AnalysisRunner. `createEngine` wires the real modules; tests may pass a small stand-in.
  */
 export interface SegmentEngine {
-  /** Parse and clean an uploaded CSV or workbook (`sheet`: that sheet, by name); throws InputError worded for the user. */
-  ingest(bytes: Buffer, fileName: string, sheet?: string): CleanTable | Promise<CleanTable>;
+  /**
+   * Parse and clean an uploaded CSV or workbook (`sheet`: that sheet, by name; `key`: the customer
+   * key column, by name); throws InputError worded for the user.
+   */
+  ingest(bytes: Buffer, fileName: string, sheet?: string, key?: string): CleanTable | Promise<CleanTable>;
   /**
    * The reply to an upload: data quality, recommended k with its reason, segment table, key
    * charts, and (when the channel had a dataset before) the comparison with it.
    */
-  uploadSummary(analysis: Analysis, previous: PreviousDataset | null): Promise<Answer>;
+  uploadSummary(analysis: Analysis, comparison: ComparisonResult | null): Promise<Answer>;
   /** The written insights (the model when configured, else the deterministic writer). */
   insights(analysis: Analysis, stream: TextStreamCallbacks, workspace?: string): Promise<Answer>;
   /** Answer a question about the channel's data. */
@@ -51,11 +55,6 @@ export interface BriefSection {
   readonly answer: Answer;
 }
 
-export interface PreviousDataset {
-  readonly fileName: string;
-  readonly analysis: Analysis;
-}
-
 export interface QuestionContext {
   readonly analysis: Analysis;
   readonly fileName: string;
@@ -66,6 +65,8 @@ export interface QuestionContext {
   readonly reanalyze: Reanalyze;
   /** Whose daily model budget the question spends (the Slack team). */
   readonly workspace?: string;
+  /** The comparison with the channel's previous upload, for questions about what changed. */
+  readonly comparison?: ComparisonResult | null;
 }
 
 /**
@@ -90,14 +91,21 @@ export interface EngineOptions {
 export function createEngine(options: EngineOptions): SegmentEngine {
   const { llm, log } = options;
   return {
-    ingest: (bytes, _fileName, sheet) => ingestBytes(bytes, { sheet, limits: { maxFileBytes: options.maxUploadBytes } }),
-    uploadSummary: async (analysis, previous) => {
+    ingest: (bytes, _fileName, sheet, key) => ingestBytes(bytes, { sheet, key, limits: { maxFileBytes: options.maxUploadBytes } }),
+    uploadSummary: async (analysis, comparison) => {
       const summary = await summarizeUpload(analysis, { llm, charts: buildToolChart, withInsights: false, log });
-      if (!previous) return quoting(summary, untrustedLiterals(analysis));
-      const comparison = compareDatasets(previous, analysis);
+      if (!comparison) return quoting(summary, untrustedLiterals(analysis));
+      // What changed leads: the reply to a new month is first about who moved.
+      const changes = describeComparison(comparison);
       return quoting(
-        { ...summary, text: `${summary.text}\n\n${comparison.text}`, facts: [...summary.facts, ...comparison.facts] },
-        [...untrustedLiterals(analysis), previous.fileName, ...untrustedLiterals(previous.analysis)],
+        {
+          ...summary,
+          text: `${changes.text}\n\n${summary.text}`,
+          facts: [...changes.facts, ...summary.facts],
+          table: changes.table ?? summary.table,
+          charts: [...changes.charts, ...summary.charts],
+        },
+        [...untrustedLiterals(analysis), ...comparisonLiterals(comparison)],
       );
     },
     // Checked sentences stream through onText; the returned Answer is the whole, checked reply.
@@ -111,11 +119,17 @@ export function createEngine(options: EngineOptions): SegmentEngine {
           history: context.history.map((turn) => ({ role: turn.role, text: turn.text })),
           reanalyze: context.reanalyze,
           workspace: context.workspace,
+          comparison: context.comparison ?? null,
         },
         { llm, charts: buildToolChart, log, onText: stream.onText },
       );
       // Replies may quote the question's own words ("which segment “x” means").
-      return quoting(answer, [...untrustedLiterals(context.analysis), context.fileName, ...question.split(/\s+/)]);
+      return quoting(answer, [
+        ...untrustedLiterals(context.analysis),
+        ...(context.comparison ? comparisonLiterals(context.comparison) : []),
+        context.fileName,
+        ...question.split(/\s+/),
+      ]);
     },
     brief: async (analysis, settings, reanalyze) => {
       const session = { analysis, settings, reanalyze, charts: null, log };

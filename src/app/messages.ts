@@ -32,12 +32,43 @@ export const COMMAND_HELP = [
   '• `/segments k 4` (or `k auto`): fix the number of segments, or let me choose it',
   '• `/segments method kmeans|kmedoids|gmm`: choose the segmentation method',
   '• `/segments export`: a CSV with the segment of every customer',
+  '• `/segments history`: the last uploads here (date, size, k, method) and a chart of segment shares over them',
+  '• `/segments key <column>` (or `key auto`): the column that follows customers from one upload to the next',
   '• `/segments settings`: a dialog for the number of segments, the method, the features and log transforms',
   '• `/segments reset`: delete this channel’s data (asks first)',
   '• `/segments feedback`: the 👍/👎 counts on the answers (admins)',
   '• `/segments audit`: who uploaded, asked, exported, reset or changed settings, and when (admins)',
+  '• `/segments source`: the warehouse sources an admin configured; `/segments source <name> <schema.table> [save <schema.table>]` segments a table where it lives (and saves the segments next to it)',
   'Upload a CSV to this channel (or mention me with one) to start; then ask questions in the thread.',
 ].join('\n');
+
+export const NO_SOURCES_MESSAGE = 'No warehouse sources are configured; an admin adds them to SOURCES (see the README, "Warehouse tables").';
+
+export const SOURCE_USAGE = 'Use `/segments source <name> <schema.table>`, and add `save <schema.table>` to save the segments next to the customers.';
+
+/** The configured sources and the tables each allows. */
+export function sourcesList(sources: readonly { readonly name: string; readonly tables: readonly string[] }[]): string {
+  return `Warehouse sources: ${sources.map((s) => `*${s.name}* (${s.tables.join(', ')})`).join('; ')}. ${SOURCE_USAGE}`;
+}
+
+/** Where the saved segments are, and how to use them: a table name and a query, never customer rows. */
+export function labelsSaved(name: string, rows: number, query: string): string {
+  return `Saved the segments of ${rows.toLocaleString('en-US')} customers to *${name}* (they stay in the warehouse). Use them with:\n\`\`\`${query}\`\`\``;
+}
+
+export const KEY_USAGE = 'Name the column that identifies customers, e.g. `/segments key customer_id`, or `/segments key auto` to let me find it.';
+export const KEY_AUTO = 'I will find the customer key myself again (a customer, client or account id, never a row number).';
+export const HISTORY_EMPTY = 'No uploads in this channel yet; share a CSV here to start its history.';
+
+/** After `/segments key <column>`: what the next comparison follows. */
+export function keySet(column: string): string {
+  return `Customers are now followed by their "${column}" from one upload to the next.`;
+}
+
+/** `/segments key` naming a column the active dataset does not have. */
+export function unknownKeyColumn(column: string, fileName: string, columns: readonly string[]): string {
+  return `${fileName} has no column named "${column}"; its columns are ${columns.map((c) => `"${c}"`).join(', ')}.`;
+}
 
 export const CHARTS_FAILED_MESSAGE = "I couldn't upload the charts; here are the figures instead.";
 

@@ -7,8 +7,9 @@ import { openFilePersistence } from '../store/file-persistence.js';
 /** The store the config names: PostgreSQL with DATABASE_URL, else files under `dataDir`. */
 export async function openPersistence(config: AppConfig, dataDir: string, log: Logger): Promise<Persistence> {
   const cipher = datasetCipher(config.dataKey);
-  if (config.database === null) return openFilePersistence(dataDir, { cipher, log });
+  const limits = { historyUploads: config.historyUploads };
+  if (config.database === null) return openFilePersistence(dataDir, { cipher, log, limits });
   // Loaded only when asked for: the embedded mode never loads the PostgreSQL driver.
   const { openPgPersistence } = await import('../store/pg-store.js');
-  return openPgPersistence({ url: config.database.url, schema: config.database.schema, poolSize: config.database.poolSize, cipher, log });
+  return openPgPersistence({ url: config.database.url, schema: config.database.schema, poolSize: config.database.poolSize, cipher, limits, log });
 }

@@ -9,7 +9,7 @@ import type { Briefs } from './brief.js';
 import type { SegmentEngine } from './engine.js';
 import { withExplore } from './explore.js';
 import { GREETING, LOOKING_PROGRESS, NO_DATASET_MESSAGE, noSuchSheetMessage, REANALYSING_STEP, sheetIntro } from './messages.js';
-import { untrustedLiterals } from './render/literals.js';
+import { comparisonLiterals, untrustedLiterals } from './render/literals.js';
 
 /** "Make a campaign brief", "write up a brief", "create the brief canvas". */
 const BRIEF_REQUEST = /\b(make|create|write|build|draft|prepare|give me|update|redo)\b.*\bbrief\b|^\s*(campaign )?brief\s*$/i;
@@ -58,9 +58,11 @@ export class Questions {
       }
       const record = state.active;
       await conversation.progress(LOOKING_PROGRESS);
-      const analysis = await this.datasets.analysisOf(conversation.key, record, 'active', state.settings);
+      const fitted = await this.datasets.analysisOf(conversation.key, record, 'active', state.settings);
+      const comparison = state.previous ? await this.datasets.compared(conversation.key, state.previous, record.sha256, fitted, state.settings) : null;
+      const analysis = comparison?.current ?? fitted;
       const history = conversation.threadTs ? await this.store.recentTurns(conversation.key, conversation.threadTs) : [];
-      const sink = conversation.openStream(untrustedLiterals(analysis));
+      const sink = conversation.openStream([...untrustedLiterals(analysis), ...(comparison ? comparisonLiterals(comparison) : [])]);
       const answer = await this.engine.ask(
         question,
         {
@@ -70,6 +72,7 @@ export class Questions {
           history,
           reanalyze: (base, variation) => this.runner.vary(base, record.sha256, variation),
           workspace: conversation.key.teamId,
+          comparison,
         },
         { onText: (delta) => sink.append(delta) },
       );
@@ -125,8 +128,9 @@ export class Questions {
   /** Keep settings a question changed for the channel, and the summary `/segments status` shows. */
   private async keepSettings(key: ChannelKey, record: DatasetRecord, patch: SettingsPatch): Promise<void> {
     if (patch.k === undefined && patch.algorithm === undefined) return;
-    const state = await this.store.updateSettings(key, patch);
-    const analysis = await this.datasets.analysisOf(key, record, 'active', state.settings);
-    await this.store.saveSummary(key, record.sha256, summarize(analysis));
+    await this.store.updateSettings(key, patch);
+    // The active analysis as the channel shows it: segments continuing the previous upload's keep their ids.
+    const loaded = await this.datasets.active(key);
+    if (loaded?.record.sha256 === record.sha256) await this.store.saveSummary(key, record.sha256, summarize(loaded.analysis));
   }
 }

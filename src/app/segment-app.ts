@@ -70,7 +70,8 @@ export async function createSegmentApp(config: AppConfig, log: Logger, overrides
   const delivery = new Delivery(engine, store, audit, log);
   const briefs = new Briefs(store, datasets, runner, engine, delivery);
   const questions = new Questions(store, runner, datasets, engine, delivery, briefs, audit);
-  const commands = new Commands(store, datasets, engine, delivery, audit, config.retentionDays);
+  const sources = { sources: config.sources, statementTimeoutMs: config.statementTimeoutMs, log };
+  const commands = new Commands(store, datasets, engine, delivery, audit, config.retentionDays, sources);
   return {
     uploads: new Uploads(store, runner, datasets, engine, delivery, { maxUploadBytes: config.maxUploadBytes }, log, audit),
     questions,

@@ -61,12 +61,12 @@ export class Uploads {
       await conversation.progress(readingStep(file.name));
       const bytes = await file.download();
       if (bytes.byteLength > this.limits.maxUploadBytes) throw new InputError(tooLargeMessage(file.name, this.limits.maxUploadBytes), 'file-too-large');
-      const table = await this.engine.ingest(bytes, file.name);
       const stored = (await this.store.state(conversation.key)).settings;
+      const table = await this.engine.ingest(bytes, file.name, undefined, stored.key);
       const settings = settingsForTable(stored, table);
       await conversation.progress(cleaningStep(table.cleaning.rowsIn));
       if (settings.k === null) await conversation.progress(choosingKStep(DEFAULT_K_RANGE));
-      const analysis = await this.runner.run({
+      const fitted = await this.runner.run({
         table: () => table,
         dataset: sha256(bytes),
         upload: { fileName: file.name, bytes },
@@ -75,16 +75,17 @@ export class Uploads {
           conversation.progress({ text: queuedMessage(position) }).catch((error: unknown) => this.log.warn({ err: errorSummary(error) }, 'Queue notice failed'));
         },
       });
-      await conversation.progress(fittingStep(analysis.report.segments.length, analysis.report.algorithm));
+      await conversation.progress(fittingStep(fitted.report.segments.length, fitted.report.algorithm));
       const saved = await this.store.saveUpload(conversation.key, { fileName: file.name, bytes, uploadedBy: conversation.userId, threadTs: conversation.threadTs });
       const record = saved.active;
       if (!record) throw new Error('The upload was not recorded');
       if (settings !== stored) await this.store.updateSettings(conversation.key, { categorical: settings.categorical, sheet: undefined });
       await this.audit.record({ ...conversation.key, userId: conversation.userId, action: 'upload', detail: { bytes: bytes.byteLength } });
-      const previous = saved.previous ? await this.datasets.previous(conversation.key, saved.previous, settings) : null;
+      const comparison = saved.previous ? await this.datasets.compared(conversation.key, saved.previous, record.sha256, fitted, settings) : null;
+      const analysis = comparison?.current ?? fitted;
       await conversation.progress(CHARTS_STEP);
-      const summary = withExplore(await this.engine.uploadSummary(analysis, previous), analysis, record.sha256);
-      const replaced = saved.previous && !previous ? replacedDatasetMessage(saved.previous.fileName) : null;
+      const summary = withExplore(await this.engine.uploadSummary(analysis, comparison), analysis, record.sha256);
+      const replaced = saved.previous && !comparison ? replacedDatasetMessage(saved.previous.fileName) : null;
       await this.store.saveSummary(conversation.key, record.sha256, summarize(analysis));
       if (conversation.threadTs) await this.store.claimThread(conversation.key, conversation.threadTs);
       await conversation.post(replaced ? { ...summary, text: `${summary.text}\n\n${replaced}`, literals: [...(summary.literals ?? []), saved.previous?.fileName ?? ''] } : summary);

@@ -1,10 +1,10 @@
-import { writeFile } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Analysis } from '../analysis/analysis.js';
 import { featureLabel } from '../analysis/feature-labels.js';
 import { labelsCsv } from '../analysis/labels-csv.js';
-import { AlgorithmSchema, numericFeatures } from '../analysis/report.js';
+import { AlgorithmSchema, numericFeatures, type Algorithm } from '../analysis/report.js';
 import { InputError } from '../common/errors.js';
 import { ingestFile } from '../data/ingest.js';
 import { createAnalysisRunner } from '../app/analysis-runner.js';
@@ -29,17 +29,22 @@ export async function runAnalyze(argv: readonly string[], context: CliContext): 
       labels: { type: 'string' },
       sheet: { type: 'string' },
       transactions: { type: 'boolean' },
+      source: { type: 'string' },
+      table: { type: 'string' },
+      'write-labels': { type: 'string' },
     },
   });
+  if (values.source !== undefined || values.table !== undefined) {
+    await (await import('./analyze-source.js')).runAnalyzeSource(values, positionals, context);
+    return;
+  }
   const file = positionals[0];
   if (!file || positionals.length > 1) throw new InputError(`Name exactly one CSV or .xlsx file (${ANALYZE_USAGE}).`, 'usage');
-  const k = values.k === 'auto' ? 'auto' : Number(values.k);
-  if (k !== 'auto' && !Number.isInteger(k)) throw new InputError(`--k takes "auto" or a whole number, not "${values.k}".`, 'usage');
-  const algorithm = values.algorithm === 'all' ? 'all' : AlgorithmSchema.safeParse(values.algorithm).data;
-  if (!algorithm) throw new InputError(`--algorithm takes kmeans, kmedoids, gmm or all, not "${values.algorithm}".`, 'usage');
-  const seed = Number(values.seed);
-  if (!Number.isInteger(seed)) throw new InputError(`--seed takes a whole number, not "${values.seed}".`, 'usage');
-  const list = (s?: string): string[] | undefined => s?.split(',').map((x) => x.trim()).filter(Boolean);
+  if (await readThroughDuckdb(file, context.config.maxUploadBytes)) {
+    await (await import('./analyze-source.js')).runAnalyzeSource({ ...values, source: `duckdb:${file}` }, [], context);
+    return;
+  }
+  const { k, algorithm, seed } = commonOptions(values);
 
   const table = await ingestFile(file, {
     dedupeFeatures: values['dedupe-features'],
@@ -59,7 +64,31 @@ export async function runAnalyze(argv: readonly string[], context: CliContext): 
   context.stdout.write(values.json ? `${JSON.stringify(analysis.report, null, 2)}\n` : humanSummary(analysis));
 }
 
-function humanSummary(analysis: Analysis): string {
+/**
+ * A Parquet file, or a CSV above the in-memory limit (MAX_UPLOAD_MB), is segmented where it lies
+ * by DuckDB (K-Means as SQL) instead of being loaded or refused.
+ */
+async function readThroughDuckdb(file: string, maxBytes: number): Promise<boolean> {
+  if (/\.parquet$/i.test(file)) return true;
+  if (!/\.(csv|tsv)$/i.test(file)) return false;
+  const size = await stat(file).then((s) => s.size, () => 0);
+  return size > maxBytes;
+}
+
+/** --k, --algorithm and --seed, checked. */
+export function commonOptions(values: { k: string; algorithm: string; seed: string }): { k: number | 'auto'; algorithm: Algorithm | 'all'; seed: number } {
+  const k = values.k === 'auto' ? 'auto' : Number(values.k);
+  if (k !== 'auto' && !Number.isInteger(k)) throw new InputError(`--k takes "auto" or a whole number, not "${values.k}".`, 'usage');
+  const algorithm = values.algorithm === 'all' ? 'all' : AlgorithmSchema.safeParse(values.algorithm).data;
+  if (!algorithm) throw new InputError(`--algorithm takes kmeans, kmedoids, gmm or all, not "${values.algorithm}".`, 'usage');
+  const seed = Number(values.seed);
+  if (!Number.isInteger(seed)) throw new InputError(`--seed takes a whole number, not "${values.seed}".`, 'usage');
+  return { k, algorithm, seed };
+}
+
+export const list = (s?: string): string[] | undefined => s?.split(',').map((x) => x.trim()).filter(Boolean);
+
+export function humanSummary(analysis: Analysis): string {
   const r = analysis.report;
   const lines: string[] = [];
   lines.push(`${r.source}: ${r.rowsUsed.toLocaleString('en-US')} of ${r.rowsIn.toLocaleString('en-US')} rows used, features: ${r.features.map((f) => featureLabel(f).label).join(', ')}.`);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { snapshotDirectory } from './ask.js';
+import { snapshotDirectory } from './context.js';
 import { runCli } from './main.js';
 import { silentLogger } from '../common/logger.js';
 import { loadConfig } from '../config.js';

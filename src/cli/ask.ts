@@ -1,5 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { TopLevelSpec } from 'vega-lite';
 import { MAX_SEGMENTS } from '../analysis/settings.js';
@@ -15,7 +15,7 @@ import { ask } from '../llm/ask.js';
 import { createLlmClient } from '../llm/client.js';
 import { AnalysisSnapshotFiles } from '../store/analysis-snapshot.js';
 import type { Answer } from '../tools/answer.js';
-import type { CliContext } from './context.js';
+import { snapshotDirectory, type CliContext } from './context.js';
 import { ASK_USAGE } from './usage.js';
 
 
@@ -51,11 +51,6 @@ function parseAskArgs(argv: readonly string[]): AskOptions {
   const algorithm = AlgorithmSchema.safeParse(values.algorithm);
   if (!algorithm.success) throw new InputError(`--algorithm takes kmeans, kmedoids or gmm, not "${values.algorithm}".`, 'usage');
   return { file: positionals[0], question: positionals[1], outDir: values.out ?? null, k, algorithm: algorithm.data, useCache: !values['no-cache'] };
-}
-
-/** Where `ask` keeps finished analyses between runs, under DATA_DIR. */
-export function snapshotDirectory(dataDir: string): string {
-  return join(dataDir, 'analysis-cache');
 }
 
 /** Charts as PNG and exports as files under `outDir`; returns the paths written. */

@@ -1,9 +1,9 @@
 import type { Writable } from 'node:stream';
 import { DomainError, InputError } from '../common/errors.js';
 import type { CliContext } from './context.js';
-import { ANALYZE_USAGE, ASK_USAGE, CHARTS_USAGE } from './usage.js';
+import { ANALYZE_SOURCE_USAGE, ANALYZE_USAGE, ASK_USAGE, CHARTS_USAGE, COMPARE_USAGE } from './usage.js';
 
-const USAGE = ['Segment Analyst command line', `  ${ANALYZE_USAGE}`, `  ${ASK_USAGE}`, `  ${CHARTS_USAGE}`].join('\n');
+const USAGE = ['Segment Analyst command line', `  ${ANALYZE_USAGE}`, `  ${ANALYZE_SOURCE_USAGE}`, `  ${ASK_USAGE}`, `  ${CHARTS_USAGE}`, `  ${COMPARE_USAGE}`].join('\n');
 
 /**
  * `npm run cli -- <command>` (and `npm run charts`): runs one command and returns the exit code.
@@ -23,13 +23,16 @@ export async function runCli(argv: readonly string[], context: CliContext, stder
       case 'charts':
         await (await import('./charts.js')).runCharts(rest, context);
         return 0;
+      case 'compare':
+        await (await import('./compare.js')).runCompare(rest, context);
+        return 0;
       case undefined:
       case 'help':
       case '--help':
         context.stdout.write(`${USAGE}\n`);
         return 0;
       default:
-        throw new InputError(`Unknown command "${command}"; use analyze, ask or charts.`, 'usage');
+        throw new InputError(`Unknown command "${command}"; use analyze, ask, charts or compare.`, 'usage');
     }
   } catch (error) {
     if (context.config.debug) stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

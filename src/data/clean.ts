@@ -19,6 +19,7 @@ import {
   chooseIdColumn,
   featureOrder,
   inferRole,
+  namedKeyColumn,
   requireFeatures,
   roleNotes,
   type RoleDecision,
@@ -73,7 +74,7 @@ export function cleanTable(raw: RawTable, settings: IngestSettings, earlierNotes
   }
   const { decisions, featureIndices, featureProfiles } = assignRoles(names, cells, columns, rows, settings);
   notes.push(...roleNotes(decisions, featureIndices));
-  const idIndex = chooseIdColumn(decisions);
+  const idIndex = settings.key === undefined ? chooseIdColumn(decisions) : namedKeyColumn(decisions, settings.key);
   const id: IdColumn | null =
     idIndex === -1 ? null : { name: names[idIndex], cells: cells[idIndex], kinds: columns[idIndex].kinds };
   const featureNames = featureIndices.map((c) => names[c]);

@@ -197,6 +197,18 @@ export function chooseIdColumn(decisions: readonly RoleDecision[]): number {
   return best;
 }
 
+/** The column the user named as the customer key; an InputError when there is none or it is a feature. */
+export function namedKeyColumn(decisions: readonly RoleDecision[], wanted: string): number {
+  const index = resolveColumn(decisions, wanted);
+  if (index === -1) {
+    throw new InputError(`There is no column named ${quoteName(wanted)} to use as the customer key.`, 'unknown-key');
+  }
+  if (decisions[index].info.role === 'feature') {
+    throw new InputError(`Column ${quoteName(decisions[index].info.name)} holds figures to segment on, so it cannot be the customer key.`, 'key-is-feature');
+  }
+  return index;
+}
+
 /** Raise the right error when fewer than `minFeatures` features remain. */
 export function requireFeatures(decisions: readonly RoleDecision[], featureCount: number, minFeatures: number): void {
   if (featureCount >= minFeatures) return;
@@ -217,7 +229,9 @@ export function requireFeatures(decisions: readonly RoleDecision[], featureCount
 /** The note on categorical columns that describe the segments without defining them. */
 export function categoricalNote(names: readonly string[]): string {
   const what = names.length === 1 ? 'is a category' : 'are categories';
-  const offer = names.length === 1 ? 'it can also be used as a categorical feature' : 'they can also be used as categorical features';
+  const offer = names.length === 1
+    ? 'ask to include it to segment on it too (--categorical in the command line)'
+    : 'ask to include one to segment on it too (--categorical in the command line)';
   return `${listNames(names)} ${what} kept to describe segments, not clustered; ${offer}.`;
 }
 

@@ -131,6 +131,8 @@ export const IngestOptionsSchema = z.object({
   features: z.array(z.string()).optional(),
   /** Drop rows that repeat on the feature columns (the original notebook's step: 660 -> 649). */
   dedupeFeatures: z.boolean().default(false),
+  /** The column that identifies customers (the key followed between uploads); by default the best identifier found. */
+  key: z.string().optional(),
   /** The workbook sheet to read (by name); by default the sheet with the largest table. */
   sheet: z.string().optional(),
   /** One row per transaction: aggregate to one row per customer (RFM). Unset: recognised from the data. */

@@ -1,3 +1,4 @@
+import type { ComparisonResult } from '../analysis/migration.js';
 import type { Analysis } from '../analysis/analysis.js';
 import type { Settings } from '../analysis/settings.js';
 import { InputError } from '../common/errors.js';
@@ -29,6 +30,8 @@ export interface ConversationContext {
   readonly reanalyze: Reanalyze;
   /** Whose daily token budget the question spends (the Slack team id); one shared budget when absent. */
   readonly workspace?: string;
+  /** The comparison with the previous upload, for questions about what changed (segment_changes). */
+  readonly comparison?: ComparisonResult | null;
 }
 
 export interface AskDeps {
@@ -54,6 +57,7 @@ export function createSession(context: ConversationContext, deps: AskDeps): Tool
     reanalyze: context.reanalyze,
     charts: deps.charts === undefined ? buildToolChart : deps.charts,
     log: deps.log ?? silentLogger,
+    comparison: context.comparison ?? null,
   };
 }
 

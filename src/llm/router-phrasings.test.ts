@@ -2,7 +2,9 @@ import { silentLogger } from '../common/logger.js';
 import { conversationContext } from '../../test/helpers/conversation-context.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Analysis } from '../analysis/analysis.js';
-import { analyzeFile } from '../analysis/pipeline.js';
+import { analyze, analyzeFile } from '../analysis/pipeline.js';
+import { ingestCsv } from '../data/ingest.js';
+import { compareAnalyses, type ComparisonResult } from '../analysis/migration.js';
 import { ask, createSession } from './ask.js';
 import { createLlmClient, type LlmClient } from './client.js';
 import { routeQuestion } from './router.js';
@@ -94,6 +96,10 @@ const TABLE: readonly { q: string; expect: Expectation }[] = [
   { q: 'describe the data', expect: { tool: 'describe_data', args: {} } },
   { q: 'Were any rows dropped?', expect: { tool: 'describe_data', args: {} } },
   { q: 'which features are correlated?', expect: { tool: 'describe_data', args: {} } },
+  // What changed since the previous upload
+  { q: 'who moved out of Segment 1?', expect: { tool: 'segment_changes', args: { topic: 'moved', segment: 1 }, modelArgs: { topic: 'moved', segment: 'segment 1' } } },
+  { q: 'how many customers did we lose since last month?', expect: { tool: 'segment_changes', args: { topic: 'lost' } } },
+  { q: 'which segment grew most?', expect: { tool: 'segment_changes', args: { topic: 'grew' } } },
   // Help, summary, ambiguity, and what it cannot answer
   { q: 'help', expect: { kind: 'help' } },
   { q: 'What can you do?', expect: { kind: 'help' } },
@@ -105,10 +111,13 @@ const TABLE: readonly { q: string; expect: Expectation }[] = [
 ];
 
 let analysis: Analysis;
+/** The mission file as the channel's previous upload too: what changed questions have a comparison to read. */
+let comparison: ComparisonResult;
 const SETTINGS = { k: null, algorithm: 'kmeans' as const };
 
 beforeAll(async () => {
   analysis = await analyzeFile(MISSION_CSV);
+  comparison = compareAnalyses(analysis, analysis);
 });
 
 function parsedArgs(tool: ToolName, args: Record<string, unknown>): unknown {
@@ -174,9 +183,19 @@ describe('the deterministic router on another dataset (mall customers)', () => {
     expect(routeQuestion('include gender', mall)).toEqual(include);
     expect(routeQuestion('Can you segment on gender too?', mall)).toEqual(include);
     expect(routeQuestion('try 4 segments and add gender', mall)).toEqual({ ...include, calls: [{ tool: 'segment', args: { k: 4, categorical: ['Gender'] } }] });
-    expect(routeQuestion('show gender by segment', mall)).toEqual({ kind: 'tools', intent: 'chart', calls: [{ tool: 'chart', args: { kind: 'categories', column: 'Gender' } }] });
+    const chart = { kind: 'tools', intent: 'chart', calls: [{ tool: 'chart', args: { kind: 'categories', column: 'Gender' } }] };
+    expect(routeQuestion('show gender by segment', mall)).toEqual(chart);
+    expect(routeQuestion("what's the gender split?", mall)).toEqual(chart);
+    expect(routeQuestion('show segment 2', mall)).toMatchObject({ intent: 'profile' });
     const withGender = await analyzeFile(MALL_CSV, { categorical: ['Gender'] });
     expect(routeQuestion('drop gender', withGender)).toEqual({ kind: 'tools', intent: 'settings', calls: [{ tool: 'segment', args: { categorical: [] } }] });
+  });
+
+  it('does not take a categorical column named "Segment" for every question about segments', async () => {
+    const csv = ['id,spend,visits,Segment', ...Array.from({ length: 30 }, (_, i) => `${i + 1},${100 + ((i * 37) % 90)},${(i * 5) % 7},${['Retail', 'Business'][i % 2]}`)].join('\n');
+    const withSegmentColumn = await analyze(ingestCsv(csv), { kRange: [2, 3] });
+    expect(routeQuestion('show segment 2', withSegmentColumn)).toMatchObject({ intent: 'profile' });
+    expect(routeQuestion('use 3 segments', withSegmentColumn)).toEqual({ kind: 'tools', intent: 'settings', calls: [{ tool: 'segment', args: { k: 3 } }] });
   });
 
   it('re-runs with Gender when asked to "include gender", and keeps it as a setting', async () => {
@@ -243,7 +262,7 @@ describe('model router on the same table (scripted OpenAI-compatible server)', (
   for (const row of TABLE) {
     it(`answers “${row.q}”`, async () => {
       const runs: ToolRun[] = [];
-      const answer = await ask(row.q, conversationContext(analysis, SETTINGS), { llm, onToolRun: (run) => runs.push(run) });
+      const answer = await ask(row.q, conversationContext(analysis, SETTINGS, { comparison }), { llm, onToolRun: (run) => runs.push(run) });
       expect(answer.footnote ?? '').not.toMatch(/could not answer/);
       if ('kind' in row.expect) {
         expect(answer.toolsUsed).toEqual([]);
@@ -251,7 +270,7 @@ describe('model router on the same table (scripted OpenAI-compatible server)', (
       }
       expect(answer.toolsUsed).toEqual([row.expect.tool]);
       if (row.expect.tool === 'chart') return; // no chart renderer in this test: the tool's refusal is the result
-      const reference = await runTool(row.expect.tool, row.expect.args, createSession(conversationContext(analysis, SETTINGS), {}));
+      const reference = await runTool(row.expect.tool, row.expect.args, createSession(conversationContext(analysis, SETTINGS, { comparison }), {}));
       expect(runs[0].result.data).toEqual(reference.result.data);
       expect(answer.numbersChecked).toBe(true);
     });

@@ -108,13 +108,24 @@ function featureWords(text: string, segmentRefs: readonly string[]): string {
   return withoutSegmentPhrases(text, segmentRefs).replace(/[$€£]?\d[\d,.]*\s*(k|m)?\b/g, ' ');
 }
 
+/** Words every segment question uses: a column named only by them ("Segment", "Group") is not taken as named. */
+const SEGMENT_WORDS = new Set(['segment', 'segments', 'cluster', 'clusters', 'group', 'groups']);
+
+/** Questions about what changed since the previous upload: who moved, how many were lost, which segment grew. */
+function changesTopic(text: string): 'moved' | 'lost' | 'grew' | null {
+  if (/\b(moved|move|moves|moving|migrated|migration|migrations|switched|movers)\b/.test(text) && !/\b(would|should|will)\b/.test(text)) return 'moved';
+  if (/\b(lose|lost|losing|churn|churned|churning|left us|leave us|gone away)\b/.test(text) && /\b(customers?|clients?|since|last|month|upload|how many|did we)\b/.test(text)) return 'lost';
+  if (/\b(grew|grown|grow|growing|gained|shrank|shrunk|shrink|shrinking)\b/.test(text)) return 'grew';
+  return null;
+}
+
 /** Categorical columns a question names, in the table's order: those the file offers and those in use. */
 function namedCategoricalColumns(tokens: readonly string[], analysis: Analysis): string[] {
   const r = analysis.report;
   const offered = [...(r.categoricalFeatures ?? []), ...(r.cleaning.categoricalSuggested ?? r.columns.filter((c) => c.role === 'categorical').map((c) => c.name))];
   const named = (column: string): boolean => {
     const words = phraseTokens(column);
-    return words.length > 0 && words.every((w) => tokens.includes(w));
+    return words.some((w) => !SEGMENT_WORDS.has(w)) && words.every((w) => tokens.includes(w));
   };
   return [...new Set(offered)].filter(named);
 }
@@ -170,7 +181,7 @@ export function routeQuestion(question: string, analysis: Analysis): RoutePlan {
 
   // "show gender by segment": the category-shares chart of a named categorical column.
   const chartColumn = namedCategoricalColumns(tokens, analysis)[0];
-  if (chartColumn !== undefined && (hasWord(tokens, ...SHOW_WORDS) || /\b(by|per|across) (segment|segments|cluster|clusters)\b/.test(text))) {
+  if (chartColumn !== undefined && /\b(by|per|across|in each) (segment|segments|cluster|clusters)\b|\b(shares?|mix|breakdown|split|proportions?)\b/.test(text)) {
     return run('chart', [{ tool: 'chart', args: { kind: 'categories', column: chartColumn } }]);
   }
 
@@ -182,6 +193,14 @@ export function routeQuestion(question: string, analysis: Analysis): RoutePlan {
   }
 
   // Export / list customers.
+  const changes = changesTopic(text);
+  if (changes === 'moved') {
+    const seg = refs.length > 0 ? oneSegment() : { id: null, problem: null };
+    if (seg.problem) return clarify(seg.problem);
+    return run('segment-changes', [{ tool: 'segment_changes', args: seg.id === null ? { topic: 'moved' } : { topic: 'moved', segment: seg.id } }]);
+  }
+  if (changes) return run('segment-changes', [{ tool: 'segment_changes', args: { topic: changes } }]);
+
   const customerFilters = /\b(customers|clients|people|who)\b/.test(text) && !/\bwhich (segment|cluster|group)\b/.test(text) ? parseFilters(text, features) : null;
   if ((customerFilters !== null && customerFilters.filters.length > 0) || hasWord(tokens, 'export', 'download', 'csv', 'spreadsheet', 'excel') || /\b(list|give me|show me|send me|get me|who are) (the |all )?(customers|clients|people|members|rows|ids)\b/.test(text) || /\bcustomers (in|of|from) (segment|cluster|group|the)\b/.test(text) || (/\b(show|list|give|send|get)\b.*\b(customers|clients|members|rows)\b/.test(text) && !/\b(which|how many)\b/.test(text))) {
     const seg = oneSegment();

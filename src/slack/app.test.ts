@@ -70,7 +70,7 @@ function testEngine(): SegmentEngine {
     ingest: (bytes) => ingestCsv(bytes),
     uploadSummary: async (analysis, previous) =>
       answer({
-        text: `*${analysis.report.rowsUsed} rows*, 2 segments.${previous ? ` Before: ${previous.fileName}.` : ''}`,
+        text: `*${analysis.report.rowsUsed} rows*, 2 segments.${previous ? ` Before: ${previous.comparison.previousSource}.` : ''}`,
         table: { columns: ['Segment', 'Size'], rows: analysis.report.segments.map((s) => [s.name, String(s.size)]) },
         charts: [{ kind: 'sizes', title: 'Segment sizes', fileName: 'segment-sizes', spec: {} }],
       }),

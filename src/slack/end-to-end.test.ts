@@ -11,6 +11,7 @@ import { silentLogger } from '../common/logger.js';
 import { watchActivity, type AppActivity } from '../../test/helpers/app-activity.js';
 import { eventEnvelope, FakeSlack, postSigned, userTs, type FakeFile } from '../../test/helpers/fake-slack.js';
 import { MISSION_CSV } from '../../test/helpers/shared.js';
+import { monthlyPair } from '../../test/helpers/monthly-files.js';
 import { finishedLine, unresolvedProgress } from '../../test/helpers/slack-harness.js';
 
 /**
@@ -189,12 +190,41 @@ describe('Segment Analyst in Slack, end to end', () => {
     const subset = `${[lines[0], ...lines.slice(1, 401)].join('\n')}\n`;
     const event = fileShareEvent(CHANNEL, fake.addFile({ name: 'customers-q2.csv', content: subset }));
     await sendEvent(event);
-    const reply = await fake.waitFor('the comparison', replyIn(CHANNEL, String(event.ts), (t) => t.includes('Compared with the previous dataset')));
+    const reply = await fake.waitFor('the comparison', replyIn(CHANNEL, String(event.ts), (t) => t.includes('What changed since the previous upload')));
     expect(reply.text).toContain('credit-card-customer-data.csv');
+    // Customers are followed by their key: the 400 kept rows continue (less repeated keys), the rest left.
+    const [, continuing, added, lost] = /• ([\d,]+) customers continue, (\d+) are new and ([\d,]+) left/.exec(reply.text) ?? [];
+    expect(Number(added)).toBe(0);
+    expect(Number(continuing) + Number(lost.replace(/,/g, ''))).toBeGreaterThan(640);
     expect(reply.text).toMatch(/then, .* now/);
-    // The new rows are also placed in the previous segments with the previous model.
-    expect(reply.text).toContain('The new customers placed in the previous segments');
-    const placed = [...reply.text.matchAll(/• Segment \d \([^)]*\): ([\d,]+) customers?/g)].map((m) => Number(m[1].replace(/,/g, '')));
-    expect(placed.reduce((sum, n) => sum + n, 0)).toBe(400);
+  });
+
+  it('follows customers from one month to the next: heat map, a “who moved” answer, the movers’ CSV by DM only', async () => {
+    const pair = monthlyPair({ customers: 240, lost: 12, added: 18, movers: 9, seed: 5 });
+    const months = 'C0MONTHS';
+    const june = fileShareEvent(months, fake.addFile({ name: 'june.csv', content: pair.previous }));
+    await sendEvent(june);
+    await fake.waitFor('the June reply', replyIn(months, String(june.ts), (t) => t.includes('Recommended')));
+    await activity.idle();
+    const july = fileShareEvent(months, fake.addFile({ name: 'july.csv', content: pair.current }));
+    await sendEvent(july);
+    const thread = String(july.ts);
+    const reply = await fake.waitFor('the July comparison', replyIn(months, thread, (t) => t.includes('What changed since the previous upload')));
+    expect(reply.text).toContain('228 customers continue, 18 are new and 12 left');
+    const heatMap = await fake.waitFor('the migration heat map', () => fake.uploadsIn(months, thread).find((u) => u.filename === 'segment-migration.png'));
+    expect((await sharp(heatMap.bytes).metadata()).width).toBeGreaterThan(300);
+    await activity.idle();
+
+    await sendEvent(threadQuestion(months, thread, 'who moved out of segment 1?'));
+    const answer = await fake.waitFor('the movers answer', replyIn(months, thread, (t) => /moved out of Segment 1/.test(t)));
+    expect(answer.text).toMatch(/\d+ customers? moved out of Segment 1/);
+    const dm = fake.dmChannelOf('U0ANA');
+    const csv = await fake.waitFor('the movers CSV in the DM', () => fake.uploadsIn(dm).find((u) => u.filename === 'movers-out-of-segment-1.csv'));
+    const rows = csv.bytes.toString('utf8').trimEnd().split('\r\n');
+    expect(rows[0]).toBe('customer_id,from,to');
+    expect(rows.length).toBeGreaterThan(1);
+    expect(rows.slice(1).every((row) => pair.moved.has(row.split(',')[0]))).toBe(true);
+    // Customer-level lists never reach the channel.
+    expect(fake.uploadsIn(months).some((u) => u.filename.endsWith('.csv'))).toBe(false);
   });
 });

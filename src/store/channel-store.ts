@@ -1,6 +1,6 @@
 import type { Analysis } from '../analysis/analysis.js';
 import type { SettingsPatch } from '../analysis/settings.js';
-import type { ChannelState, DatasetRecord, DatasetSummary, FeedbackEntry, Turn } from './schema.js';
+import type { ChannelState, DatasetRecord, DatasetSummary, FeedbackEntry, Turn, UploadHistoryEntry } from './schema.js';
 
 /*
  * The store's contract. Two implementations keep it: files under DATA_DIR (the embedded default,
@@ -23,12 +23,23 @@ export interface StoreLimits {
   readonly maxTurnChars: number;
   /** Feedback votes kept per channel (oldest forgotten first). */
   readonly maxFeedback: number;
+  /** Uploads remembered in a channel's history (HISTORY_UPLOADS; oldest forgotten first). */
+  readonly historyUploads: number;
 }
 
 /** Votes kept per channel (the oldest forgotten first): enough for a quality review, bounded on disk. */
 export const MAX_FEEDBACK_ENTRIES = 5000;
 
-export const DEFAULT_STORE_LIMITS: StoreLimits = { maxThreads: 200, maxTurns: 12, maxTurnChars: 2000, maxFeedback: MAX_FEEDBACK_ENTRIES };
+/** Uploads a channel's history remembers by default (HISTORY_UPLOADS): a year of monthly files. */
+export const DEFAULT_HISTORY_UPLOADS = 12;
+
+export const DEFAULT_STORE_LIMITS: StoreLimits = {
+  maxThreads: 200,
+  maxTurns: 12,
+  maxTurnChars: 2000,
+  maxFeedback: MAX_FEEDBACK_ENTRIES,
+  historyUploads: DEFAULT_HISTORY_UPLOADS,
+};
 
 export interface NewUpload {
   readonly fileName: string;
@@ -77,7 +88,9 @@ export interface ChannelStore {
    */
   stageDataset(upload: StagedUpload): Promise<void>;
   unstage(sha256: string): Promise<void>;
-  /** Remember the figures of a finished analysis on the dataset with this checksum (`analysedAt` defaults to now). */
+  /** The channel's last uploads (at most `historyUploads`, within retention), oldest first: figures only. */
+  history(key: ChannelKey): Promise<UploadHistoryEntry[]>;
+  /** Remember the figures of a finished analysis on the dataset with this checksum (`analysedAt` defaults to now), in the history too. */
   saveSummary(key: ChannelKey, datasetSha256: string, summary: DatasetSummary): Promise<void>;
   updateSettings(key: ChannelKey, patch: SettingsPatch): Promise<ChannelState>;
   /** Delete everything stored for the channel: datasets, settings, threads. */

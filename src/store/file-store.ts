@@ -19,6 +19,7 @@ import { KeyedMutex } from './keyed-mutex.js';
 import {
   ChannelStateSchema,
   FeedbackFileSchema,
+  HistoryFileSchema,
   ThreadsFileSchema,
   type ChannelState,
   type DatasetRecord,
@@ -26,6 +27,7 @@ import {
   type FeedbackEntry,
   type ThreadsFile,
   type Turn,
+  type UploadHistoryEntry,
 } from './schema.js';
 
 const StagedMetaSchema = z.object({ fileName: z.string(), stagedAt: z.string() });
@@ -87,6 +89,9 @@ export class FileChannelStore implements ChannelStore {
       const next: ChannelState = { ...current, active: record, previous: current.active ?? current.previous };
       await this.writeState(key, next);
       await this.removeUnreferencedCsv(dir, next);
+      await this.updateHistory(key, (uploads) =>
+        [...uploads, { fileName: record.fileName, sha256: record.sha256, uploadedAt: record.uploadedAt, summary: null }].slice(-this.limits.historyUploads),
+      );
       return next;
     });
   }
@@ -121,8 +126,26 @@ export class FileChannelStore implements ChannelStore {
     await this.mutex.run(this.lockName(key), async () => {
       const state = await this.readState(key);
       if (state.active?.sha256 !== datasetSha256) return;
-      await this.writeState(key, { ...state, active: { ...state.active, summary: { ...summary, analysedAt: summary.analysedAt ?? new Date().toISOString() } } });
+      const kept = { ...summary, analysedAt: summary.analysedAt ?? new Date().toISOString() };
+      await this.writeState(key, { ...state, active: { ...state.active, summary: kept } });
+      const latest = state.active.uploadedAt;
+      await this.updateHistory(key, (uploads) => uploads.map((u) => (u.sha256 === datasetSha256 && u.uploadedAt === latest ? { ...u, summary: kept } : u)));
     });
+  }
+
+  async history(key: ChannelKey): Promise<UploadHistoryEntry[]> {
+    return this.mutex.run(this.lockName(key), () => this.readHistory(key));
+  }
+
+  private async readHistory(key: ChannelKey): Promise<UploadHistoryEntry[]> {
+    return (await readCheckedJson(join(this.directoryOf(key), 'history.json'), HistoryFileSchema, this.log))?.uploads ?? [];
+  }
+
+  /** Rewrite the history file (callers hold the channel's lock). */
+  private async updateHistory(key: ChannelKey, change: (uploads: UploadHistoryEntry[]) => UploadHistoryEntry[]): Promise<void> {
+    const before = await this.readHistory(key);
+    const after = change(before);
+    if (after.length !== before.length || after.some((u, i) => u !== before[i])) await writeCheckedJson(join(this.directoryOf(key), 'history.json'), { version: 1, uploads: after });
   }
 
   async updateSettings(key: ChannelKey, patch: SettingsPatch): Promise<ChannelState> {
@@ -234,6 +257,7 @@ export class FileChannelStore implements ChannelStore {
           await this.writeState(key, next);
           await this.removeUnreferencedCsv(this.directoryOf(key), next);
         }
+        await this.updateHistory(key, (uploads) => uploads.filter((u) => u.uploadedAt >= before));
       });
       await this.updateThreads(key, (file) => {
         for (const [ts, thread] of Object.entries(file.threads)) {

@@ -127,6 +127,24 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
       );
     `,
   },
+  {
+    version: 5,
+    name: 'upload history: the figures of a channel’s last uploads',
+    sql: `
+      CREATE TABLE upload_history (
+        id bigserial PRIMARY KEY,
+        team_id text NOT NULL,
+        channel_id text NOT NULL,
+        file_name text NOT NULL,
+        sha256 text NOT NULL,
+        uploaded_at timestamptz NOT NULL,
+        summary jsonb,
+        FOREIGN KEY (team_id, channel_id) REFERENCES channels ON DELETE CASCADE
+      );
+      CREATE INDEX upload_history_by_channel ON upload_history (team_id, channel_id, id);
+      CREATE INDEX upload_history_by_age ON upload_history (uploaded_at);
+    `,
+  },
 ];
 
 /** Schema names are set by the operator (DATABASE_SCHEMA); still, only plain identifiers pass. */

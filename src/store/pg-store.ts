@@ -32,6 +32,7 @@ import {
   type DatasetSummary,
   type FeedbackEntry,
   type Turn,
+  type UploadHistoryEntry,
 } from './schema.js';
 
 export interface PgPersistenceOptions {
@@ -161,6 +162,19 @@ export class PgChannelStore implements ChannelStore {
           [key.teamId, key.channelId],
         );
         await client.query(`UPDATE datasets SET slot = 'previous' WHERE team_id = $1 AND channel_id = $2 AND slot = 'active'`, [key.teamId, key.channelId]);
+        const uploadedAt = upload.uploadedAt ?? new Date();
+        await client.query('INSERT INTO upload_history (team_id, channel_id, file_name, sha256, uploaded_at) VALUES ($1, $2, $3, $4, $5)', [
+          key.teamId,
+          key.channelId,
+          upload.fileName,
+          sha256(upload.bytes),
+          uploadedAt,
+        ]);
+        await client.query(
+          `DELETE FROM upload_history WHERE team_id = $1 AND channel_id = $2 AND id NOT IN (
+             SELECT id FROM upload_history WHERE team_id = $1 AND channel_id = $2 ORDER BY id DESC LIMIT $3)`,
+          [key.teamId, key.channelId, this.limits.historyUploads],
+        );
         await client.query(
           `INSERT INTO datasets (team_id, channel_id, slot, file_name, sha256, size, uploaded_at, uploaded_by, thread_ts, summary, content)
            VALUES ($1, $2, 'active', $3, $4, $5, $6, $7, $8, NULL, $9)`,
@@ -170,7 +184,7 @@ export class PgChannelStore implements ChannelStore {
             upload.fileName,
             sha256(upload.bytes),
             upload.bytes.byteLength,
-            upload.uploadedAt ?? new Date(),
+            uploadedAt,
             upload.uploadedBy,
             upload.threadTs ?? null,
             this.cipher.seal(upload.bytes),
@@ -214,14 +228,32 @@ export class PgChannelStore implements ChannelStore {
   }
 
   async saveSummary(key: ChannelKey, datasetSha256: string, summary: DatasetSummary): Promise<void> {
+    const values = [key.teamId, key.channelId, datasetSha256, JSON.stringify({ ...summary, analysedAt: summary.analysedAt ?? new Date().toISOString() })];
     await this.mutex.run(lockName(key), () =>
-      this.pool.query(`UPDATE datasets SET summary = $4 WHERE team_id = $1 AND channel_id = $2 AND slot = 'active' AND sha256 = $3`, [
-        key.teamId,
-        key.channelId,
-        datasetSha256,
-        JSON.stringify({ ...summary, analysedAt: summary.analysedAt ?? new Date().toISOString() }),
-      ]),
+      transaction(this.pool, async (client) => {
+        const updated = await client.query<{ uploaded_at: Date }>(
+          `UPDATE datasets SET summary = $4 WHERE team_id = $1 AND channel_id = $2 AND slot = 'active' AND sha256 = $3 RETURNING uploaded_at`,
+          values,
+        );
+        if (updated.rows[0]) {
+          await client.query('UPDATE upload_history SET summary = $4 WHERE team_id = $1 AND channel_id = $2 AND sha256 = $3 AND uploaded_at = $5', [
+            ...values,
+            updated.rows[0].uploaded_at,
+          ]);
+        }
+      }),
     );
+  }
+
+  async history(key: ChannelKey): Promise<UploadHistoryEntry[]> {
+    const { rows } = await this.pool.query<{ file_name: string; sha256: string; uploaded_at: Date; summary: unknown }>(
+      'SELECT file_name, sha256, uploaded_at, summary FROM upload_history WHERE team_id = $1 AND channel_id = $2 ORDER BY id',
+      [key.teamId, key.channelId],
+    );
+    return rows.map((row) => {
+      const summary = row.summary === null ? null : DatasetSummarySchema.safeParse(row.summary);
+      return { fileName: row.file_name, sha256: row.sha256, uploadedAt: row.uploaded_at.toISOString(), summary: summary?.success ? summary.data : null };
+    });
   }
 
   updateSettings(key: ChannelKey, patch: SettingsPatch): Promise<ChannelState> {
@@ -358,6 +390,7 @@ export class PgChannelStore implements ChannelStore {
     return transaction(this.pool, async (client) => {
       const datasets = await client.query('DELETE FROM datasets WHERE uploaded_at < $1', [cutoff]);
       await client.query('DELETE FROM staged_datasets WHERE staged_at < $1', [cutoff]);
+      await client.query('DELETE FROM upload_history WHERE uploaded_at < $1', [cutoff]);
       const turns = await client.query('DELETE FROM turns WHERE at < $1', [cutoff]);
       await client.query('DELETE FROM threads t WHERE started_at < $1 AND NOT EXISTS (SELECT 1 FROM turns u WHERE u.team_id = t.team_id AND u.channel_id = t.channel_id AND u.thread_ts = t.thread_ts)', [cutoff]);
       const analyses = await client.query('DELETE FROM analysis_cache WHERE created_at < $1', [cutoff]);

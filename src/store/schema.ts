@@ -37,6 +37,21 @@ export const DatasetRecordSchema = z.object({
 });
 export type DatasetRecord = z.infer<typeof DatasetRecordSchema>;
 
+/** One upload in a channel's history: its figures only (no customer rows), for `/segments history`. */
+export const UploadHistoryEntrySchema = z.object({
+  fileName: z.string(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  uploadedAt: z.string(),
+  /** Filled in once the upload's analysis has finished. */
+  summary: DatasetSummarySchema.nullable(),
+});
+export type UploadHistoryEntry = z.infer<typeof UploadHistoryEntrySchema>;
+
+export const HistoryFileSchema = z.object({
+  version: z.literal(1),
+  uploads: z.array(UploadHistoryEntrySchema),
+});
+
 export const ChannelStateSchema = z.object({
   version: z.literal(1),
   teamId: z.string(),

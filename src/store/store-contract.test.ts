@@ -162,6 +162,30 @@ describe.each([files, postgres])('the store contract on $name', (backend) => {
     expect((await store.state(A)).active?.summary).toEqual({ ...summary, analysedAt: '2024-05-01T10:00:00.000Z' });
   });
 
+  it('keeps the figures of the last HISTORY_UPLOADS uploads, oldest first, with each one’s summary', async () => {
+    const { store } = await open({ limits: { historyUploads: 3 } });
+    const summary = (k: number) => ({ rowsUsed: 10 * k, k, algorithm: 'kmeans' as const, segments: [{ id: 1, name: 'One', size: 10 * k, share: 1 }] });
+    for (let month = 1; month <= 4; month++) {
+      const state = await store.saveUpload(A, { fileName: `month-${month}.csv`, bytes: csv(`m\n${month}\n`), uploadedBy: null });
+      if (month !== 3) await store.saveSummary(A, state.active?.sha256 ?? '', summary(month));
+    }
+    const history = await store.history(A);
+    expect(history.map((h) => h.fileName)).toEqual(['month-2.csv', 'month-3.csv', 'month-4.csv']);
+    expect(history.map((h) => h.summary?.k ?? null)).toEqual([2, null, 4]);
+    expect(await store.history(B)).toEqual([]);
+    await store.reset(A);
+    expect(await store.history(A)).toEqual([]);
+  });
+
+  it('forgets history entries older than the retention cutoff', async () => {
+    const { store } = await open();
+    const day = 24 * 3600 * 1000;
+    await store.saveUpload(A, { fileName: 'old.csv', bytes: csv('1'), uploadedBy: null, uploadedAt: new Date(Date.now() - 40 * day) });
+    await store.saveUpload(A, { fileName: 'new.csv', bytes: csv('2'), uploadedBy: null });
+    await store.purgeOlderThan(new Date(Date.now() - 30 * day));
+    expect((await store.history(A)).map((h) => h.fileName)).toEqual(['new.csv']);
+  });
+
   it('keeps the thread an upload was answered in, null when it had none', async () => {
     const { store } = await open();
     await store.saveUpload(A, { fileName: 'one.csv', bytes: csv('a\n1\n'), uploadedBy: 'U1', threadTs: '1700.0001' });
@@ -182,6 +206,16 @@ describe.each([files, postgres])('the store contract on $name', (backend) => {
     await store.updateSettings(A, { features: null, log1p: [] });
     const reopened = await open();
     expect((await reopened.store.state(A)).settings).toStrictEqual({ k: 3, algorithm: 'kmeans', features: null, log1p: [] });
+  });
+
+  it('keeps the categorical features and the workbook sheet of the settings, and forgets them when cleared', async () => {
+    const { store } = await open();
+    await store.updateSettings(A, { k: null, categorical: ['Gender'], sheet: 'Customers 2024' });
+    expect((await store.state(A)).settings).toStrictEqual({ k: null, algorithm: 'kmeans', categorical: ['Gender'], sheet: 'Customers 2024' });
+    await store.updateSettings(A, { categorical: undefined, sheet: undefined });
+    const reopened = (await (await open()).store.state(A)).settings;
+    expect(reopened).toEqual({ k: null, algorithm: 'kmeans' });
+    expect('categorical' in reopened || 'sheet' in reopened).toBe(false);
   });
 
   it('remembers the documents published for a channel by name, a later one replacing the earlier, until reset', async () => {
@@ -364,10 +398,10 @@ describe('PostgreSQL only', () => {
     const pools = Array.from({ length: 3 }, () => new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 2 }));
     try {
       const applied = await Promise.all(pools.map((pool) => migrate(pool, schema, silentLogger)));
-      expect(applied.flat()).toEqual([1, 2, 3, 4]);
+      expect(applied.flat()).toEqual([1, 2, 3, 4, 5]);
       expect(await migrate(pools[0], schema, silentLogger)).toEqual([]);
       const { rows } = await pools[0].query(`SELECT version FROM "${schema}".schema_migrations ORDER BY version`);
-      expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
+      expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }]);
     } finally {
       await Promise.all(pools.map((pool) => pool.end()));
     }

@@ -46,7 +46,7 @@ function requestFor(kind: ChartKind, params: ChartParams, analysis: Analysis): C
 }
 
 /** The answer-contract shape of a chart, its spec as plain JSON. */
-export function toChartOutput(chart: ChartSpec): ChartOutput {
+export function toChartOutput(chart: Omit<ChartSpec, 'kind'> & { readonly kind: string }): ChartOutput {
   return { kind: chart.kind, title: chart.title, fileName: chart.fileName, spec: JSON.parse(JSON.stringify(chart.spec)) as Record<string, unknown> };
 }
 

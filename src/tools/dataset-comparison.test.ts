@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Analysis } from '../analysis/analysis.js';
 import { assignRows } from '../analysis/assign.js';
-import { analyzeFile } from '../analysis/pipeline.js';
-import { compareDatasets } from './dataset-comparison.js';
-import { MISSION_CSV, MALL_CSV } from '../../test/helpers/shared.js';
-import { fileURLToPath } from 'node:url';
-
-const SAMPLE_CSV = fileURLToPath(new URL('../../data/sample-customers.csv', import.meta.url));
+import { compareAnalyses } from '../analysis/migration.js';
+import { analyze, analyzeFile } from '../analysis/pipeline.js';
+import { ingestCsv } from '../data/ingest.js';
+import { describeComparison } from './dataset-comparison.js';
+import { MALL_CSV, MISSION_CSV } from '../../test/helpers/shared.js';
+import { monthlyPair } from '../../test/helpers/monthly-files.js';
 
 describe('placing rows into an existing segmentation', () => {
   let mission: Analysis;
@@ -29,21 +29,35 @@ describe('placing rows into an existing segmentation', () => {
     expect(Array.from(assigned)).toEqual(Array.from(analysis.labels[algorithm]!));
     expect(() => assignRows(analysis, analysis.table.matrix)).toThrow('The new rows have no "Gender" column, which this segmentation uses; they cannot be placed in its segments.');
   });
+});
 
-  it('compares a new upload with the previous one on the previous model', async () => {
-    const sample = await analyzeFile(SAMPLE_CSV);
-    const { text, facts } = compareDatasets({ fileName: 'credit-card-customer-data.csv', analysis: mission }, sample);
-    expect(text).toContain('Compared with the previous dataset (credit-card-customer-data.csv)');
-    expect(text).toContain('placed in the previous segments');
-    const placed = facts.filter((f) => f.label.startsWith('New rows placed in previous'));
-    expect(placed).toHaveLength(3);
-    expect(placed.reduce((sum, f) => sum + f.value, 0)).toBe(sample.report.rowsUsed);
+describe('what changed since the previous upload, in words', () => {
+  const analysed = (csv: string): Promise<Analysis> => analyze(ingestCsv(csv), { k: 3, algorithm: 'kmeans', source: 'july.csv' });
+
+  it('leads with continuing, new and lost customers, the biggest move as a heat map and a table, and the drift lines', async () => {
+    const pair = monthlyPair({ customers: 240, lost: 12, added: 18, movers: 9, seed: 5 });
+    const answer = describeComparison(compareAnalyses(await analysed(pair.previous), await analysed(pair.current)));
+    expect(answer.text).toContain('• 228 customers continue, 18 are new and 12 left (followed by “customer_id”).');
+    expect(answer.text).toContain('• 9 customers moved segment on last month’s model');
+    expect(answer.text).toMatch(/• Segment 1 \(.+\): \d+ \(\d+%\) then, \d+ \(\d+%\) now; mean/);
+    expect(answer.charts.map((c) => c.kind)).toEqual(['migration']);
+    expect(answer.table?.columns).toEqual(['From', 'To', 'Customers']);
+    expect(answer.facts.find((f) => f.label === 'Customers who moved segment')?.value).toBe(9);
+    expect(answer.text).toContain('Last month’s model still fits');
   });
 
-  it('says so when the new file has other columns', async () => {
-    const mall = await analyzeFile(MALL_CSV);
-    const { text, facts } = compareDatasets({ fileName: 'credit-card-customer-data.csv', analysis: mission }, mall);
-    expect(text).toContain('cannot be placed in the previous segments');
-    expect(facts.some((f) => f.label.startsWith('New rows placed'))).toBe(false);
+  it('warns that the files may use different keys instead of reporting mass churn', async () => {
+    const pair = monthlyPair({ customers: 240, lost: 12, added: 18, movers: 9, seed: 5 });
+    const rekeyed = pair.current.replace(/\nC1/g, '\nX1');
+    const { text } = describeComparison(compareAnalyses(await analysed(pair.previous), await analysed(rekeyed)));
+    expect(text).toContain('fewer than 50% of the smaller file: the files may use different keys');
+    expect(text).not.toMatch(/are new and .* left/);
+  });
+
+  it('says so when the new file has other columns, and draws no heat map', async () => {
+    const pair = monthlyPair({ customers: 240, lost: 12, added: 18, movers: 9, seed: 5, dropColumns: ['branch_visits'] });
+    const answer = describeComparison(compareAnalyses(await analysed(pair.previous), await analysed(pair.current)));
+    expect(answer.text).toContain('cannot be placed in the previous segments');
+    expect(answer.charts).toEqual([]);
   });
 });

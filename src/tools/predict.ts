@@ -3,6 +3,8 @@ import { z } from 'zod';
 import type { Analysis } from '../analysis/analysis.js';
 import { featureLabel } from '../analysis/feature-labels.js';
 import { cholesky, forwardSolveSquaredNorm, logDetFromCholesky } from '../analysis/linalg.js';
+import { columnRanges } from '../analysis/categorical.js';
+import { applyLog1p } from '../analysis/pipeline.js';
 import { withAllMethods } from './all-methods.js';
 import { featureFactUnit } from './facts.js';
 import { formatFeatureValue, formatShare } from './format.js';
@@ -42,8 +44,34 @@ function scaledInputs(analysis: Analysis, inputs: readonly { feature: string; va
   return { dims, x };
 }
 
+/**
+ * Nearest medoid by Gower's distance on the given features only, for a K-Medoids segmentation
+ * that used categorical features: the mean of |x - y| / range over the given features, with the
+ * ranges of the fitted rows (after log1p), as the segmentation measured it.
+ */
+function nearestMedoidByGower(analysis: Analysis, medoidRows: readonly number[], dims: readonly number[], values: readonly number[]): number {
+  const fitted = applyLog1p(analysis.table.matrix, analysis.fitted.scaler.log1p);
+  const ranges = columnRanges(fitted);
+  let best = 0;
+  let bestDistance = Infinity;
+  medoidRows.forEach((row, s) => {
+    let sum = 0;
+    dims.forEach((j, t) => {
+      const v = analysis.fitted.scaler.log1p[j] ? Math.log1p(Math.max(0, values[t])) : values[t];
+      sum += ranges[j] > 0 ? Math.abs(v - fitted.data[row * fitted.cols + j]) / ranges[j] : 0;
+    });
+    if (sum / dims.length < bestDistance) {
+      bestDistance = sum / dims.length;
+      best = s;
+    }
+  });
+  return best;
+}
+
 /** Nearest K-Means centroid, or medoid when the segmentation is K-Medoids, on the given features only. */
-function nearestCentre(analysis: Analysis, dims: readonly number[], x: readonly number[]): number {
+function nearestCentre(analysis: Analysis, dims: readonly number[], x: readonly number[], values: readonly number[]): number {
+  const kmedoids = analysis.report.models.kmedoids;
+  if (analysis.report.algorithm === 'kmedoids' && kmedoids?.metric === 'gower') return nearestMedoidByGower(analysis, kmedoids.medoidRowIndices, dims, values);
   const c = analysis.report.algorithm === 'kmedoids' && analysis.fitted.medoids ? analysis.fitted.medoids : analysis.fitted.centroids;
   let best = 0;
   let bestDistance = Infinity;
@@ -100,7 +128,7 @@ export const predictSegment = defineTool({
       seen.add(input.feature);
     }
     const { dims, x } = scaledInputs(analysis, inputs);
-    const centre = nearestCentre(analysis, dims, x);
+    const centre = nearestCentre(analysis, dims, x, inputs.map((i) => i.value));
     const withMixture = await withAllMethods(session, analysis);
     const posterior = mixturePosterior(withMixture, dims, x);
     const useMixture = posterior !== null && analysis.report.algorithm === 'gmm';

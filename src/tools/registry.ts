@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { campaignSuggestions, serviceActionsTool } from './campaigns.js';
+import { segmentChanges } from './changes.js';
 import { chart } from './chart.js';
 import { compareMethods } from './compare-methods.js';
 import { describeData } from './describe-data.js';
@@ -25,6 +26,7 @@ export const TOOLS = [
   chart,
   campaignSuggestions,
   serviceActionsTool,
+  segmentChanges,
 ] as const satisfies readonly ToolDefinition[];
 
 export type ToolName = (typeof TOOLS)[number]['name'];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Analysis } from '../analysis/analysis.js';
+import type { ComparisonResult } from '../analysis/migration.js';
 import type { Settings } from '../analysis/settings.js';
 import type { Variation } from '../analysis/variation.js';
 import type { Logger } from '../common/logger.js';
@@ -35,6 +36,8 @@ export interface ToolSession {
   readonly reanalyze: Reanalyze;
   readonly charts: ChartBuilder | null;
   readonly log: Logger;
+  /** The comparison with the conversation's previous upload, when it has one (segment_changes). */
+  readonly comparison?: ComparisonResult | null;
 }
 
 /** Fields every tool result has; each tool adds its own `data`. */

@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Analysis } from '../analysis/analysis.js';
 import { analyzeFile } from '../analysis/pipeline.js';
+import { compareAnalyses } from '../analysis/migration.js';
+import { NO_PREVIOUS_UPLOAD } from './changes.js';
 import { ask, createSession } from '../llm/ask.js';
 import { checkText } from '../llm/compose.js';
 import { summarizeUpload } from '../llm/upload-summary.js';
@@ -14,7 +16,8 @@ import { MALL_CSV, MISSION_CSV } from '../../test/helpers/shared.js';
 let mission: Analysis;
 let mall: Analysis;
 const SETTINGS = { k: null, algorithm: 'kmeans' as const };
-const session = (analysis: Analysis): ToolSession => createSession(conversationContext(analysis, SETTINGS), {});
+/** Each dataset is also its own previous upload, so segment_changes has a comparison to read. */
+const session = (analysis: Analysis): ToolSession => createSession(conversationContext(analysis, SETTINGS, { comparison: compareAnalyses(analysis, analysis) }), {});
 const segmentOfSize = (analysis: Analysis, size: number): number => analysis.report.segments.find((s) => s.size === size)?.id ?? -1;
 
 beforeAll(async () => {
@@ -77,12 +80,14 @@ const TYPICAL: Record<string, Record<string, unknown>[]> = {
   chart: [{ kind: 'elbow' }, { kind: 'profile' }],
   campaign_suggestions: [{}, { goal: 'upsell' }, { segment: 2 }],
   service_actions: [{}],
+  segment_changes: [{ topic: 'grew' }],
 };
 const MISSION_TYPICAL: Record<string, Record<string, unknown>[]> = {
   ...TYPICAL,
   rank_segments: [{ feature: 'calls' }, { feature: 'limit', statistic: 'median', order: 'lowest' }, { feature: 'calls', statistic: 'shareAbove', threshold: 5 }],
   predict_segment: [{ values: [{ feature: 'cards', value: 8 }, { feature: 'limit', value: 150000 }] }, { values: [{ feature: 'calls', value: 9 }] }],
   find_customers: [{ segment: 'the digital segment', preview: 3 }, { filters: [{ feature: 'cards', op: '>=', value: 9 }] }],
+  segment_changes: [{ topic: 'moved' }, { topic: 'moved', segment: 1 }, { topic: 'lost' }, { topic: 'grew' }],
 };
 
 describe('every tool, on the mission and mall data', () => {
@@ -110,6 +115,15 @@ describe('every tool, on the mission and mall data', () => {
 });
 
 describe('tool behaviour', () => {
+  it('segment_changes without a previous upload says there is nothing to compare yet', async () => {
+    const alone = createSession(conversationContext(mission, SETTINGS), {});
+    await expect(runTool('segment_changes', { topic: 'moved' }, alone)).rejects.toThrow(NO_PREVIOUS_UPLOAD);
+  });
+
+  it('segment_changes on a file without a customer key asks for the key instead of guessing', async () => {
+    await expect(runTool('segment_changes', { topic: 'lost' }, session(mall))).rejects.toThrow(/no customer key in common.*\/segments key/);
+  });
+
   it('segment re-runs with the new settings, returns them, and later tools see the new analysis', async () => {
     const s = session(mission);
     const run = await runTool('segment', { k: 4, algorithm: 'kmedoids' }, s);
@@ -131,6 +145,22 @@ describe('tool behaviour', () => {
     expect(data.missingFeatures).toHaveLength(3);
     const phone = await runTool('predict_segment', { values: [{ feature: 'calls', value: 9 }, { feature: 'cards', value: 2 }] }, session(mission));
     expect((phone.result.data as { segment: number }).segment).toBe(segmentOfSize(mission, 224));
+  });
+
+  it('predict_segment uses Gower\'s distance to the medoids when K-Medoids segmented on Gender too', async () => {
+    const analysis = await analyzeFile(MALL_CSV, { algorithm: 'kmedoids', categorical: ['Gender'], k: 4 });
+    const numeric = ['Age', 'Annual Income (k$)', 'Spending Score (1-100)'];
+    const { matrix } = analysis.table;
+    const column = (j: number) => Array.from({ length: matrix.rows }, (_, i) => matrix.data[i * matrix.cols + j]);
+    const ranges = numeric.map((_, j) => Math.max(...column(j)) - Math.min(...column(j)));
+    const medoids = analysis.report.models.kmedoids?.medoidRowIndices ?? [];
+    // The first two sit nearer another medoid by z-scored Euclidean distance than by Gower's.
+    for (const customer of [{ Age: 20, income: 20, score: 75 }, { Age: 20, income: 20, score: 5 }, { Age: 35, income: 70, score: 50 }]) {
+      const given = [customer.Age, customer.income, customer.score];
+      const gower = medoids.map((row) => given.reduce((sum, v, j) => sum + Math.abs(v - matrix.data[row * matrix.cols + j]) / ranges[j], 0) / 3);
+      const run = await runTool('predict_segment', { values: numeric.map((feature, j) => ({ feature, value: given[j] })) }, session(analysis));
+      expect((run.result.data as { nearestCentre: number }).nearestCentre).toBe(gower.indexOf(Math.min(...gower)) + 1);
+    }
   });
 
   it('compare_methods reports the same agreement as the analysis', async () => {

@@ -1,6 +1,7 @@
 import type { Analysis } from '../../analysis/analysis.js';
 import { featureLabel } from '../../analysis/feature-labels.js';
 import { quoted } from '../../tools/format.js';
+import type { ComparisonResult } from '../../analysis/migration.js';
 
 /**
  * The strings of an analysis that come from the user's file, in the forms answers quote them:
@@ -29,4 +30,12 @@ export function untrustedLiterals(analysis: Analysis): string[] {
     }
   }
   return [...found].filter((literal) => literal.trim().length > 0);
+}
+
+/** The strings of a comparison from the users' files: the previous file's name, the key column, previous segment names, duplicated keys. */
+export function comparisonLiterals(result: ComparisonResult): string[] {
+  const c = result.comparison;
+  const found = [c.previousSource, c.keyColumn ?? '', ...c.previousSegments.map((s) => s.name), ...c.duplicateKeys.examples, ...c.missingFeatures];
+  for (const text of [c.keyColumn, ...c.duplicateKeys.examples, ...c.missingFeatures]) if (text) found.push(quoted(text).slice(1, -1));
+  return found.filter((literal) => literal.trim().length > 0);
 }

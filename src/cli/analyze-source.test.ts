@@ -1,0 +1,39 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../common/logger.js';
+import { loadConfig } from '../config.js';
+import { MISSION_CSV } from '../../test/helpers/shared.js';
+import { runCli } from './main.js';
+
+/** Runs one command in this process; its exit code, stdout and stderr. */
+async function cli(argv: readonly string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const out: string[] = [];
+  const err: string[] = [];
+  stdout.on('data', (chunk: Buffer) => out.push(chunk.toString()));
+  stderr.on('data', (chunk: Buffer) => err.push(chunk.toString()));
+  const code = await runCli(argv, { config: loadConfig(env), log: silentLogger, stdout }, stderr);
+  return { code, stdout: out.join(''), stderr: err.join('') };
+}
+
+describe('analyze --source', () => {
+  it('segments a file through DuckDB with --source duckdb:path, and does so for a CSV above MAX_UPLOAD_MB instead of refusing it', async () => {
+    const named = await cli(['analyze', '--source', `duckdb:${MISSION_CSV}`, '--k', '3', '--algorithm', 'kmeans', '--json']);
+    expect(named.code).toBe(0);
+    const report = JSON.parse(named.stdout);
+    expect(report.pushdown.engine).toBe('duckdb');
+    expect(report.models.kmeans.sizes).toEqual([386, 224, 50]);
+    // The mission CSV is about 16 KB: with a 10 KB limit it is read where it lies rather than refused.
+    const large = await cli(['analyze', MISSION_CSV, '--k', '3', '--algorithm', 'kmeans', '--json'], { MAX_UPLOAD_MB: '0.01' });
+    expect(large.code).toBe(0);
+    expect(JSON.parse(large.stdout).pushdown.engine).toBe('duckdb');
+  });
+
+  it('refuses a customer CSV export of a warehouse table, and a warehouse source without --table, in one line', async () => {
+    const exported = await cli(['analyze', '--source', 'postgres://ro@127.0.0.1:1/none', '--table', 'crm.customers', '--labels', 'out.csv']);
+    expect(exported).toMatchObject({ code: 2, stderr: expect.stringMatching(/^error: Customer rows stay in the warehouse/) });
+    const untabled = await cli(['analyze', '--source', 'postgres://ro@127.0.0.1:1/none']);
+    expect(untabled).toMatchObject({ code: 2, stderr: expect.stringMatching(/^error: Name both --source and --table/) });
+  });
+});
