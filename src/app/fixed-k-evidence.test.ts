@@ -92,12 +92,15 @@ describe('a k fixed by the channel in the app', () => {
     expect(elbow.charts).toEqual(['elbow']);
   });
 
-  it('skips the evidence for "try 4 segments" and points to "why this k?"', async () => {
+  it('skips the evidence for "try 4 segments", points to "why this k?", and gathers it for a k-evidence chart', async () => {
     const key = channel();
     await app.uploads.handle(new RecordingConversation(key), localFile(MISSION_CSV, 50 * 1024 * 1024));
     const tried = await ask(key, 'try 4 segments');
     expect(tried.ran.map((run) => run.job.options.evidence)).toEqual([false]);
     expect(tried.text).toContain('k fixed at 4; ask “why this k?” for the evidence');
+    const chart = await ask(key, 'show the silhouette');
+    expect(chart.ran.map((run) => [run.job.options.k, run.job.options.evidence])).toEqual([[4, undefined]]);
+    expect(chart.charts).toEqual(['silhouette']);
   });
 
   it('gathers the evidence with automatic k exactly as before', async () => {
