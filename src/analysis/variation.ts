@@ -10,6 +10,8 @@ export interface Variation {
   readonly seed?: number;
   /** Categorical features to segment on; defaults to those of the analysis being varied ([] for none). */
   readonly categorical?: readonly string[];
+  /** Gather the evidence for k with a fixed k (default false: a fixed k does not pay for it; auto k always gathers it). */
+  readonly evidence?: boolean;
 }
 
 /** The options that produced `base`, with the variation applied. */
@@ -26,5 +28,6 @@ export function variedOptions(base: Analysis, variation: Variation): AnalyzeOpti
     log1p: r.scaler.log1p,
     kRange: r.kSelection.range,
     source: r.source,
+    ...(variation.k !== null && variation.evidence !== true ? { evidence: false } : {}),
   };
 }

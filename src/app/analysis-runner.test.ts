@@ -51,6 +51,12 @@ describe('AnalysisRunner', () => {
     expect(cacheKey('d', { key: 'account_no' })).not.toBe(cacheKey('d', {}));
   });
 
+  it('keys a fixed k without the evidence apart from one with it, and auto k as it always was', () => {
+    expect(cacheKey('d', { k: 4, evidence: false })).not.toBe(cacheKey('d', { k: 4 }));
+    expect(cacheKey('d', { k: 4, evidence: true })).toBe(cacheKey('d', { k: 4 }));
+    expect(cacheKey('d', { k: 'auto', evidence: false })).toBe(cacheKey('d', {}));
+  });
+
   it('runs a variation once, keeping the seed, transforms and k range of the analysis it varies', async () => {
     const { runner, jobs } = countingRunner();
     const base = await runner.run({ dataset: 'd1', options: { k: 3, algorithm: 'kmeans', seed: 5, log1p: ['c'], kRange: [2, 4], source: 'x.csv' }, table: () => table });
@@ -58,7 +64,7 @@ describe('AnalysisRunner', () => {
     expect(await runner.vary(base, 'd1', { k: 2, algorithm: 'all' })).toBe(varied);
     expect(jobs.map((job) => job.options)).toEqual([
       { k: 3, algorithm: 'kmeans', seed: 5, log1p: ['c'], kRange: [2, 4], source: 'x.csv' },
-      { k: 2, algorithm: 'all', seed: 5, log1p: ['c'], kRange: [2, 4], source: 'x.csv' },
+      { k: 2, algorithm: 'all', seed: 5, log1p: ['c'], kRange: [2, 4], source: 'x.csv', evidence: false },
     ]);
     expect(varied.report.segments).toHaveLength(2);
     expect(varied.labels.gmm).toBeDefined();

@@ -141,6 +141,8 @@ export function cacheKey(dataset: string, options: AnalyzeOptions): string {
     ...(options.key !== undefined ? { key: options.key } : {}),
     kRange: options.kRange ?? DEFAULT_K_RANGE,
     source: options.source ?? null,
+    // Only a fixed k skipped the evidence (auto k gathers it whatever the option says), so keys of runs with it stay as they were.
+    ...(options.evidence === false && options.k !== undefined && options.k !== 'auto' ? { evidence: false } : {}),
   };
   return `${dataset}|${JSON.stringify(normalised)}`;
 }

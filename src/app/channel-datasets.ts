@@ -112,6 +112,8 @@ export function analysisOptions(settings: Settings, source: string): AnalyzeOpti
     ...(settings.categorical && settings.categorical.length > 0 ? { categorical: settings.categorical } : {}),
     ...(settings.sheet !== undefined ? { sheet: settings.sheet } : {}),
     ...(settings.key !== undefined ? { key: settings.key } : {}),
+    // A k fixed by the channel does not pay for the evidence; "why this k?" gathers it on demand.
+    ...(settings.k !== null ? { evidence: false } : {}),
   };
 }
 

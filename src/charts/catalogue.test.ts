@@ -4,7 +4,7 @@ import { analyzeFile } from '../analysis/pipeline.js';
 import { buildChart, CHART_KINDS, chartCatalogue, ChartRequestSchema } from './catalogue.js';
 import { toChartOutput } from '../tools/charts-adapter.js';
 import { compileChart, renderPng } from './render.js';
-import { ChartKindSchema } from './types.js';
+import { ChartKindSchema, K_EVIDENCE_CHARTS } from './types.js';
 import { InputError } from '../common/errors.js';
 import { ChartOutputSchema } from '../tools/answer.js';
 import { pixelSpread } from '../../test/helpers/chart-checks.js';
@@ -30,6 +30,15 @@ describe('chart catalogue on the mission data', () => {
       const spread = await pixelSpread(await renderPng(chart.spec));
       expect(spread.distinctLevels, chart.fileName).toBeGreaterThan(100);
       expect(ChartOutputSchema.parse(toChartOutput(chart)).kind).toBe(chart.kind);
+    }
+  });
+
+  it('offers no k-evidence chart for a fixed k that skipped the evidence, and says why when one is asked for', async () => {
+    const fixed = await analyzeFile(MISSION, { k: 4, evidence: false });
+    expect(chartCatalogue(fixed).some((c) => K_EVIDENCE_CHARTS.has(c.kind))).toBe(false);
+    for (const kind of ['elbow', 'silhouette', 'bic'] as const) {
+      expect(() => buildChart({ kind }, fixed)).toThrow(InputError);
+      expect(() => buildChart({ kind }, fixed)).toThrow('ask “why this k?” to gather it');
     }
   });
 

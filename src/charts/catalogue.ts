@@ -111,10 +111,10 @@ export function chartCatalogue(analysis: Analysis, options: CatalogueOptions = {
         ? options.features.map((f) => resolveFeature(analysis, f))
         : featuresBySeparation(analysis).slice(0, 1).map((f) => f.feature);
   const maxPoints = options.maxPoints;
+  // A fixed k that skipped the evidence for k has no data for its charts.
+  const evidence: ChartRequestInput[] = analysis.report.kSelection.gathered === false ? [] : [{ kind: 'elbow' }, { kind: 'silhouette' }, { kind: 'bic' }];
   const requests: ChartRequestInput[] = [
-    { kind: 'elbow' },
-    { kind: 'silhouette' },
-    { kind: 'bic' },
+    ...evidence,
     { kind: 'sizes' },
     { kind: 'profile', mode: 'deviation' },
     { kind: 'profile', mode: 'units' },

@@ -1,5 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { KEvidence, KSelection } from '../analysis/report.js';
+import { InputError } from '../common/errors.js';
 import type { LayerMember } from './chart-kit.js';
 import type { ChartSpec } from './types.js';
 import { CHART_CONFIG, HIGHLIGHT, NEUTRAL, PLOT_HEIGHT, PLOT_WIDTH } from './theme.js';
@@ -119,8 +120,17 @@ function chart(
   return { kind, title, fileName, spec };
 }
 
+/** The evidence behind a k-evidence chart; a fixed k that skipped it has none to draw. */
+function gathered(selection: KSelection): KSelection {
+  if (selection.gathered === false) {
+    throw new InputError('The evidence for the number of segments was not gathered for this fixed k; ask “why this k?” to gather it.', 'no-k-evidence');
+  }
+  return selection;
+}
+
 /** Inertia (within-segment sum of squares) by k, the recommended k marked and labelled. */
-export function elbowChart(selection: KSelection): ChartSpec {
+export function elbowChart(evidence: KSelection): ChartSpec {
+  const selection = gathered(evidence);
   const rows = selection.byK;
   const ks = rows.map((e) => e.k);
   const recommended = selection.recommended;
@@ -148,7 +158,8 @@ export function elbowChart(selection: KSelection): ChartSpec {
 }
 
 /** Mean silhouette by k (k >= 2): how clearly customers sit in their own segment. */
-export function silhouetteChart(selection: KSelection): ChartSpec {
+export function silhouetteChart(evidence: KSelection): ChartSpec {
+  const selection = gathered(evidence);
   const rows = selection.byK.filter((e): e is KEvidence & { silhouette: number } => e.silhouette !== null);
   const ks = rows.map((e) => e.k);
   const recommended = selection.recommended;
@@ -183,7 +194,8 @@ export function silhouetteChart(selection: KSelection): ChartSpec {
  * often hugely negative BICs: they are drawn as grey crosses on the floor of the chart, labelled,
  * and left out of the line and of the scale, so they can never look like a minimum.
  */
-export function bicChart(selection: KSelection): ChartSpec {
+export function bicChart(evidence: KSelection): ChartSpec {
+  const selection = gathered(evidence);
   const recommended = selection.recommended;
   const valid = selection.byK.filter((e): e is KEvidence & { bic: number } => e.bic !== null && !e.bicDegenerate);
   const degenerate = selection.byK.filter((e) => e.bicDegenerate);

@@ -19,6 +19,9 @@ export const ChartKindSchema = z.enum([
 ]);
 export type ChartKind = z.infer<typeof ChartKindSchema>;
 
+/** The charts drawn from the evidence for k (`kSelection.byK`), which a fixed k may not have gathered. */
+export const K_EVIDENCE_CHARTS: ReadonlySet<ChartKind> = new Set(['elbow', 'silhouette', 'bic']);
+
 /**
  * One finished chart: a Vega-Lite spec plus the words around it. Structurally a `ChartOutput`
  * (src/tools/answer.ts) once passed through `toChartOutput`.

@@ -7,6 +7,7 @@ import { factIndex, formatIdFact } from '../tools/fact-ids.js';
 import { overallStats } from '../tools/lookup.js';
 import { HOLDOUT_SHARE, planningFacts, WINDOW_DAYS } from '../tools/playbook/facts.js';
 import { campaigns, serviceActions } from '../tools/playbook/playbook.js';
+import { hasEvidence } from '../tools/evidence.js';
 
 /**
  * What the insight writer may know: aggregates only (sizes, shares, means, deviations, method
@@ -27,7 +28,8 @@ export interface InsightJson {
   readonly segmentation: {
     readonly method: string;
     readonly k: number;
-    readonly recommendedK: number;
+    /** Null when k was fixed and the evidence for k was not gathered. */
+    readonly recommendedK: number | null;
     readonly kReasons: readonly string[];
     readonly agreementAdjustedRandIndex: Readonly<Record<string, number | null>>;
   };
@@ -76,7 +78,7 @@ export function insightFacts(analysis: Analysis): InsightFacts {
     segmentation: {
       method: r.algorithm,
       k: r.segments.length,
-      recommendedK: r.kSelection.recommended,
+      recommendedK: hasEvidence(analysis) ? r.kSelection.recommended : null,
       kReasons: r.kSelection.reasons,
       agreementAdjustedRandIndex: {
         kmeansVsKmedoids: r.agreement.kmeansVsKmedoids === null ? null : round(r.agreement.kmeansVsKmedoids, false),

@@ -54,6 +54,7 @@ const TABLE: readonly { q: string; expect: Expectation }[] = [
   // How many segments / why k
   { q: 'how many segments are there?', expect: { tool: 'choose_k', args: {} } },
   { q: 'why k = 3?', expect: { tool: 'choose_k', args: {} } },
+  { q: 'why this k?', expect: { tool: 'choose_k', args: {} } },
   { q: 'Why 3 segments and not 4?', expect: { tool: 'choose_k', args: {} } },
   { q: "what's the optimal number of clusters", expect: { tool: 'choose_k', args: {} } },
   // Charts

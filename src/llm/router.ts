@@ -234,7 +234,7 @@ export function routeQuestion(question: string, analysis: Analysis): RoutePlan {
 
   // "Why k = 3", "how many segments".
   const kQuestion =
-    /\bhow many (segments|clusters|groups)\b|\bwhy (k|\d+|two|three|four|five|six|seven|eight|nine|ten)\b|\b(right|optimal|best|ideal) (number of )?(k|segments|clusters)\b|\bnumber of (segments|clusters|groups)\b|\bchoose k\b|\bwhy (these|this many)\b|\bwhy\b.*\b(pick|picked|choose|chose|chosen|select|selected|settle)\b/.test(text);
+    /\bhow many (segments|clusters|groups)\b|\bwhy (k|\d+|two|three|four|five|six|seven|eight|nine|ten)\b|\b(right|optimal|best|ideal) (number of )?(k|segments|clusters)\b|\bnumber of (segments|clusters|groups)\b|\bchoose k\b|\bwhy (these|this many|this k|that k)\b|\bwhy\b.*\b(pick|picked|choose|chose|chosen|select|selected|settle)\b/.test(text);
   const showVerb = hasWord(tokens, ...SHOW_WORDS);
   const chartKind = CHART_WORDS.find((c) => c.test(text, tokens))?.kind ?? null;
   if (chartKind && (showVerb || tokens.length <= 3 || hasWord(tokens, 'plot', 'chart', 'graph')) && !/\bwhy\b/.test(text)) {

@@ -15,6 +15,7 @@ import { ModelMeter, SentenceRelease, stripThinking } from './model-text.js';
 import { citableFacts } from './insight-facts.js';
 import { dataBlock, fillPrompt, loadPrompt } from './prompts.js';
 import { DomainError } from '../common/errors.js';
+import { hasEvidence } from '../tools/evidence.js';
 
 /**
  * The model-driven router: the model picks tools (JSON-schema function calling), we validate
@@ -72,7 +73,7 @@ export function datasetContext(analysis: Analysis, settings: Settings, history: 
     rowsUsed: r.rowsUsed,
     method: r.algorithm,
     segmentsK: r.segments.length,
-    recommendedK: r.kSelection.recommended,
+    recommendedK: hasEvidence(analysis) ? r.kSelection.recommended : 'not gathered for this fixed k (choose_k gathers it)',
     kSetting: settings.k === null ? 'chosen from the evidence' : settings.k,
     features: r.features.map((f) => ({ column: f, label: featureLabel(f).label, unit: featureLabel(f).unit })),
     segments: r.segments.map((s) => ({ id: s.id, name: s.name, customers: s.size, sharePercent: Math.round(s.share * 1000) / 10 })),

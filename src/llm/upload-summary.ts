@@ -1,6 +1,6 @@
 import type { Analysis } from '../analysis/analysis.js';
 import { METHOD_NAMES } from '../analysis/report.js';
-import type { ChartKind } from '../charts/types.js';
+import { K_EVIDENCE_CHARTS, type ChartKind } from '../charts/types.js';
 import { count } from '../data/wording.js';
 import { silentLogger, type Logger } from '../common/logger.js';
 import type { Answer, ChartOutput } from '../tools/answer.js';
@@ -13,6 +13,7 @@ import type { LlmClient } from './client.js';
 import { CHECKED_NOTE } from './compose.js';
 import { writeInsights } from './insights.js';
 import { checkContextFor, checkNumbers } from './number-check.js';
+import { hasEvidence } from '../tools/evidence.js';
 
 export interface UploadSummaryDeps {
   readonly llm?: LlmClient | null;
@@ -42,8 +43,10 @@ export async function summarizeUpload(analysis: Analysis, deps: UploadSummaryDep
   const notes = c.notes.slice(0, MAX_NOTES);
   for (const note of notes) lines.push(`• ${note}`);
   if (c.notes.length > notes.length) lines.push(`• …and ${formatInteger(c.notes.length - notes.length)} more notes (ask “describe the data”).`);
+  const gathered = hasEvidence(analysis);
   const reason = r.kSelection.reasons[0] ?? '';
-  lines.push('', `*Recommended: ${r.kSelection.recommended} segments.* ${reason}`);
+  if (gathered) lines.push('', `*Recommended: ${r.kSelection.recommended} segments.* ${reason}`);
+  else lines.push('', `*${r.segments.length} segments, fixed by this channel's setting.* The evidence for the number of segments was not gathered; ask “why this k?” to see what it recommends.`);
   const caveats = kCaveats(r.kSelection, r.segments.length);
   lines.push(...caveats.sentences);
   lines.push('', `*Segments* (${METHOD_NAMES[r.algorithm]}):`);
@@ -62,7 +65,8 @@ export async function summarizeUpload(analysis: Analysis, deps: UploadSummaryDep
   const charts: ChartOutput[] = [];
   const draw = deps.charts === undefined ? buildToolChart : deps.charts;
   if (draw) {
-    for (const kind of KEY_CHARTS) {
+    // A fixed k that skipped the evidence has no elbow to draw.
+    for (const kind of KEY_CHARTS.filter((kind) => gathered || !K_EVIDENCE_CHARTS.has(kind))) {
       try {
         charts.push(draw(kind, analysis, {}));
       } catch (error) {

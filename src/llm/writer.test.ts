@@ -65,3 +65,15 @@ describe('the writer on the mission data', () => {
     expect(answer.footnote).toBe('Figures checked against the analysis.');
   });
 });
+
+describe('the deterministic writer on a fixed k that skipped the evidence for k', () => {
+  it('says k was fixed, recommends nothing, and passes the number check', async () => {
+    const analysis = await analyzeFile(MISSION_CSV, { k: 4, algorithm: 'kmeans', evidence: false });
+    const text = writeInsightsText(analysis);
+    expect(text).toContain('segments with K-Means (k fixed by the channel\'s setting; ask “why this k?” for the evidence).');
+    expect(text).not.toMatch(/recommend|criteria/i);
+    expect(insightFacts(analysis).facts.map((f) => f.label)).not.toContain('Recommended number of segments');
+    const result = checkNumbers(text, checkContextFor(analysis, insightFacts(analysis).facts));
+    expect(result.unsupported.map((n) => n.text)).toEqual([]);
+  });
+});

@@ -5,6 +5,7 @@ import { customers, formatDecimal, formatFeatureValue, formatShare, smallNumberW
 import { overallStats } from '../tools/lookup.js';
 import { campaigns, serviceActions } from '../tools/playbook/playbook.js';
 import { campaignText, serviceText } from '../tools/playbook/render.js';
+import { hasEvidence } from '../tools/evidence.js';
 
 /**
  * The built-in insight writer: real prose from the facts, segment by segment, with the actual
@@ -32,9 +33,10 @@ function keyFindings(analysis: Analysis): string {
   const r = analysis.report;
   const k = r.segments.length;
   const lines = ['*Key findings*'];
+  const gathered = hasEvidence(analysis);
   const why = r.kSelection.agree ? 'the elbow, the silhouette and the mixture BIC all point there' : 'the criteria do not all agree, so treat it as a judgement call';
   lines.push(
-    `• The ${customers(r.rowsUsed)} fall into ${smallNumberWord(k)} segments with ${METHOD_NAMES[r.algorithm]}${k === r.kSelection.recommended ? ` (${why})` : ` (you chose k = ${k}; the evidence recommends ${r.kSelection.recommended})`}.`,
+    `• The ${customers(r.rowsUsed)} fall into ${smallNumberWord(k)} segments with ${METHOD_NAMES[r.algorithm]}${!gathered ? ` (k fixed by the channel's setting; ask “why this k?” for the evidence)` : k === r.kSelection.recommended ? ` (${why})` : ` (you chose k = ${k}; the evidence recommends ${r.kSelection.recommended})`}.`,
   );
   const bySize = [...r.segments].sort((a, b) => b.size - a.size);
   const largest = bySize[0];

@@ -1,5 +1,6 @@
 import type { Analysis } from '../analysis/analysis.js';
 import type { ToolSession } from './tool.js';
+import { hasEvidence } from './evidence.js';
 
 /**
  * The same analysis with all three methods fitted (same table, k, seed and transforms), for tools
@@ -8,5 +9,5 @@ import type { ToolSession } from './tool.js';
  */
 export function withAllMethods(session: ToolSession, analysis: Analysis): Promise<Analysis> {
   if (analysis.labels.kmeans && analysis.labels.kmedoids && analysis.labels.gmm && analysis.fitted.gmm) return Promise.resolve(analysis);
-  return session.reanalyze(analysis, { k: analysis.report.segments.length, algorithm: 'all', seed: analysis.report.seed });
+  return session.reanalyze(analysis, { k: analysis.report.segments.length, algorithm: 'all', seed: analysis.report.seed, evidence: hasEvidence(analysis) });
 }

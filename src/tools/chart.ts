@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ChartKindSchema, type ChartKind } from '../charts/types.js';
+import { ChartKindSchema, K_EVIDENCE_CHARTS, type ChartKind } from '../charts/types.js';
+import { withEvidence } from './evidence.js';
 import { requireFeature } from './lookup.js';
 import { defineTool, output, ToolInputError, type ChartParams } from './tool.js';
 
@@ -43,7 +44,8 @@ export const chart = defineTool({
       ...(args.features !== undefined ? { features: args.features.map((f) => requireFeature(f, analysis)) } : {}),
       ...(args.column !== undefined ? { column: args.column } : {}),
     };
-    const drawn = session.charts(args.kind, analysis, params);
+    // A chart of the evidence for k on a fixed k that skipped it gathers it first (once; the runner caches it).
+    const drawn = session.charts(args.kind, K_EVIDENCE_CHARTS.has(args.kind) ? await withEvidence(session) : analysis, params);
     return {
       ...output(`*${drawn.title}*. ${HOW_TO_READ[args.kind]}`, { charts: [drawn] }),
       data: { kind: args.kind, title: drawn.title, fileName: drawn.fileName },

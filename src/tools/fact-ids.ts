@@ -6,6 +6,7 @@ import { featureFactUnit } from './facts.js';
 import { formatCurrency, formatDecimal, formatInteger } from './format.js';
 import { overallStats } from './lookup.js';
 import { HOLDOUT_SHARE, WINDOW_DAYS } from './playbook/facts.js';
+import { hasEvidence } from './evidence.js';
 
 /**
  * The facts of an analysis under stable ids, so a writer can cite a figure instead of typing it:
@@ -90,7 +91,7 @@ export function factIndex(analysis: Analysis): FactIndex {
   add({ id: 'rows.used', label: 'Customers segmented', value: r.rowsUsed, unit: 'count', segments: [], measure: 'rows-used', stat: 'value' });
   add({ id: 'features', label: 'Features clustered', value: r.features.length, unit: 'count', segments: [], measure: 'features', stat: 'value' });
   add({ id: 'k', label: 'Number of segments', value: r.segments.length, unit: 'k', segments: [], measure: 'k', stat: 'value' });
-  add({ id: 'k.recommended', label: 'Recommended number of segments', value: r.kSelection.recommended, unit: 'k', segments: [], measure: 'recommended-k', stat: 'value' });
+  if (hasEvidence(analysis)) add({ id: 'k.recommended', label: 'Recommended number of segments', value: r.kSelection.recommended, unit: 'k', segments: [], measure: 'recommended-k', stat: 'value' });
   for (const f of numericFeatures(r)) {
     const slug = slugs.get(f) ?? slugOf(f);
     const unit = featureFactUnit(f);

@@ -5,6 +5,7 @@ import type { Fact } from './answer.js';
 import { customers, formatFeatureValue, formatShare } from './format.js';
 import { overallStats } from './lookup.js';
 import { fact } from './tool.js';
+import { hasEvidence } from './evidence.js';
 
 /** The Fact unit of a feature's values: money, a percent column, or a plain number (means of counts are not counts). */
 export function featureFactUnit(feature: string): Fact['unit'] {
@@ -21,7 +22,8 @@ export function datasetFacts(analysis: Analysis): Fact[] {
     fact('Rows not used', r.rowsIn - r.rowsUsed, 'count'),
     fact('Features clustered', r.features.length, 'count'),
     fact('Number of segments', r.segments.length, 'k'),
-    fact('Recommended number of segments', r.kSelection.recommended, 'k'),
+    // A fixed k that skipped the evidence has no recommendation to cite.
+    ...(hasEvidence(analysis) ? [fact('Recommended number of segments', r.kSelection.recommended, 'k')] : []),
   ];
 }
 

@@ -7,6 +7,7 @@ import { MAX_SEGMENTS, SegmentCountSchema, type Settings } from '../analysis/set
 import { allSegmentFacts, datasetFacts, segmentTable } from './facts.js';
 import { customers, formatDecimal, formatShare } from './format.js';
 import { chartIfAvailable } from './chart-support.js';
+import { hasEvidence, withEvidence } from './evidence.js';
 import type { Fact } from './answer.js';
 import { defineTool, fact, output, ToolInputError } from './tool.js';
 
@@ -30,7 +31,8 @@ export const SegmentData = z.object({
   algorithm: AlgorithmSchema,
   k: z.number().int(),
   kChosenAutomatically: z.boolean(),
-  recommendedK: z.number().int(),
+  /** Null when k was fixed and the evidence for k was not gathered (ask choose_k). */
+  recommendedK: z.number().int().nullable(),
   segments: z.array(SegmentSummary),
 });
 
@@ -41,7 +43,12 @@ function summaries(analysis: Analysis): z.infer<typeof SegmentSummary>[] {
 /** "3 segments with K-Means (k chosen from the evidence)" plus one line per segment. */
 export function segmentationText(analysis: Analysis, settings: Settings): string {
   const r = analysis.report;
-  const how = settings.k === null ? 'k chosen from the evidence' : `k fixed at ${r.segments.length}; the evidence recommends ${r.kSelection.recommended}`;
+  const how =
+    settings.k === null
+      ? 'k chosen from the evidence'
+      : hasEvidence(analysis)
+        ? `k fixed at ${r.segments.length}; the evidence recommends ${r.kSelection.recommended}`
+        : `k fixed at ${r.segments.length}; ask “why this k?” for the evidence`;
   const categorical = r.categoricalFeatures ?? [];
   const also = categorical.length > 0 ? `, on the numeric features and ${categorical.join(', ')}` : '';
   const lines = [`*${r.segments.length} segments* with ${METHOD_NAMES[r.algorithm]} (${how}${also}):`];
@@ -130,7 +137,7 @@ export const segment = defineTool({
         algorithm: r.algorithm,
         k: r.segments.length,
         kChosenAutomatically: settings.k === null,
-        recommendedK: r.kSelection.recommended,
+        recommendedK: hasEvidence(analysis) ? r.kSelection.recommended : null,
         segments: summaries(analysis),
       },
     };
@@ -160,7 +167,13 @@ export const chooseK = defineTool({
   args: ChooseKArgs,
   data: ChooseKData,
   async run(_args, session) {
-    const { kSelection: ks, segments } = session.analysis.report;
+    const { segments } = session.analysis.report;
+    // A fixed k skipped the evidence: gather it now, once (the runner caches it), and answer from it.
+    const fixed = !hasEvidence(session.analysis);
+    const analysis = await withEvidence(session);
+    // The same segments with the evidence: later tools, and the number check, read its reasons.
+    session.analysis = analysis;
+    const ks = analysis.report.kSelection;
     const facts = [fact('Recommended number of segments', ks.recommended, 'k'), fact('Number of segments', segments.length, 'k')];
     for (const e of ks.byK) {
       facts.push(fact(`Inertia at k = ${e.k}`, e.inertia));
@@ -185,7 +198,8 @@ export const chooseK = defineTool({
       ...caveats.sentences,
     ];
     if (best?.silhouette != null) lines.push(`Silhouette at k = ${ks.recommended}: ${formatDecimal(best.silhouette, 2)} (1 is perfectly separated, 0 is overlapping).`);
-    if (segments.length !== ks.recommended) lines.push(`The current segmentation uses k = ${segments.length}, set by you.`);
+    if (fixed) lines.push(`The current segmentation uses k = ${segments.length}, fixed by this channel's setting; the evidence above was gathered on request and recommends k = ${ks.recommended}.`);
+    else if (segments.length !== ks.recommended) lines.push(`The current segmentation uses k = ${segments.length}, set by you.`);
     const charts = [...chartIfAvailable(session, 'elbow', {}), ...chartIfAvailable(session, 'silhouette', {})];
     return {
       ...output(lines.join('\n'), { facts: [...facts, ...caveats.facts, fact('Perfect separation silhouette', 1), fact('Overlapping silhouette', 0)], charts }),
