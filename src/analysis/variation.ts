@@ -10,6 +10,11 @@ export interface Variation {
   readonly seed?: number;
   /** Categorical features to segment on; defaults to those of the analysis being varied ([] for none). */
   readonly categorical?: readonly string[];
+  /**
+   * The customer key column named for the channel, if any: a worker reading the table again must
+   * read it with the same key (the table being varied was), and it keys the cache.
+   */
+  readonly key?: string;
   /** Gather the evidence for k with a fixed k (default false: a fixed k does not pay for it; auto k always gathers it). */
   readonly evidence?: boolean;
 }
@@ -25,6 +30,7 @@ export function variedOptions(base: Analysis, variation: Variation): AnalyzeOpti
     ...(numericFeatures(r).length < r.columns.filter((c) => c.role === 'feature').length ? { features: numericFeatures(r) } : {}),
     ...((variation.categorical ?? r.categoricalFeatures ?? []).length > 0 ? { categorical: variation.categorical ?? r.categoricalFeatures } : {}),
     ...(r.cleaning.workbook?.requested ? { sheet: r.cleaning.workbook.sheet } : {}),
+    ...(variation.key !== undefined ? { key: variation.key } : {}),
     log1p: r.scaler.log1p,
     kRange: r.kSelection.range,
     source: r.source,

@@ -10,6 +10,10 @@ import { InputError } from '../common/errors.js';
 import { silentLogger } from '../common/logger.js';
 import { ingestCsv } from '../data/ingest.js';
 import { AnalysisSnapshotFiles } from '../store/analysis-snapshot.js';
+import { variedOptions } from '../analysis/variation.js';
+import { DEFAULT_SETTINGS } from '../analysis/settings.js';
+import { withNamedKey } from './channel-datasets.js';
+import { fixtureAnalysis } from '../../test/helpers/analysis-fixture.js';
 
 /** The one way every surface runs an analysis: a cache keyed by dataset and options, over an executor. */
 
@@ -114,5 +118,17 @@ describe('AnalysisRunner', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('re-analyses of a channel that named its customer key', () => {
+  it('carry the key, so a worker reads the table again with it and the cache keeps it apart', () => {
+    const base = fixtureAnalysis();
+    const named = withNamedKey({ k: 4, algorithm: 'all' }, { ...DEFAULT_SETTINGS, key: 'customer_id' });
+    expect(variedOptions(base, named).key).toBe('customer_id');
+    expect(cacheKey('sha', variedOptions(base, named))).not.toBe(cacheKey('sha', variedOptions(base, { k: 4, algorithm: 'all' })));
+    // Without a named key nothing changes: the key detected from the file is the default.
+    expect(withNamedKey({ k: 4, algorithm: 'all' }, DEFAULT_SETTINGS)).toEqual({ k: 4, algorithm: 'all' });
+    expect(variedOptions(base, { k: 4, algorithm: 'all' })).not.toHaveProperty('key');
   });
 });

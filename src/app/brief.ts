@@ -1,5 +1,5 @@
 import type { ChannelStore } from '../store/channel-store.js';
-import type { ChannelDatasets } from './channel-datasets.js';
+import { withNamedKey, type ChannelDatasets } from './channel-datasets.js';
 import type { Conversation } from './conversation.js';
 import type { Delivery } from './delivery.js';
 import type { BriefSection, SegmentEngine } from './engine.js';
@@ -49,7 +49,7 @@ export class Briefs {
         return;
       }
       const state = await this.store.state(conversation.key);
-      const sections = await this.engine.brief(loaded.analysis, state.settings, (base, variation) => this.runner.vary(base, loaded.record.sha256, variation));
+      const sections = await this.engine.brief(loaded.analysis, state.settings, (base, variation) => this.runner.vary(base, loaded.record.sha256, withNamedKey(variation, state.settings)));
       const chartLinks = await conversation.chartLinks();
       const markdown = briefMarkdown(loaded.record.fileName, sections, chartLinks);
       const previous = state.documents?.[BRIEF_DOCUMENT] ?? null;

@@ -1,5 +1,6 @@
 import type { Analysis, AnalyzeOptions } from '../analysis/analysis.js';
 import type { Settings } from '../analysis/settings.js';
+import type { Variation } from '../analysis/variation.js';
 import type { CleanTable } from '../data/schema.js';
 import { errorSummary, InputError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
@@ -115,6 +116,11 @@ export function analysisOptions(settings: Settings, source: string): AnalyzeOpti
     // A k fixed by the channel does not pay for the evidence; "why this k?" gathers it on demand.
     ...(settings.k !== null ? { evidence: false } : {}),
   };
+}
+
+/** A re-analysis of the channel's table, read with the key the channel named (so a worker reads it the same way). */
+export function withNamedKey(variation: Variation, settings: Settings): Variation {
+  return settings.key !== undefined ? { ...variation, key: settings.key } : variation;
 }
 
 /** The figures worth remembering once a dataset is replaced (copied from the report, not computed). */

@@ -1,8 +1,9 @@
+import type { Analysis } from '../analysis/analysis.js';
 import type { Settings, SettingsPatch } from '../analysis/settings.js';
 import type { AuditTrail, ChannelKey, ChannelStore } from '../store/channel-store.js';
-import type { DatasetRecord } from '../store/schema.js';
+import type { ChannelState, DatasetRecord } from '../store/schema.js';
 import type { AnalysisRunner } from './analysis-runner.js';
-import { summarize, type ChannelDatasets } from './channel-datasets.js';
+import { summarize, withNamedKey, type ChannelDatasets } from './channel-datasets.js';
 import type { Conversation } from './conversation.js';
 import type { Delivery } from './delivery.js';
 import type { Briefs } from './brief.js';
@@ -50,15 +51,9 @@ export class Questions {
       return;
     }
     try {
-      const state = await this.store.state(conversation.key);
-      if (!state.active) {
-        await conversation.say(NO_DATASET_MESSAGE);
-        await conversation.finish();
-        return;
-      }
-      const record = state.active;
-      await conversation.progress(LOOKING_PROGRESS);
-      const fitted = await this.datasets.analysisOf(conversation.key, record, 'active', state.settings);
+      const loaded = await this.activeAnalysis(conversation);
+      if (!loaded) return;
+      const { state, record, analysis: fitted } = loaded;
       const comparison = state.previous ? await this.datasets.compared(conversation.key, state.previous, record.sha256, fitted, state.settings) : null;
       const analysis = comparison?.current ?? fitted;
       const history = conversation.threadTs ? await this.store.recentTurns(conversation.key, conversation.threadTs) : [];
@@ -70,7 +65,7 @@ export class Questions {
           fileName: record.fileName,
           settings: state.settings,
           history,
-          reanalyze: (base, variation) => this.runner.vary(base, record.sha256, variation),
+          reanalyze: (base, variation) => this.runner.vary(base, record.sha256, withNamedKey(variation, state.settings)),
           workspace: conversation.key.teamId,
           comparison,
         },
@@ -85,6 +80,18 @@ export class Questions {
     }
   }
 
+  /** The channel's active dataset and its analysis, with the progress line shown; null, once said, when there is none. */
+  private async activeAnalysis(conversation: Conversation): Promise<{ state: ChannelState; record: DatasetRecord; analysis: Analysis } | null> {
+    const state = await this.store.state(conversation.key);
+    if (!state.active) {
+      await conversation.say(NO_DATASET_MESSAGE);
+      await conversation.finish();
+      return null;
+    }
+    await conversation.progress(LOOKING_PROGRESS);
+    return { state, record: state.active, analysis: await this.datasets.analysisOf(conversation.key, state.active, 'active', state.settings) };
+  }
+
   /**
    * "use sheet NAME": the stored workbook read again from that sheet and analysed. The choices
    * made for the old table's columns (features, log transforms, categories) do not carry over.
@@ -92,15 +99,9 @@ export class Questions {
    */
   private async useSheet(conversation: Conversation, wanted: string): Promise<void> {
     try {
-      const state = await this.store.state(conversation.key);
-      if (!state.active) {
-        await conversation.say(NO_DATASET_MESSAGE);
-        await conversation.finish();
-        return;
-      }
-      const record = state.active;
-      await conversation.progress(LOOKING_PROGRESS);
-      const current = await this.datasets.analysisOf(conversation.key, record, 'active', state.settings);
+      const loaded = await this.activeAnalysis(conversation);
+      if (!loaded) return;
+      const { state, record, analysis: current } = loaded;
       const workbook = current.report.cleaning.workbook;
       const folded = wanted.toLowerCase();
       const match = workbook?.sheets.find((s) => s.name === wanted) ?? workbook?.sheets.find((s) => s.name.trim().toLowerCase() === folded);
