@@ -5,10 +5,10 @@
  * the CPU time of all the process's threads (workers included), which moves less on a shared machine.
  *
  * The process loads the libraries every command loads (papaparse to read the file, ml-matrix for
- * the charts' PCA) before timing: on Node 20, loading a CommonJS library of that size makes this
- * thread's numeric loops 10-30% slower (K-Means on 50,000 rows: 0.72-0.89 s alone, 0.95-1.38 s
- * after importing either), so a benchmark that imports only the analysis would time a process no
- * command runs, and would move whenever the analysis starts or stops importing such a library.
+ * the charts' PCA) before timing: on Node 20, after importing either, the same numeric code runs
+ * 10-30% slower in this thread (K-Means on 50,000 rows: 0.72-0.89 s alone, 0.95-1.38 s after; cause
+ * unknown), so a benchmark that imports only the analysis would time a process no command runs,
+ * and would move whenever the analysis starts or stops importing such a library.
  *
  * Usage: npx tsx bench/choose-k-speed.ts [--rows N] [--runs N]
  */
