@@ -6,9 +6,9 @@
  *
  * The process loads the libraries every command loads (papaparse to read the file, ml-matrix for
  * the charts' PCA) before timing: on Node 20, after importing either, the same numeric code runs
- * 10-30% slower in this thread (K-Means on 50,000 rows: 0.72-0.89 s alone, 0.95-1.38 s after; cause
- * unknown), so a benchmark that imports only the analysis would time a process no command runs,
- * and would move whenever the analysis starts or stops importing such a library.
+ * about 15-30% slower in this thread (K-Means on 50,000 rows: 0.86 s alone, 1.0-1.1 s after;
+ * cause unknown), so a benchmark that imports only the analysis would time a process no command
+ * runs, and would move whenever the analysis starts or stops importing such a library.
  *
  * Usage: npx tsx bench/choose-k-speed.ts [--rows N] [--runs N]
  */
