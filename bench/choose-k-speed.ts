@@ -4,6 +4,12 @@
  * groups, z-scored. Generation and scaling are not timed. Median of `--runs` runs, wall time and
  * the CPU time of all the process's threads (workers included), which moves less on a shared machine.
  *
+ * The process loads the libraries every command loads (papaparse to read the file, ml-matrix for
+ * the charts' PCA) before timing: on Node 20, after importing either, the same numeric code runs
+ * about 15-30% slower in this thread (K-Means on 50,000 rows: 0.86 s alone, 1.0-1.1 s after;
+ * cause unknown), so a benchmark that imports only the analysis would time a process no command
+ * runs, and would move whenever the analysis starts or stops importing such a library.
+ *
  * Usage: npx tsx bench/choose-k-speed.ts [--rows N] [--runs N]
  */
 import { parseArgs } from 'node:util';
@@ -12,6 +18,8 @@ import { closeStartPool } from '../src/analysis/kmeans/pool.js';
 import { createRng } from '../src/analysis/random.js';
 import { StandardScaler } from '../src/analysis/scaling.js';
 import { denseMatrix, type DenseMatrix } from '../src/common/matrix.js';
+import '../src/analysis/pca.js';
+import '../src/data/parse.js';
 
 /** The groups of bench/analysis.ts's generated CSV, as a matrix. */
 function missionLike(rows: number, seed: number): DenseMatrix {
