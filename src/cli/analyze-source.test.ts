@@ -1,20 +1,11 @@
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { silentLogger } from '../common/logger.js';
-import { loadConfig } from '../config.js';
 import { MISSION_CSV } from '../../test/helpers/shared.js';
-import { runCli } from './main.js';
+import { runCliCaptured } from '../../test/helpers/cli.js';
 
 /** Runs one command in this process; its exit code, stdout and stderr. */
 async function cli(argv: readonly string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: string[] = [];
-  const err: string[] = [];
-  stdout.on('data', (chunk: Buffer) => out.push(chunk.toString()));
-  stderr.on('data', (chunk: Buffer) => err.push(chunk.toString()));
-  const code = await runCli(argv, { config: loadConfig(env), log: silentLogger, stdout }, stderr);
-  return { code, stdout: out.join(''), stderr: err.join('') };
+  const { code, out, err } = await runCliCaptured(argv, env);
+  return { code, stdout: out, stderr: err };
 }
 
 describe('analyze --source', () => {

@@ -1,25 +1,14 @@
-import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { closeStartPool } from '../analysis/kmeans/pool.js';
 import { AnalysisReportSchema, type AnalysisReport } from '../analysis/report.js';
-import { silentLogger } from '../common/logger.js';
-import { loadConfig } from '../config.js';
 import { MALL_CSV, MISSION_CSV } from '../../test/helpers/shared.js';
-import { runCli } from './main.js';
+import { runCliCaptured } from '../../test/helpers/cli.js';
 
 afterAll(async () => {
   await closeStartPool();
 });
 
-/** `npm run cli -- analyze …` as the entry point runs it, output captured. */
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const stdout = new PassThrough().on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-  const stderr = new PassThrough().on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
-  const code = await runCli(['analyze', ...argv], { config: loadConfig({}), log: silentLogger, stdout }, stderr);
-  return { code, out, err };
-}
+const run = (argv: string[]) => runCliCaptured(['analyze', ...argv]);
 
 describe('npm run cli -- analyze --categorical', () => {
   it('segments mall-customers.csv on Gender too: features name it, segments give its shares and may be named by it', async () => {

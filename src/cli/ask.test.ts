@@ -1,12 +1,9 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { snapshotDirectory } from './context.js';
-import { runCli } from './main.js';
-import { silentLogger } from '../common/logger.js';
-import { loadConfig } from '../config.js';
+import { runCliCaptured } from '../../test/helpers/cli.js';
 import { MISSION_CSV } from '../../test/helpers/shared.js';
 
 let dataDir: string;
@@ -20,15 +17,7 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-/** `npm run cli -- ask …` as the entry point runs it: the config from this environment, output captured. */
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const stdout = new PassThrough().on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-  const stderr = new PassThrough().on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
-  const code = await runCli(['ask', ...argv], { config: loadConfig({ DATA_DIR: dataDir }), log: silentLogger, stdout }, stderr);
-  return { code, out, err };
-}
+const run = (argv: string[]) => runCliCaptured(['ask', ...argv], { DATA_DIR: dataDir });
 
 describe('npm run cli -- ask', () => {
   it('answers through the deterministic router and caches the analysis atomically', async () => {

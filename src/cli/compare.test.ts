@@ -1,11 +1,8 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './main.js';
-import { silentLogger } from '../common/logger.js';
-import { loadConfig } from '../config.js';
+import { runCliCaptured } from '../../test/helpers/cli.js';
 import { monthlyPair } from '../../test/helpers/monthly-files.js';
 
 let dir: string;
@@ -23,14 +20,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const stdout = new PassThrough().on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-  const stderr = new PassThrough().on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
-  const code = await runCli(['compare', ...argv], { config: loadConfig({ DATA_DIR: dir }), log: silentLogger, stdout }, stderr);
-  return { code, out, err };
-}
+const run = (argv: string[]) => runCliCaptured(['compare', ...argv], { DATA_DIR: dir });
 
 describe('npm run cli -- compare', () => {
   it('prints the JSON contract: key column, customers, moves with stayers, lost by segment, segments that continue', async () => {
