@@ -1,4 +1,5 @@
 import { errorSummary } from './common/errors.js';
+import type { Logger } from './common/logger.js';
 import { loadConfigOrExit, type AppConfig, type LogLevel } from './config.js';
 import { createLogger } from './log.js';
 
@@ -37,18 +38,7 @@ async function main(argv: readonly string[]): Promise<void> {
       const log = createLogger(config.logLevel ?? 'info');
       const { startQueueWorker } = await import('./app/analysis-queue-worker.js');
       const worker = await startQueueWorker(config, log);
-      const stop = (signal: string) => {
-        log.info({ signal }, 'Stopping the analysis worker');
-        worker.close().then(
-          () => process.exit(0),
-          (error: unknown) => {
-            log.error({ err: errorSummary(error) }, 'Error while stopping the analysis worker');
-            process.exit(1);
-          },
-        );
-      };
-      process.once('SIGINT', () => stop('SIGINT'));
-      process.once('SIGTERM', () => stop('SIGTERM'));
+      stopOnSignals(log, 'the analysis worker', () => worker.close());
       return;
     }
     case undefined:
@@ -76,15 +66,20 @@ async function serve(config: AppConfig): Promise<void> {
   const { startSlackApp } = await import('./slack/app.js');
   const running = await startSlackApp({ config, mode, app, log });
   log.info({ mode: mode.kind, port: running.port, dataDir: config.dataDir }, 'Segment Analyst is running');
+  stopOnSignals(log, 'the bot', () => running.stop());
+}
+
+/** On the first SIGINT or SIGTERM, close `what` and exit: 0 once closed, 1 if closing failed. */
+function stopOnSignals(log: Logger, what: string, close: () => Promise<void>): void {
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal }, 'Stopping');
-    running.stop().then(
+    log.info({ signal }, `Stopping ${what}`);
+    close().then(
       () => process.exit(0),
       (error: unknown) => {
-        log.error({ err: errorSummary(error) }, 'Error while stopping');
+        log.error({ err: errorSummary(error) }, `Error while stopping ${what}`);
         process.exit(1);
       },
     );
