@@ -416,24 +416,41 @@ describe('Users and conversations (docs.slack.dev/reference/methods/users.info, 
   });
 });
 
-describe('Events and interactivity the harness sends reach a Bolt app (events app_home_opened, app_context_changed; interaction-payloads/block_actions-payload)', () => {
-  const secret = 'contract-secret';
-  let bolt: App;
-  let url: string;
-
+/**
+ * A plain Bolt app (HTTP receiver, signing secret) pointed at a fresh fake for each test of the
+ * enclosing describe: what the harness sends must reach Bolt as Slack's would.
+ */
+function boltOnTheFake(secret: string): { readonly app: App; listen(): Promise<string> } {
+  let app: App | null = null;
   beforeEach(async () => {
     await startFake();
-    bolt = new App({ token: fake.botToken, signingSecret: secret, endpoints: '/slack/events', clientOptions: { slackApiUrl: fake.apiUrl } });
+    app = new App({ token: fake.botToken, signingSecret: secret, endpoints: '/slack/events', clientOptions: { slackApiUrl: fake.apiUrl } });
   });
-
   afterEach(async () => {
-    await bolt.stop();
+    await app?.stop();
   });
+  const current = (): App => {
+    if (!app) throw new Error('Bolt is created in beforeEach');
+    return app;
+  };
+  return {
+    get app() {
+      return current();
+    },
+    listen: async () => {
+      const server = (await current().start(0)) as Server;
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
+    },
+  };
+}
 
-  async function listen(): Promise<void> {
-    const server = (await bolt.start(0)) as Server;
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
-  }
+describe('Events and interactivity the harness sends reach a Bolt app (events app_home_opened, app_context_changed; interaction-payloads/block_actions-payload)', () => {
+  const secret = 'contract-secret';
+  const bolt = boltOnTheFake(secret);
+  let url: string;
+  const listen = async (): Promise<void> => {
+    url = await bolt.listen();
+  };
 
   it('app_home_opened (tab messages) and app_context_changed (slack#/types/channel_id) are delivered as events', async () => {
     const seen: Record<string, unknown>[] = [];
@@ -442,8 +459,8 @@ describe('Events and interactivity the harness sends reach a Bolt app (events ap
         seen.push(event as Record<string, unknown>);
         if (seen.length === 2) resolve();
       };
-      bolt.event('app_home_opened', take);
-      bolt.event('app_context_changed', take);
+      bolt.app.event('app_home_opened', take);
+      bolt.app.event('app_context_changed', take);
     });
     await listen();
     const send = (event: Record<string, unknown>) => postSigned(url, JSON.stringify(eventEnvelope(fake.teamId, event)), { secret });
@@ -459,7 +476,7 @@ describe('Events and interactivity the harness sends reach a Bolt app (events ap
   it('a signed, form-encoded block_actions payload on /slack/events reaches app.action; a bad signature is refused', async () => {
     let clicked: Record<string, unknown> | null = null;
     const click = new Promise<void>((resolve) => {
-      bolt.action('confirm_reset', async ({ ack, body, action }) => {
+      bolt.app.action('confirm_reset', async ({ ack, body, action }) => {
         await ack();
         clicked = { user: body.user.id, action };
         resolve();
@@ -747,22 +764,11 @@ describe('Canvases (docs.slack.dev/reference/methods/conversations.canvases.crea
 
 describe('Interactivity the harness sends (interaction-payloads/view-interactions-payload, block_actions-payload; slash commands)', () => {
   const secret = 'contract-secret';
-  let bolt: App;
+  const bolt = boltOnTheFake(secret);
   let url: string;
-
-  beforeEach(async () => {
-    await startFake();
-    bolt = new App({ token: fake.botToken, signingSecret: secret, endpoints: '/slack/events', clientOptions: { slackApiUrl: fake.apiUrl } });
-  });
-
-  afterEach(async () => {
-    await bolt.stop();
-  });
-
-  async function listen(): Promise<void> {
-    const server = (await bolt.start(0)) as Server;
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
-  }
+  const listen = async (): Promise<void> => {
+    url = await bolt.listen();
+  };
   const send = (payload: Record<string, unknown>) => postSigned(url, interactionBody(payload), { secret, contentType: 'application/x-www-form-urlencoded' });
 
   const settingsView = modal({
@@ -775,11 +781,11 @@ describe('Interactivity the harness sends (interaction-payloads/view-interaction
   });
 
   it('a slash command with a trigger the fake issued opens a modal; a view_submission answered with errors comes back in the HTTP body', async () => {
-    bolt.command('/segments', async ({ ack, command, client: web }) => {
+    bolt.app.command('/segments', async ({ ack, command, client: web }) => {
       await ack();
       await web.views.open({ trigger_id: command.trigger_id, view: settingsView as never });
     });
-    bolt.view('settings', async ({ ack, view }) => {
+    bolt.app.view('settings', async ({ ack, view }) => {
       const k = view.state.values.k?.k?.selected_option?.value;
       if (k !== 'auto') await ack({ response_action: 'errors', errors: { k: 'Not allowed here' } });
       else await ack();
@@ -817,7 +823,7 @@ describe('Interactivity the harness sends (interaction-payloads/view-interaction
   it('a button in the App Home arrives with container type view and the view id; its trigger opens a modal', async () => {
     let seen: Record<string, unknown> | null = null;
     const pressed = new Promise<void>((resolve) => {
-      bolt.action('open_settings', async ({ ack, body, client: web }) => {
+      bolt.app.action('open_settings', async ({ ack, body, client: web }) => {
         await ack();
         seen = body as unknown as Record<string, unknown>;
         await web.views.open({ trigger_id: (body as { trigger_id: string }).trigger_id, view: modal() as never });
@@ -839,7 +845,7 @@ describe('Interactivity the harness sends (interaction-payloads/view-interaction
   it('a static_select choice in a message arrives as selected_option', async () => {
     let chosen: unknown = null;
     const picked = new Promise<void>((resolve) => {
-      bolt.action('more_charts', async ({ ack, action }) => {
+      bolt.app.action('more_charts', async ({ ack, action }) => {
         await ack();
         chosen = action;
         resolve();
