@@ -21,18 +21,12 @@ import { KMeans } from '../src/analysis/kmeans/kmeans.js';
 import { adjustedRandIndex } from '../src/analysis/metrics.js';
 import { sampleIndices } from '../src/analysis/sample.js';
 import { StandardScaler } from '../src/analysis/scaling.js';
-import { denseMatrix, type DenseMatrix } from '../src/common/matrix.js';
+import { takeRows, type DenseMatrix } from '../src/common/matrix.js';
 import { kSuite } from './k-suite.js';
 
 const K_MAX = 10;
 const STRENGTH_THRESHOLD = 0.8;
 const SUBSAMPLE = 0.8;
-
-function rowsOf(X: DenseMatrix, indices: Int32Array): DenseMatrix {
-  const out = new Float64Array(indices.length * X.cols);
-  for (let i = 0; i < indices.length; i++) out.set(X.data.subarray(indices[i] * X.cols, (indices[i] + 1) * X.cols), i * X.cols);
-  return denseMatrix(indices.length, X.cols, out);
-}
 
 /** A seeded split of [0, n) into two halves. */
 function halves(n: number, seed: number): [Int32Array, Int32Array] {
@@ -51,9 +45,9 @@ function predictionStrength(X: DenseMatrix, k: number, repeats: number, seed: nu
   let total = 0;
   for (let r = 0; r < repeats; r++) {
     const [train, test] = halves(X.rows, seed + r);
-    const testX = rowsOf(X, test);
+    const testX = takeRows(X, test);
     const testLabels = fit(testX, k, seed + r).labels;
-    const byTrain = fit(rowsOf(X, train), k, seed + r).predict(testX);
+    const byTrain = fit(takeRows(X, train), k, seed + r).predict(testX);
     let worst = 1;
     for (let c = 0; c < k; c++) {
       const members: number[] = [];
@@ -77,8 +71,8 @@ function stability(X: DenseMatrix, k: number, repeats: number, seed: number): nu
   for (let r = 0; r < repeats; r++) {
     const a = sampleIndices(X.rows, size, seed + 2 * r);
     const b = sampleIndices(X.rows, size, seed + 2 * r + 1);
-    const la = fit(rowsOf(X, a), k, seed + r).labels;
-    const lb = fit(rowsOf(X, b), k, seed + r).labels;
+    const la = fit(takeRows(X, a), k, seed + r).labels;
+    const lb = fit(takeRows(X, b), k, seed + r).labels;
     const positionInB = new Map<number, number>();
     b.forEach((row, i) => positionInB.set(row, i));
     const sharedA: number[] = [];
