@@ -21,6 +21,7 @@ import { KMeans } from '../src/analysis/kmeans/kmeans.js';
 import { adjustedRandIndex } from '../src/analysis/metrics.js';
 import { sampleIndices } from '../src/analysis/sample.js';
 import { StandardScaler } from '../src/analysis/scaling.js';
+import { median } from '../src/analysis/stats.js';
 import { takeRows, type DenseMatrix } from '../src/common/matrix.js';
 import { kSuite } from './k-suite.js';
 
@@ -154,10 +155,6 @@ for (const row of rows) {
   );
 }
 
-const median = (v: number[]) => {
-  const s = [...v].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 console.log(`${rows.length} suite tables, ${repeats} resampling repeats per k, ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
 console.log('| rule | finds the true k | median ARI at its k |');
 console.log('| --- | --: | --: |');
