@@ -1,4 +1,5 @@
 import { medianSorted } from '../data/stats.js';
+import { sortFloat64 } from '../common/sort-float64.js';
 
 /** Small descriptive statistics on plain number arrays (profiles work per segment column). */
 
@@ -43,7 +44,7 @@ export function populationStd(values: ArrayLike<number>, m = mean(values)): numb
 }
 
 export function median(values: ArrayLike<number>): number {
-  return medianSorted(Float64Array.from(values).sort());
+  return medianSorted(sortFloat64(Float64Array.from(values)));
 }
 
 /**

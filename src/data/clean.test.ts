@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hashTextRow, markRepeats } from './duplicates.js';
+import { hashCellRow, markRepeats } from './duplicates.js';
+import { TextColumn } from './text-column.js';
 import { ingestCsv } from './ingest.js';
 import { inferRole, looksLikeIdentifierName, type ColumnProfile } from './roles.js';
 import { CleaningReportSchema, type CleanTable } from './schema.js';
@@ -122,7 +123,8 @@ describe('duplicate detection by hashing', () => {
   });
 
   it('hashes cell boundaries, so ("ab", "c") and ("a", "bc") differ', () => {
-    expect(hashTextRow([['ab'], ['c']], 0)).not.toBe(hashTextRow([['a'], ['bc']], 0));
+    const hashes = (...columns: string[][]) => columns.map((column) => TextColumn.fromStrings(column).hashes);
+    expect(hashCellRow(hashes(['ab'], ['c']), 0)).not.toBe(hashCellRow(hashes(['a'], ['bc']), 0));
   });
 });
 

@@ -9,7 +9,7 @@ import type { z } from 'zod';
 import { denseMatrix, takeRows } from '../common/matrix.js';
 import { DATE_FORMAT_NAMES, readDateColumn } from './dates.js';
 import { describeFeatures } from './describe.js';
-import { firstOccurrences, hashNumbers, hashTextRow, markRepeats } from './duplicates.js';
+import { firstOccurrences, hashCellRow, hashNumbers, markRepeats } from './duplicates.js';
 import { imputationNote, imputeInto, keepMostlyFilled } from './impute.js';
 import { CellKind, parseColumnAuto, type NumericColumn } from './numbers.js';
 import type { RawTable } from './parse.js';
@@ -28,6 +28,7 @@ import { positionsWhere, pickRows } from './rows.js';
 import { InputError } from '../common/errors.js';
 import { type CleaningReport, type CleanTable, type IngestOptionsSchema } from './schema.js';
 import { count, listNames, quoteName } from './wording.js';
+import type { TextColumn } from './text-column.js';
 
 export type IngestSettings = z.output<typeof IngestOptionsSchema>;
 
@@ -37,13 +38,14 @@ const MAX_EXAMPLE_LENGTH = 100;
 /** The identifier column: its name, trimmed cells and cell kinds. */
 interface IdColumn {
   readonly name: string;
-  readonly cells: readonly string[];
+  readonly cells: TextColumn;
   readonly kinds: Uint8Array;
 }
 
 export function cleanTable(raw: RawTable, settings: IngestSettings, earlierNotes: readonly string[] = []): CleanTable {
   const { limits } = settings;
   const { cells, names } = raw;
+  const hashes = cells.map((column) => column.hashes);
   const notes = [...earlierNotes, ...raw.notes];
   const rowCount = raw.rowNumbers.length;
   if (rowCount < limits.minRows) {
@@ -54,10 +56,13 @@ export function cleanTable(raw: RawTable, settings: IngestSettings, earlierNotes
   }
 
   // 1. Exact duplicates on every column, identifier included: the same record exported twice.
-  let rows = positionsWhere(
-    markRepeats(rowCount, (r) => hashTextRow(cells, r), (a, b) => cells.every((column) => column[a] === column[b])),
-    0,
-  );
+  // None when a column is already known to differ on every row (the transaction check counted it).
+  let rows = cells.some((column) => column.isKnownAllDistinct())
+    ? Int32Array.from({ length: rowCount }, (_, r) => r)
+    : positionsWhere(
+        markRepeats(rowCount, (r) => hashCellRow(hashes, r), (a, b) => cells.every((column) => column.at(a) === column.at(b))),
+        0,
+      );
   const exactDuplicatesDropped = rowCount - rows.length;
   if (exactDuplicatesDropped > 0) {
     const verb = exactDuplicatesDropped === 1 ? 'repeats' : 'repeat';
@@ -182,7 +187,7 @@ interface Roles {
 
 function assignRoles(
   names: readonly string[],
-  cells: readonly (readonly string[])[],
+  cells: readonly TextColumn[],
   columns: readonly NumericColumn[],
   rows: Int32Array,
   settings: IngestSettings,
@@ -196,7 +201,7 @@ function assignRoles(
 }
 
 /** A text column of dates (ISO, dd/mm/yyyy or mm/dd/yyyy) says so, instead of passing for categories or free text. */
-function markDates(decision: RoleDecision, cells: readonly string[]): RoleDecision {
+function markDates(decision: RoleDecision, cells: TextColumn): RoleDecision {
   if (decision.numeric || decision.info.role === 'constant' || decision.namedIdentifier) return decision;
   const dates = readDateColumn(cells);
   if (dates === null) return decision;
@@ -212,13 +217,14 @@ function requireRows(rows: number, minRows: number, after: string): void {
 }
 
 function findRepeatedIdentifiers(id: IdColumn | null, rows: Int32Array): CleaningReport['duplicateIdentifiers'] {
-  if (id === null) return { column: null, repeatedValues: 0, rowsInvolved: 0, examples: [] };
-  const present = Array.from(rows).filter((i) => id.kinds[i] !== CellKind.missing);
-  const columns = [id.cells];
+  if (id === null || id.cells.isKnownAllDistinct()) return { column: id?.name ?? null, repeatedValues: 0, rowsInvolved: 0, examples: [] };
+  const filled = new Uint8Array(rows.length);
+  for (let r = 0; r < rows.length; r++) filled[r] = id.kinds[rows[r]] === CellKind.missing ? 0 : 1;
+  const present = pickRows(rows, positionsWhere(filled, 1));
   const first = firstOccurrences(
     present.length,
-    (r) => hashTextRow(columns, present[r]),
-    (a, b) => id.cells[present[a]] === id.cells[present[b]],
+    (r) => id.cells.hashes[present[r]],
+    (a, b) => id.cells.at(present[a]) === id.cells.at(present[b]),
   );
   const times = new Int32Array(present.length);
   for (let r = 0; r < present.length; r++) times[first[r]]++;
@@ -230,7 +236,7 @@ function findRepeatedIdentifiers(id: IdColumn | null, rows: Int32Array): Cleanin
     if (times[r] < 2) continue;
     repeatedValues++;
     rowsInvolved += times[r];
-    if (examples.length < MAX_EXAMPLES) examples.push(id.cells[present[r]].slice(0, MAX_EXAMPLE_LENGTH));
+    if (examples.length < MAX_EXAMPLES) examples.push(id.cells.at(present[r]).slice(0, MAX_EXAMPLE_LENGTH));
   }
   return { column: id.name, repeatedValues, rowsInvolved, examples };
 }
@@ -253,22 +259,22 @@ function featureDuplicateNote(rows: number, dropped: boolean, id: IdColumn | nul
 }
 
 /** Text cells that a spreadsheet would run as a formula if exported as they are. */
-function hasFormulaLikeCells(cells: readonly string[], column: NumericColumn, rows: Int32Array): boolean {
+function hasFormulaLikeCells(cells: TextColumn, column: NumericColumn, rows: Int32Array): boolean {
   for (let r = 0; r < rows.length; r++) {
     const i = rows[r];
     if (column.kinds[i] !== CellKind.nonNumeric) continue;
-    const first = cells[i].charCodeAt(0);
+    const first = cells.at(i).charCodeAt(0);
     // = + - @
     if (first === 61 || first === 43 || first === 45 || first === 64) return true;
   }
   return false;
 }
 
-function textValues(cells: readonly string[], column: NumericColumn, rows: Int32Array): string[] {
+function textValues(cells: TextColumn, column: NumericColumn, rows: Int32Array): string[] {
   const out = new Array<string>(rows.length);
   for (let r = 0; r < rows.length; r++) {
     const i = rows[r];
-    out[r] = column.kinds[i] === CellKind.missing ? '' : cells[i];
+    out[r] = column.kinds[i] === CellKind.missing ? '' : cells.at(i);
   }
   return out;
 }
@@ -279,7 +285,7 @@ function rowIdsOf(rowNumbers: Int32Array, id: IdColumn | null, rows: Int32Array)
   for (let r = 0; r < rows.length; r++) {
     const i = rows[r];
     if (id === null) out[r] = String(rowNumbers[i]);
-    else out[r] = id.kinds[i] === CellKind.missing ? `row ${rowNumbers[i]}` : id.cells[i];
+    else out[r] = id.kinds[i] === CellKind.missing ? `row ${rowNumbers[i]}` : id.cells.at(i);
   }
   return out;
 }

@@ -3,6 +3,7 @@
  * time), day first (31/03/2024) or month first (03/31/2024). The order of day and month is decided
  * from the whole column: a first part above 12 means day first, a second part above 12 month first.
  */
+import type { TextColumn } from './text-column.js';
 
 export type DateFormat = 'iso' | 'dmy' | 'mdy';
 
@@ -31,14 +32,15 @@ export interface DateColumn {
 }
 
 /** The column as dates, or null when fewer than MIN_DATE_SHARE of its filled cells are dates in one format. */
-export function readDateColumn(cells: readonly string[]): DateColumn | null {
+export function readDateColumn(cells: TextColumn): DateColumn | null {
   let filled = 0;
   let iso = 0;
   let slashed = 0;
   let firstAbove12 = false;
   let secondAbove12 = false;
-  for (const cell of cells) {
-    if (cell.length === 0) continue;
+  for (let i = 0; i < cells.length; i++) {
+    if (cells.isEmpty(i)) continue;
+    const cell = cells.at(i);
     filled++;
     if (ISO.test(cell)) {
       iso++;
@@ -68,10 +70,11 @@ export function readDateColumn(cells: readonly string[]): DateColumn | null {
 
   const days = new Float64Array(cells.length);
   let invalid = 0;
-  cells.forEach((cell, i) => {
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells.at(i);
     days[i] = cell.length === 0 ? Number.NaN : dayNumber(cell, format);
     if (cell.length > 0 && Number.isNaN(days[i])) invalid++;
-  });
+  }
   if (filled - invalid < MIN_DATE_SHARE * filled) return null;
   return { format, days, invalid, ambiguity };
 }

@@ -5,6 +5,7 @@
 import type { DenseMatrix } from '../common/matrix.js';
 import { countOutliers, skewness } from './stats.js';
 import { count, formatNumber, quoteName } from './wording.js';
+import { sortFloat64 } from '../common/sort-float64.js';
 
 /**
  * Features skewed right beyond this (and without negative values) get a log1p suggestion. Left-skewed
@@ -63,5 +64,5 @@ function sortedColumn(matrix: DenseMatrix, f: number): Float64Array {
   const { data, rows, cols } = matrix;
   const column = new Float64Array(rows);
   for (let r = 0; r < rows; r++) column[r] = data[r * cols + f];
-  return column.sort();
+  return sortFloat64(column);
 }

@@ -3,10 +3,8 @@
  * open-addressing table and compared cell by cell only when their hashes collide.
  */
 
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
-/** Mixed in between cells so ("ab", "c") and ("a", "bc") hash apart. */
-const CELL_SEPARATOR = 0x1f;
+export const FNV_OFFSET = 0x811c9dc5;
+export const FNV_PRIME = 0x01000193;
 
 /** For each of `count` rows, 1 when an earlier row is equal to it (the first of each group stays 0). */
 export function markRepeats(
@@ -30,20 +28,20 @@ export function firstOccurrences(
   let size = 16;
   while (size < count * 2) size *= 2;
   const mask = size - 1;
-  const slots = new Int32Array(size).fill(-1);
-  const hashes = new Int32Array(count);
+  // Each slot holds a row and its hash side by side: one cache line per probe, not two.
+  const slots = new Int32Array(size * 2).fill(-1);
   for (let i = 0; i < count; i++) {
     const hash = hashRow(i) | 0;
-    hashes[i] = hash;
     first[i] = i;
     let slot = Math.imul(hash ^ (hash >>> 16), 0x45d9f3b) & mask;
     for (;;) {
-      const j = slots[slot];
+      const j = slots[2 * slot];
       if (j === -1) {
-        slots[slot] = i;
+        slots[2 * slot] = i;
+        slots[2 * slot + 1] = hash;
         break;
       }
-      if (hashes[j] === hash && sameRows(j, i)) {
+      if (slots[2 * slot + 1] === hash && sameRows(j, i)) {
         first[i] = j;
         break;
       }
@@ -53,23 +51,17 @@ export function firstOccurrences(
   return first;
 }
 
-/** How many different strings `texts` holds (a hash table of indices: faster than a Set of a million strings). */
-export function countDistinctTexts(texts: readonly string[]): number {
-  const columns = [texts];
-  const first = firstOccurrences(texts.length, (i) => hashTextRow(columns, i), (a, b) => texts[a] === texts[b]);
-  let distinct = 0;
-  for (let i = 0; i < first.length; i++) if (first[i] === i) distinct++;
-  return distinct;
+/** FNV-1a of a string's UTF-16 code units. */
+export function hashText(text: string): number {
+  let h = FNV_OFFSET;
+  for (let k = 0; k < text.length; k++) h = Math.imul(h ^ text.charCodeAt(k), FNV_PRIME);
+  return h | 0;
 }
 
-/** Hash of the cells of row `row` across string columns. */
-export function hashTextRow(columns: readonly (readonly string[])[], row: number): number {
+/** Hash of row `row` from its cells' hashes, one column after another (order matters). */
+export function hashCellRow(columnHashes: readonly Int32Array[], row: number): number {
   let h = FNV_OFFSET;
-  for (let c = 0; c < columns.length; c++) {
-    const s = columns[c][row];
-    for (let k = 0; k < s.length; k++) h = Math.imul(h ^ s.charCodeAt(k), FNV_PRIME);
-    h = Math.imul(h ^ CELL_SEPARATOR, FNV_PRIME);
-  }
+  for (let c = 0; c < columnHashes.length; c++) h = Math.imul(h ^ columnHashes[c][row], FNV_PRIME);
   return h;
 }
 

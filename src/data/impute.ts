@@ -8,6 +8,7 @@ import { pickRows, positionsWhere } from './rows.js';
 import type { CleaningReport } from './schema.js';
 import { medianSorted } from './stats.js';
 import { count, formatNumber, quoteName } from './wording.js';
+import { sortFloat64 } from '../common/sort-float64.js';
 
 export type ImputedCounts = CleaningReport['imputed'][string];
 
@@ -63,7 +64,7 @@ export function imputeInto(
       if (u < unusable.length && unusable[u] === r) u++;
       else usable[k++] = data[r * cols + f];
     }
-    median = usable.length > 0 ? medianSorted(usable.sort()) : fallbackMedian;
+    median = usable.length > 0 ? medianSorted(sortFloat64(usable)) : fallbackMedian;
   }
   for (const r of unusable) data[r * cols + f] = median;
   return { missing, nonNumeric, nonFinite, median };

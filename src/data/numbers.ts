@@ -2,6 +2,7 @@
  * Cell text -> number. Spreadsheet exports write numbers in many ways ("1,000", "$1,000", "12%",
  * "1.234,5" in European files); each cell is classified so cleaning can count what it replaced.
  */
+import type { TextColumn } from './text-column.js';
 
 /** What a cell holds, as stored in a column's `kinds` array. */
 export const CellKind = {
@@ -131,12 +132,21 @@ export interface NumericColumn {
   readonly decimalComma: boolean;
 }
 
-export function parseColumn(cells: readonly string[], decimalComma: boolean): NumericColumn {
+export function parseColumn(cells: TextColumn, decimalComma: boolean): NumericColumn {
   const n = cells.length;
   const values = new Float64Array(n);
   const kinds = new Uint8Array(n);
+  // The reader's plain decimals are read with a decimal point, so they hold only without decimal commas.
+  const plain = decimalComma ? null : cells.plainNumbers;
   for (let i = 0; i < n; i++) {
-    const text = cells[i];
+    if (plain !== null) {
+      const value = plain[i];
+      if (value === value) {
+        values[i] = value;
+        continue;
+      }
+    }
+    const text = cells.at(i);
     const whole = parseSmallInteger(text);
     if (whole === whole) {
       values[i] = whole;
@@ -178,11 +188,11 @@ function parseSmallInteger(s: string): number {
  * Parse a column, switching to decimal commas when the file is not comma-separated and some
  * otherwise unreadable cells are written like "12,5".
  */
-export function parseColumnAuto(cells: readonly string[], delimiter: string): NumericColumn {
+export function parseColumnAuto(cells: TextColumn, delimiter: string): NumericColumn {
   const plain = parseColumn(cells, false);
   if (delimiter === ',') return plain;
   for (let i = 0; i < cells.length; i++) {
-    if (plain.kinds[i] === CellKind.nonNumeric && looksLikeDecimalComma(cells[i])) {
+    if (plain.kinds[i] === CellKind.nonNumeric && looksLikeDecimalComma(cells.at(i))) {
       return parseColumn(cells, true);
     }
   }

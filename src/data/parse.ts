@@ -1,14 +1,16 @@
 /**
- * Text -> header + columns of trimmed cells, with papaparse. Finds the delimiter, enforces the
- * column and row limits before the full parse, and drops (or refuses) rows whose field count
- * does not match the header.
+ * Text -> header + columns of trimmed cells. Finds the delimiter (papaparse on a sample), enforces
+ * the column and row limits while scanning, and drops (or refuses) rows whose field count does not
+ * match the header.
  */
 import Papa from 'papaparse';
+import { scanCsv, type QuoteProblem } from './csv-scan.js';
 import { cleanHeader } from './header.js';
 import { CellKind, parseCell } from './numbers.js';
 import { InputError } from '../common/errors.js';
 import { type Aggregation, type IngestLimits, type WorkbookInfo } from './schema.js';
 import { count, formatNumber } from './wording.js';
+import type { TextColumn } from './text-column.js';
 
 export const DELIMITERS = [',', ';', '\t', '|'] as const;
 export type Delimiter = (typeof DELIMITERS)[number];
@@ -26,8 +28,8 @@ export interface RawTable {
   /** The CSV's field separator; null for a workbook. */
   readonly delimiter: Delimiter | null;
   readonly names: readonly string[];
-  /** Column-major trimmed cells: cells[column][row]. */
-  readonly cells: readonly (readonly string[])[];
+  /** The trimmed cells, by column: cells[column].at(row). */
+  readonly cells: readonly TextColumn[];
   /** 1-based data row number of each row in the file (blank lines not counted). */
   readonly rowNumbers: Int32Array;
   /** Data rows in the file, including those dropped for a wrong field count. */
@@ -44,11 +46,12 @@ export function parseTable(text: string, limits: IngestLimits): RawTable {
   const { delimiter, linebreak, header: sampledHeader } = sniff(text);
   if (sampledHeader.length > limits.maxColumns) throw tooManyColumns(sampledHeader.length, limits.maxColumns);
 
-  const collected = collectColumns(text, delimiter, linebreak, limits);
-  const { rawHeader, cells, rowNumbers, ragged, firstRagged, dataRows } = collected;
+  const scanned = scanCsv(text, delimiter, linebreak, limits);
+  if (scanned.quoteProblem !== null) throw quoteProblemError(scanned.quoteProblem);
+  const { header: rawHeader, columns: cells, rowNumbers, ragged, firstRagged, dataRows } = scanned;
   const width = rawHeader.length;
-  if (width > limits.maxColumns) throw tooManyColumns(width, limits.maxColumns);
-  if (collected.tooManyRows) {
+  if (scanned.tooManyColumns) throw tooManyColumns(width, limits.maxColumns);
+  if (scanned.tooManyRows) {
     throw new InputError(
       `This file has more than ${formatNumber(limits.maxRows)} rows, the limit (setting maxRows); upload a sample or split the file.`,
       'too-many-rows',
@@ -158,131 +161,13 @@ function sampleOf(text: string): string {
   return firstBreak === -1 ? text : text.slice(0, firstBreak);
 }
 
-/** Characters parsed per papaparse chunk: enough to amortise the calls, few enough that row arrays stay short-lived. */
-const CHUNK_CHARS = 2 * 1024 * 1024;
-
-/**
- * papaparse streams a string in `chunkSize` pieces when given a `chunk` callback (StringStreamer);
- * its type definitions only declare that for files, hence this wider config type.
- */
-type ChunkedParseConfig = Papa.ParseConfig<string[]> & {
-  chunkSize: number;
-  chunk: (results: Papa.ParseResult<string[]>, parser: Papa.Parser) => void;
-};
-
-interface Collected {
-  rawHeader: string[];
-  /** Column-major trimmed cells of the rows with the header's field count. */
-  cells: string[][];
-  rowNumbers: Int32Array;
-  /** Non-blank data rows seen, ragged ones included. */
-  dataRows: number;
-  ragged: number;
-  firstRagged: number;
-  tooManyRows: boolean;
-}
-
-/**
- * Parse in chunks and move each row's cells straight into columns, so the whole file never exists
- * as an array of row arrays. Stops as soon as the row limit is passed or a quote is left open.
- */
-function collectColumns(text: string, delimiter: Delimiter, linebreak: Linebreak, limits: IngestLimits): Collected {
-  const out: Collected = {
-    rawHeader: [],
-    cells: [],
-    rowNumbers: new Int32Array(0),
-    dataRows: 0,
-    ragged: 0,
-    firstRagged: 0,
-    tooManyRows: false,
-  };
-  const rowNumbers: number[] = [];
-  let width = -1;
-  let rowsBefore = 0;
-  let quoteError: Papa.ParseError | null = null;
-
-  const config: ChunkedParseConfig = {
-    delimiter,
-    newline: linebreak,
-    header: false,
-    skipEmptyLines: false,
-    chunkSize: CHUNK_CHARS,
-    chunk: (results, parser) => {
-      const rows = results.data;
-      const firstQuoteError = results.errors.find((e) => e.type === 'Quotes');
-      if (firstQuoteError && quoteError === null) {
-        quoteError = { ...firstQuoteError, row: rowsBefore + (firstQuoteError.row ?? 0) };
-        parser.abort();
-        return;
-      }
-      let start = 0;
-      if (width === -1 && rows.length > 0) {
-        out.rawHeader = rows[0];
-        width = rows[0].length;
-        if (width > limits.maxColumns) {
-          parser.abort();
-          return;
-        }
-        out.cells = Array.from({ length: width }, () => []);
-        start = 1;
-      }
-      for (let r = start; r < rows.length; r++) {
-        const row = rows[r];
-        if (isBlankRow(row)) continue;
-        const dataRow = ++out.dataRows;
-        // Trailing empty fields (a stray delimiter at the end of the line) are harmless.
-        if (row.length !== width && !(row.length > width && isBlankFrom(row, width))) {
-          if (out.ragged++ === 0) out.firstRagged = dataRow;
-          continue;
-        }
-        for (let c = 0; c < width; c++) out.cells[c].push(trimCell(row[c]));
-        rowNumbers.push(dataRow);
-      }
-      rowsBefore += rows.length;
-      if (out.dataRows > limits.maxRows) {
-        out.tooManyRows = true;
-        parser.abort();
-      }
-    },
-  };
-  Papa.parse<string[]>(text, config);
-
-  if (quoteError !== null) throw quoteProblem(quoteError);
-  out.rowNumbers = Int32Array.from(rowNumbers);
-  return out;
-}
-
-/** trim() only when an end could be whitespace: most cells have none, and this runs on every cell. */
-function trimCell(cell: string): string {
-  const n = cell.length;
-  if (n === 0) return cell;
-  const first = cell.charCodeAt(0);
-  const last = cell.charCodeAt(n - 1);
-  return first <= 32 || first >= 128 || last <= 32 || last >= 128 ? cell.trim() : cell;
-}
-
-function isBlankRow(row: readonly string[]): boolean {
-  return isBlankFrom(row, 0);
-}
-
-function isBlankFrom(row: readonly string[], start: number): boolean {
-  for (let c = start; c < row.length; c++) {
-    const cell = row[c];
-    if (cell.length > 0 && cell.trim().length > 0) return false;
-  }
-  return true;
-}
-
-function quoteProblem(quoteError: Papa.ParseError): InputError {
-  const where = quoteError.row === undefined || quoteError.row === 0 ? 'the header row' : `data row ${quoteError.row}`;
-  const problem =
-    quoteError.code === 'MissingQuotes'
+function quoteProblemError(problem: QuoteProblem): InputError {
+  const where = problem.row === 0 ? 'the header row' : `data row ${problem.row}`;
+  const what =
+    problem.kind === 'missing'
       ? `a quotation mark in ${where} is never closed, so the rest of the file would read as one cell`
       : `a quoted field in ${where} has text after its closing quotation mark`;
-  return new InputError(
-    `The file's quotes are unbalanced: ${problem}; fix the quotes or export the file as CSV again.`,
-    'unbalanced-quotes',
-  );
+  return new InputError(`The file's quotes are unbalanced: ${what}; fix the quotes or export the file as CSV again.`, 'unbalanced-quotes');
 }
 
 function tooManyColumns(columns: number, limit: number): InputError {

@@ -2,10 +2,11 @@
  * One pass over a parsed column: how many cells of each kind, how many distinct values, whether the
  * numbers are whole or count rows. Role inference decides from these counts alone.
  */
-import { countDistinctTexts } from './duplicates.js';
 import { CellKind, type NumericColumn } from './numbers.js';
 import { isNumericProfile, type ColumnProfile } from './roles.js';
 import { medianSorted } from './stats.js';
+import { sortFloat64 } from '../common/sort-float64.js';
+import { countDistinct, type TextColumn } from './text-column.js';
 
 export interface ProfiledColumn {
   readonly profile: ColumnProfile;
@@ -17,7 +18,7 @@ export interface ProfiledColumn {
 
 export function profileColumn(
   name: string,
-  cells: readonly string[],
+  cells: TextColumn,
   column: NumericColumn,
   rows: Int32Array,
 ): ProfiledColumn {
@@ -35,7 +36,7 @@ export function profileColumn(
     else if (kind === CellKind.nonNumeric) nonNumeric++;
     else nonFinite++;
   }
-  const sorted = numbers.subarray(0, valid).sort();
+  const sorted = sortFloat64(numbers.subarray(0, valid));
   let distinctNumbers = valid > 0 ? 1 : 0;
   let integers = true;
   for (let k = 0; k < valid; k++) {
@@ -46,12 +47,11 @@ export function profileColumn(
 
   let distinctTexts = 0;
   if (!isNumericProfile({ valid, nonNumeric })) {
-    const present: string[] = [];
-    for (let r = 0; r < rows.length; r++) {
-      const i = rows[r];
-      if (kinds[i] !== CellKind.missing) present.push(cells[i]);
-    }
-    distinctTexts = countDistinctTexts(present);
+    let filled = 0;
+    for (let r = 0; r < rows.length; r++) if (kinds[rows[r]] !== CellKind.missing) filled++;
+    const present = new Int32Array(filled);
+    for (let r = 0, k = 0; r < rows.length; r++) if (kinds[rows[r]] !== CellKind.missing) present[k++] = rows[r];
+    distinctTexts = countDistinct(cells, present);
   }
   return {
     profile: {

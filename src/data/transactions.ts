@@ -8,12 +8,12 @@
 import { nameTokens } from '../common/vocabulary.js';
 import { InputError } from '../common/errors.js';
 import { DATE_FORMAT_NAMES, isoDay, readDateColumn, type DateColumn } from './dates.js';
-import { countDistinctTexts } from './duplicates.js';
 import { CellKind, parseColumn, type NumericColumn } from './numbers.js';
 import type { RawTable } from './parse.js';
 import { looksLikeIdentifierName } from './roles.js';
 import type { Aggregation, IngestLimits } from './schema.js';
 import { count, listNames, quoteName } from './wording.js';
+import { TextColumn, filledRows } from './text-column.js';
 
 /** The aggregated columns, in order, and what each holds. */
 export const RFM_FEATURES = [
@@ -68,7 +68,8 @@ function findColumns(raw: RawTable, forced: boolean): Found | null {
   if (dates === null) {
     const named = names.findIndex((name) => nameTokens(name).some((t) => DATE_TOKENS.has(t) || (forced && WEAK_DATE_TOKENS.has(t))));
     if (named !== -1 && (forced || (customer !== null && amount !== null))) {
-      const example = cells[named].find((cell) => cell.length > 0) ?? '';
+      const first = cells[named].firstFilled();
+      const example = first === -1 ? '' : cells[named].at(first);
       throw new InputError(
         `Column ${quoteName(names[named])} holds values that are not dates in one format (such as ${quoteName(example)}); write them as yyyy-mm-dd, dd/mm/yyyy or mm/dd/yyyy.`,
         'unreadable-dates',
@@ -110,18 +111,19 @@ interface CustomerColumn {
 
 /** A column named for the customer ("Customer ID", "client") first, else one named like an identifier that is not an order's. */
 function findCustomer(raw: RawTable, dateIndex: number): CustomerColumn | null {
-  let best: (CustomerColumn & { rank: number }) | null = null;
+  let best: { index: number; rank: number } | null = null;
   raw.names.forEach((name, c) => {
     if (c === dateIndex) return;
     const tokens = nameTokens(name);
     if (tokens.some((t) => NOT_CUSTOMER_TOKENS.has(t))) return;
     const rank = tokens.some((t) => CUSTOMER_TOKENS.has(t)) ? 0 : looksLikeIdentifierName(name) ? 1 : -1;
     if (rank === -1 || (best !== null && best.rank <= rank)) return;
-    const values = raw.cells[c].filter((cell) => cell.length > 0);
-    if (values.length === 0) return;
-    best = { index: c, distinct: countDistinctTexts(values), filled: values.length, rank };
+    if (raw.cells[c].firstFilled() !== -1) best = { index: c, rank };
   });
-  return best;
+  if (best === null) return null;
+  const { index } = best;
+  const column = raw.cells[index];
+  return { index, distinct: column.distinctFilledCount(), filled: filledRows(column).length };
 }
 
 /** A numeric column named like an amount, else the only numeric column that is not an identifier. */
@@ -162,7 +164,7 @@ function aggregate(raw: RawTable, found: Found, limits: IngestLimits): RawTable 
   let lastDay = -Infinity;
   let firstDay = Infinity;
   for (let r = 0; r < ids.length; r++) {
-    const id = ids[r];
+    const id = ids.at(r);
     const day = found.dates.days[r];
     const amount = found.amounts.values[r];
     // One reason per row, in this order.
@@ -241,7 +243,7 @@ function aggregate(raw: RawTable, found: Found, limits: IngestLimits): RawTable 
   return {
     delimiter: raw.delimiter,
     names: [idName, ...RFM_FEATURES.map((f) => f.name)],
-    cells: columns,
+    cells: columns.map((column) => TextColumn.fromStrings(column)),
     rowNumbers: Int32Array.from({ length: customers }, (_, i) => i + 1),
     rowsRead: customers,
     notes: [...raw.notes, ...notes],

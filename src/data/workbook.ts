@@ -12,6 +12,7 @@ import { InputError } from '../common/errors.js';
 import type { IngestLimits } from './schema.js';
 import { count, formatBytes, formatNumber, listNames, quoteName } from './wording.js';
 import { entryStart, inflatedSize, zipEntries, type ZipEntry } from './zip-directory.js';
+import { TextColumn } from './text-column.js';
 
 const CSV_ADVICE = 'save the sheet as CSV (comma-separated values) and upload that';
 /** Compressed bytes of a sheet inflated to find its <dimension> tag, which writers put near the start. */
@@ -237,7 +238,7 @@ function rawTable(chosen: Located, located: readonly Located[], limits: IngestLi
     throw new InputError(`Sheet ${quoteName(grid.name)} has a header row but no data rows; upload the table with one row per customer.`, 'header-only');
   }
   if (dataRows > limits.maxRows) throw tooManyRows(limits.maxRows);
-  const cells = Array.from({ length: width }, (_, c) => grid.rows.slice(header + 1).map((row) => row[c]));
+  const cells = Array.from({ length: width }, (_, c) => TextColumn.fromStrings(grid.rows.slice(header + 1).map((row) => row[c])));
   const others = located.filter((l) => l !== chosen).map((l) => l.grid.name);
   const cleaned = cleanHeader(rawNames);
   return {

@@ -18,6 +18,7 @@ import { measureColumns, sqlTolerance, type ColumnStats } from './column-stats.j
 import { numberOf, type CatalogueColumn, type SqlRunner } from './runner.js';
 import { lloydInSql } from './sql-lloyd.js';
 import { profileSql, sampleSql, startsInertiaSql, tableName, type TableRef } from './statements.js';
+import { TextColumn } from '../data/text-column.js';
 
 /** Options of an analysis where the table lives; each has a documented default. */
 export interface TableAnalysisOptions {
@@ -154,7 +155,7 @@ async function pullSample(
   const percent = rowsIn <= size ? 100 : Math.min(100, Math.ceil((100 * size * 1.05 * 1e4) / rowsIn) / 1e4);
   const names = catalogue.map((c) => c.name);
   const rows = await runner.query(sampleSql(runner.dialect, ref, names, percent, seed, size), signal);
-  const cells = names.map((name) => rows.map((row) => cellText(row[name])));
+  const cells = names.map((name) => TextColumn.fromStrings(rows.map((row) => cellText(row[name]))));
   return { delimiter: null, names, cells, rowNumbers: Int32Array.from(rows, (_, i) => i + 1), rowsRead: rows.length, notes: [] };
 }
 

@@ -1,0 +1,130 @@
+/**
+ * One column of a parsed table, as text, without a string per cell. A CSV column keeps where each
+ * trimmed cell lies in the file's text and makes its string only when asked; cells that needed
+ * unquoting or trimming are kept as strings. The reader also leaves the hash of every cell and the
+ * value of every cell written as a plain decimal number, so a million-row column of numbers is
+ * parsed, hashed and profiled without allocating a million strings.
+ */
+import { firstOccurrences, hashText } from './duplicates.js';
+
+export class TextColumn {
+  readonly length: number;
+  /** hashText of each cell. */
+  readonly hashes: Int32Array;
+  /**
+   * Each cell's value when it is a plain decimal number (an optional minus, digits, an optional
+   * point and digits; at most 15 digits, so read exactly as `Number` reads it), else NaN. Null
+   * when the reader did not look.
+   */
+  readonly plainNumbers: Float64Array | null;
+  private readonly text: string;
+  /** Start of each cell in `text`, or -1 when the cell is in `strings`. */
+  private readonly starts: Int32Array | null;
+  private readonly ends: Int32Array | null;
+  private readonly strings: ReadonlyMap<number, string> | readonly string[];
+  /** Different texts among the filled cells, once counted. */
+  private distinctFilled: number | null = null;
+
+  private constructor(parts: {
+    length: number;
+    hashes: Int32Array;
+    plainNumbers: Float64Array | null;
+    text: string;
+    starts: Int32Array | null;
+    ends: Int32Array | null;
+    strings: ReadonlyMap<number, string> | readonly string[];
+  }) {
+    this.length = parts.length;
+    this.hashes = parts.hashes;
+    this.plainNumbers = parts.plainNumbers;
+    this.text = parts.text;
+    this.starts = parts.starts;
+    this.ends = parts.ends;
+    this.strings = parts.strings;
+  }
+
+  /** A column of ready-made (trimmed) strings: workbook sheets, aggregated transactions, warehouse samples. */
+  static fromStrings(cells: readonly string[]): TextColumn {
+    const hashes = new Int32Array(cells.length);
+    for (let i = 0; i < cells.length; i++) hashes[i] = hashText(cells[i]);
+    return new TextColumn({ length: cells.length, hashes, plainNumbers: null, text: '', starts: null, ends: null, strings: cells });
+  }
+
+  /** A column read from `text`: ranges of its cells, with `strings` for cells at start -1. */
+  static fromRanges(
+    text: string,
+    starts: Int32Array,
+    ends: Int32Array,
+    strings: ReadonlyMap<number, string>,
+    hashes: Int32Array,
+    plainNumbers: Float64Array,
+  ): TextColumn {
+    return new TextColumn({ length: starts.length, hashes, plainNumbers, text, starts, ends, strings });
+  }
+
+  /** The cell's trimmed text. */
+  at(row: number): string {
+    const { starts, strings } = this;
+    if (starts === null) return (strings as readonly string[])[row];
+    const start = starts[row];
+    if (start >= 0) return this.text.slice(start, (this.ends as Int32Array)[row]);
+    return (strings as ReadonlyMap<number, string>).get(row) ?? '';
+  }
+
+  /** Whether the cell is empty, without making its string. */
+  isEmpty(row: number): boolean {
+    const { starts } = this;
+    if (starts === null || starts[row] < 0) return this.at(row).length === 0;
+    return starts[row] === (this.ends as Int32Array)[row];
+  }
+
+  /** The first filled cell's row, -1 when every cell is empty. */
+  firstFilled(): number {
+    for (let i = 0; i < this.length; i++) if (!this.isEmpty(i)) return i;
+    return -1;
+  }
+
+  /**
+   * How many different texts the filled cells hold (counted once, then remembered). When it equals
+   * the number of rows, no two rows of the table can be equal.
+   */
+  distinctFilledCount(): number {
+    this.distinctFilled ??= countDistinct(this, filledRows(this));
+    return this.distinctFilled;
+  }
+
+  /** Whether the cells are already known to be filled and all different (only if counted before; never counts). */
+  isKnownAllDistinct(): boolean {
+    return this.distinctFilled === this.length;
+  }
+
+  /** Every cell as a string (for small tables and tests). */
+  toArray(): string[] {
+    return Array.from({ length: this.length }, (_, i) => this.at(i));
+  }
+}
+
+/** How many different texts the cells at `positions` hold (a hash table of indices: faster than a Set of a million strings). */
+export function countDistinct(column: TextColumn, positions: Int32Array): number {
+  const { hashes } = column;
+  const first = firstOccurrences(
+    positions.length,
+    (k) => hashes[positions[k]],
+    (a, b) => column.at(positions[a]) === column.at(positions[b]),
+  );
+  let distinct = 0;
+  for (let k = 0; k < first.length; k++) if (first[k] === k) distinct++;
+  return distinct;
+}
+
+/** Positions of the non-empty cells among `rows` (every row when omitted). */
+export function filledRows(column: TextColumn, rows?: Int32Array): Int32Array {
+  const count = rows ? rows.length : column.length;
+  const keep = new Int32Array(count);
+  let kept = 0;
+  for (let r = 0; r < count; r++) {
+    const i = rows ? rows[r] : r;
+    if (!column.isEmpty(i)) keep[kept++] = i;
+  }
+  return keep.slice(0, kept);
+}
