@@ -1,6 +1,6 @@
 import { denseMatrix, type DenseMatrix } from '../common/matrix.js';
 import { zScore } from './stats.js';
-import { requireColumns, requireFitted, requireRows } from './validate.js';
+import { requireColumns, requireFitted, requireLength, requireRows } from './validate.js';
 
 /**
  * Z-scoring per column, as scikit-learn's StandardScaler: population standard deviation (n, not
@@ -45,10 +45,12 @@ export class StandardScaler {
     return this;
   }
 
-  transform(X: DenseMatrix): DenseMatrix {
+  /** The z-scores of X, written into `into` when given (rows x cols, e.g. in shared memory). */
+  transform(X: DenseMatrix, into?: DenseMatrix): DenseMatrix {
     this.checkWidth(X);
     const { rows, cols, data } = X;
-    const out = new Float64Array(rows * cols);
+    if (into !== undefined) requireLength('output matrix', into.data.length, rows * cols, `${rows} x ${cols}`);
+    const out = into?.data ?? new Float64Array(rows * cols);
     for (let i = 0; i < rows; i++) {
       const base = i * cols;
       for (let j = 0; j < cols; j++) out[base + j] = zScore(data[base + j], this.mean[j], this.std[j]);

@@ -20,6 +20,11 @@ export function denseMatrix(rows: number, cols: number, data?: Float64Array): De
   return { rows, cols, data: values };
 }
 
+/** A zero matrix in shared memory, which worker threads read without a copy. */
+export function sharedDenseMatrix(rows: number, cols: number): DenseMatrix {
+  return denseMatrix(rows, cols, new Float64Array(new SharedArrayBuffer(rows * cols * Float64Array.BYTES_PER_ELEMENT)));
+}
+
 export function fromRows(rows: readonly (readonly number[])[]): DenseMatrix {
   const cols = rows[0]?.length ?? 0;
   const data = new Float64Array(rows.length * cols);

@@ -134,10 +134,12 @@ export interface NumericColumn {
 
 export function parseColumn(cells: TextColumn, decimalComma: boolean): NumericColumn {
   const n = cells.length;
-  const values = new Float64Array(n);
-  const kinds = new Uint8Array(n);
   // The reader's plain decimals are read with a decimal point, so they hold only without decimal commas.
   const plain = decimalComma ? null : cells.plainNumbers;
+  // A column of plain numbers only (the usual one) shares the reader's values instead of copying them.
+  if (plain !== null && allNumbers(plain)) return { values: plain, kinds: new Uint8Array(n), decimalComma };
+  const values = new Float64Array(n);
+  const kinds = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     if (plain !== null) {
       const value = plain[i];
@@ -157,6 +159,11 @@ export function parseColumn(cells: TextColumn, decimalComma: boolean): NumericCo
     kinds[i] = parsed.kind;
   }
   return { values, kinds, decimalComma };
+}
+
+function allNumbers(values: Float64Array): boolean {
+  for (let i = 0; i < values.length; i++) if (values[i] !== values[i]) return false;
+  return true;
 }
 
 /**

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { squaredDistance as pairDistance, squaredDistancesToPoints } from '../distance.js';
 import { KMeans } from './kmeans.js';
+import { BestStart } from './start.js';
 import { denseMatrix, fromRows, type DenseMatrix } from '../../common/matrix.js';
 import { createRng } from '../random.js';
 import { StandardScaler } from '../scaling.js';
@@ -227,5 +228,25 @@ describe('distance kernels', () => {
       ),
       { numRuns: 200, seed: 3 },
     );
+  });
+});
+
+describe('keeping the best start, one start at a time', () => {
+  const start = (labels: number[], inertia: number) => ({ labels: Int32Array.from(labels), centroids: new Float64Array(0), inertia, iterations: 1 });
+
+  it('keeps the lowest inertia, and the earlier start when a later one is the same partition better only by rounding', () => {
+    const keep = new BestStart(2);
+    const first = start([0, 0, 1, 1], 10);
+    keep.offer(first);
+    keep.offer(start([1, 1, 0, 0], 10 - 1e-12));
+    expect(keep.best).toBe(first);
+    const better = start([0, 1, 1, 1], 7);
+    keep.offer(better);
+    keep.offer(start([0, 0, 0, 1], 7));
+    expect(keep.best).toBe(better);
+  });
+
+  it('says so when no start was offered', () => {
+    expect(() => new BestStart(2).best).toThrow(RangeError);
   });
 });

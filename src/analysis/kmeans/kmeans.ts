@@ -1,6 +1,6 @@
 import { inertiaOf, nearestCenters, type LloydResult } from './lloyd.js';
 import { startPool, WorkersUnavailable } from './pool.js';
-import { bestOf, runStart, scaledTolerance, startSeeds, type StartSpec } from './start.js';
+import { BestStart, runStart, scaledTolerance, startSeeds, type StartSpec } from './start.js';
 import { startWorkspace } from './state.js';
 import { denseMatrix, type DenseMatrix } from '../../common/matrix.js';
 import { requireAtLeast, requireColumns, requireFinite, requireFitted, requireRows, requireSomeColumns, requireWhole } from '../validate.js';
@@ -69,9 +69,8 @@ export class KMeans {
   fit(X: DenseMatrix): this {
     const spec = this.prepare(X);
     const seeds = startSeeds(this.seed, this.nInit);
-    const results = runStartsHere(X.data, spec, seeds);
     this.usedWorkers = false;
-    return this.keep(bestOf(results, this.k), X.cols);
+    return this.keep(bestStartHere(X.data, spec, seeds), X.cols);
   }
 
   /**
@@ -85,17 +84,17 @@ export class KMeans {
     const seeds = startSeeds(this.seed, this.nInit);
     const mode = options.parallel ?? 'auto';
     const parallel = mode === 'always' || (mode === 'auto' && X.rows >= PARALLEL_MIN_ROWS && this.nInit > 1);
-    let results: LloydResult[] | null = null;
+    let best: LloydResult | null = null;
     if (parallel) {
       try {
-        results = await startPool().runStarts(X.data, spec, seeds);
+        best = await startPool().runStarts(X.data, spec, seeds);
       } catch (error) {
         if (!(error instanceof WorkersUnavailable)) throw error;
       }
     }
-    this.usedWorkers = results !== null;
-    results ??= runStartsHere(X.data, spec, seeds);
-    return this.keep(bestOf(results, this.k), X.cols);
+    this.usedWorkers = best !== null;
+    best ??= bestStartHere(X.data, spec, seeds);
+    return this.keep(best, X.cols);
   }
 
   /** Nearest centroid of each row. */
@@ -127,8 +126,10 @@ export class KMeans {
   }
 }
 
-/** The starts one after another on the current thread, sharing one workspace. */
-function runStartsHere(data: Float64Array, spec: StartSpec, seeds: Uint32Array): LloydResult[] {
+/** The starts one after another on the current thread, sharing one workspace; the best one. */
+function bestStartHere(data: Float64Array, spec: StartSpec, seeds: Uint32Array): LloydResult {
   const workspace = startWorkspace(spec.rows);
-  return Array.from(seeds, (startSeed) => runStart(data, spec, startSeed, workspace));
+  const keep = new BestStart(spec.k);
+  for (const startSeed of seeds) keep.offer(runStart(data, spec, startSeed, workspace));
+  return keep.best;
 }

@@ -4,7 +4,7 @@ import { errorFromRecord } from '../../common/errors.js';
 import { startWorker } from '../../common/worker-thread.js';
 import { helpSlot } from './help.js';
 import type { LloydResult } from './lloyd.js';
-import type { StartSpec } from './start.js';
+import { BestStart, type StartSpec } from './start.js';
 import type { StartJob, WorkerReply } from './worker.js';
 
 /**
@@ -19,12 +19,16 @@ export class WorkersUnavailable extends Error {
 interface Job {
   /** The shared copy of the rows the pool made for this job, if it made one. */
   readonly copy: Float64Array | null;
-  readonly results: (LloydResult | undefined)[];
+  /** Results that came back before an earlier start's, waiting to be offered in start order. */
+  readonly waiting: Map<number, LloydResult>;
+  /** The next start to offer to `keep`. */
+  nextToOffer: number;
+  readonly keep: BestStart;
   /** Starts without a result yet. */
   remaining: number;
   /** Workers that have not yet reported the job done. */
   workersLeft: number;
-  readonly resolve: (results: LloydResult[]) => void;
+  readonly resolve: (best: LloydResult) => void;
   readonly reject: (error: Error) => void;
   /** Called once every worker has reported the job done. */
   readonly drained: () => void;
@@ -58,8 +62,8 @@ class StartPool {
 
   constructor(private readonly size: number) {}
 
-  /** Runs one start per seed on the workers; results in seed order. */
-  runStarts(data: Float64Array, spec: StartSpec, seeds: Uint32Array): Promise<LloydResult[]> {
+  /** Runs one start per seed (at least one) on the workers; the best start, as `BestStart` picks it in seed order. */
+  runStarts(data: Float64Array, spec: StartSpec, seeds: Uint32Array): Promise<LloydResult> {
     return this.post(data, spec, seeds, () => undefined);
   }
 
@@ -74,7 +78,7 @@ class StartPool {
     await allDone;
   }
 
-  private post(data: Float64Array, spec: StartSpec, seeds: Uint32Array, drained: () => void): Promise<LloydResult[]> {
+  private post(data: Float64Array, spec: StartSpec, seeds: Uint32Array, drained: () => void): Promise<LloydResult> {
     if (this.broken) return Promise.reject(this.broken);
     try {
       this.grow();
@@ -93,17 +97,18 @@ class StartPool {
       nextSlot: new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT)),
       slots: this.workers.map(() => helpSlot(spec.rows, spec.cols, spec.k)),
     };
-    const finished = new Promise<LloydResult[]>((resolve, reject) => {
+    const finished = new Promise<LloydResult>((resolve, reject) => {
       this.jobs.set(id, {
         copy,
-        results: new Array<LloydResult | undefined>(seeds.length),
+        waiting: new Map(),
+        nextToOffer: 0,
+        keep: new BestStart(spec.k),
         remaining: seeds.length,
         workersLeft: this.workers.length,
         resolve,
         reject,
         drained,
       });
-      if (seeds.length === 0) resolve([]);
     });
     for (const worker of this.workers) {
       this.busy.set(worker, (this.busy.get(worker) ?? 0) + 1);
@@ -168,11 +173,15 @@ class StartPool {
       return;
     }
     const { labels, centroids, inertia, iterations } = message;
-    job.results[message.start] = { labels, centroids, inertia, iterations };
+    job.waiting.set(message.start, { labels, centroids, inertia, iterations });
+    for (let next = job.waiting.get(job.nextToOffer); next !== undefined; next = job.waiting.get(job.nextToOffer)) {
+      job.waiting.delete(job.nextToOffer++);
+      job.keep.offer(next);
+    }
     if (--job.remaining === 0) {
       // Every start has returned, so no worker reads the rows any more.
       if (job.copy !== null) this.spare = job.copy;
-      job.resolve(job.results as LloydResult[]);
+      job.resolve(job.keep.best);
     }
   }
 

@@ -77,12 +77,23 @@ export function sameClustering(a: Int32Array, b: Int32Array, k: number): boolean
   return true;
 }
 
-/** The start kept: lowest inertia, the earliest among equal partitions (scikit-learn's rule). */
-export function bestOf(results: readonly LloydResult[], k: number): LloydResult {
-  let best = results[0];
-  for (let s = 1; s < results.length; s++) {
-    const r = results[s];
-    if (r.inertia < best.inertia && !sameClustering(r.labels, best.labels, k)) best = r;
+/**
+ * The start kept, offered the starts one at a time in start order: lowest inertia, the earliest
+ * among equal partitions (scikit-learn's rule). Only the best so far is held, so the labels of the
+ * other starts (4 MB each on a million rows) can be freed as soon as they are compared.
+ */
+export class BestStart {
+  private current: LloydResult | null = null;
+
+  constructor(private readonly k: number) {}
+
+  offer(result: LloydResult): void {
+    const best = this.current;
+    if (best === null || (result.inertia < best.inertia && !sameClustering(result.labels, best.labels, this.k))) this.current = result;
   }
-  return best;
+
+  get best(): LloydResult {
+    if (this.current === null) throw new RangeError('No K-Means start was offered.');
+    return this.current;
+  }
 }
