@@ -12,10 +12,13 @@
  * `--base DIR` also runs the commands from another checkout (its node_modules installed), right
  * before ours in each round: the before/after comparison of one run.
  *
+ * Our commands run as `npm run cli` runs them: the launcher (scripts/launch.mjs) on the compiled
+ * copy, which the bench builds first (`npm run build`).
+ *
  * Usage: npx tsx bench/whole-command.ts [--runs N] [--rows N] [--base DIR] [--skip-auto] [--skip-upload]
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -43,8 +46,21 @@ function timed(command: string, args: readonly string[], cwd: string): Measured 
   return { wallS: Number(wall), peakMb: Number(kb) / 1024, stdout: run.stdout };
 }
 
+/**
+ * `npm run cli -- …` without npm's own start-up: the launcher runs the compiled copy (built once
+ * before the rounds). A checkout from before the launcher runs its sources through tsx, as its
+ * `npm run cli` did.
+ */
 function cli(dir: string, args: readonly string[]): Measured {
+  if (existsSync(join(dir, 'scripts/launch.mjs'))) return timed(process.execPath, ['scripts/launch.mjs', 'cli', ...args], dir);
   return timed(process.execPath, ['--import', 'tsx', 'src/main.ts', 'cli', ...args], dir);
+}
+
+/** Builds dist/ where the checkout has a build, so the launcher runs the compiled copy. */
+function build(dir: string): void {
+  if (!existsSync(join(dir, 'tsconfig.build.json'))) return;
+  const run = spawnSync('npm', ['run', 'build'], { cwd: dir, encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`npm run build failed in ${dir}: ${run.stdout.slice(-2000)}${run.stderr.slice(-2000)}`);
 }
 
 /** Child entry: in-process times (start-up excluded) of ingest + clean, and of the profiles at k = 8. */
@@ -106,6 +122,7 @@ async function main(): Promise<void> {
   const sides = [...(values.base ? [{ name: 'before', dir: resolve(values.base) }] : []), { name: 'ours', dir: REPO }];
   const path = join(tmpdir(), `segment-analyst-whole-${values.rows}-${process.pid}.csv`);
   await writeBlobsCsv(path, Number(values.rows), 42);
+  for (const side of sides) build(side.dir);
   console.log(`Machine: ${availableParallelism()} cores, Node ${process.version}; load average at start ${loadavg()[0].toFixed(1)}.`);
   const rows: Record<string, number[]> = {};
   const add = (key: string, v: number): void => void (rows[key] ??= []).push(v);

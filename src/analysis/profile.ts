@@ -26,38 +26,38 @@ export function profileSegments(table: CleanTable, labels: Int32Array, k: number
   const d = matrix.cols;
   const { order, starts } = rowsBySegment(labels, k);
 
+  // Feature by feature: the column in row order (for the overall figures), then the same values
+  // grouped by segment, rows ascending within each, for the segment's figures (the median's
+  // selection reorders each group, so it comes last).
   const overallMean = new Float64Array(d);
   const overallStd = new Float64Array(d);
+  const stats = Array.from({ length: k }, () => ({ mean: {}, median: {}, std: {}, min: {}, max: {} }) as Record<'mean' | 'median' | 'std' | 'min' | 'max', Record<string, number>>);
   const column = new Float64Array(n);
-  for (let j = 0; j < d; j++) {
+  const grouped = new Float64Array(n);
+  const next = new Int32Array(k);
+  features.forEach((name, j) => {
     for (let i = 0; i < n; i++) column[i] = matrix.data[i * d + j];
     overallMean[j] = mean(column);
     overallStd[j] = populationStd(column, overallMean[j]);
-  }
-  // Column j of segment s is bySegment[j * n + starts[s] .. j * n + starts[s + 1]), rows ascending.
-  const bySegment = new Float64Array(n * d);
-  for (let t = 0; t < n; t++) {
-    const row = order[t] * d;
-    for (let j = 0; j < d; j++) bySegment[j * n + t] = matrix.data[row + j];
-  }
+    next.set(starts.subarray(0, k));
+    for (let i = 0; i < n; i++) grouped[next[labels[i]]++] = column[i];
+    for (let s = 0; s < k; s++) {
+      const values = grouped.subarray(starts[s], starts[s + 1]);
+      const m = mean(values);
+      const [lo, hi] = extent(values);
+      stats[s].mean[name] = m;
+      stats[s].std[name] = sampleStd(values, m);
+      stats[s].min[name] = lo;
+      stats[s].max[name] = hi;
+      stats[s].median[name] = values.length === 0 ? NaN : quantilesInPlace(values, [0.5])[0];
+    }
+  });
 
   const segments = Array.from({ length: k }, (_, s): Omit<Segment, 'name'> => {
     const rows = order.subarray(starts[s], starts[s + 1]);
-    const stats = { mean: {}, median: {}, std: {}, min: {}, max: {} } as Record<'mean' | 'median' | 'std' | 'min' | 'max', Record<string, number>>;
-    features.forEach((name, j) => {
-      const values = bySegment.subarray(j * n + starts[s], j * n + starts[s + 1]);
-      const m = mean(values);
-      const [lo, hi] = extent(values);
-      stats.mean[name] = m;
-      stats.std[name] = sampleStd(values, m);
-      stats.min[name] = lo;
-      stats.max[name] = hi;
-      // Last: the selection reorders the values.
-      stats.median[name] = rows.length === 0 ? NaN : quantilesInPlace(values, [0.5])[0];
-    });
     const deviation: Record<string, number> = {};
     features.forEach((name, j) => {
-      deviation[name] = overallStd[j] > 0 ? zScore(stats.mean[name], overallMean[j], overallStd[j]) : 0;
+      deviation[name] = overallStd[j] > 0 ? zScore(stats[s].mean[name], overallMean[j], overallStd[j]) : 0;
     });
     const categorical: Record<string, Record<string, number>> = {};
     for (const column of table.categorical) {
@@ -69,11 +69,11 @@ export function profileSegments(table: CleanTable, labels: Int32Array, k: number
       id: s + 1,
       size: rows.length,
       share: n > 0 ? rows.length / n : 0,
-      mean: stats.mean,
-      median: stats.median,
-      std: stats.std,
-      min: stats.min,
-      max: stats.max,
+      mean: stats[s].mean,
+      median: stats[s].median,
+      std: stats[s].std,
+      min: stats[s].min,
+      max: stats[s].max,
       deviation,
       distinguishing: distinguishingFeatures(deviation),
       categorical,

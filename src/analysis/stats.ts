@@ -18,14 +18,17 @@ function unitOf(values: ArrayLike<number>): number {
 export function mean(values: ArrayLike<number>): number {
   const unit = unitOf(values);
   let s = 0;
-  for (let i = 0; i < values.length; i++) s += values[i] / unit;
+  // Dividing by a unit of 1 changes nothing, so the usual case skips the division.
+  if (unit === 1) for (let i = 0; i < values.length; i++) s += values[i];
+  else for (let i = 0; i < values.length; i++) s += values[i] / unit;
   return values.length === 0 ? NaN : (s / values.length) * unit;
 }
 
 function sumSquaredDeviations(values: ArrayLike<number>, m: number): { sum: number; unit: number } {
   const unit = Math.max(unitOf(values), Math.abs(m) > HUGE ? Math.abs(m) : 1);
   let s = 0;
-  for (let i = 0; i < values.length; i++) s += ((values[i] - m) / unit) ** 2;
+  if (unit === 1) for (let i = 0; i < values.length; i++) s += (values[i] - m) ** 2;
+  else for (let i = 0; i < values.length; i++) s += ((values[i] - m) / unit) ** 2;
   return { sum: s, unit };
 }
 
