@@ -22,6 +22,7 @@ import {
   namedKeyColumn,
   requireFeatures,
   roleNotes,
+  type ColumnProfile,
   type RoleDecision,
 } from './roles.js';
 import { positionsWhere, pickRows } from './rows.js';
@@ -77,7 +78,7 @@ export function cleanTable(raw: RawTable, settings: IngestSettings, earlierNotes
   if (decimalCommaColumns.length > 0) {
     notes.push(`Read numbers with decimal commas (12,5 = 12.5) in ${listNames(decimalCommaColumns)}.`);
   }
-  const { decisions, featureIndices, featureProfiles } = assignRoles(names, cells, columns, rows, settings);
+  const { decisions, featureIndices, featureProfiles, columnProfiles } = assignRoles(names, cells, columns, rows, settings);
   notes.push(...roleNotes(decisions, featureIndices));
   const idIndex = settings.key === undefined ? chooseIdColumn(decisions) : namedKeyColumn(decisions, settings.key);
   const id: IdColumn | null =
@@ -86,7 +87,7 @@ export function cleanTable(raw: RawTable, settings: IngestSettings, earlierNotes
   const features = featureIndices.map((c) => columns[c]);
 
   // 3. The same identifier on rows with different figures: flagged, kept.
-  const duplicateIdentifiers = findRepeatedIdentifiers(id, rows);
+  const duplicateIdentifiers = findRepeatedIdentifiers(id, rows, idIndex === -1 ? null : columnProfiles[idIndex]);
   if (duplicateIdentifiers.repeatedValues > 0) {
     const values = duplicateIdentifiers.repeatedValues;
     notes.push(
@@ -183,6 +184,8 @@ interface Roles {
   readonly featureIndices: readonly number[];
   /** Profiles of the feature columns only (other columns' sorted values can be freed). */
   readonly featureProfiles: readonly ProfiledColumn[];
+  /** Every column's counts over the rows profiled. */
+  readonly columnProfiles: readonly ColumnProfile[];
 }
 
 function assignRoles(
@@ -197,7 +200,7 @@ function assignRoles(
   if (settings.features) decisions = applyFeatureChoice(decisions, settings.features);
   const featureIndices = featureOrder(decisions, settings.features);
   requireFeatures(decisions, featureIndices.length, settings.limits.minFeatures);
-  return { decisions, featureIndices, featureProfiles: featureIndices.map((c) => profiles[c]) };
+  return { decisions, featureIndices, featureProfiles: featureIndices.map((c) => profiles[c]), columnProfiles: profiles.map((p) => p.profile) };
 }
 
 /** A text column of dates (ISO, dd/mm/yyyy or mm/dd/yyyy) says so, instead of passing for categories or free text. */
@@ -216,8 +219,11 @@ function requireRows(rows: number, minRows: number, after: string): void {
   );
 }
 
-function findRepeatedIdentifiers(id: IdColumn | null, rows: Int32Array): CleaningReport['duplicateIdentifiers'] {
-  if (id === null || id.cells.isKnownAllDistinct()) return { column: id?.name ?? null, repeatedValues: 0, rowsInvolved: 0, examples: [] };
+function findRepeatedIdentifiers(id: IdColumn | null, rows: Int32Array, profile: ColumnProfile | null): CleaningReport['duplicateIdentifiers'] {
+  if (id === null) return { column: null, repeatedValues: 0, rowsInvolved: 0, examples: [] };
+  // Different numbers on every row (counted while profiling) are different texts: nothing repeats.
+  const distinctNumbers = profile !== null && profile.valid === rows.length && profile.distinctNumbers === rows.length;
+  if (distinctNumbers || id.cells.isKnownAllDistinct()) return { column: id.name, repeatedValues: 0, rowsInvolved: 0, examples: [] };
   const filled = new Uint8Array(rows.length);
   for (let r = 0; r < rows.length; r++) filled[r] = id.kinds[rows[r]] === CellKind.missing ? 0 : 1;
   const present = pickRows(rows, positionsWhere(filled, 1));
