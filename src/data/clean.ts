@@ -46,7 +46,6 @@ interface IdColumn {
 export function cleanTable(raw: RawTable, settings: IngestSettings, earlierNotes: readonly string[] = []): CleanTable {
   const { limits } = settings;
   const { cells, names } = raw;
-  const hashes = cells.map((column) => column.hashes);
   const notes = [...earlierNotes, ...raw.notes];
   const rowCount = raw.rowNumbers.length;
   if (rowCount < limits.minRows) {
@@ -61,7 +60,7 @@ export function cleanTable(raw: RawTable, settings: IngestSettings, earlierNotes
   let rows = cells.some((column) => column.isKnownAllDistinct())
     ? Int32Array.from({ length: rowCount }, (_, r) => r)
     : positionsWhere(
-        markRepeats(rowCount, (r) => hashCellRow(hashes, r), (a, b) => cells.every((column) => column.at(a) === column.at(b))),
+        markRepeats(rowCount, rowHashOf(raw), (a, b) => cells.every((column) => column.at(a) === column.at(b))),
         0,
       );
   const exactDuplicatesDropped = rowCount - rows.length;
@@ -245,6 +244,14 @@ function findRepeatedIdentifiers(id: IdColumn | null, rows: Int32Array, profile:
     if (examples.length < MAX_EXAMPLES) examples.push(id.cells.at(present[r]).slice(0, MAX_EXAMPLE_LENGTH));
   }
   return { column: id.name, repeatedValues, rowsInvolved, examples };
+}
+
+/** Each row's hash for finding exact duplicates: the reader's, or made from the cells' hashes. */
+function rowHashOf(raw: RawTable): (row: number) => number {
+  const { rowHashes } = raw;
+  if (rowHashes !== undefined) return (r) => rowHashes[r];
+  const hashes = raw.cells.map((column) => column.hashes);
+  return (r) => hashCellRow(hashes, r);
 }
 
 function sameMatrixRows(data: Float64Array, cols: number, a: number, b: number): boolean {

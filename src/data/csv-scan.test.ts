@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { scanCsv } from './csv-scan.js';
-import { hashText } from './duplicates.js';
+import { hashCellRow, hashText } from './duplicates.js';
 import { CellKind, parseCell } from './numbers.js';
 
 const LIMITS = { maxRows: 1_000_000, maxColumns: 1_000 };
@@ -59,11 +59,13 @@ describe('scanning CSV text in one pass', () => {
     );
   });
 
-  it('hashes each cell as hashText does, quoted and padded cells included', () => {
+  it('hashes each cell as hashText does and each row as hashCellRow does, quoted and padded cells included', () => {
     const text = 'id,name\n1," Ann ""A"" "\n2,  Bob\t\n3,\n';
     const scanned = scanCsv(text, ',', '\n', LIMITS);
     expect(scanned.columns.map((column) => column.toArray())).toEqual([['1', '2', '3'], ['Ann "A"', 'Bob', '']]);
     for (const column of scanned.columns) expect(Array.from(column.hashes)).toEqual(column.toArray().map(hashText));
+    const hashes = scanned.columns.map((column) => column.hashes);
+    expect(Array.from(scanned.rowHashes)).toEqual([0, 1, 2].map((r) => hashCellRow(hashes, r)));
   });
 
   it('reads plain decimals to the same double as the full number parser, and leaves everything else to it', () => {

@@ -1,6 +1,6 @@
 /**
- * CSV text -> columns of trimmed cells (TextColumn: each cell's place in the text, its hash and,
- * for plain decimal numbers, its value), in one pass over the characters. Quoting is read as
+ * CSV text -> columns of trimmed cells (TextColumn: each cell's place in the text and, for plain
+ * decimal numbers, its value) and a hash of each row, in one pass over the characters. Quoting is read as
  * papaparse reads it (RFC 4180 with `""` inside quotes, a quote opening a field only as its first
  * character, whitespace allowed between a closing quote and what follows), so a file means what it
  * meant when papaparse parsed it; but no string is made for an ordinary cell and no array per row.
@@ -28,6 +28,8 @@ export interface Scanned {
   readonly header: string[];
   /** The cells of the rows with the header's field count, by column. */
   readonly columns: TextColumn[];
+  /** hashCellRow of each kept row over its cells' hashText: what finding exact duplicates needs. */
+  readonly rowHashes: Int32Array;
   /** 1-based data row number of each kept row (blank lines not counted). */
   readonly rowNumbers: Int32Array;
   /** Non-blank data rows seen, ragged ones included. */
@@ -83,14 +85,13 @@ function trimmed<T extends Int32Array | Float64Array>(data: T, length: number): 
 interface ColumnBuilder {
   readonly starts: Int32List;
   readonly ends: Int32List;
-  readonly hashes: Int32List;
   readonly numbers: Float64List;
   /** Cells kept as strings (unquoted or trimmed), by row. */
   readonly strings: Map<number, string>;
 }
 
 function columnBuilder(): ColumnBuilder {
-  return { starts: new Int32List(), ends: new Int32List(), hashes: new Int32List(), numbers: new Float64List(), strings: new Map() };
+  return { starts: new Int32List(), ends: new Int32List(), numbers: new Float64List(), strings: new Map() };
 }
 
 /** Powers of ten exact in a double, for reading plain decimals (m / 10^k is correctly rounded for m < 2^53, k <= 22). */
@@ -136,6 +137,9 @@ export function scanCsv(text: string, delimiter: string, linebreak: string, limi
   let keptRows = 0;
   let rowIndex = 0;
   const headerFields: string[] = [];
+  // hashCellRow of the row's cells within the header's width, built cell by cell.
+  let rowHash = FNV_OFFSET;
+  const rowHashes = new Int32List();
 
   /** A cell that is its range of the text, as it stands. */
   const pushRange = (start: number, end: number, hash: number, plainNumber: number): void => {
@@ -145,10 +149,10 @@ export function scanCsv(text: string, delimiter: string, linebreak: string, limi
     }
     if (header === null) headerFields.push(text.slice(start, end));
     else if (fields < width) {
+      rowHash = Math.imul(rowHash ^ hash, FNV_PRIME);
       const column = builders[fields];
       column.starts.push(start);
       column.ends.push(end);
-      column.hashes.push(hash);
       column.numbers.push(plainNumber);
     }
     fields++;
@@ -163,11 +167,11 @@ export function scanCsv(text: string, delimiter: string, linebreak: string, limi
     }
     if (header === null) headerFields.push(trimmed);
     else if (fields < width) {
+      rowHash = Math.imul(rowHash ^ hashText(trimmed), FNV_PRIME);
       const column = builders[fields];
       column.strings.set(keptRows, trimmed);
       column.starts.push(-1);
       column.ends.push(-1);
-      column.hashes.push(hashText(trimmed));
       column.numbers.push(NaN);
     }
     fields++;
@@ -178,8 +182,10 @@ export function scanCsv(text: string, delimiter: string, linebreak: string, limi
     rowIndex++;
     const count = fields;
     const anyFilled = filled;
+    const hash = rowHash;
     fields = 0;
     filled = false;
+    rowHash = FNV_OFFSET;
     if (header === null) {
       header = headerFields;
       width = count;
@@ -199,6 +205,7 @@ export function scanCsv(text: string, delimiter: string, linebreak: string, limi
     const dataRow = ++dataRows;
     if (keep) {
       rowNumbers.push(dataRow);
+      rowHashes.push(hash);
       keptRows++;
     } else if (ragged++ === 0) firstRagged = dataRow;
     if (dataRows > limits.maxRows) {
@@ -303,9 +310,10 @@ export function scanCsv(text: string, delimiter: string, linebreak: string, limi
   return {
     header: header ?? [],
     columns: builders.map((b) =>
-      TextColumn.fromRanges(text, b.starts.toArray(), b.ends.toArray(), b.strings, b.hashes.toArray(), b.numbers.toArray()),
+      TextColumn.fromRanges(text, b.starts.toArray(), b.ends.toArray(), b.strings, b.numbers.toArray()),
     ),
     rowNumbers: rowNumbers.toArray(),
+    rowHashes: rowHashes.toArray(),
     dataRows,
     ragged,
     firstRagged,
@@ -319,7 +327,6 @@ export function scanCsv(text: string, delimiter: string, linebreak: string, limi
 function dropLast(column: ColumnBuilder, row: number): void {
   column.starts.length--;
   column.ends.length--;
-  column.hashes.length--;
   column.numbers.length--;
   column.strings.delete(row);
 }

@@ -30,6 +30,8 @@ export interface RawTable {
   readonly names: readonly string[];
   /** The trimmed cells, by column: cells[column].at(row). */
   readonly cells: readonly TextColumn[];
+  /** hashCellRow of each row over its cells' hashText, when the reader computed them (else computed when needed). */
+  readonly rowHashes?: Int32Array;
   /** 1-based data row number of each row in the file (blank lines not counted). */
   readonly rowNumbers: Int32Array;
   /** Data rows in the file, including those dropped for a wrong field count. */
@@ -48,7 +50,7 @@ export function parseTable(text: string, limits: IngestLimits): RawTable {
 
   const scanned = scanCsv(text, delimiter, linebreak, limits);
   if (scanned.quoteProblem !== null) throw quoteProblemError(scanned.quoteProblem);
-  const { header: rawHeader, columns: cells, rowNumbers, ragged, firstRagged, dataRows } = scanned;
+  const { header: rawHeader, columns: cells, rowNumbers, rowHashes, ragged, firstRagged, dataRows } = scanned;
   const width = rawHeader.length;
   if (scanned.tooManyColumns) throw tooManyColumns(width, limits.maxColumns);
   if (scanned.tooManyRows) {
@@ -88,6 +90,7 @@ export function parseTable(text: string, limits: IngestLimits): RawTable {
     delimiter,
     names: header.names,
     cells,
+    rowHashes,
     rowNumbers,
     rowsRead: dataRows,
     notes: [

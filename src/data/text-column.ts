@@ -1,16 +1,14 @@
 /**
  * One column of a parsed table, as text, without a string per cell. A CSV column keeps where each
  * trimmed cell lies in the file's text and makes its string only when asked; cells that needed
- * unquoting or trimming are kept as strings. The reader also leaves the hash of every cell and the
- * value of every cell written as a plain decimal number, so a million-row column of numbers is
- * parsed, hashed and profiled without allocating a million strings.
+ * unquoting or trimming are kept as strings. The reader also leaves the value of every cell written
+ * as a plain decimal number, so a million-row column of numbers is parsed and profiled without
+ * allocating a million strings; cell hashes are made only for the columns that get compared.
  */
-import { firstOccurrences, hashText } from './duplicates.js';
+import { FNV_OFFSET, FNV_PRIME, firstOccurrences, hashText } from './duplicates.js';
 
 export class TextColumn {
   readonly length: number;
-  /** hashText of each cell. */
-  readonly hashes: Int32Array;
   /**
    * Each cell's value when it is a plain decimal number (an optional minus, digits, an optional
    * point and digits; at most 15 digits, so read exactly as `Number` reads it), else NaN. Null
@@ -24,10 +22,10 @@ export class TextColumn {
   private readonly strings: ReadonlyMap<number, string> | readonly string[];
   /** Different texts among the filled cells, once counted. */
   private distinctFilled: number | null = null;
+  private hashCache: Int32Array | null = null;
 
   private constructor(parts: {
     length: number;
-    hashes: Int32Array;
     plainNumbers: Float64Array | null;
     text: string;
     starts: Int32Array | null;
@@ -35,7 +33,6 @@ export class TextColumn {
     strings: ReadonlyMap<number, string> | readonly string[];
   }) {
     this.length = parts.length;
-    this.hashes = parts.hashes;
     this.plainNumbers = parts.plainNumbers;
     this.text = parts.text;
     this.starts = parts.starts;
@@ -45,9 +42,7 @@ export class TextColumn {
 
   /** A column of ready-made (trimmed) strings: workbook sheets, aggregated transactions, warehouse samples. */
   static fromStrings(cells: readonly string[]): TextColumn {
-    const hashes = new Int32Array(cells.length);
-    for (let i = 0; i < cells.length; i++) hashes[i] = hashText(cells[i]);
-    return new TextColumn({ length: cells.length, hashes, plainNumbers: null, text: '', starts: null, ends: null, strings: cells });
+    return new TextColumn({ length: cells.length, plainNumbers: null, text: '', starts: null, ends: null, strings: cells });
   }
 
   /** A column read from `text`: ranges of its cells, with `strings` for cells at start -1. */
@@ -56,10 +51,28 @@ export class TextColumn {
     starts: Int32Array,
     ends: Int32Array,
     strings: ReadonlyMap<number, string>,
-    hashes: Int32Array,
     plainNumbers: Float64Array,
   ): TextColumn {
-    return new TextColumn({ length: starts.length, hashes, plainNumbers, text, starts, ends, strings });
+    return new TextColumn({ length: starts.length, plainNumbers, text, starts, ends, strings });
+  }
+
+  /** hashText of each cell, computed on first use (only the columns that are compared need them). */
+  get hashes(): Int32Array {
+    if (this.hashCache !== null) return this.hashCache;
+    const out = new Int32Array(this.length);
+    const { starts, ends, text } = this;
+    for (let i = 0; i < this.length; i++) {
+      const start = starts === null ? -1 : starts[i];
+      if (start < 0 || ends === null) {
+        out[i] = hashText(this.at(i));
+        continue;
+      }
+      let h = FNV_OFFSET;
+      for (let p = start; p < ends[i]; p++) h = Math.imul(h ^ text.charCodeAt(p), FNV_PRIME);
+      out[i] = h;
+    }
+    this.hashCache = out;
+    return out;
   }
 
   /** The cell's trimmed text. */
