@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Analysis, AnalyzeOptions } from '../analysis/analysis.js';
-import { errorFromRecord, errorRecord, type ErrorRecord } from '../common/errors.js';
+import { DomainError, errorFromRecord, errorRecord, errorSummary, type ErrorRecord } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import type { QueueConfig } from '../config.js';
 import type { AnalysisCache, ChannelStore } from '../store/channel-store.js';
+import type { WarehouseTable } from '../store/schema.js';
 import { AnalysisQueueFullError, type QueuedCallback } from './analysis-pool.js';
 import type { AnalysisExecutor, ExecutorTask } from './analysis-runner.js';
 
@@ -14,12 +15,27 @@ export const ANALYSIS_QUEUE = 'analyses';
 
 /**
  * A job's payload: a reference to the stored dataset (its checksum) and the options, never rows.
- * The worker reads the bytes from the store and writes the result to the shared cache under `key`.
+ * The worker reads the bytes from the store and writes the result to the shared cache under `key`;
+ * for a warehouse table, `warehouse` names it and the worker runs its statements where it lives.
  */
 export interface AnalysisJobData {
   readonly key: string;
   readonly dataset: string;
   readonly options: AnalyzeOptions;
+  readonly warehouse?: WarehouseTable;
+}
+
+/**
+ * The Redis channel a replica publishes a cancelled job's id on; every worker listens and the one
+ * running it aborts it (BullMQ's `Worker.cancelJob`, https://docs.bullmq.io/guide/workers/cancelling-jobs).
+ */
+export function cancelChannel(prefix: string): string {
+  return `${prefix}:${ANALYSIS_QUEUE}:cancel`;
+}
+
+/** What a cancelled analysis ends with, wherever it ran. */
+export function cancelledError(): DomainError {
+  return new DomainError('The analysis was cancelled and its query stopped on the server.', 'cancelled');
 }
 
 /** What a finished job returns: where its result is. */
@@ -90,7 +106,7 @@ export function createQueueExecutor(options: QueueExecutorOptions): AnalysisExec
   const waitForJob = async (task: ExecutorTask, jobId: string, waiting: number, free: number, onQueued?: QueuedCallback): Promise<Analysis> => {
     const job = await queue.add(
       'analyse',
-      { key: task.key, dataset: task.dataset, options: task.options },
+      { key: task.key, dataset: task.dataset, options: task.options, ...(task.warehouse ? { warehouse: task.warehouse } : {}) },
       // Kept a while once finished, so a replica that asks a moment later is answered at once.
       { jobId, removeOnComplete: { age: 3600 }, removeOnFail: { age: 60 } },
     );
@@ -99,14 +115,36 @@ export function createQueueExecutor(options: QueueExecutorOptions): AnalysisExec
       const place = waiting + 1 - free;
       if (place >= 1) onQueued(place);
     }
+    // A job removed before a worker took it never reports failed, so its waiters are told here.
+    let removed: (error: Error) => void = () => undefined;
+    const whenRemoved = new Promise<never>((_, reject) => (removed = reject));
+    const cancel = (): void =>
+      void cancelJob(jobId).then(
+        (wasWaiting) => wasWaiting && removed(cancelledError()),
+        (error: unknown) => options.log.warn({ jobId, err: errorSummary(error) }, 'Could not cancel the analysis'),
+      );
+    task.signal?.addEventListener('abort', cancel, { once: true });
     try {
-      await job.waitUntilFinished(events);
+      await Promise.race([job.waitUntilFinished(events), whenRemoved]);
     } catch (error) {
+      if (error instanceof DomainError) throw error;
       throw decodeFailure(error instanceof Error ? error.message : String(error));
+    } finally {
+      task.signal?.removeEventListener('abort', cancel);
     }
     const analysis = await options.cache.load(task.key);
     if (analysis === null) throw new Error('The analysis finished but its result is not in the shared cache');
     return analysis;
+  };
+
+  /** A waiting job is removed; a running one is aborted by its worker, which fails it with the cancelled error. */
+  const cancelJob = async (jobId: string): Promise<boolean> => {
+    const job = await queue.getJob(jobId);
+    // Removing fails once a worker holds the job's lock; that worker is told below instead.
+    const wasWaiting = job !== undefined && (await job.getState()) === 'waiting' && (await job.remove().then(() => true, () => false));
+    if (!wasWaiting) await connection.publish(cancelChannel(options.queue.prefix), jobId);
+    options.log.info({ jobId, wasWaiting }, 'Analysis cancelled');
+    return wasWaiting;
   };
 
   return {

@@ -14,6 +14,7 @@ import { Explorer } from './explore.js';
 import { SettingsDialog } from './settings-dialog.js';
 import { Questions } from './questions.js';
 import { Uploads } from './uploads.js';
+import { analyzeWarehouseTable, type SourceSettings } from './warehouse.js';
 
 /**
  * The application core every surface drives: uploads, questions and settings commands over
@@ -58,8 +59,10 @@ export async function createSegmentApp(config: AppConfig, log: Logger, overrides
   const persistence = await openPersistence(config, dataDir, log);
   const { store, seenEvents, audit } = persistence;
   const retention = await startRetention(store, config.retentionDays, log);
+  const sources: SourceSettings = { sources: config.sources, statementTimeoutMs: config.statementTimeoutMs };
   const runner = createAnalysisRunner({
     workers: config.analysisWorkers,
+    warehouse: (table, options, signal) => analyzeWarehouseTable(sources, table, options, signal, log),
     maxQueued: config.maxQueuedAnalyses,
     snapshots: persistence.analyses ?? undefined,
     executor: await queueExecutor(config, persistence, log),
@@ -69,11 +72,11 @@ export async function createSegmentApp(config: AppConfig, log: Logger, overrides
   const datasets = new ChannelDatasets(store, runner, engine, log);
   const delivery = new Delivery(engine, store, audit, log);
   const briefs = new Briefs(store, datasets, runner, engine, delivery);
-  const questions = new Questions(store, runner, datasets, engine, delivery, briefs, audit);
-  const sources = { sources: config.sources, statementTimeoutMs: config.statementTimeoutMs, log };
-  const commands = new Commands(store, datasets, engine, delivery, audit, config.retentionDays, sources);
+  const uploads = new Uploads(store, runner, datasets, engine, delivery, { maxUploadBytes: config.maxUploadBytes }, log, audit, sources);
+  const questions = new Questions(store, runner, datasets, engine, delivery, briefs, audit, uploads);
+  const commands = new Commands(store, datasets, engine, delivery, audit, config.retentionDays, { settings: sources, uploads });
   return {
-    uploads: new Uploads(store, runner, datasets, engine, delivery, { maxUploadBytes: config.maxUploadBytes }, log, audit),
+    uploads,
     questions,
     commands,
     explore: new Explorer(store, seenEvents, questions, commands, briefs),
