@@ -1,12 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../common/logger.js';
 import { loadConfig } from '../config.js';
 import { RecordingConversation } from '../../test/helpers/recording-conversation.js';
-import { loadMissionTable } from '../../test/helpers/mission-table.js';
+import { createSlowView, loadMissionTable, slowQueriesRunning, testQuery } from '../../test/helpers/mission-table.js';
 import { dropSchema, requirePostgres, TEST_DATABASE_URL, uniqueName } from '../../test/helpers/services.js';
 import { NO_SOURCE_RUNNING, NO_SOURCES_MESSAGE, SOURCE_CANCELLED, sourceDone, sourceFailed, warehouseRowsRefused } from './messages.js';
 import { createSegmentApp, type SegmentApp } from './segment-app.js';
@@ -21,21 +20,11 @@ const schema = uniqueName('source_cmd');
 let dataDir: string;
 let app: SegmentApp;
 
-async function sql<T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
-  await client.connect();
-  try {
-    return (await client.query<T>(text, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 beforeAll(async () => {
   await requirePostgres();
   await loadMissionTable(schema);
-  // A view that takes about 33 s to read, so an analysis of it is still running when it is cancelled.
-  await sql(`CREATE VIEW "${schema}".slow AS SELECT c.* FROM "${schema}".customers c CROSS JOIN LATERAL (SELECT pg_sleep(0.05)) AS pause`);
+  await createSlowView(schema);
   dataDir = await mkdtemp(join(tmpdir(), 'source-command-'));
   const sources = JSON.stringify([{ name: 'dwh', url: TEST_DATABASE_URL, tables: [`${schema}.*`] }]);
   app = await createSegmentApp(loadConfig({ DATA_DIR: dataDir, SOURCES: sources, ANALYSIS_WORKERS: '0' }), silentLogger);
@@ -84,7 +73,7 @@ describe('/segments source', () => {
     expect(thread.said().at(-1)).toContain(`JOIN "${schema}"."customers_segments" AS l`);
     await app.questions.handle(thread, `please save the segments to ${schema}.dec_segments`);
     expect(thread.said().at(-1)).toContain(`*${schema}.dec_segments*`);
-    const [{ n }] = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM "${schema}".dec_segments`);
+    const [{ n }] = await testQuery<{ n: number }>(`SELECT count(*)::int AS n FROM "${schema}".dec_segments`);
     expect(n).toBe(660);
 
     // A name outside the admin's list, or one carrying SQL, is refused before anything runs.
@@ -104,8 +93,7 @@ describe('/segments source', () => {
     const conversation = new RecordingConversation(key, null);
     expect((await app.commands.handle(conversation, 'source cancel')).text).toBe(NO_SOURCE_RUNNING);
     const running = app.commands.handle(conversation, `source dwh ${schema}.slow`);
-    const active = async (): Promise<number> =>
-      (await sql<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE state = 'active' AND query LIKE $1`, [`%"${schema}"."slow"%`]))[0].n;
+    const active = (): Promise<number> => slowQueriesRunning(schema);
     while ((await active()) === 0) await new Promise((resolve) => setImmediate(resolve));
     expect((await app.commands.handle(conversation, 'source cancel')).text).toBe(SOURCE_CANCELLED);
     expect((await running).text).toBe(sourceFailed(`dwh:${schema}.slow`));
