@@ -187,11 +187,10 @@ export async function analyzeSource(settings: SourceSettings, request: SourceReq
   const source = resolveSource(settings, request);
   const file = source.url.startsWith('duckdb:');
   if (!file && request.table === undefined) throw new InputError('Name the table as schema.table, for example public.customers.', 'bad-table-name');
-  if (file && request.writeLabels !== undefined) {
-    throw new InputError('Labels of a file read through DuckDB are not written back yet; --write-labels takes a warehouse source.', 'labels-not-supported');
-  }
-  const ref = file ? (await import('../warehouse/duckdb.js')).DUCKDB_TABLE : parseTableName(request.table ?? '');
-  const target = request.writeLabels === undefined ? null : parseTableName(request.writeLabels);
+  const duckdb = file ? await import('../warehouse/duckdb.js') : null;
+  const ref = duckdb ? duckdb.DUCKDB_TABLE : parseTableName(request.table ?? '');
+  // A file's labels go to a file beside it (a path of the command line's user), a table's to a table the admin allows.
+  const target = request.writeLabels === undefined || duckdb ? null : parseTableName(request.writeLabels);
   for (const wanted of target === null ? [ref] : [ref, target]) {
     if (!tableAllowed(source, wanted)) throw notAllowed(source, wanted);
   }
@@ -203,7 +202,12 @@ export async function analyzeSource(settings: SourceSettings, request: SourceReq
       signal: request.signal,
       source: file ? source.url.split(/[\\/]/).pop() ?? 'file' : `${source.name === 'url' ? runner.dialect.name : source.name}:${ref.schema}.${ref.table}`,
     });
-    const labels = target === null ? null : await writeLabelsTable(runner, analysis.report, target, request.signal);
+    const labels =
+      request.writeLabels === undefined
+        ? null
+        : duckdb
+          ? await duckdb.writeLabelsFile(runner, analysis.report, request.writeLabels, source.url.slice('duckdb:'.length), request.signal)
+          : await writeLabelsTable(runner, analysis.report, target ?? parseTableName(request.writeLabels), request.signal);
     if (labels) log.info({ source: source.name, labelsTable: labels.name, rows: labels.rows }, 'labels written where the table lives');
     return { analysis, labels };
   } finally {
