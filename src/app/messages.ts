@@ -38,7 +38,7 @@ export const COMMAND_HELP = [
   '• `/segments reset`: delete this channel’s data (asks first)',
   '• `/segments feedback`: the 👍/👎 counts on the answers (admins)',
   '• `/segments audit`: who uploaded, asked, exported, reset or changed settings, and when (admins)',
-  '• `/segments source`: the warehouse sources an admin configured; `/segments source <name> <schema.table> [save <schema.table>]` segments a table where it lives (and saves the segments next to it)',
+  '• `/segments source`: the warehouse sources an admin configured; `/segments source <name> <schema.table> [save <schema.table>]` segments a table where it lives in a thread (and saves the segments next to it); `/segments source cancel` stops it',
   'Upload a CSV to this channel (or mention me with one) to start; then ask questions in the thread.',
 ].join('\n');
 
