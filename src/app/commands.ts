@@ -254,13 +254,9 @@ export class Commands {
   private async export(conversation: Conversation): Promise<CommandReply> {
     const loaded = await this.datasets.active(conversation.key);
     if (!loaded) return reply(NO_DATASET_MESSAGE);
-    let exported;
-    try {
-      exported = await this.engine.exportSegments(loaded.analysis);
-    } catch (error) {
-      if (error instanceof DomainError) return reply(error.message, [loaded.record.fileName]);
-      throw error;
-    }
+    // A warehouse table's customers are refused in a sentence (they stay where they live).
+    const exported = await this.engine.exportSegments(loaded.analysis).catch((error: unknown) => (error instanceof DomainError ? error : Promise.reject(error)));
+    if (exported instanceof DomainError) return reply(exported.message, [loaded.record.fileName]);
     const sentTo = await this.delivery.postFiles(conversation, exported);
     return reply(exportDone(loaded.analysis.report.rowsUsed, loaded.record.fileName, sentTo), [loaded.record.fileName, ...(sentTo ? [sentTo] : [])]);
   }

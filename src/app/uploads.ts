@@ -101,7 +101,8 @@ export class Uploads {
    * runner as a file (a queue worker with REDIS_URL, told the place in line), then kept as the
    * channel's dataset (a reference to the table, never its rows) and answered as an upload is.
    * With `save`, the segments are written next to the customers. `/segments source cancel`
-   * cancels it (its running statement is cancelled on the server). True when it became the dataset.
+   * cancels it (its running statement is cancelled on the server), and so does a newer table
+   * analysis started in the same channel, whose result would replace it. True when it became the dataset.
    */
   async handleTable(conversation: Conversation, table: WarehouseTable, save: string | null): Promise<boolean> {
     const started = Date.now();
