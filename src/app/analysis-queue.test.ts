@@ -10,7 +10,7 @@ import { CC_GENERAL_CSV, MALL_CSV } from '../../test/helpers/shared.js';
 import { dropRedisPrefix, dropSchema, requirePostgres, requireRedis, TEST_DATABASE_URL, TEST_REDIS_URL, uniqueName } from '../../test/helpers/services.js';
 import { startAppProcess, type AppProcess } from '../../test/helpers/processes.js';
 import { AnalysisQueueFullError } from './analysis-pool.js';
-import { ANALYSIS_QUEUE, redisConnection } from './analysis-queue.js';
+import { ANALYSIS_QUEUE, createTableCancels, redisConnection } from './analysis-queue.js';
 import { createAnalysisRunner, type AnalysisRunner } from './analysis-runner.js';
 import { analysisOptions } from './channel-datasets.js';
 import { createEngine } from './engine.js';
@@ -218,6 +218,26 @@ describe('analyses on the BullMQ queue', () => {
     const queue = new Queue(ANALYSIS_QUEUE, { connection: redisConnection(TEST_REDIS_URL), prefix });
     expect(await queue.getWaitingCount()).toBe(0);
     await queue.close();
+  });
+
+  it('`/segments source cancel` on one bot replica cancels the channel’s table analysis running on another', async () => {
+    const prefix = newPrefix();
+    const config = loadConfig(env(prefix)).queue;
+    if (config === null) throw new Error('the test config names a queue');
+    const [started, asked] = [await createTableCancels(config, silentLogger), await createTableCancels(config, silentLogger)];
+    try {
+      const key = { teamId: 'TQ', channelId: 'C9' };
+      const running = await started.start(key);
+      const aborted = new Promise<void>((resolve) => running.signal.addEventListener('abort', () => resolve(), { once: true }));
+      expect(await asked.cancel({ teamId: 'TQ', channelId: 'C10' })).toBe(false);
+      expect(await asked.cancel(key)).toBe(true);
+      await aborted;
+      await running.done();
+      expect(await asked.cancel(key)).toBe(false);
+    } finally {
+      await started.close();
+      await asked.close();
+    }
   });
 
   it('a worker SIGKILLed in the middle of an analysis leaves a stalled job that another worker finishes', async () => {

@@ -5,9 +5,12 @@ import type { Analysis, AnalyzeOptions } from '../analysis/analysis.js';
 import { DomainError, errorFromRecord, errorRecord, errorSummary, type ErrorRecord } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import type { QueueConfig } from '../config.js';
-import type { AnalysisCache, ChannelStore } from '../store/channel-store.js';
+import { z } from 'zod';
+import type { AnalysisCache, ChannelKey, ChannelStore } from '../store/channel-store.js';
 import type { WarehouseTable } from '../store/schema.js';
+import { randomUUID } from 'node:crypto';
 import { AnalysisQueueFullError, type QueuedCallback } from './analysis-pool.js';
+import { channelName, localTableCancels, type TableCancels } from './table-cancels.js';
 import type { AnalysisExecutor, ExecutorTask } from './analysis-runner.js';
 
 /** The BullMQ queue every bot replica adds to and every `npm run worker` takes from. */
@@ -158,3 +161,66 @@ export function createQueueExecutor(options: QueueExecutorOptions): AnalysisExec
     },
   };
 }
+
+/** A running mark outlives a replica that died mid-analysis by at most this long. */
+const RUNNING_MARK_SECONDS = 24 * 3600;
+
+/**
+ * Table analyses cancelled across bot replicas: each replica keeps its own analyses' signals
+ * (localTableCancels) and marks each running one in Redis (`<prefix>:tables:running:<team>/<channel>`,
+ * holding a token so only its own analysis clears it); a cancel on any replica checks the mark and
+ * publishes the channel on `<prefix>:tables:cancel`, and the replica running it aborts its signal,
+ * which cancels the job on its worker.
+ */
+export async function createTableCancels(queue: QueueConfig, log: Logger): Promise<TableCancels> {
+  const local = localTableCancels();
+  const commands = redisConnection(queue.url);
+  const subscriber = redisConnection(queue.url);
+  const topic = `${queue.prefix}:tables:cancel`;
+  const mark = (key: ChannelKey): string => `${queue.prefix}:tables:running:${channelName(key)}`;
+  for (const connection of [commands, subscriber]) {
+    connection.on('error', (error: Error) => log.warn({ err: { name: error.name, message: error.message } }, 'Table cancel connection problem'));
+  }
+  subscriber.on('message', (_topic: string, message: string) => {
+    const key = channelKeyOf(message);
+    if (key !== null) void local.cancel(key);
+  });
+  await subscriber.subscribe(topic);
+  return {
+    start: async (key) => {
+      const running = await local.start(key);
+      const token = randomUUID();
+      await commands.set(mark(key), token, 'EX', RUNNING_MARK_SECONDS);
+      return {
+        signal: running.signal,
+        done: async () => {
+          await running.done();
+          if ((await commands.get(mark(key))) === token) await commands.del(mark(key));
+        },
+      };
+    },
+    cancel: async (key) => {
+      if ((await commands.exists(mark(key))) === 0) return false;
+      await commands.publish(topic, JSON.stringify({ teamId: key.teamId, channelId: key.channelId }));
+      return true;
+    },
+    close: async () => {
+      await local.close();
+      subscriber.disconnect();
+      commands.disconnect();
+    },
+  };
+}
+
+const ChannelKeySchema = z.object({ teamId: z.string(), channelId: z.string() });
+
+/** A published channel key; null for anything else on the topic. */
+function channelKeyOf(message: string): ChannelKey | null {
+  try {
+    const parsed = ChannelKeySchema.safeParse(JSON.parse(message));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+

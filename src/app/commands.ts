@@ -158,7 +158,7 @@ export class Commands {
   private async source(conversation: Conversation, args: readonly string[]): Promise<CommandReply> {
     if (this.warehouse === null || this.warehouse.settings.sources.length === 0) return reply(NO_SOURCES_MESSAGE);
     if (args.length === 0) return reply(sourcesList(this.warehouse.settings.sources));
-    if (args.length === 1 && args[0].toLowerCase() === 'cancel') return reply(this.warehouse.uploads.cancelTable(conversation.key) ? SOURCE_CANCELLED : NO_SOURCE_RUNNING);
+    if (args.length === 1 && args[0].toLowerCase() === 'cancel') return reply((await this.warehouse.uploads.cancelTable(conversation.key)) ? SOURCE_CANCELLED : NO_SOURCE_RUNNING);
     const [name, table, save, target] = args;
     if (table === undefined || (save !== undefined && (save.toLowerCase() !== 'save' || target === undefined)) || args.length > 4) return reply(SOURCE_USAGE);
     let checked: WarehouseTable;

@@ -14,6 +14,7 @@ import type { Delivery } from './delivery.js';
 import type { SegmentEngine } from './engine.js';
 import { withExplore } from './explore.js';
 import { untrustedLiterals } from './render/literals.js';
+import { localTableCancels, type TableCancels } from './table-cancels.js';
 import { saveWarehouseLabels, warehouseDataset, type SourceSettings } from './warehouse.js';
 import {
   CHARTS_STEP,
@@ -33,7 +34,6 @@ import {
   warehouseStep,
 } from './messages.js';
 
-const channelName = (key: ChannelKey): string => `${key.teamId}/${key.channelId}`;
 
 export interface UploadLimits {
   /** The largest file accepted (MAX_UPLOAD_MB). */
@@ -57,10 +57,9 @@ export class Uploads {
     private readonly audit: AuditTrail,
     /** The warehouse sources an admin configured (SOURCES); null where there are none. */
     private readonly sources: SourceSettings | null = null,
+    /** Running table analyses by channel, so `/segments source cancel` can stop them. */
+    private readonly cancels: TableCancels = localTableCancels(),
   ) {}
-
-  /** Table analyses running in this process, by channel, so `/segments source cancel` can stop them. */
-  private readonly running = new Map<string, AbortController>();
 
   /** Analyse a shared file; true when it became the conversation's dataset. */
   async handle(conversation: Conversation, file: IncomingFile): Promise<boolean> {
@@ -107,10 +106,7 @@ export class Uploads {
   async handleTable(conversation: Conversation, table: WarehouseTable, save: string | null): Promise<boolean> {
     const started = Date.now();
     const { fileName, bytes } = warehouseDataset(table, new Date(started));
-    const controller = new AbortController();
-    const channel = channelName(conversation.key);
-    this.running.get(channel)?.abort();
-    this.running.set(channel, controller);
+    const running = await this.cancels.start(conversation.key);
     try {
       const settings = (await this.store.state(conversation.key)).settings;
       await conversation.progress(warehouseStep(fileName));
@@ -118,7 +114,7 @@ export class Uploads {
         warehouse: table,
         dataset: sha256(bytes),
         options: analysisOptions(settings, fileName),
-        signal: controller.signal,
+        signal: running.signal,
         onQueued: (position) => this.tellQueued(conversation, position),
       });
       const analysis = await this.accept(conversation, { fileName, bytes, uploadedBy: conversation.userId, threadTs: conversation.threadTs, source: table }, fitted, settings, started);
@@ -129,15 +125,13 @@ export class Uploads {
       await this.delivery.replyToFailure(conversation, error, `segmenting ${fileName}`);
       return false;
     } finally {
-      if (this.running.get(channel) === controller) this.running.delete(channel);
+      await running.done();
     }
   }
 
-  /** Cancel the channel's running table analysis started in this process; false when there is none. */
-  cancelTable(key: ChannelKey): boolean {
-    const controller = this.running.get(channelName(key));
-    controller?.abort();
-    return controller !== undefined;
+  /** Cancel the channel's running table analysis (in any replica sharing Redis); false when there is none. */
+  cancelTable(key: ChannelKey): Promise<boolean> {
+    return this.cancels.cancel(key);
   }
 
   /**
