@@ -1,15 +1,13 @@
 import { AlgorithmSchema, METHOD_NAMES } from '../analysis/report.js';
 import { DomainError } from '../common/errors.js';
-import type { Logger } from '../common/logger.js';
 import { DEFAULT_K_RANGE, SegmentCountSchema } from '../analysis/settings.js';
 import type { AuditTrail, ChannelKey, ChannelStore } from '../store/channel-store.js';
 import type { ChannelDatasets } from './channel-datasets.js';
 import type { Conversation } from './conversation.js';
 import type { Delivery } from './delivery.js';
 import type { SegmentEngine } from './engine.js';
-import { untrustedLiterals } from './render/literals.js';
 import type { Uploads } from './uploads.js';
-import { chatTable, warehouseName, type SourceSettings } from './warehouse.js';
+import { chatTable, labelsTarget, warehouseName, type SourceSettings } from './warehouse.js';
 import type { WarehouseTable } from '../store/schema.js';
 import { plainAnswer } from '../tools/answer.js';
 import { describeHistory } from '../tools/history.js';
@@ -164,8 +162,10 @@ export class Commands {
     let checked: WarehouseTable;
     try {
       checked = chatTable(this.warehouse.settings, name, table);
+      // A labels table the source does not allow is refused before the analysis, not after it.
+      if (target !== undefined) labelsTarget(this.warehouse.settings, checked, target);
     } catch (error) {
-      if (error instanceof DomainError) return reply(error.message, [name, table]);
+      if (error instanceof DomainError) return reply(error.message, [name, table, ...(target ? [target] : [])]);
       throw error;
     }
     const shown = warehouseName(checked);

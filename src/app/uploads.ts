@@ -1,6 +1,6 @@
 import type { Analysis } from '../analysis/analysis.js';
 import { DEFAULT_K_RANGE } from '../analysis/settings.js';
-import { errorSummary, InputError } from '../common/errors.js';
+import { DomainError, errorSummary, InputError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import type { Settings } from '../analysis/settings.js';
 import type { AuditTrail, ChannelKey, ChannelStore, NewUpload } from '../store/channel-store.js';
@@ -33,7 +33,6 @@ import {
   uploadDoneSummary,
   warehouseStep,
 } from './messages.js';
-
 
 export interface UploadLimits {
   /** The largest file accepted (MAX_UPLOAD_MB). */
@@ -118,7 +117,8 @@ export class Uploads {
         onQueued: (position) => this.tellQueued(conversation, position),
       });
       const analysis = await this.accept(conversation, { fileName, bytes, uploadedBy: conversation.userId, threadTs: conversation.threadTs, source: table }, fitted, settings, started);
-      if (save !== null) await this.saveSegments(conversation, table, analysis, save);
+      // The segments stand even when saving them is refused (say, the table exists already).
+      if (save !== null) await this.saveSegments(conversation, table, analysis, save).catch((error: unknown) => this.sayRefusal(conversation, error, [save]));
       await conversation.finish(uploadDoneSummary(fileName, analysis.report.rowsUsed, analysis.report.segments.length));
       return true;
     } catch (error) {
@@ -143,6 +143,12 @@ export class Uploads {
     const labels = await saveWarehouseLabels(this.sources, table, analysis.report, target, this.log);
     await this.audit.record({ ...conversation.key, userId: conversation.userId, action: 'export', detail: { labelsRows: labels.rows } });
     await conversation.say(labelsSaved(labels.name, labels.rows, labels.query), [labels.name, labels.query]);
+  }
+
+  /** A refusal said in one sentence (the work before it stands); anything else is a failure. */
+  private async sayRefusal(conversation: Conversation, error: unknown, literals: readonly string[]): Promise<void> {
+    if (!(error instanceof DomainError)) throw error;
+    await conversation.say(error.message, literals);
   }
 
   private tellQueued(conversation: Conversation, position: number): void {

@@ -51,6 +51,13 @@ describe('/segments source', () => {
     expect(state.active?.source).toEqual({ source: 'dwh', schema, table: 'customers' });
     expect(state.active?.fileName).toBe(name);
     expect(await app.store.ownsThread(key, '1700000000.000200')).toBe(true);
+    // Saving to an existing table is refused in the thread; the segments stand.
+    expect(await text(`source dwh ${schema}.customers save ${schema}.segments`)).toBe(sourceDone(name));
+    expect(conversation.said()).toContainEqual(expect.stringContaining(`${schema}.segments already exists`));
+    // A labels table the source does not allow is refused before anything runs.
+    const active = (await app.store.state(key)).active?.sha256;
+    expect(await text(`source dwh ${schema}.customers save public.labels`)).toMatch(/does not allow public\.labels/);
+    expect((await app.store.state(key)).active?.sha256).toBe(active);
     expect(await text(`source dwh public.customers`)).toMatch(/does not allow public\.customers/);
     expect(await text('source other x.y')).toBe('There is no source by that name; the sources are dwh.');
   });

@@ -122,6 +122,25 @@ export function defaultLabelsTable(table: WarehouseTable): TableRef {
 }
 
 /**
+ * Where chat may save a warehouse table's segments: `target` ("schema.table", typed by a person)
+ * if the source allows it, else the default name when the admin allows that; otherwise an
+ * InputError asking for a name. Nothing connects: the check is against the admin's list.
+ */
+export function labelsTarget(settings: SourceSettings, table: WarehouseTable, target: string | null): TableRef {
+  const source = resolveSource(settings, { source: table.source, allowUrl: false });
+  if (source.url.startsWith('duckdb:')) {
+    throw new InputError('Labels of a file read through DuckDB are written with the command line (`--write-labels`), not from chat.', 'labels-not-supported');
+  }
+  const ref = target === null ? defaultLabelsTable(table) : parseTableName(target);
+  if (tableAllowed(source, ref)) return ref;
+  if (target !== null) throw notAllowed(source, ref);
+  throw new InputError(
+    `Name the table to save the segments to, e.g. "save the segments to schema.table"; the source "${source.name}" allows ${source.tables.join(', ')}.`,
+    'labels-table-needed',
+  );
+}
+
+/**
  * Writes the segments of a warehouse table's analysis next to its customers ("save the segments"):
  * to `target` ("schema.table", typed by a person: checked against the source's allowed tables and
  * quoted by the driver), or to the default name when none is given and the admin allows it.
@@ -134,18 +153,8 @@ export async function saveWarehouseLabels(
   log: Logger,
   signal?: AbortSignal,
 ): Promise<LabelsTable> {
+  const ref = labelsTarget(settings, table, target);
   const source = resolveSource(settings, { source: table.source, allowUrl: false });
-  if (source.url.startsWith('duckdb:')) {
-    throw new InputError('Labels of a file read through DuckDB are written with the command line (`--write-labels`), not from chat.', 'labels-not-supported');
-  }
-  const ref = target === null ? defaultLabelsTable(table) : parseTableName(target);
-  if (!tableAllowed(source, ref)) {
-    if (target !== null) throw notAllowed(source, ref);
-    throw new InputError(
-      `Name the table to save the segments to, e.g. "save the segments to schema.table"; the source "${source.name}" allows ${source.tables.join(', ')}.`,
-      'labels-table-needed',
-    );
-  }
   const runner = await openSource(source.url, settings);
   try {
     const labels = await writeLabelsTable(runner, report, ref, signal);
