@@ -17,7 +17,7 @@ import { createEngine } from './engine.js';
 import { runAnalysis } from './analysis-job.js';
 import { analyzeWarehouseTable } from './warehouse.js';
 import type { SourceConfig } from '../config.js';
-import { createSlowView, loadMissionTable, slowQueriesRunning } from '../../test/helpers/mission-table.js';
+import { createSlowView, loadMissionTable, slowQueriesRunning, untilSlowQueryRuns } from '../../test/helpers/mission-table.js';
 
 
 /**
@@ -195,9 +195,9 @@ describe('analyses on the BullMQ queue', () => {
     const controller = new AbortController();
     const options = analysisOptions({ k: 3, algorithm: 'kmeans' }, `dwh:${TABLES}.slow`);
     const running = replica(prefix).run({ warehouse: { source: 'dwh', schema: TABLES, table: 'slow' }, dataset: 'b'.repeat(64), options, signal: controller.signal });
-    running.catch(() => undefined);
+    const failure = running.catch((error: unknown) => error);
     const active = (): Promise<number> => slowQueriesRunning(TABLES);
-    while ((await active()) === 0) await new Promise((resolve) => setImmediate(resolve));
+    await untilSlowQueryRuns(TABLES, failure, () => String(worker.lines.map((line) => line.msg).join(' | ')));
     controller.abort();
     await expect(running).rejects.toMatchObject({ code: 'cancelled', message: 'The analysis was cancelled and its query stopped on the server.' });
     expect(await active()).toBe(0);

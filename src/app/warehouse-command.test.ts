@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../common/logger.js';
 import { loadConfig } from '../config.js';
 import { RecordingConversation } from '../../test/helpers/recording-conversation.js';
-import { createSlowView, loadMissionTable, slowQueriesRunning, testQuery } from '../../test/helpers/mission-table.js';
+import { createSlowView, loadMissionTable, slowQueriesRunning, testQuery, untilSlowQueryRuns } from '../../test/helpers/mission-table.js';
 import { dropSchema, requirePostgres, TEST_DATABASE_URL, uniqueName } from '../../test/helpers/services.js';
 import { NO_SOURCE_RUNNING, NO_SOURCES_MESSAGE, SOURCE_CANCELLED, sourceDone, sourceFailed, warehouseRowsRefused } from './messages.js';
 import { createSegmentApp, type SegmentApp } from './segment-app.js';
@@ -101,7 +101,7 @@ describe('/segments source', () => {
     expect((await app.commands.handle(conversation, 'source cancel')).text).toBe(NO_SOURCE_RUNNING);
     const running = app.commands.handle(conversation, `source dwh ${schema}.slow`);
     const active = (): Promise<number> => slowQueriesRunning(schema);
-    while ((await active()) === 0) await new Promise((resolve) => setImmediate(resolve));
+    await untilSlowQueryRuns(schema, running, () => conversation.said().join(' | '));
     expect((await app.commands.handle(conversation, 'source cancel')).text).toBe(SOURCE_CANCELLED);
     expect((await running).text).toBe(sourceFailed(`dwh:${schema}.slow`));
     expect(conversation.said().at(-1)).toBe('The analysis was cancelled and its query stopped on the server.');
