@@ -10,11 +10,15 @@ import { CC_GENERAL_CSV, MALL_CSV } from '../../test/helpers/shared.js';
 import { dropRedisPrefix, dropSchema, requirePostgres, requireRedis, TEST_DATABASE_URL, TEST_REDIS_URL, uniqueName } from '../../test/helpers/services.js';
 import { startAppProcess, type AppProcess } from '../../test/helpers/processes.js';
 import { AnalysisQueueFullError } from './analysis-pool.js';
-import { ANALYSIS_QUEUE, redisConnection } from './analysis-queue.js';
+import { ANALYSIS_QUEUE, createTableCancels, redisConnection } from './analysis-queue.js';
 import { createAnalysisRunner, type AnalysisRunner } from './analysis-runner.js';
 import { analysisOptions } from './channel-datasets.js';
 import { createEngine } from './engine.js';
 import { runAnalysis } from './analysis-job.js';
+import { analyzeWarehouseTable } from './warehouse.js';
+import type { SourceConfig } from '../config.js';
+import { createSlowView, loadMissionTable, slowQueriesRunning, untilSlowQueryRuns } from '../../test/helpers/mission-table.js';
+
 
 /**
  * Analyses as BullMQ jobs served by real `npm run worker` processes, against real PostgreSQL and
@@ -22,13 +26,25 @@ import { runAnalysis } from './analysis-job.js';
  */
 
 const schema = uniqueName('queue');
+/** The warehouse side: the mission's customers in a schema of their own, read through the configured source "dwh". */
+const TABLES = uniqueName('queue_dwh');
 const prefixes: string[] = [];
 const workers: AppProcess[] = [];
 const runners: AnalysisRunner[] = [];
 let persistence: Persistence;
 
+const SOURCES = JSON.stringify([{ name: 'dwh', url: TEST_DATABASE_URL, tables: [`${TABLES}.*`] }]);
+
 function env(prefix: string): Record<string, string> {
-  return { DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: schema, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, JOB_LOCK_SECONDS: '10', WORKER_CONCURRENCY: '1' };
+  return {
+    DATABASE_URL: TEST_DATABASE_URL,
+    DATABASE_SCHEMA: schema,
+    REDIS_URL: TEST_REDIS_URL,
+    QUEUE_PREFIX: prefix,
+    JOB_LOCK_SECONDS: '10',
+    WORKER_CONCURRENCY: '1',
+    SOURCES,
+  };
 }
 
 function newPrefix(): string {
@@ -62,6 +78,8 @@ beforeAll(async () => {
   await requirePostgres();
   await requireRedis();
   persistence = await openPgPersistence({ url: TEST_DATABASE_URL, schema, poolSize: 4, log: silentLogger });
+  await loadMissionTable(TABLES);
+  await createSlowView(TABLES);
   const { createQueueExecutor } = await import('./analysis-queue.js');
   createAnalysisRunnerForQueue = (config) => {
     const cache = persistence.analyses;
@@ -82,6 +100,7 @@ afterAll(async () => {
   await persistence?.close();
   for (const prefix of prefixes) await dropRedisPrefix(prefix);
   await dropSchema(schema);
+  await dropSchema(TABLES);
 });
 
 describe('analyses on the BullMQ queue', () => {
@@ -151,6 +170,74 @@ describe('analyses on the BullMQ queue', () => {
     expect((await first).report.segments).toHaveLength(2);
     expect(positions).toEqual([1]);
     await worker.stop();
+  });
+
+  it('a worker analyses a warehouse table where it lives: the job names the table, never rows, and gives the in-process analysis', async () => {
+    const prefix = newPrefix();
+    const worker = startWorker(prefix);
+    await worker.waitFor(ready, 'the worker was ready');
+    const warehouse = { source: 'dwh', schema: TABLES, table: 'customers' };
+    const options = analysisOptions({ k: null, algorithm: 'kmeans' }, `dwh:${TABLES}.customers`);
+    const analysis = await replica(prefix).run({ warehouse, dataset: 'a'.repeat(64), options });
+    const local = await analyzeWarehouseTable({ sources: JSON.parse(SOURCES) as SourceConfig[], statementTimeoutMs: 60_000 }, warehouse, options, undefined, silentLogger);
+    expect(analysis.report).toEqual(local.report);
+    expect(analysis.report.pushdown?.table).toBe('customers');
+    const queue = new Queue(ANALYSIS_QUEUE, { connection: redisConnection(TEST_REDIS_URL), prefix });
+    const [job] = await queue.getJobs(['completed']);
+    await queue.close();
+    expect(job.data).toEqual({ key: expect.any(String), dataset: 'a'.repeat(64), options, warehouse });
+  });
+
+  it('cancelling a warehouse table’s analysis on a replica cancels its query on the server, from the worker running it', async () => {
+    const prefix = newPrefix();
+    const worker = startWorker(prefix);
+    await worker.waitFor(ready, 'the worker was ready');
+    const controller = new AbortController();
+    const options = analysisOptions({ k: 3, algorithm: 'kmeans' }, `dwh:${TABLES}.slow`);
+    const running = replica(prefix).run({ warehouse: { source: 'dwh', schema: TABLES, table: 'slow' }, dataset: 'b'.repeat(64), options, signal: controller.signal });
+    const failure = running.catch((error: unknown) => error);
+    const active = (): Promise<number> => slowQueriesRunning(TABLES);
+    await untilSlowQueryRuns(TABLES, failure, () => String(worker.lines.map((line) => line.msg).join(' | ')));
+    controller.abort();
+    await expect(running).rejects.toMatchObject({ code: 'cancelled', message: 'The analysis was cancelled and its query stopped on the server.' });
+    expect(await active()).toBe(0);
+    await worker.waitFor((line) => line.msg === 'Analysis cancelled', 'the worker cancelled the job');
+  });
+
+  it('cancelling a warehouse table’s analysis still waiting for a worker removes it from the line', async () => {
+    const prefix = newPrefix();
+    const controller = new AbortController();
+    const options = analysisOptions({ k: 3, algorithm: 'kmeans' }, `dwh:${TABLES}.customers`);
+    let queued: () => void = () => {};
+    const told = new Promise<void>((resolve) => (queued = resolve));
+    const running = replica(prefix).run({ warehouse: { source: 'dwh', schema: TABLES, table: 'customers' }, dataset: 'c'.repeat(64), options, signal: controller.signal, onQueued: () => queued() });
+    running.catch(() => undefined);
+    await told;
+    controller.abort();
+    await expect(running).rejects.toMatchObject({ code: 'cancelled' });
+    const queue = new Queue(ANALYSIS_QUEUE, { connection: redisConnection(TEST_REDIS_URL), prefix });
+    expect(await queue.getWaitingCount()).toBe(0);
+    await queue.close();
+  });
+
+  it('`/segments source cancel` on one bot replica cancels the channel’s table analysis running on another', async () => {
+    const prefix = newPrefix();
+    const config = loadConfig(env(prefix)).queue;
+    if (config === null) throw new Error('the test config names a queue');
+    const [started, asked] = [await createTableCancels(config, silentLogger), await createTableCancels(config, silentLogger)];
+    try {
+      const key = { teamId: 'TQ', channelId: 'C9' };
+      const running = await started.start(key);
+      const aborted = new Promise<void>((resolve) => running.signal.addEventListener('abort', () => resolve(), { once: true }));
+      expect(await asked.cancel({ teamId: 'TQ', channelId: 'C10' })).toBe(false);
+      expect(await asked.cancel(key)).toBe(true);
+      await aborted;
+      await running.done();
+      expect(await asked.cancel(key)).toBe(false);
+    } finally {
+      await started.close();
+      await asked.close();
+    }
   });
 
   it('a worker SIGKILLed in the middle of an analysis leaves a stalled job that another worker finishes', async () => {

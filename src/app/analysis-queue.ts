@@ -2,11 +2,15 @@ import { createHash } from 'node:crypto';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Analysis, AnalyzeOptions } from '../analysis/analysis.js';
-import { errorFromRecord, errorRecord, type ErrorRecord } from '../common/errors.js';
+import { DomainError, errorFromRecord, errorRecord, errorSummary, type ErrorRecord } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import type { QueueConfig } from '../config.js';
-import type { AnalysisCache, ChannelStore } from '../store/channel-store.js';
+import { z } from 'zod';
+import type { AnalysisCache, ChannelKey, ChannelStore } from '../store/channel-store.js';
+import type { WarehouseTable } from '../store/schema.js';
+import { randomUUID } from 'node:crypto';
 import { AnalysisQueueFullError, type QueuedCallback } from './analysis-pool.js';
+import { channelName, localTableCancels, type TableCancels } from './table-cancels.js';
 import type { AnalysisExecutor, ExecutorTask } from './analysis-runner.js';
 
 /** The BullMQ queue every bot replica adds to and every `npm run worker` takes from. */
@@ -14,12 +18,27 @@ export const ANALYSIS_QUEUE = 'analyses';
 
 /**
  * A job's payload: a reference to the stored dataset (its checksum) and the options, never rows.
- * The worker reads the bytes from the store and writes the result to the shared cache under `key`.
+ * The worker reads the bytes from the store and writes the result to the shared cache under `key`;
+ * for a warehouse table, `warehouse` names it and the worker runs its statements where it lives.
  */
 export interface AnalysisJobData {
   readonly key: string;
   readonly dataset: string;
   readonly options: AnalyzeOptions;
+  readonly warehouse?: WarehouseTable;
+}
+
+/**
+ * The Redis channel a replica publishes a cancelled job's id on; every worker listens and the one
+ * running it aborts it (BullMQ's `Worker.cancelJob`, https://docs.bullmq.io/guide/workers/cancelling-jobs).
+ */
+export function cancelChannel(prefix: string): string {
+  return `${prefix}:${ANALYSIS_QUEUE}:cancel`;
+}
+
+/** What a cancelled analysis ends with, wherever it ran. */
+export function cancelledError(): DomainError {
+  return new DomainError('The analysis was cancelled and its query stopped on the server.', 'cancelled');
 }
 
 /** What a finished job returns: where its result is. */
@@ -90,7 +109,7 @@ export function createQueueExecutor(options: QueueExecutorOptions): AnalysisExec
   const waitForJob = async (task: ExecutorTask, jobId: string, waiting: number, free: number, onQueued?: QueuedCallback): Promise<Analysis> => {
     const job = await queue.add(
       'analyse',
-      { key: task.key, dataset: task.dataset, options: task.options },
+      { key: task.key, dataset: task.dataset, options: task.options, ...(task.warehouse ? { warehouse: task.warehouse } : {}) },
       // Kept a while once finished, so a replica that asks a moment later is answered at once.
       { jobId, removeOnComplete: { age: 3600 }, removeOnFail: { age: 60 } },
     );
@@ -99,14 +118,36 @@ export function createQueueExecutor(options: QueueExecutorOptions): AnalysisExec
       const place = waiting + 1 - free;
       if (place >= 1) onQueued(place);
     }
+    // A job removed before a worker took it never reports failed, so its waiters are told here.
+    let removed: (error: Error) => void = () => undefined;
+    const whenRemoved = new Promise<never>((_, reject) => (removed = reject));
+    const cancel = (): void =>
+      void cancelJob(jobId).then(
+        (wasWaiting) => wasWaiting && removed(cancelledError()),
+        (error: unknown) => options.log.warn({ jobId, err: errorSummary(error) }, 'Could not cancel the analysis'),
+      );
+    task.signal?.addEventListener('abort', cancel, { once: true });
     try {
-      await job.waitUntilFinished(events);
+      await Promise.race([job.waitUntilFinished(events), whenRemoved]);
     } catch (error) {
+      if (error instanceof DomainError) throw error;
       throw decodeFailure(error instanceof Error ? error.message : String(error));
+    } finally {
+      task.signal?.removeEventListener('abort', cancel);
     }
     const analysis = await options.cache.load(task.key);
     if (analysis === null) throw new Error('The analysis finished but its result is not in the shared cache');
     return analysis;
+  };
+
+  /** A waiting job is removed; a running one is aborted by its worker, which fails it with the cancelled error. */
+  const cancelJob = async (jobId: string): Promise<boolean> => {
+    const job = await queue.getJob(jobId);
+    // Removing fails once a worker holds the job's lock; that worker is told below instead.
+    const wasWaiting = job !== undefined && (await job.getState()) === 'waiting' && (await job.remove().then(() => true, () => false));
+    if (!wasWaiting) await connection.publish(cancelChannel(options.queue.prefix), jobId);
+    options.log.info({ jobId, wasWaiting }, 'Analysis cancelled');
+    return wasWaiting;
   };
 
   return {
@@ -120,3 +161,66 @@ export function createQueueExecutor(options: QueueExecutorOptions): AnalysisExec
     },
   };
 }
+
+/** A running mark outlives a replica that died mid-analysis by at most this long. */
+const RUNNING_MARK_SECONDS = 24 * 3600;
+
+/**
+ * Table analyses cancelled across bot replicas: each replica keeps its own analyses' signals
+ * (localTableCancels) and marks each running one in Redis (`<prefix>:tables:running:<team>/<channel>`,
+ * holding a token so only its own analysis clears it); a cancel on any replica checks the mark and
+ * publishes the channel on `<prefix>:tables:cancel`, and the replica running it aborts its signal,
+ * which cancels the job on its worker.
+ */
+export async function createTableCancels(queue: QueueConfig, log: Logger): Promise<TableCancels> {
+  const local = localTableCancels();
+  const commands = redisConnection(queue.url);
+  const subscriber = redisConnection(queue.url);
+  const topic = `${queue.prefix}:tables:cancel`;
+  const mark = (key: ChannelKey): string => `${queue.prefix}:tables:running:${channelName(key)}`;
+  for (const connection of [commands, subscriber]) {
+    connection.on('error', (error: Error) => log.warn({ err: { name: error.name, message: error.message } }, 'Table cancel connection problem'));
+  }
+  subscriber.on('message', (_topic: string, message: string) => {
+    const key = channelKeyOf(message);
+    if (key !== null) void local.cancel(key);
+  });
+  await subscriber.subscribe(topic);
+  return {
+    start: async (key) => {
+      const running = await local.start(key);
+      const token = randomUUID();
+      await commands.set(mark(key), token, 'EX', RUNNING_MARK_SECONDS);
+      return {
+        signal: running.signal,
+        done: async () => {
+          await running.done();
+          if ((await commands.get(mark(key))) === token) await commands.del(mark(key));
+        },
+      };
+    },
+    cancel: async (key) => {
+      if ((await commands.exists(mark(key))) === 0) return false;
+      await commands.publish(topic, JSON.stringify({ teamId: key.teamId, channelId: key.channelId }));
+      return true;
+    },
+    close: async () => {
+      await local.close();
+      subscriber.disconnect();
+      commands.disconnect();
+    },
+  };
+}
+
+const ChannelKeySchema = z.object({ teamId: z.string(), channelId: z.string() });
+
+/** A published channel key; null for anything else on the topic. */
+function channelKeyOf(message: string): ChannelKey | null {
+  try {
+    const parsed = ChannelKeySchema.safeParse(JSON.parse(message));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+

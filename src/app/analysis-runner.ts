@@ -3,23 +3,36 @@ import type { Analysis, AnalyzeOptions } from '../analysis/analysis.js';
 import { DEFAULT_K_RANGE, DEFAULT_MAX_QUEUED_ANALYSES } from '../analysis/settings.js';
 import { variedOptions, type Variation } from '../analysis/variation.js';
 import type { CleanTable } from '../data/schema.js';
+import { ConfigError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import type { StagedUpload } from '../store/channel-store.js';
+import type { WarehouseTable } from '../store/schema.js';
 import { AnalysisPool, type QueuedCallback } from './analysis-pool.js';
 import { runAnalysis, type AnalysisJob } from './analysis-job.js';
 
-/** One analysis the application wants: a cleaned table, which bytes it came from, and the options. */
-export interface AnalysisRequest {
-  /** Reads the table; called only when the analysis is not cached already. */
-  readonly table: () => CleanTable | Promise<CleanTable>;
-  /** Identifies the data the table was read from (its checksum): equal requests share one result. */
+/**
+ * What an analysis reads: a cleaned table (read only when the analysis is not cached already), or
+ * a warehouse table analysed where it lives (K-Means as SQL; no rows are read here).
+ */
+export type AnalysisInput =
+  | { readonly table: () => CleanTable | Promise<CleanTable>; readonly warehouse?: undefined }
+  | { readonly warehouse: WarehouseTable; readonly table?: undefined };
+
+/** One analysis the application wants: what it reads, which stored data that is, and the options. */
+export type AnalysisRequest = AnalysisInput & {
+  /** Identifies the data (its checksum): equal requests share one result. */
   readonly dataset: string;
   readonly options: AnalyzeOptions;
   /** Told the job's place in line when it has to wait for other analyses. */
   readonly onQueued?: QueuedCallback;
   /** The bytes of an upload not yet in the store, so an analysis in another process can read them. */
   readonly upload?: StagedUpload;
-}
+  /** Cancels a warehouse table's analysis (its running statement is cancelled on the server). */
+  readonly signal?: AbortSignal;
+};
+
+/** Analyses a warehouse table where it lives (app/warehouse.ts with the configured sources). */
+export type WarehouseAnalysis = (table: WarehouseTable, options: AnalyzeOptions, signal: AbortSignal | undefined) => Promise<Analysis>;
 
 /** Finished analyses kept for reuse: the command line's files, or the store's cache shared by replicas. */
 export interface AnalysisSnapshots {
@@ -27,14 +40,14 @@ export interface AnalysisSnapshots {
   save(key: string, analysis: Analysis): Promise<void>;
 }
 
-/** One analysis for an executor: the runner's cache key, the dataset's checksum, the options and the table on demand. */
-export interface ExecutorTask {
+/** One analysis for an executor: the runner's cache key, the dataset's checksum, the options and what it reads. */
+export type ExecutorTask = AnalysisInput & {
   readonly key: string;
   readonly dataset: string;
   readonly options: AnalyzeOptions;
-  readonly table: () => Promise<CleanTable>;
   readonly upload?: StagedUpload;
-}
+  readonly signal?: AbortSignal;
+};
 
 /**
  * Where analyses run: the in-process worker pool (the default), or a queue served by other
@@ -55,8 +68,8 @@ export interface AnalysisExecutor {
  */
 export interface AnalysisRunner {
   run(request: AnalysisRequest): Promise<Analysis>;
-  /** The same table as `base` analysed with other settings. */
-  vary(base: Analysis, dataset: string, variation: Variation): Promise<Analysis>;
+  /** The same table as `base` analysed with other settings (where it lives, for a warehouse table). */
+  vary(base: Analysis, dataset: string, variation: Variation, warehouse?: WarehouseTable): Promise<Analysis>;
   /** Drop every cached analysis of these datasets (a channel reset). */
   forget(datasets: readonly string[]): void;
   close(): Promise<void>;
@@ -74,6 +87,8 @@ export interface AnalysisRunnerOptions {
   readonly execute?: (job: AnalysisJob, onQueued?: QueuedCallback) => Promise<Analysis>;
   /** Runs jobs elsewhere (the BullMQ queue); replaces the pool and `execute`. */
   readonly executor?: AnalysisExecutor;
+  /** Analyses warehouse tables in this process (without a queue); absent where no sources are configured. */
+  readonly warehouse?: WarehouseAnalysis;
   readonly log: Logger;
 }
 
@@ -87,8 +102,9 @@ export function createAnalysisRunner(options: AnalysisRunnerOptions): AnalysisRu
   const compute = async (request: AnalysisRequest, key: string): Promise<Analysis> => {
     const stored = await snapshots?.load(key);
     if (stored) return stored;
-    const table = async () => request.table();
-    const analysis = await executor.run({ key, dataset: request.dataset, options: request.options, table, upload: request.upload }, request.onQueued);
+    const common = { key, dataset: request.dataset, options: request.options, upload: request.upload, signal: request.signal };
+    const task: ExecutorTask = request.warehouse ? { ...common, warehouse: request.warehouse } : { ...common, table: async () => request.table() };
+    const analysis = await executor.run(task, request.onQueued);
     if (!executor.savesResults) await snapshots?.save(key, analysis);
     return analysis;
   };
@@ -105,7 +121,8 @@ export function createAnalysisRunner(options: AnalysisRunnerOptions): AnalysisRu
 
   return {
     run,
-    vary: (base, dataset, variation) => run({ table: () => base.table, dataset, options: variedOptions(base, variation) }),
+    vary: (base, dataset, variation, warehouse) =>
+      run(warehouse ? { warehouse, dataset, options: variedOptions(base, variation) } : { table: () => base.table, dataset, options: variedOptions(base, variation) }),
     forget: (datasets) => cache.deleteWhere((key) => datasets.some((dataset) => key.startsWith(`${dataset}|`))),
     close: () => executor.close(),
   };
@@ -119,8 +136,14 @@ function localExecutor(options: AnalysisRunnerOptions): AnalysisExecutor {
       ? new AnalysisPool({ size: workers, maxQueue: options.maxQueued ?? DEFAULT_MAX_QUEUED_ANALYSES, log: options.log })
       : null;
   const execute = options.execute ?? ((job: AnalysisJob, onQueued?: QueuedCallback) => (pool ? pool.run(job, onQueued) : runAnalysis(job)));
+  const warehouse = options.warehouse;
   return {
-    run: async (task, onQueued) => execute({ table: await task.table(), options: task.options }, onQueued),
+    run: async (task, onQueued) => {
+      if (task.warehouse === undefined) return execute({ table: await task.table(), options: task.options }, onQueued);
+      if (warehouse === undefined) throw new ConfigError('No warehouse sources are configured; an admin adds them to SOURCES (see the README, "Warehouse tables").');
+      // Mostly waiting on the engine's statements; the sample's share runs in this thread.
+      return warehouse(task.warehouse, task.options, task.signal);
+    },
     savesResults: false,
     close: async () => {
       await pool?.close();

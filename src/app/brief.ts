@@ -49,7 +49,9 @@ export class Briefs {
         return;
       }
       const state = await this.store.state(conversation.key);
-      const sections = await this.engine.brief(loaded.analysis, state.settings, (base, variation) => this.runner.vary(base, loaded.record.sha256, withNamedKey(variation, state.settings)));
+      const sections = await this.engine.brief(loaded.analysis, state.settings, (base, variation) =>
+        this.runner.vary(base, loaded.record.sha256, withNamedKey(variation, state.settings), loaded.record.source),
+      );
       const chartLinks = await conversation.chartLinks();
       const markdown = briefMarkdown(loaded.record.fileName, sections, chartLinks);
       const previous = state.documents?.[BRIEF_DOCUMENT] ?? null;

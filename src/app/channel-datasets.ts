@@ -47,11 +47,16 @@ export class ChannelDatasets {
     return { record: state.active, analysis: comparison?.current ?? analysis, comparison };
   }
 
-  /** The analysis of a stored dataset under `settings`; its CSV is read only when not cached. */
+  /**
+   * The analysis of a stored dataset under `settings`; its CSV is read only when not cached. A
+   * warehouse table is analysed where it lives again (on the same runner) when not cached.
+   */
   analysisOf(key: ChannelKey, record: DatasetRecord, which: 'active' | 'previous', settings: Settings): Promise<Analysis> {
+    const options = analysisOptions(settings, record.fileName);
+    if (record.source) return this.runner.run({ warehouse: record.source, dataset: record.sha256, options });
     return this.runner.run({
       dataset: record.sha256,
-      options: analysisOptions(settings, record.fileName),
+      options,
       table: async () => {
         const stored = await this.store.readDataset(key, which);
         if (!stored || stored.record.sha256 !== record.sha256) {
@@ -64,9 +69,11 @@ export class ChannelDatasets {
 
   /**
    * The active analysis compared with the dataset it replaced, analysed as it was then (its
-   * remembered k and method); null when the previous dataset cannot be read (logged).
+   * remembered k and method); null when the previous dataset cannot be read (logged), and when
+   * either is a warehouse table (its customers are not in this process to follow one by one).
    */
   async compared(key: ChannelKey, previous: DatasetRecord, activeSha: string, analysis: Analysis, settings: Settings): Promise<ComparisonResult | null> {
+    if (previous.source || analysis.report.pushdown) return null;
     const cacheKey = JSON.stringify([key.teamId, key.channelId, previous.sha256, activeSha, settings]);
     const cached = this.comparisons.get(cacheKey);
     if (cached && cached.current.table === analysis.table) return cached;

@@ -1,14 +1,14 @@
 import { AlgorithmSchema, METHOD_NAMES } from '../analysis/report.js';
 import { DomainError } from '../common/errors.js';
-import type { Logger } from '../common/logger.js';
 import { DEFAULT_K_RANGE, SegmentCountSchema } from '../analysis/settings.js';
 import type { AuditTrail, ChannelKey, ChannelStore } from '../store/channel-store.js';
 import type { ChannelDatasets } from './channel-datasets.js';
 import type { Conversation } from './conversation.js';
 import type { Delivery } from './delivery.js';
 import type { SegmentEngine } from './engine.js';
-import { untrustedLiterals } from './render/literals.js';
-import { analyzeSource, type SourceSettings } from './warehouse.js';
+import type { Uploads } from './uploads.js';
+import { chatTable, labelsTarget, warehouseName, type SourceSettings } from './warehouse.js';
+import type { WarehouseTable } from '../store/schema.js';
 import { plainAnswer } from '../tools/answer.js';
 import { describeHistory } from '../tools/history.js';
 import {
@@ -22,10 +22,14 @@ import {
   K_USAGE,
   kOutOfRange,
   kSet,
-  labelsSaved,
   METHOD_USAGE,
+  NO_SOURCE_RUNNING,
   NO_SOURCES_MESSAGE,
+  SOURCE_CANCELLED,
   SOURCE_USAGE,
+  sourceDone,
+  sourceFailed,
+  sourceStarted,
   sourcesList,
   methodSet,
   NO_DATASET_MESSAGE,
@@ -75,8 +79,8 @@ export class Commands {
     private readonly delivery: Delivery,
     private readonly audit: AuditTrail,
     private readonly retentionDays: number,
-    /** The warehouse sources an admin configured (SOURCES); null where there are none to offer. */
-    private readonly sources: (SourceSettings & { readonly log: Logger }) | null = null,
+    /** The warehouse sources an admin configured (SOURCES) and where their analyses run; null where there are none to offer. */
+    private readonly warehouse: { readonly settings: SourceSettings; readonly uploads: Uploads } | null = null,
   ) {}
 
   async handle(conversation: Conversation, text: string, actor?: Actor): Promise<CommandReply> {
@@ -145,28 +149,29 @@ export class Commands {
   /**
    * `/segments source`: the configured sources; `/segments source <name> <schema.table> [save
    * <schema.table>]`: the table segmented where it lives (K-Means as SQL, the channel's settings)
-   * and summarised as an upload is; with `save`, the segments written next to the customers.
+   * in a thread of its own that everyone in the channel sees, kept as the channel's dataset so
+   * questions, charts and "save the segments" work on it; with `save`, the segments written next
+   * to the customers. `/segments source cancel` stops the channel's running one.
    */
   private async source(conversation: Conversation, args: readonly string[]): Promise<CommandReply> {
-    if (this.sources === null || this.sources.sources.length === 0) return reply(NO_SOURCES_MESSAGE);
-    if (args.length === 0) return reply(sourcesList(this.sources.sources));
+    if (this.warehouse === null || this.warehouse.settings.sources.length === 0) return reply(NO_SOURCES_MESSAGE);
+    if (args.length === 0) return reply(sourcesList(this.warehouse.settings.sources));
+    if (args.length === 1 && args[0].toLowerCase() === 'cancel') return reply((await this.warehouse.uploads.cancelTable(conversation.key)) ? SOURCE_CANCELLED : NO_SOURCE_RUNNING);
     const [name, table, save, target] = args;
     if (table === undefined || (save !== undefined && (save.toLowerCase() !== 'save' || target === undefined)) || args.length > 4) return reply(SOURCE_USAGE);
-    const { settings } = await this.store.state(conversation.key);
+    let checked: WarehouseTable;
     try {
-      const { analysis, labels } = await analyzeSource(
-        this.sources,
-        { source: name, table, writeLabels: target, allowUrl: false, options: { k: settings.k ?? 'auto', seed: 0 } },
-        this.sources.log,
-      );
-      await this.audit.record({ ...conversation.key, userId: conversation.userId, action: 'upload', detail: { source: name, rows: analysis.report.rowsUsed } });
-      const summary = await this.engine.uploadSummary(analysis, null);
-      const saved = labels ? `\n\n${labelsSaved(labels.name, labels.rows, labels.query)}` : '';
-      return reply(`${summary.text}${saved}`, [...untrustedLiterals(analysis), ...(summary.literals ?? []), ...(labels ? [labels.name, labels.query] : [])]);
+      checked = chatTable(this.warehouse.settings, name, table);
+      // A labels table the source does not allow is refused before the analysis, not after it.
+      if (target !== undefined) labelsTarget(this.warehouse.settings, checked, target);
     } catch (error) {
       if (error instanceof DomainError) return reply(error.message, [name, table, ...(target ? [target] : [])]);
       throw error;
     }
+    const shown = warehouseName(checked);
+    const thread = await conversation.startThread(sourceStarted(shown), [shown]);
+    const done = await this.warehouse.uploads.handleTable(thread, checked, target ?? null);
+    return reply(done ? sourceDone(shown) : sourceFailed(shown), [shown]);
   }
 
   private async askToReset(conversation: Conversation): Promise<CommandReply> {
@@ -249,7 +254,10 @@ export class Commands {
   private async export(conversation: Conversation): Promise<CommandReply> {
     const loaded = await this.datasets.active(conversation.key);
     if (!loaded) return reply(NO_DATASET_MESSAGE);
-    const sentTo = await this.delivery.postFiles(conversation, await this.engine.exportSegments(loaded.analysis));
+    // A warehouse table's customers are refused in a sentence (they stay where they live).
+    const exported = await this.engine.exportSegments(loaded.analysis).catch((error: unknown) => (error instanceof DomainError ? error : Promise.reject(error)));
+    if (exported instanceof DomainError) return reply(exported.message, [loaded.record.fileName]);
+    const sentTo = await this.delivery.postFiles(conversation, exported);
     return reply(exportDone(loaded.analysis.report.rowsUsed, loaded.record.fileName, sentTo), [loaded.record.fileName, ...(sentTo ? [sentTo] : [])]);
   }
 }

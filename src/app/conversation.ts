@@ -26,6 +26,11 @@ export interface Conversation {
   postImages(images: readonly RenderedImage[]): Promise<void>;
   /** A short plain reply: a notice or a problem with the user's file; `literals` are quoted from the file or the user. */
   say(text: string, literals?: readonly string[]): Promise<void>;
+  /**
+   * Post `text` where everyone in the conversation sees it and continue in its thread (a slash
+   * command's work that others may follow up on); surfaces that are one thread already continue here.
+   */
+  startThread(text: string, literals: readonly string[]): Promise<Conversation>;
   /** A person's name as the surface shows it (for "uploaded by Ana"), never a mention that pings. */
   displayName(userId: string): Promise<string>;
   /**

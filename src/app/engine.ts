@@ -18,7 +18,8 @@ import type { Reanalyze } from '../tools/tool.js';
 import { describeComparison } from '../tools/dataset-comparison.js';
 import type { ComparisonResult } from '../analysis/migration.js';
 import { labelsCsv } from '../analysis/labels-csv.js';
-import { exportIntro } from './messages.js';
+import { exportIntro, warehouseRowsRefused } from './messages.js';
+import { InputError } from '../common/errors.js';
 import { comparisonLiterals, untrustedLiterals } from './render/literals.js';
 
 /**
@@ -145,14 +146,17 @@ export function createEngine(options: EngineOptions): SegmentEngine {
         { heading: 'Support actions', answer: await tool('service_actions', {}) },
       ];
     },
-    exportSegments: async (analysis) =>
-      quoting(
+    exportSegments: async (analysis) => {
+      // A warehouse table's customers stay where they live: its analysis holds a sample, never rows to hand out.
+      if (analysis.report.pushdown) throw new InputError(warehouseRowsRefused(analysis.report.source), 'warehouse-rows');
+      return quoting(
         plainAnswer(exportIntro(analysis.report.rowsUsed, analysis.report.source), {
           files: [{ fileName: `${fileStem(analysis.report.source)}-segments.csv`, mimeType: 'text/csv', content: labelsCsv(analysis) }],
           toolsUsed: ['export'],
         }),
         untrustedLiterals(analysis),
-      ),
+      );
+    },
     renderChart: (chart) => renderPng(chart.spec as unknown as TopLevelSpec),
   };
 }

@@ -38,13 +38,35 @@ export const COMMAND_HELP = [
   '• `/segments reset`: delete this channel’s data (asks first)',
   '• `/segments feedback`: the 👍/👎 counts on the answers (admins)',
   '• `/segments audit`: who uploaded, asked, exported, reset or changed settings, and when (admins)',
-  '• `/segments source`: the warehouse sources an admin configured; `/segments source <name> <schema.table> [save <schema.table>]` segments a table where it lives (and saves the segments next to it)',
+  '• `/segments source`: the warehouse sources an admin configured; `/segments source <name> <schema.table> [save <schema.table>]` segments a table where it lives in a thread (and saves the segments next to it); `/segments source cancel` stops it',
   'Upload a CSV to this channel (or mention me with one) to start; then ask questions in the thread.',
 ].join('\n');
 
 export const NO_SOURCES_MESSAGE = 'No warehouse sources are configured; an admin adds them to SOURCES (see the README, "Warehouse tables").';
 
-export const SOURCE_USAGE = 'Use `/segments source <name> <schema.table>`, and add `save <schema.table>` to save the segments next to the customers.';
+export const SOURCE_USAGE =
+  'Use `/segments source <name> <schema.table>`, and add `save <schema.table>` to save the segments next to the customers; `/segments source cancel` stops a running one.';
+
+/** The message everyone in the channel sees, whose thread the table's analysis answers in. */
+export function sourceStarted(name: string): string {
+  return `Segmenting *${name}* where it lives (K-Means as SQL; no customer rows leave the warehouse). The results follow in this thread.`;
+}
+
+export function sourceDone(name: string): string {
+  return `The segments of *${name}* are in the thread; ask questions there, or say "save the segments" to write them next to the customers.`;
+}
+
+export function sourceFailed(name: string): string {
+  return `*${name}* was not segmented; the thread says why.`;
+}
+
+export const SOURCE_CANCELLED = 'Cancelled: the running query on the warehouse was stopped.';
+export const NO_SOURCE_RUNNING = 'No table analysis of this channel is running here to cancel.';
+
+/** Why customer rows of a warehouse table are not exported, and what to do instead. */
+export function warehouseRowsRefused(name: string): string {
+  return `The customers of ${name} stay in the warehouse, so their rows are not exported; say "save the segments" to write each customer's segment to a table next to them.`;
+}
 
 /** The configured sources and the tables each allows. */
 export function sourcesList(sources: readonly { readonly name: string; readonly tables: readonly string[] }[]): string {
@@ -209,6 +231,11 @@ export function unknownCommandMessage(verb: string): string {
 
 export function readingStep(fileName: string): ProgressUpdate {
   return { text: `Reading ${fileName}…`, step: { id: 'read', title: `Reading ${fileName}` } };
+}
+
+/** A warehouse table's analysis, which reads, cleans and fits in one run where the table lives. */
+export function warehouseStep(name: string): ProgressUpdate {
+  return { text: `Segmenting ${name} where it lives (K-Means as SQL)…`, step: { id: 'read', title: `Segmenting ${name} where it lives` } };
 }
 
 export function cleaningStep(rows: number): ProgressUpdate {

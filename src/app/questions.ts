@@ -8,6 +8,7 @@ import type { Conversation } from './conversation.js';
 import type { Delivery } from './delivery.js';
 import type { Briefs } from './brief.js';
 import type { SegmentEngine } from './engine.js';
+import type { Uploads } from './uploads.js';
 import { withExplore } from './explore.js';
 import { GREETING, LOOKING_PROGRESS, NO_DATASET_MESSAGE, noSuchSheetMessage, REANALYSING_STEP, sheetIntro } from './messages.js';
 import { comparisonLiterals, untrustedLiterals } from './render/literals.js';
@@ -17,6 +18,14 @@ const BRIEF_REQUEST = /\b(make|create|write|build|draft|prepare|give me|update|r
 
 /** "use sheet Customers", "switch to the sheet called “2024 Q1”", "read sheet Data instead". */
 const SHEET_REQUEST = /^\s*(?:please\s+)?(?:use|switch to|read|open|take|try|analy[sz]e|segment)\s+(?:the\s+)?sheet\s+(?:named\s+|called\s+)?["“'‘]?(.+?)["”'’]?(?:\s+instead)?\s*[.!]?\s*$/i;
+
+/**
+ * "save the segments", "save segments to analytics.segments_dec", "write the segments into table x.y":
+ * the labels of a warehouse table's analysis written where it lives. The name, if any, is checked
+ * against the source's allowed tables and quoted by the driver before it reaches SQL.
+ */
+const SAVE_SEGMENTS =
+  /^\s*(?:please\s+)?(?:save|write|store|keep|persist)\s+(?:the\s+|these\s+|our\s+|my\s+)?segments?(?:\s+labels?)?(?:\s+(?:to|as|in|into)\s+(?:the\s+|a\s+)?(?:new\s+)?(?:table\s+)?[`"“'‘]?([^\s`"”'’]+?)[`"”'’]?)?(?:\s+please)?\s*[.!]?\s*$/i;
 
 /**
  * A question in a thread the bot owns, a mention or a DM: answered from the channel's active
@@ -32,6 +41,8 @@ export class Questions {
     private readonly delivery: Delivery,
     private readonly briefs: Briefs,
     private readonly audit: AuditTrail,
+    /** Writes a warehouse table's segments where it lives ("save the segments"). */
+    private readonly uploads: Uploads,
   ) {}
 
   async handle(conversation: Conversation, question: string): Promise<void> {
@@ -45,6 +56,8 @@ export class Questions {
       await this.briefs.make(conversation);
       return;
     }
+    const save = SAVE_SEGMENTS.exec(question);
+    if (save && (await this.saveSegments(conversation, save[1] ?? null))) return;
     const sheet = SHEET_REQUEST.exec(question)?.[1];
     if (sheet !== undefined) {
       await this.useSheet(conversation, sheet.trim());
@@ -65,7 +78,7 @@ export class Questions {
           fileName: record.fileName,
           settings: state.settings,
           history,
-          reanalyze: (base, variation) => this.runner.vary(base, record.sha256, withNamedKey(variation, state.settings)),
+          reanalyze: (base, variation) => this.runner.vary(base, record.sha256, withNamedKey(variation, state.settings), record.source),
           workspace: conversation.key.teamId,
           comparison,
         },
@@ -78,6 +91,26 @@ export class Questions {
     } catch (error) {
       await this.delivery.replyToFailure(conversation, error, 'answering a question');
     }
+  }
+
+  /**
+   * "save the segments [to schema.table]" when the channel's dataset is a warehouse table: the
+   * labels table written and named in the reply. False (nothing done) for any other dataset, whose
+   * question goes on to the engine.
+   */
+  private async saveSegments(conversation: Conversation, target: string | null): Promise<boolean> {
+    const state = await this.store.state(conversation.key);
+    const record = state.active;
+    if (!record?.source) return false;
+    try {
+      await conversation.progress(LOOKING_PROGRESS);
+      const analysis = await this.datasets.analysisOf(conversation.key, record, 'active', state.settings);
+      await this.uploads.saveSegments(conversation, record.source, analysis, target);
+      await conversation.finish();
+    } catch (error) {
+      await this.delivery.replyToFailure(conversation, error, 'saving the segments');
+    }
+    return true;
   }
 
   /** The channel's active dataset and its analysis, with the progress line shown; null, once said, when there is none. */

@@ -13,7 +13,9 @@ import { Briefs } from './brief.js';
 import { Explorer } from './explore.js';
 import { SettingsDialog } from './settings-dialog.js';
 import { Questions } from './questions.js';
+import { localTableCancels, type TableCancels } from './table-cancels.js';
 import { Uploads } from './uploads.js';
+import { analyzeWarehouseTable, type SourceSettings } from './warehouse.js';
 
 /**
  * The application core every surface drives: uploads, questions and settings commands over
@@ -58,8 +60,10 @@ export async function createSegmentApp(config: AppConfig, log: Logger, overrides
   const persistence = await openPersistence(config, dataDir, log);
   const { store, seenEvents, audit } = persistence;
   const retention = await startRetention(store, config.retentionDays, log);
+  const sources: SourceSettings = { sources: config.sources, statementTimeoutMs: config.statementTimeoutMs };
   const runner = createAnalysisRunner({
     workers: config.analysisWorkers,
+    warehouse: (table, options, signal) => analyzeWarehouseTable(sources, table, options, signal, log),
     maxQueued: config.maxQueuedAnalyses,
     snapshots: persistence.analyses ?? undefined,
     executor: await queueExecutor(config, persistence, log),
@@ -69,11 +73,12 @@ export async function createSegmentApp(config: AppConfig, log: Logger, overrides
   const datasets = new ChannelDatasets(store, runner, engine, log);
   const delivery = new Delivery(engine, store, audit, log);
   const briefs = new Briefs(store, datasets, runner, engine, delivery);
-  const questions = new Questions(store, runner, datasets, engine, delivery, briefs, audit);
-  const sources = { sources: config.sources, statementTimeoutMs: config.statementTimeoutMs, log };
-  const commands = new Commands(store, datasets, engine, delivery, audit, config.retentionDays, sources);
+  const cancels = await tableCancels(config, log);
+  const uploads = new Uploads(store, runner, datasets, engine, delivery, { maxUploadBytes: config.maxUploadBytes }, log, audit, sources, cancels);
+  const questions = new Questions(store, runner, datasets, engine, delivery, briefs, audit, uploads);
+  const commands = new Commands(store, datasets, engine, delivery, audit, config.retentionDays, { settings: sources, uploads });
   return {
-    uploads: new Uploads(store, runner, datasets, engine, delivery, { maxUploadBytes: config.maxUploadBytes }, log, audit),
+    uploads,
     questions,
     commands,
     explore: new Explorer(store, seenEvents, questions, commands, briefs),
@@ -86,6 +91,7 @@ export async function createSegmentApp(config: AppConfig, log: Logger, overrides
     retentionDays: config.retentionDays,
     close: async () => {
       retention.stop();
+      await cancels.close();
       await runner.close();
       await persistence.close();
     },
@@ -98,6 +104,13 @@ async function queueExecutor(config: AppConfig, persistence: Persistence, log: L
   if (config.queue === null || cache === null) return undefined;
   const { createQueueExecutor } = await import('./analysis-queue.js');
   return createQueueExecutor({ queue: config.queue, cache, store: persistence.store, maxQueued: config.maxQueuedAnalyses, log });
+}
+
+/** With REDIS_URL, a table analysis is cancelled from whichever replica gets `/segments source cancel`. */
+async function tableCancels(config: AppConfig, log: Logger): Promise<TableCancels> {
+  if (config.queue === null) return localTableCancels();
+  const { createTableCancels } = await import('./analysis-queue.js');
+  return createTableCancels(config.queue, log);
 }
 
 function defaultEngine(config: AppConfig, log: Logger): SegmentEngine {

@@ -1,3 +1,7 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { MISSION_CSV } from '../../test/helpers/shared.js';
 import { runCliCaptured } from '../../test/helpers/cli.js';
@@ -19,6 +23,32 @@ describe('analyze --source', () => {
     const large = await cli(['analyze', MISSION_CSV, '--k', '3', '--algorithm', 'kmeans', '--json'], { MAX_UPLOAD_MB: '0.01' });
     expect(large.code).toBe(0);
     expect(JSON.parse(large.stdout).pushdown.engine).toBe('duckdb');
+  });
+
+  it('has DuckDB write a file’s labels to a new Parquet or CSV file beside it, one row per customer, and never replaces one', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'duckdb-labels-'));
+    try {
+      for (const name of ['labels.parquet', 'labels.csv']) {
+        const path = join(dir, name);
+        const run = await cli(['analyze', '--source', `duckdb:${MISSION_CSV}`, '--k', '3', '--algorithm', 'kmeans', '--json', '--write-labels', path]);
+        expect(run.code).toBe(0);
+        const { labelsTable } = JSON.parse(run.stdout);
+        expect(labelsTable).toMatchObject({ name: path, rows: 660 });
+        const instance = await DuckDBInstance.create(':memory:');
+        const connection = await instance.connect();
+        const sizes = (await connection.runAndReadAll(`SELECT segment, count(*)::INTEGER AS n FROM '${path}' GROUP BY segment ORDER BY segment`)).getRowObjectsJS();
+        // Every customer row finds its segment through the query the reply gives (Sl_No numbers the rows).
+        const joined = (await connection.runAndReadAll(`SELECT count(DISTINCT "Sl_No")::INTEGER AS n FROM (${labelsTable.query})`)).getRowObjectsJS();
+        connection.closeSync();
+        instance.closeSync();
+        expect(sizes.map((r) => r.n)).toEqual([386, 224, 50]);
+        expect(joined[0].n).toBe(660);
+        const again = await cli(['analyze', '--source', `duckdb:${MISSION_CSV}`, '--k', '3', '--algorithm', 'kmeans', '--write-labels', path]);
+        expect(again).toMatchObject({ code: 2, stderr: expect.stringContaining('already exists; name a new file for the labels') });
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a customer CSV export of a warehouse table, and a warehouse source without --table, in one line', async () => {

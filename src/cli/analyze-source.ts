@@ -19,7 +19,8 @@ interface SourceFlags {
 /**
  * `analyze --source <name|url> --table <schema.table>`: segments the table where it lives
  * (K-Means as SQL). Customer rows never come back: --labels (a CSV of every customer) is refused,
- * --write-labels writes them to a table next to the customers instead.
+ * --write-labels writes them to a table next to the customers instead (for a DuckDB file, to a
+ * new Parquet or CSV file that DuckDB writes itself).
  */
 export async function runAnalyzeSource(values: SourceFlags, positionals: readonly string[], context: CliContext): Promise<void> {
   const file = values.source?.startsWith('duckdb:') ?? false;
@@ -29,7 +30,7 @@ export async function runAnalyzeSource(values: SourceFlags, positionals: readonl
   if (values.labels !== undefined) {
     throw new InputError(
       file
-        ? '--labels is not written yet for a file read through DuckDB.'
+        ? 'A file read through DuckDB is not loaded here: use --write-labels labels.parquet (or .csv) to have DuckDB write the labels instead of --labels.'
         : 'Customer rows stay in the warehouse: use --write-labels schema.table to write the labels next to them instead of --labels.',
       'export-refused',
     );

@@ -69,6 +69,12 @@ export class ConsoleConversation implements Conversation {
     this.showText(text, []);
   }
 
+  /** The console is one thread already. */
+  async startThread(text: string, literals: readonly string[]): Promise<Conversation> {
+    this.showText(text, literals);
+    return this;
+  }
+
   /** A document is a Markdown file in the output folder; making it again overwrites the same file. */
   async publishDocument(document: { readonly title: string; readonly markdown: string }, replaces: string | null): Promise<{ id: string; where: string }> {
     const name = replaces ?? `${document.title.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').toLowerCase() || 'document'}.md`;

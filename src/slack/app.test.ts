@@ -155,8 +155,17 @@ beforeAll(async () => {
     SLACK_API_URL: fake.apiUrl.replace(/\/$/, ''),
     DATA_DIR: dataDir,
     MAX_UPLOAD_MB: '1',
+    // Never connected to: the warehouse analysis below stands in for the SQL one.
+    SOURCES: JSON.stringify([{ name: 'dwh', url: 'postgres://ro@127.0.0.1:1/none', tables: ['crm.customers'] }]),
   });
-  const app = await createSegmentApp(config, log, { engine: testEngine(), analyses: { execute: testAnalysis(engineCalls) } });
+  const analyse = testAnalysis(engineCalls);
+  const app = await createSegmentApp(config, log, {
+    engine: testEngine(),
+    analyses: {
+      execute: analyse,
+      warehouse: (table, options) => analyse({ table: ingestCsv(CSV), options: { ...options, source: `${table.source}:${table.schema}.${table.table}` } }),
+    },
+  });
   running = await startSlackApp({ config, mode: config.mode as SlackMode, app, log }, 0);
   activity = watchActivity(running.app);
   eventsUrl = `http://127.0.0.1:${running.port}/slack/events`;
@@ -271,6 +280,18 @@ describe('Slack app over HTTP', () => {
     const reply = await fake.waitFor('the answer', () => fake.botMessages('C0THREAD', ts).find((m) => m.text.includes('which is bigger?')));
     expect(reply.text).toContain('thread.csv');
     expect(reply.text).toContain('(2 earlier turns)');
+  });
+
+  it('/segments source answers in a thread under a message the channel sees, tells the asker privately, and answers questions there', async () => {
+    const reply = await slashCommand('C0SOURCE', 'U0ALICE', 'source dwh crm.customers');
+    expect(reply.text).toContain('The segments of *dwh:crm.customers* are in the thread');
+    const [anchor] = fake.botMessages('C0SOURCE').filter((m) => m.threadTs === null);
+    expect(anchor.text).toContain('Segmenting *dwh:crm.customers* where it lives');
+    expect(fake.botMessages('C0SOURCE', anchor.ts).some((m) => m.text.includes('*30 rows*, 2 segments.'))).toBe(true);
+    await sendEvent({ type: 'message', channel: 'C0SOURCE', channel_type: 'channel', user: 'U0BOB', text: 'which is bigger?', ts: userTs(), thread_ts: anchor.ts });
+    const answer = await fake.waitFor('the answer', () => fake.botMessages('C0SOURCE', anchor.ts).find((m) => m.text.includes('which is bigger?')));
+    expect(answer.text).toContain('about dwh:crm.customers');
+    expect((await slashCommand('C0SOURCE', 'U0ALICE', 'source dwh crm.salaries')).text).toContain('does not allow crm.salaries');
   });
 
   it('ignores messages in threads it did not start, and top-level chatter', async () => {

@@ -55,4 +55,14 @@ describe('SlackThread', () => {
     await conversation.say('The insights.');
     expect(fake.threadMessages('C0ORDER', ts).map((m) => m.subtype ?? m.text)).toEqual(['file_share', 'The insights.']);
   });
+
+  it('starts a thread under a message everyone in the channel sees (chat.postMessage returns its ts: https://docs.slack.dev/reference/methods/chat.postMessage) and answers there', async () => {
+    const top = new SlackThread({ client, key: { teamId: fake.teamId, channelId: 'C0THREAD' }, channel: 'C0THREAD', threadTs: null, userId: 'U0ANA', isPrivate: false, log: silentLogger });
+    const started = await top.startThread('Segmenting *dwh:crm.customers* where it lives.', ['dwh:crm.customers']);
+    const [anchor] = fake.botMessages('C0THREAD');
+    expect(anchor.threadTs).toBeNull();
+    expect(started.threadTs).toBe(anchor.ts);
+    await started.say('The segments.');
+    expect(fake.threadMessages('C0THREAD', anchor.ts).map((m) => m.text)).toEqual(['The segments.']);
+  });
 });

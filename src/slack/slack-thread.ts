@@ -110,6 +110,13 @@ export class SlackThread implements Conversation {
     await this.postMessage(textMessage(text, literals));
   }
 
+  /** A message at the top of the channel (or in this thread), and the thread under it; here when Slack refused it. */
+  async startThread(text: string, literals: readonly string[]): Promise<Conversation> {
+    const ts = await this.postMessage(textMessage(text, literals));
+    if (this.threadTs !== null || ts === null) return this;
+    return new SlackThread({ ...this.options, threadTs: ts });
+  }
+
   /**
    * The document as a canvas: the bot's own earlier one replaced in place (canvases.edit), else the
    * channel canvas (conversations.canvases.create), else, where the channel already has one that

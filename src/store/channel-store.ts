@@ -1,6 +1,6 @@
 import type { Analysis } from '../analysis/analysis.js';
 import type { SettingsPatch } from '../analysis/settings.js';
-import type { ChannelState, DatasetRecord, DatasetSummary, FeedbackEntry, Turn, UploadHistoryEntry } from './schema.js';
+import type { ChannelState, DatasetRecord, DatasetSummary, FeedbackEntry, Turn, UploadHistoryEntry, WarehouseTable } from './schema.js';
 
 /*
  * The store's contract. Two implementations keep it: files under DATA_DIR (the embedded default,
@@ -48,6 +48,8 @@ export interface NewUpload {
   readonly uploadedAt?: Date;
   /** The thread the upload is answered in. */
   readonly threadTs?: string | null;
+  /** The warehouse table whose rows the dataset stands for (its bytes are then the reference, not rows). */
+  readonly source?: WarehouseTable;
 }
 
 export interface StagedUpload {

@@ -83,6 +83,7 @@ export class FileChannelStore implements ChannelStore {
         uploadedBy: upload.uploadedBy,
         threadTs: upload.threadTs ?? null,
         summary: null,
+        ...(upload.source ? { source: upload.source } : {}),
       };
       const dir = this.directoryOf(key);
       await writeFileAtomic(join(dir, record.storedAs), this.cipher.seal(upload.bytes));

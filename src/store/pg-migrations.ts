@@ -145,6 +145,13 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
       CREATE INDEX upload_history_by_age ON upload_history (uploaded_at);
     `,
   },
+  {
+    version: 6,
+    name: 'datasets whose rows stay in a warehouse table: the source and table they stand for',
+    sql: `
+      ALTER TABLE datasets ADD COLUMN source jsonb;
+    `,
+  },
 ];
 
 /** Schema names are set by the operator (DATABASE_SCHEMA); still, only plain identifiers pass. */

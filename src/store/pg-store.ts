@@ -26,6 +26,7 @@ import { KeyedMutex } from './keyed-mutex.js';
 import { migrate, quoteSchema } from './pg-migrations.js';
 import {
   DatasetSummarySchema,
+  WarehouseTableSchema,
   FeedbackEntrySchema,
   type ChannelState,
   type DatasetRecord,
@@ -118,12 +119,14 @@ interface DatasetRow {
   uploaded_by: string | null;
   thread_ts: string | null;
   summary: unknown;
+  source: unknown;
 }
 
-const RECORD_COLUMNS = 'slot, file_name, sha256, size, uploaded_at, uploaded_by, thread_ts, summary';
+const RECORD_COLUMNS = 'slot, file_name, sha256, size, uploaded_at, uploaded_by, thread_ts, summary, source';
 
 function recordOf(row: DatasetRow): DatasetRecord {
   const summary = row.summary === null ? null : DatasetSummarySchema.safeParse(row.summary);
+  const source = row.source === null ? null : WarehouseTableSchema.safeParse(row.source);
   return {
     fileName: row.file_name,
     storedAs: `csv-${row.sha256.slice(0, 16)}.csv`,
@@ -133,6 +136,7 @@ function recordOf(row: DatasetRow): DatasetRecord {
     uploadedBy: row.uploaded_by,
     threadTs: row.thread_ts,
     summary: summary?.success ? summary.data : null,
+    ...(source?.success ? { source: source.data } : {}),
   };
 }
 
@@ -176,8 +180,8 @@ export class PgChannelStore implements ChannelStore {
           [key.teamId, key.channelId, this.limits.historyUploads],
         );
         await client.query(
-          `INSERT INTO datasets (team_id, channel_id, slot, file_name, sha256, size, uploaded_at, uploaded_by, thread_ts, summary, content)
-           VALUES ($1, $2, 'active', $3, $4, $5, $6, $7, $8, NULL, $9)`,
+          `INSERT INTO datasets (team_id, channel_id, slot, file_name, sha256, size, uploaded_at, uploaded_by, thread_ts, summary, content, source)
+           VALUES ($1, $2, 'active', $3, $4, $5, $6, $7, $8, NULL, $9, $10)`,
           [
             key.teamId,
             key.channelId,
@@ -188,6 +192,7 @@ export class PgChannelStore implements ChannelStore {
             upload.uploadedBy,
             upload.threadTs ?? null,
             this.cipher.seal(upload.bytes),
+            upload.source ? JSON.stringify(upload.source) : null,
           ],
         );
         return this.readState(client, key);
@@ -209,7 +214,7 @@ export class PgChannelStore implements ChannelStore {
     const { rows } = await this.pool.query<DatasetRow & { content: Buffer }>(
       `SELECT ${RECORD_COLUMNS}, content FROM datasets WHERE sha256 = $1
        UNION ALL
-       SELECT 'active', file_name, sha256, size, staged_at, NULL, NULL, NULL, content FROM staged_datasets WHERE sha256 = $1
+       SELECT 'active', file_name, sha256, size, staged_at, NULL, NULL, NULL, NULL, content FROM staged_datasets WHERE sha256 = $1
        LIMIT 1`,
       [checksum],
     );

@@ -21,7 +21,18 @@ export const DatasetSummarySchema = z.object({
 });
 export type DatasetSummary = z.infer<typeof DatasetSummarySchema>;
 
-/** One uploaded CSV. The bytes live beside the state file, named by their checksum. */
+/**
+ * Where the rows of a dataset analysed where it lives are: a source an admin configured and one of
+ * its tables. Such a dataset's stored bytes are this reference as JSON, never customer rows.
+ */
+export const WarehouseTableSchema = z.object({
+  source: z.string().min(1),
+  schema: z.string().min(1),
+  table: z.string().min(1),
+});
+export type WarehouseTable = z.infer<typeof WarehouseTableSchema>;
+
+/** One uploaded CSV, or a warehouse table's reference. The bytes live beside the state file, named by their checksum. */
 export const DatasetRecordSchema = z.object({
   fileName: z.string(),
   /** Name of the stored copy inside the channel directory. */
@@ -34,6 +45,8 @@ export const DatasetRecordSchema = z.object({
   threadTs: z.string().nullable().optional(),
   /** Filled in once the analysis of this dataset has finished. */
   summary: DatasetSummarySchema.nullable(),
+  /** Set when the rows stay in a warehouse table (`/segments source`): the analysis runs there again, exports are refused. */
+  source: WarehouseTableSchema.optional(),
 });
 export type DatasetRecord = z.infer<typeof DatasetRecordSchema>;
 

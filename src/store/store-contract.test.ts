@@ -136,6 +136,20 @@ describe.each([files, postgres])('the store contract on $name', (backend) => {
     expect(await reopened.store.datasetByChecksum('0'.repeat(64))).toBeNull();
   });
 
+  it('keeps the warehouse table a dataset stands for, through a restart and when it becomes the previous one', async () => {
+    const first = await open();
+    const source = { source: 'dwh', schema: 'crm', table: 'customers' };
+    const saved = await first.store.saveUpload(A, { fileName: 'dwh:crm.customers', bytes: csv('{"reference":1}'), uploadedBy: 'U1', source });
+    expect(saved.active?.source).toEqual(source);
+    await first.close();
+    opened.splice(opened.indexOf(first), 1);
+    const { store } = await open();
+    expect((await store.readDataset(A, 'active'))?.record.source).toEqual(source);
+    expect((await store.datasetByChecksum(saved.active?.sha256 ?? ''))?.record.source).toEqual(source);
+    const next = await store.saveUpload(A, { fileName: 'file.csv', bytes: csv('a\n1\n'), uploadedBy: 'U1' });
+    expect([next.active?.source, next.previous?.source]).toEqual([undefined, source]);
+  });
+
   it('finds a staged upload by its checksum until it is unstaged, without adding it to any channel', async () => {
     const { store } = await open({ cipher: datasetCipher(randomBytes(32)) });
     await store.stageDataset({ fileName: 'pending.csv', bytes: csv('p,q\n1,2\n') });
@@ -398,10 +412,10 @@ describe('PostgreSQL only', () => {
     const pools = Array.from({ length: 3 }, () => new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 2 }));
     try {
       const applied = await Promise.all(pools.map((pool) => migrate(pool, schema, silentLogger)));
-      expect(applied.flat()).toEqual([1, 2, 3, 4, 5]);
+      expect(applied.flat()).toEqual([1, 2, 3, 4, 5, 6]);
       expect(await migrate(pools[0], schema, silentLogger)).toEqual([]);
       const { rows } = await pools[0].query(`SELECT version FROM "${schema}".schema_migrations ORDER BY version`);
-      expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }]);
+      expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }, { version: 6 }]);
     } finally {
       await Promise.all(pools.map((pool) => pool.end()));
     }

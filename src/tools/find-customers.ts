@@ -5,7 +5,7 @@ import { featureFactUnit } from './facts.js';
 import { customers, formatFeatureValue, formatShare } from './format.js';
 import { featureIndex, requireFeature, requireSegment } from './lookup.js';
 import { SegmentRefSchema } from './profile.js';
-import { defineTool, fact, output, rowSegments } from './tool.js';
+import { defineTool, fact, output, rowSegments, ToolInputError } from './tool.js';
 
 const OPERATORS = ['>', '>=', '<', '<=', '='] as const;
 
@@ -45,6 +45,14 @@ export const findCustomers = defineTool({
   data: FindCustomersData,
   async run(args, session) {
     const { analysis } = session;
+    const pushdown = analysis.report.pushdown;
+    if (pushdown) {
+      // Only a sample of a warehouse table is here, and its customers may not leave the warehouse.
+      throw new ToolInputError(
+        `The customers of ${pushdown.schema}.${pushdown.table} stay in the warehouse, so they are not listed or exported here; say "save the segments" to write each customer's segment to a table next to them.`,
+        'invalid',
+      );
+    }
     const segment = args.segment === undefined ? null : requireSegment(args.segment, analysis);
     const filters = args.filters.map((f) => ({ feature: requireFeature(f.feature, analysis), op: f.op, value: f.value }));
     const columns = filters.map((f) => featureIndex(analysis, f.feature));

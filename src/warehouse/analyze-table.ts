@@ -17,7 +17,7 @@ import { count } from '../data/wording.js';
 import { measureColumns, sqlTolerance, type ColumnStats } from './column-stats.js';
 import { numberOf, type CatalogueColumn, type SqlRunner } from './runner.js';
 import { lloydInSql } from './sql-lloyd.js';
-import { profileSql, sampleSql, startsInertiaSql, tableName, type TableRef } from './statements.js';
+import { profileSql, sampleSql, startsInertiaSql, tableName, type ScaledColumns, type TableRef } from './statements.js';
 import { TextColumn } from '../data/text-column.js';
 
 /** Options of an analysis where the table lives; each has a documented default. */
@@ -85,7 +85,7 @@ export async function analyzeTable(runner: SqlRunner, ref: TableRef, options: Ta
   const starts = distinctStarts(scaled, k, seed, options.nInit ?? 10);
   const best = await lowestFullInertia(counted, stats, starts, signal);
   const fit = await lloydInSql(counted, stats.scaled, best, { tol: sqlTolerance(stats, 1e-4), signal });
-  const clusters = await counted.query(profileSql(runner.dialect, stats.scaled, fit.centroids), signal);
+  const clusters = await profileClusters(counted, stats.scaled, fit.centroids, signal);
 
   const report = pushdownReport(evidence.report, table, stats, clusters, fit.centroids, scaled, evidenceRows.length, {
     engine: runner.dialect.name,
@@ -114,6 +114,31 @@ export async function analyzeTable(runner: SqlRunner, ref: TableRef, options: Ta
       gmm: null,
     },
   };
+}
+
+/**
+ * Every row assigned to the final centres, and per cluster its size and statistics in original
+ * units. A cluster no row is nearest to cannot be profiled (Lloyd refills an emptied cluster, but
+ * this last assignment may empty one again, e.g. when two final centres coincide), so it is refused
+ * in one sentence, as the in-memory path refuses an empty segment.
+ */
+export async function profileClusters(
+  runner: SqlRunner,
+  features: ScaledColumns,
+  centres: Float64Array,
+  signal?: AbortSignal,
+): Promise<readonly Readonly<Record<string, unknown>>[]> {
+  const clusters = await runner.query(profileSql(runner.dialect, features, centres), signal);
+  const k = centres.length / features.columns.length;
+  const filled = new Set(clusters.filter((r) => numberOf(r, 'size') > 0).map((r) => numberOf(r, 'cluster')));
+  const empty = Array.from({ length: k }, (_, c) => c).filter((c) => !filled.has(c));
+  if (empty.length > 0) {
+    throw new InputError(
+      `K-Means as SQL left ${count(empty.length, 'segment')} of ${k} without customers when every row of ${features.table.schema}.${features.table.table} was assigned to the final centres; choose fewer segments.`,
+      'empty-segment',
+    );
+  }
+  return clusters;
 }
 
 /** A runner that counts the statements it runs, for the report. */

@@ -8,6 +8,7 @@ import { measureColumns } from './column-stats.js';
 import { openPostgresSource } from './postgres.js';
 import type { SqlRunner } from './runner.js';
 import { lloydInSql } from './sql-lloyd.js';
+import { profileClusters } from './analyze-table.js';
 import { labelsSelectSql, type ScaledColumns, type TableRef } from './statements.js';
 
 /*
@@ -147,5 +148,23 @@ describe('K-Means as SQL statements on PostgreSQL', () => {
     const actual = await lloydInSql(runner, stats.scaled, initial, { tol });
     expectClose(actual.centroids, expected.centroids);
     expect(await labelsInSql(stats.scaled, actual.centroids, 3)).toEqual(expected.labels);
+  });
+
+  it('refuses, in one sentence, final centres that leave a segment without customers', async () => {
+    const stats = await measureColumns(runner, table(), COLUMNS, [false, false, true, true]);
+    const z = await scaledInMemory(stats.scaled);
+    const cols = COLUMNS.length;
+    const distinct = new Float64Array(2 * cols);
+    distinct.set(z.subarray(0, cols), 0);
+    distinct.set(z.subarray(40 * cols, 41 * cols), cols);
+    expect((await profileClusters(runner, stats.scaled, distinct)).map((r) => Number(r.size)).reduce((a, b) => a + b, 0)).toBe(ROWS);
+    // A third centre equal to the first: every row ties, goes to the lower index, and segment 3 has nobody.
+    const coinciding = new Float64Array(3 * cols);
+    coinciding.set(distinct, 0);
+    coinciding.set(z.subarray(0, cols), 2 * cols);
+    await expect(profileClusters(runner, stats.scaled, coinciding)).rejects.toMatchObject({
+      code: 'empty-segment',
+      message: `K-Means as SQL left 1 segment of 3 without customers when every row of ${schema}.customers was assigned to the final centres; choose fewer segments.`,
+    });
   });
 });

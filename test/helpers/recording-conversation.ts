@@ -13,14 +13,14 @@ export type RecordedEvent =
   | { readonly kind: 'finish'; readonly summary: string | undefined; readonly outcome: 'done' | 'failed' };
 
 export class RecordingConversation implements Conversation {
-  readonly events: RecordedEvent[] = [];
-
   constructor(
     readonly key: ChannelKey,
     readonly threadTs: string | null = '1700000000.000100',
     private readonly refuseImages = false,
     readonly isPrivate = false,
     readonly userId: string = 'U0TEST',
+    /** Shared with the thread `startThread` opens, so one list holds the whole exchange in order. */
+    readonly events: RecordedEvent[] = [],
   ) {}
 
   async progress(update: ProgressUpdate): Promise<void> {
@@ -50,6 +50,12 @@ export class RecordingConversation implements Conversation {
   }
   async say(text: string, literals: readonly string[] = []): Promise<void> {
     this.events.push({ kind: 'say', text, literals });
+  }
+  /** The thread a top-level conversation starts, recording into the same events. */
+  async startThread(text: string, literals: readonly string[]): Promise<Conversation> {
+    this.events.push({ kind: 'say', text, literals });
+    if (this.threadTs !== null) return this;
+    return new RecordingConversation(this.key, '1700000000.000200', this.refuseImages, this.isPrivate, this.userId, this.events);
   }
   openStream(): TextSink {
     return { started: false, append: () => {}, finish: async () => {} };
