@@ -10,6 +10,7 @@ interface SourceFlags {
   readonly seed: string;
   readonly features?: string;
   readonly json: boolean;
+  readonly evidence?: boolean;
   readonly source?: string;
   readonly table?: string;
   readonly 'write-labels'?: string;
@@ -41,7 +42,7 @@ export async function runAnalyzeSource(values: SourceFlags, positionals: readonl
   }
   const { analysis, labels } = await analyzeSource(
     context.config,
-    { source: values.source, table: values.table, writeLabels: values['write-labels'], allowUrl: true, options: { k, seed, features: list(values.features) } },
+    { source: values.source, table: values.table, writeLabels: values['write-labels'], allowUrl: true, options: { k, evidence: values.evidence, seed, features: list(values.features) } },
     context.log,
   );
   if (values.json) {

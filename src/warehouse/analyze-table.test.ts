@@ -61,7 +61,16 @@ describe('a table analysed where it lives', () => {
     expect(report.pushdown).toMatchObject({ engine: 'postgres', schema, table: 'customers', keyColumn: 'Customer Key' });
     // The quartiles of the 660 credit limits, as pandas' quantile (linear interpolation) gives them.
     expect(report.pushdown?.quartiles[0]).toEqual([10000, 18000, 48000]);
-    expect(report.kSelection.reasons.at(-1)).toMatch(/final K-Means fit at k = 3 ran as SQL on all 660 rows/);
+    // A fixed k does not pay for the evidence for k.
+    expect(report.kSelection.gathered).toBe(false);
+    expect(report.kSelection.reasons.at(-1)).toMatch(/K-Means fit at k = 3 ran as SQL on all 660 rows/);
+  });
+
+  it('gathers the evidence for a fixed k on the sample only when asked', async () => {
+    const report = (await analyzeTable(runner, { schema, table: 'customers' }, { k: 3, evidence: true })).report;
+    expect(report.kSelection.gathered).not.toBe(false);
+    expect(report.kSelection.byK.length).toBeGreaterThan(0);
+    expect(report.kSelection.reasons.at(-1)).toMatch(/evidence for k comes from a seeded sample of 660 rows; the final K-Means fit at k = 3 ran as SQL on all 660 rows/);
   });
 
   it('writes the labels as a new table, one row per customer, and never replaces an existing one', async () => {

@@ -25,6 +25,8 @@ export interface TableAnalysisOptions {
   /** A fixed number of segments, or 'auto' (default): chosen on the sample with the in-memory evidence. */
   readonly k?: number | 'auto';
   readonly kRange?: readonly [number, number];
+  /** With a fixed k, gather the evidence for k on the sample anyway (it always is for 'auto'). Default false. */
+  readonly evidence?: boolean;
   /** Seed of the sample, the evidence and the starts. Default 0. */
   readonly seed?: number;
   /** Cluster on these columns only. Default: the feature columns the sample's roles pick. */
@@ -77,7 +79,7 @@ export async function analyzeTable(runner: SqlRunner, ref: TableRef, options: Ta
   const measuring = measureColumns(counted, ref, table.features, whole, signal);
   measuring.catch(() => undefined); // awaited below; a failure must not surface as unhandled meanwhile
   const evidenceRows = sampleIndices(table.matrix.rows, EVIDENCE_ROWS, seed);
-  const evidence = await analyze(tableRows(table, evidenceRows), { k: options.k, kRange: options.kRange, algorithm: 'kmeans', seed, source: options.source });
+  const evidence = await analyze(tableRows(table, evidenceRows), { k: options.k, kRange: options.kRange, evidence: options.evidence ?? false, algorithm: 'kmeans', seed, source: options.source });
   const stats = await measuring;
   const k = evidence.report.models.kmeans?.k ?? evidence.report.kSelection.recommended;
 
@@ -303,7 +305,10 @@ function pushdownReport(
       notes: [note, ...sampleReport.cleaning.notes],
     },
     scaler: { mean: [...stats.scaled.mean], std: [...stats.scaled.std], log1p: [] },
-    kSelection: {
+    kSelection: sampleReport.kSelection.gathered === false ? {
+      ...sampleReport.kSelection,
+      reasons: [...sampleReport.kSelection.reasons, `The K-Means fit at k = ${k} ran as SQL on all ${count(stats.rowsUsed, 'row')}.`],
+    } : {
       ...sampleReport.kSelection,
       evidenceSample: sampleReport.kSelection.evidenceSample ?? (evidenceRows < stats.rowsUsed ? { size: evidenceRows, seed: sampleReport.seed } : null),
       reasons: [
