@@ -118,3 +118,24 @@ describe('statements on a PostgreSQL source', () => {
     expect(await active()).toBe(0);
   });
 });
+
+describe('a view analysed where it lives', () => {
+  beforeAll(async () => {
+    await withClient((client) => client.query(`CREATE VIEW "${schema}".customers_view AS SELECT * FROM "${schema}".customers`));
+  });
+
+  it('reads a view no larger than the sample whole (PostgreSQL refuses TABLESAMPLE on views)', async () => {
+    const fromTable = (await analyzeTable(runner, { schema, table: 'customers' }, { k: 3 })).report;
+    const fromView = (await analyzeTable(runner, { schema, table: 'customers_view' }, { k: 3 })).report;
+    expect(fromView.rowsUsed).toBe(660);
+    expect(fromView.models.kmeans?.sizes).toEqual(fromTable.models.kmeans?.sizes);
+  });
+
+  it('says to use a materialized view when a view is larger than the sample', async () => {
+    // https://www.postgresql.org/docs/current/sql-select.html: TABLESAMPLE applies to tables and materialized views only.
+    await expect(analyzeTable(runner, { schema, table: 'customers_view' }, { k: 3, sampleRows: 200 })).rejects.toMatchObject({
+      code: 'view-not-sampled',
+      message: expect.stringMatching(/materialized view/),
+    });
+  });
+});

@@ -80,6 +80,13 @@ function queryError(error: unknown, signal: AbortSignal | undefined, timeoutMs: 
       'statement-timeout',
     );
   }
+  // 0A000 feature_not_supported, from TABLESAMPLE on a view (a view no larger than the sample is read whole).
+  if (code === '0A000' && /TABLESAMPLE/.test((error as Error).message)) {
+    return new InputError(
+      'PostgreSQL samples only tables and materialized views, and this view holds more rows than the sample; analyse a materialized view of it (CREATE MATERIALIZED VIEW … AS SELECT …) or the table itself.',
+      'view-not-sampled',
+    );
+  }
   return error instanceof Error ? error : new Error(String(error));
 }
 

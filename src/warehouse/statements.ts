@@ -105,7 +105,9 @@ function filledRows(dialect: Dialect, features: FeatureColumns, key: string | nu
  */
 export function sampleSql(dialect: Dialect, table: TableRef, columns: readonly string[], percent: number, seed: number, limit: number): string {
   const list = columns.map((c) => dialect.identifier(c)).join(', ');
-  return `SELECT ${list}\nFROM ${dialect.sample(tableName(dialect, table), percent, seed)}\nLIMIT ${limit}`;
+  // Every row wanted: no sampling clause, which also lets a view be read (PostgreSQL samples only tables).
+  const from = percent >= 100 ? tableName(dialect, table) : dialect.sample(tableName(dialect, table), percent, seed);
+  return `SELECT ${list}\nFROM ${from}\nLIMIT ${limit}`;
 }
 
 /** z-scored rows: z0.. from x0.. (and x0.., row_key passed through). */
