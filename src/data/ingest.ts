@@ -4,9 +4,9 @@
  * InputError with one sentence for the user.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { cleanTable } from './clean.js';
-import { decodeInput } from './decode.js';
-import { parseTable } from './parse.js';
+import { cleanTable, type IngestSettings } from './clean.js';
+import { decodeInput, type DecodedText } from './decode.js';
+import { parseTable, type RawTable } from './parse.js';
 import { customersFromTransactions } from './transactions.js';
 import { isZip } from './zip-directory.js';
 import { InputError } from '../common/errors.js';
@@ -18,9 +18,7 @@ export function ingestCsv(input: Buffer | string, options: IngestOptions = {}): 
   const settings = IngestOptionsSchema.parse(options);
   const bytes = typeof input === 'string' ? Buffer.byteLength(input) : input.length;
   requireSize(bytes, settings.limits.maxFileBytes);
-  const decoded = decodeInput(input);
-  const raw = parseTable(decoded.text, settings.limits);
-  return cleanTable(customersFromTransactions(raw, settings.transactions, settings.limits), settings, decoded.notes);
+  return cleanText(decodeInput(input), settings);
 }
 
 /**
@@ -29,17 +27,8 @@ export function ingestCsv(input: Buffer | string, options: IngestOptions = {}): 
  */
 export async function ingestBytes(bytes: Buffer, options: IngestOptions = {}): Promise<CleanTable> {
   const settings = IngestOptionsSchema.parse(options);
-  if (!isZip(bytes)) {
-    if (settings.sheet !== undefined) {
-      throw new InputError('This file is not an Excel workbook, so it has no sheets to choose from; leave out the sheet.', 'not-a-workbook');
-    }
-    return ingestCsv(bytes, settings);
-  }
-  requireSize(bytes.length, settings.limits.maxFileBytes);
-  // exceljs takes about 0.3 s to load: only workbooks pay for it.
-  const { readWorkbook } = await import('./workbook.js');
-  const raw = await readWorkbook(bytes, settings.limits, settings.sheet);
-  return cleanTable(customersFromTransactions(raw, settings.transactions, settings.limits), settings);
+  const read = await readUpload(bytes, settings);
+  return read.kind === 'text' ? cleanText(read.decoded, settings) : cleanTable(customersFromTransactions(read.raw, settings.transactions, settings.limits), settings);
 }
 
 /** Read a CSV or .xlsx file (its size is checked before reading) and ingest it. */
@@ -50,8 +39,31 @@ export async function ingestFile(path: string, options: IngestOptions = {}): Pro
   });
   if (!info.isFile()) throw new InputError('That path is a folder or device, not a file; give the path of a CSV file.', 'not-a-file');
   requireSize(info.size, settings.limits.maxFileBytes);
-  const bytes = await readFile(path);
-  return ingestBytes(bytes, settings);
+  // The file's bytes are dropped once decoded (readUpload returns), before parsing allocates the columns.
+  const read = await readUpload(await readFile(path), settings);
+  return read.kind === 'text' ? cleanText(read.decoded, settings) : cleanTable(customersFromTransactions(read.raw, settings.transactions, settings.limits), settings);
+}
+
+type Upload = { readonly kind: 'text'; readonly decoded: DecodedText } | { readonly kind: 'workbook'; readonly raw: RawTable };
+
+/** An upload's bytes as decoded text, or as the chosen sheet of a workbook. */
+async function readUpload(bytes: Buffer, settings: IngestSettings): Promise<Upload> {
+  if (!isZip(bytes)) {
+    if (settings.sheet !== undefined) {
+      throw new InputError('This file is not an Excel workbook, so it has no sheets to choose from; leave out the sheet.', 'not-a-workbook');
+    }
+    requireSize(bytes.length, settings.limits.maxFileBytes);
+    return { kind: 'text', decoded: decodeInput(bytes) };
+  }
+  requireSize(bytes.length, settings.limits.maxFileBytes);
+  // exceljs takes about 0.3 s to load: only workbooks pay for it.
+  const { readWorkbook } = await import('./workbook.js');
+  return { kind: 'workbook', raw: await readWorkbook(bytes, settings.limits, settings.sheet) };
+}
+
+function cleanText(decoded: DecodedText, settings: IngestSettings): CleanTable {
+  const raw = parseTable(decoded.text, settings.limits);
+  return cleanTable(customersFromTransactions(raw, settings.transactions, settings.limits), settings, decoded.notes);
 }
 
 function requireSize(bytes: number, limit: number): void {
