@@ -4,10 +4,7 @@
 // its worker threads; after an edit the sources run until the next build, so nothing stale runs.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const root = fileURLToPath(new URL('..', import.meta.url));
-const compiled = join(root, 'dist', 'main.js');
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 function newestSource(dir) {
   let newest = 0;
@@ -19,10 +16,18 @@ function newestSource(dir) {
   return newest;
 }
 
-if (existsSync(compiled) && statSync(compiled).mtimeMs >= newestSource(join(root, 'src'))) {
-  await import(compiled);
-} else {
-  const { register } = await import('tsx/esm/api');
-  register();
-  await import(join(root, 'src', 'main.ts'));
+/** The module to run from the checkout at `root`: dist/main.js when it is current, else src/main.ts. */
+export function entryFor(root) {
+  const compiled = join(root, 'dist', 'main.js');
+  if (existsSync(compiled) && statSync(compiled).mtimeMs >= newestSource(join(root, 'src'))) return compiled;
+  return join(root, 'src', 'main.ts');
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const entry = entryFor(fileURLToPath(new URL('..', import.meta.url)));
+  if (entry.endsWith('.ts')) {
+    const { register } = await import('tsx/esm/api');
+    register();
+  }
+  await import(pathToFileURL(entry).href);
 }
