@@ -85,7 +85,7 @@ export function warehouseDataset(table: WarehouseTable, requestedAt: Date): { re
 /**
  * The analysis of a stored warehouse table under a channel's settings (the runner's one entry for
  * these datasets, in this process or on a queue worker). K-Means only, as SQL; the settings a
- * table analysis honours are k, its range, the seed and the features. A cancelled `signal`
+ * table analysis honours are k, its range, whether to gather the evidence for a fixed k, the seed and the features. A cancelled `signal`
  * cancels the running statement on the server and ends with DomainError 'cancelled'.
  */
 export async function analyzeWarehouseTable(
@@ -103,7 +103,7 @@ export async function analyzeWarehouseTable(
         table: `${table.schema}.${table.table}`,
         allowUrl: false,
         signal,
-        options: { k: options.k, kRange: options.kRange, seed: options.seed, ...(options.features ? { features: options.features } : {}) },
+        options: { k: options.k, kRange: options.kRange, evidence: options.evidence, seed: options.seed, ...(options.features ? { features: options.features } : {}) },
       },
       log,
     );
