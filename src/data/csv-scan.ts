@@ -42,39 +42,31 @@ export interface Scanned {
   readonly quoteProblem: QuoteProblem | null;
 }
 
-/** A growable Int32Array. */
-class Int32List {
-  data = new Int32Array(1024);
+/** A growable typed array. */
+class TypedList<T extends Int32Array | Float64Array> {
+  data: T;
   length = 0;
+
+  constructor(private readonly make: (length: number) => T) {
+    this.data = make(1024);
+  }
+
   push(value: number): void {
     if (this.length === this.data.length) {
-      const grown = new Int32Array(this.data.length * 2);
+      const grown = this.make(this.data.length * 2);
       grown.set(this.data);
       this.data = grown;
     }
     this.data[this.length++] = value;
   }
-  toArray(): Int32Array {
+
+  toArray(): T {
     return trimmed(this.data, this.length);
   }
 }
 
-/** A growable Float64Array. */
-class Float64List {
-  data = new Float64Array(1024);
-  length = 0;
-  push(value: number): void {
-    if (this.length === this.data.length) {
-      const grown = new Float64Array(this.data.length * 2);
-      grown.set(this.data);
-      this.data = grown;
-    }
-    this.data[this.length++] = value;
-  }
-  toArray(): Float64Array {
-    return trimmed(this.data, this.length);
-  }
-}
+const int32List = (): TypedList<Int32Array> => new TypedList((length) => new Int32Array(length));
+const float64List = (): TypedList<Float64Array> => new TypedList((length) => new Float64Array(length));
 
 /** The first `length` values: a view when little is unused (no copy), else a copy that frees the rest. */
 function trimmed<T extends Int32Array | Float64Array>(data: T, length: number): T {
@@ -83,15 +75,15 @@ function trimmed<T extends Int32Array | Float64Array>(data: T, length: number): 
 
 /** One column being read. */
 interface ColumnBuilder {
-  readonly starts: Int32List;
-  readonly ends: Int32List;
-  readonly numbers: Float64List;
+  readonly starts: TypedList<Int32Array>;
+  readonly ends: TypedList<Int32Array>;
+  readonly numbers: TypedList<Float64Array>;
   /** Cells kept as strings (unquoted or trimmed), by row. */
   readonly strings: Map<number, string>;
 }
 
 function columnBuilder(): ColumnBuilder {
-  return { starts: new Int32List(), ends: new Int32List(), numbers: new Float64List(), strings: new Map() };
+  return { starts: int32List(), ends: int32List(), numbers: float64List(), strings: new Map() };
 }
 
 /** Powers of ten exact in a double, for reading plain decimals (m / 10^k is correctly rounded for m < 2^53, k <= 22). */
@@ -118,7 +110,7 @@ export function scanCsv(text: string, delimiter: string, linebreak: string, limi
   let header: string[] | null = null;
   let width = 0;
   let builders: ColumnBuilder[] = [];
-  const rowNumbers = new Int32List();
+  const rowNumbers = int32List();
   let dataRows = 0;
   let ragged = 0;
   let firstRagged = 0;
@@ -139,7 +131,7 @@ export function scanCsv(text: string, delimiter: string, linebreak: string, limi
   const headerFields: string[] = [];
   // hashCellRow of the row's cells within the header's width, built cell by cell.
   let rowHash = FNV_OFFSET;
-  const rowHashes = new Int32List();
+  const rowHashes = int32List();
 
   /** A cell that is its range of the text, as it stands. */
   const pushRange = (start: number, end: number, hash: number, plainNumber: number): void => {
