@@ -4,6 +4,7 @@ import { denseMatrix, type DenseMatrix } from '../../common/matrix.js';
 import { createRng } from '../random.js';
 import {
   componentMass,
+  emIteration,
   estimateParameters,
   expectation,
   factorize,
@@ -96,8 +97,7 @@ export class GaussianMixture {
       while (iterations < maxIter) {
         iterations++;
         const previous = lowerBound;
-        lowerBound = expectation(X, params, factorize(params, regCovar), resp);
-        params = estimateParameters(X, resp, k, covarianceType, regCovar);
+        ({ lowerBound, params } = emIteration(X, params, regCovar, resp));
         if (Math.abs(lowerBound - previous) < tol) {
           converged = true;
           break;
