@@ -75,13 +75,15 @@ export async function analyze(input: CleanTable, options: AnalyzeOptions = {}): 
   // With categorical features K-Medoids uses Gower's distance on its own matrix; its medoids are rows, so any view of them agrees.
   const gower = fitKmedoids && encodings.length > 0 ? gowerMatrix(transformed, categorical, encodings) : null;
   const medoidInput = gower?.matrix ?? scaled;
+  // The evidence already fitted this exact model (same k, seed and rows) when it used every row.
+  // Otherwise its K-Means start runs on the worker threads while this thread fits K-Medoids.
+  const reusedGmm = selection?.gmmFits.get(k);
+  const pendingGmm = fitGmm && !reusedGmm ? new GaussianMixture({ k, covarianceType: 'full', seed }).fitAsync(scaled) : null;
+  pendingGmm?.catch(() => undefined); // awaited below; a failure must not surface as unhandled meanwhile
   const kmedoids = fitKmedoids
     ? new KMedoids({ k, seed, claraThreshold: fasterPamRowLimit(medoidInput.cols), ...(gower ? { metric: gower.metric } : {}) }).fit(medoidInput)
     : null;
-  // The evidence already fitted this exact model (same k, seed and rows) when it used every row.
-  const gmm = fitGmm
-    ? (selection?.gmmFits.get(k) ?? new GaussianMixture({ k, covarianceType: 'full', seed }).fit(scaled))
-    : null;
+  const gmm = fitGmm ? (reusedGmm ?? (await pendingGmm)) : null;
 
   const kmeans = await pendingKmeans;
   const bySize = relabelBySize(kmeans.labels, k);
