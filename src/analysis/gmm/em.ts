@@ -151,24 +151,13 @@ function fullCovariances(
   const diffs = new Float64Array(ROW_BLOCK * d);
   for (let i0 = 0; i0 < n; i0 += ROW_BLOCK) {
     const block = Math.min(ROW_BLOCK, n - i0);
-    const x0 = i0 * d;
-    const x1 = (i0 + Math.min(1, block - 1)) * d;
-    const x2 = (i0 + Math.min(2, block - 1)) * d;
-    const x3 = (i0 + Math.min(3, block - 1)) * d;
     for (let c = 0; c < k; c++) {
       const r0 = resp[i0 * k + c];
       const r1 = block > 1 ? resp[(i0 + 1) * k + c] : 0;
       const r2 = block > 2 ? resp[(i0 + 2) * k + c] : 0;
       const r3 = block > 3 ? resp[(i0 + 3) * k + c] : 0;
       if (r0 === 0 && r1 === 0 && r2 === 0 && r3 === 0) continue;
-      const mo = c * d;
-      for (let j = 0; j < d; j++) {
-        const mean = means[mo + j];
-        diffs[j] = data[x0 + j] - mean;
-        diffs[d + j] = data[x1 + j] - mean;
-        diffs[2 * d + j] = data[x2 + j] - mean;
-        diffs[3 * d + j] = data[x3 + j] - mean;
-      }
+      centreBlock(data, i0, block, d, means, c * d, diffs);
       let q = c * packedSize;
       for (let a = 0; a < d; a++) {
         const ra0 = r0 * diffs[a];
@@ -325,6 +314,24 @@ function expectationWith(
 }
 
 /**
+ * diffs[b * d + j] = x_{i0 + b, j} - mean_j for the rows of a block of at most ROW_BLOCK (the
+ * mean at means[mo ..]); a partial block repeats its last row in the unused places.
+ */
+function centreBlock(data: Float64Array, i0: number, block: number, d: number, means: Float64Array, mo: number, diffs: Float64Array): void {
+  const x0 = i0 * d;
+  const x1 = (i0 + Math.min(1, block - 1)) * d;
+  const x2 = (i0 + Math.min(2, block - 1)) * d;
+  const x3 = (i0 + Math.min(3, block - 1)) * d;
+  for (let j = 0; j < d; j++) {
+    const mean = means[mo + j];
+    diffs[j] = data[x0 + j] - mean;
+    diffs[d + j] = data[x1 + j] - mean;
+    diffs[2 * d + j] = data[x2 + j] - mean;
+    diffs[3 * d + j] = data[x3 + j] - mean;
+  }
+}
+
+/**
  * logp[b * k + c] = constant_c - |L_c^-1 (x - mean_c)|^2 / 2 for the rows i0 + b of a block. The
  * block's rows share each factor entry in four independent sums (one multiply-add chain per row
  * stalls on its own latency); each sum adds its terms in the order of a single row's. A partial
@@ -343,19 +350,8 @@ function fullLogDensities(
 ): void {
   const { k, means } = params;
   const dd = d * d;
-  const x0 = i0 * d;
-  const x1 = (i0 + Math.min(1, block - 1)) * d;
-  const x2 = (i0 + Math.min(2, block - 1)) * d;
-  const x3 = (i0 + Math.min(3, block - 1)) * d;
   for (let c = 0; c < k; c++) {
-    const mo = c * d;
-    for (let j = 0; j < d; j++) {
-      const mean = means[mo + j];
-      diffs[j] = data[x0 + j] - mean;
-      diffs[d + j] = data[x1 + j] - mean;
-      diffs[2 * d + j] = data[x2 + j] - mean;
-      diffs[3 * d + j] = data[x3 + j] - mean;
-    }
+    centreBlock(data, i0, block, d, means, c * d, diffs);
     let m0 = 0;
     let m1 = 0;
     let m2 = 0;
