@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { bicRowsWithinBudget, chooseK, chooseKAsync, mixtureStartsWithinBudget, PARALLEL_EVIDENCE_ROWS } from './choose-k.js';
+import { bicRowsWithinBudget, chooseK, chooseKAsync, mixtureStartsWithinBudget, PARALLEL_EVIDENCE_ROWS, settledWithoutSilhouette } from './choose-k.js';
 import { KMeans } from './kmeans/kmeans.js';
 import { closeStartPool } from './kmeans/pool.js';
 import { denseMatrix, type DenseMatrix } from '../common/matrix.js';
@@ -97,4 +97,42 @@ describe('chooseK evidence', () => {
     expect(result.clearGroups).toBe(true);
     expect(adjustedRandIndex(truth, result.fits.get(9)?.labels ?? new Int32Array(truth.length))).toBeGreaterThan(0.99);
   });
+});
+
+describe('the recommendation before the silhouettes', () => {
+  const criteria = (picks: Partial<Record<'silhouette' | 'daviesBouldin' | 'calinskiHarabasz' | 'gap' | 'bic' | 'icl', number>>) => ({
+    elbow: null,
+    silhouette: null,
+    daviesBouldin: null,
+    calinskiHarabasz: null,
+    gap: null,
+    bic: null,
+    icl: null,
+    ...picks,
+  });
+  const candidates = new Set([2, 3, 4, 5]);
+
+  it('is settled when no silhouette pick can change the vote, and not when one can', () => {
+    expect(settledWithoutSilhouette(criteria({ daviesBouldin: 3, calinskiHarabasz: 3, gap: 3, bic: 3, icl: 3 }), candidates, 2)).toBe(3);
+    expect(settledWithoutSilhouette(criteria({ daviesBouldin: 3, calinskiHarabasz: 3, gap: 4, bic: 5, icl: 2 }), candidates, 2)).toBeNull();
+    // 3 leads 4 by one: a silhouette vote for 4 ties them, and the smaller k still wins; for 2 it would not tie.
+    expect(settledWithoutSilhouette(criteria({ daviesBouldin: 3, calinskiHarabasz: 3, gap: 4 }), candidates, 2)).toBe(3);
+    expect(settledWithoutSilhouette(criteria({ daviesBouldin: 4, calinskiHarabasz: 4, gap: 3 }), candidates, 2)).toBeNull();
+    // No votes at all: the silhouette's pick would be the recommendation.
+    expect(settledWithoutSilhouette(criteria({}), candidates, 2)).toBeNull();
+  });
+
+  it('hands the caller the recommendation the finished evidence gives, or nothing', () => {
+    const mission = new StandardScaler().fitTransform(creditCardFeatures('all-customers'));
+    const tables = [mission, new StandardScaler().fitTransform(blobs(600, 3, 4, 2)), new StandardScaler().fitTransform(blobs(400, 2, 7, 3))];
+    const settled: (number | null)[] = [];
+    for (const X of tables) {
+      let early: number | null = null;
+      const result = chooseK(X, { range: [2, 8], onSettled: (k) => (early = k) });
+      settled.push(early);
+      if (early !== null) expect(result.recommended).toBe(early);
+      expect(result.byK).toEqual(chooseK(X, { range: [2, 8] }).byK);
+    }
+    expect(settled[0]).toBe(3);
+  }, 60_000);
 });

@@ -39,6 +39,12 @@ export interface ChooseKOptions {
    * k is still fitted on every row.
    */
   bicSampleSize?: number;
+  /**
+   * Called with the recommendation before the silhouettes are computed, when the other criteria
+   * already decide it whatever the silhouette picks (`settledWithoutSilhouette`); not called when
+   * they do not. The result's `recommended` is then that k.
+   */
+  onSettled?: (k: number) => void;
 }
 
 const BIC_COST_BUDGET = 400_000;
@@ -123,6 +129,7 @@ interface EvidencePlan {
   readonly mixtureStarts: number;
   readonly silhouetteSize: number;
   readonly silhouetteSampled: boolean;
+  readonly onSettled: ((k: number) => void) | undefined;
 }
 
 const DEFAULT_EVIDENCE_SAMPLE_SIZE = 50_000;
@@ -150,6 +157,7 @@ function planEvidence(X: DenseMatrix, options: ChooseKOptions): EvidencePlan {
     mixtureStarts: mixtureStartsWithinBudget(bicData.rows, bicData.cols),
     silhouetteSize,
     silhouetteSampled: data.rows > silhouetteSize,
+    onSettled: options.onSettled,
   };
 }
 
@@ -196,28 +204,21 @@ function weighEvidence(
   gapReferenceData: GapReference,
 ): KSelectionResult {
   const { seed, kMin, kMax, usedAllRows, data, bicData, silhouetteSize, silhouetteSampled } = plan;
-  // One pass over the row pairs scores every k (the pairwise distances dominate the cost).
-  const scored = Array.from(fits.values()).filter((km) => km.k > 1);
-  const silhouettes = silhouetteScores(
-    data,
-    scored.map((km) => km.labels),
-    silhouetteSampled ? { sampleSize: silhouetteSize, seed } : {},
-  );
-  const silhouetteOf = new Map(scored.map((km, i) => [km.k, silhouettes[i]]));
   const inertias = Array.from({ length: kMax }, (_, i) => fits.get(i + 1)?.inertia ?? NaN);
   const totalSS = inertias[0];
   const gap = gapFromReference(gapReferenceData, inertias, data.rows);
-  const byK: KEvidence[] = [];
+  // The silhouettes come last: the other criteria may settle the recommendation without them.
+  const unscored: KEvidence[] = [];
   for (let k = 1; k <= kMax; k++) {
     const km = fits.get(k);
     const gmm = gmmFits.get(k);
     if (km === undefined || gmm === undefined) throw new RangeError(`no fits for k = ${k}`);
     const bic = gmm.bic(bicData);
     const icl = gmm.degenerate ? NaN : gmm.icl(bicData);
-    byK.push({
+    unscored.push({
       k,
       inertia: km.inertia,
-      silhouette: silhouetteOf.get(k) ?? null,
+      silhouette: null,
       bic: Number.isFinite(bic) ? bic : null,
       bicDegenerate: gmm.degenerate,
       icl: Number.isFinite(icl) ? icl : null,
@@ -229,31 +230,48 @@ function weighEvidence(
 
   // A k whose K-Means fit leaves a segment empty (fewer distinct rows than k) is no candidate:
   // dispersion criteria score its duplicate centres as perfect.
-  const candidates = byK.filter((e) => e.k >= kMin && !hasEmptySegment(fits.get(e.k)));
-  const silhouettePick = argBest(candidates, (e) => e.silhouette, 'max');
+  const candidateKs = new Set(unscored.filter((e) => e.k >= kMin && !hasEmptySegment(fits.get(e.k))).map((e) => e.k));
   const elbowPick = kneeOf(
-    byK.map((e) => e.k),
-    byK.map((e) => e.inertia),
+    unscored.map((e) => e.k),
+    unscored.map((e) => e.inertia),
   );
-  const bicPick = argBest(
-    candidates.filter((e) => !e.bicDegenerate),
-    (e) => e.bic,
-    'min',
-  );
-  const criteria = {
+  const unscoredCandidates = unscored.filter((e) => candidateKs.has(e.k));
+  const withoutSilhouette = {
     elbow: elbowPick !== null && elbowPick >= kMin ? elbowPick : null,
-    silhouette: silhouettePick,
-    bic: bicPick,
+    silhouette: null,
+    bic: argBest(
+      unscoredCandidates.filter((e) => !e.bicDegenerate),
+      (e) => e.bic,
+      'min',
+    ),
     icl: argBest(
-      candidates.filter((e) => !e.bicDegenerate),
+      unscoredCandidates.filter((e) => !e.bicDegenerate),
       (e) => e.icl ?? null,
       'min',
     ),
-    calinskiHarabasz: argBest(candidates, (e) => e.calinskiHarabasz ?? null, 'max'),
-    daviesBouldin: argBest(candidates, (e) => e.daviesBouldin ?? null, 'min'),
+    calinskiHarabasz: argBest(unscoredCandidates, (e) => e.calinskiHarabasz ?? null, 'max'),
+    daviesBouldin: argBest(unscoredCandidates, (e) => e.daviesBouldin ?? null, 'min'),
     gap: gap.k,
   };
-  const tally = vote(criteria, new Set(candidates.map((e) => e.k)), kMin);
+  // The silhouettes are the costly part of the evidence; when the other criteria already decide
+  // the recommendation, the caller may start on it (the final K-Means) meanwhile.
+  if (plan.onSettled !== undefined) {
+    const settled = settledWithoutSilhouette(withoutSilhouette, candidateKs, kMin);
+    if (settled !== null) plan.onSettled(settled);
+  }
+
+  // One pass over the row pairs scores every k (the pairwise distances dominate the cost).
+  const scored = Array.from(fits.values()).filter((km) => km.k > 1);
+  const silhouettes = silhouetteScores(
+    data,
+    scored.map((km) => km.labels),
+    silhouetteSampled ? { sampleSize: silhouetteSize, seed } : {},
+  );
+  const silhouetteOf = new Map(scored.map((km, i) => [km.k, silhouettes[i]]));
+  const byK: KEvidence[] = unscored.map((e) => ({ ...e, silhouette: silhouetteOf.get(e.k) ?? null }));
+  const candidates = byK.filter((e) => candidateKs.has(e.k));
+  const criteria = { ...withoutSilhouette, silhouette: argBest(candidates, (e) => e.silhouette, 'max') };
+  const tally = vote(criteria, candidateKs, kMin);
   const recommended = tally.winner;
   const picks = VOTERS.map((c) => criteria[c]).filter((p): p is number => p !== null && p >= kMin);
   const agree = picks.length > 0 && picks.every((p) => p === recommended);
@@ -359,6 +377,18 @@ function vote(criteria: KSelection['criteria'], candidates: ReadonlySet<number>,
     runnerUp: second?.k ?? null,
     split: second !== null && second.votes >= 2 && second.votes >= votes[0].votes - 1,
   };
+}
+
+/**
+ * The recommendation when the silhouette's vote cannot change it (whichever candidate it picks,
+ * or none), from the other criteria's picks; null when it could.
+ */
+export function settledWithoutSilhouette(criteria: KSelection['criteria'], candidates: ReadonlySet<number>, kMin: number): number | null {
+  const winner = vote({ ...criteria, silhouette: null }, candidates, kMin).winner;
+  for (const pick of candidates) {
+    if (vote({ ...criteria, silhouette: pick }, candidates, kMin).winner !== winner) return null;
+  }
+  return winner;
 }
 
 /** How each criterion's pick is said, and what it says at that k. */

@@ -50,7 +50,17 @@ export async function analyze(input: CleanTable, options: AnalyzeOptions = {}): 
   const scaled = encodings.length > 0 ? appendColumns(zScored, categoricalBlock(categorical, encodings)) : zScored;
 
   const fixedK = options.k === undefined || options.k === 'auto' ? null : options.k;
-  const selection = fixedK === null || options.evidence !== false ? await chooseKAsync(scaled, { range, seed }) : null;
+  // When the evidence is sampled (it hands back no K-Means fit) and the criteria other than the
+  // silhouette already settle k, the final K-Means starts on the worker threads while this thread
+  // computes the silhouettes: the same estimator as below, so the same model.
+  const early = new Map<number, Promise<KMeans>>();
+  const onSettled = (settled: number): void => {
+    if (fixedK !== null || evidenceKMeans(scaled, settled, { range, seed }) !== null) return;
+    const pending = new KMeans({ k: settled, seed }).fitAsync(scaled);
+    pending.catch(() => undefined); // awaited below when used; a failure must not surface as unhandled meanwhile
+    early.set(settled, pending);
+  };
+  const selection = fixedK === null || options.evidence !== false ? await chooseKAsync(scaled, { range, seed, onSettled }) : null;
   const k = fixedK ?? selection?.recommended ?? range[0];
 
   // When the evidence was sampled, the K-Means starts run on worker threads while this thread
@@ -58,7 +68,7 @@ export async function analyze(input: CleanTable, options: AnalyzeOptions = {}): 
   // Without the evidence, K-Means is fitted as the evidence would have fitted it (same model).
   const reused = selection?.fits.get(k);
   const estimator = (selection ? null : evidenceKMeans(scaled, k, { range, seed })) ?? new KMeans({ k, seed });
-  const pendingKmeans = reused ? Promise.resolve(reused) : estimator.fitAsync(scaled);
+  const pendingKmeans = reused ? Promise.resolve(reused) : (early.get(k) ?? estimator.fitAsync(scaled));
   pendingKmeans.catch(() => undefined); // awaited below; a failure must not surface as unhandled meanwhile
 
   const fitKmedoids = algorithm === 'all' || algorithm === 'kmedoids';
@@ -66,13 +76,15 @@ export async function analyze(input: CleanTable, options: AnalyzeOptions = {}): 
   // With categorical features K-Medoids uses Gower's distance on its own matrix; its medoids are rows, so any view of them agrees.
   const gower = fitKmedoids && encodings.length > 0 ? gowerMatrix(transformed, categorical, encodings) : null;
   const medoidInput = gower?.matrix ?? scaled;
+  // The evidence already fitted this exact model (same k, seed and rows) when it used every row.
+  // Otherwise its K-Means start runs on the worker threads while this thread fits K-Medoids.
+  const reusedGmm = selection?.gmmFits.get(k);
+  const pendingGmm = fitGmm && !reusedGmm ? new GaussianMixture({ k, covarianceType: 'full', seed }).fitAsync(scaled) : null;
+  pendingGmm?.catch(() => undefined); // awaited below; a failure must not surface as unhandled meanwhile
   const kmedoids = fitKmedoids
     ? new KMedoids({ k, seed, claraThreshold: fasterPamRowLimit(medoidInput.cols), ...(gower ? { metric: gower.metric } : {}) }).fit(medoidInput)
     : null;
-  // The evidence already fitted this exact model (same k, seed and rows) when it used every row.
-  const gmm = fitGmm
-    ? (selection?.gmmFits.get(k) ?? new GaussianMixture({ k, covarianceType: 'full', seed }).fit(scaled))
-    : null;
+  const gmm = fitGmm ? (reusedGmm ?? (await pendingGmm)) : null;
 
   const kmeans = await pendingKmeans;
   const bySize = relabelBySize(kmeans.labels, k);

@@ -1,7 +1,9 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../common/errors.js';
 import { GaussianMixture } from './gmm.js';
+import { PARALLEL_MIN_ROWS } from '../kmeans/kmeans.js';
+import { closeStartPool } from '../kmeans/pool.js';
 import { denseMatrix, type DenseMatrix } from '../../common/matrix.js';
 import { createRng } from '../random.js';
 import { StandardScaler } from '../scaling.js';
@@ -257,3 +259,24 @@ describe('GaussianMixture criteria on the fitted rows', () => {
     expect(Number.isFinite(gmm.score(half))).toBe(true);
   });
 });
+
+describe('GaussianMixture.fitAsync', () => {
+  afterAll(async () => {
+    await closeStartPool();
+  });
+
+  it('fits the same mixture as fit, bit for bit, with its K-Means starts on the worker threads', async () => {
+    const { X } = blobs2d(Math.ceil(PARALLEL_MIN_ROWS / 3), 0.5, 9);
+    for (const nInit of [1, 2]) {
+      const plain = new GaussianMixture({ k: 3, seed: 4, nInit }).fit(X);
+      const threaded = await new GaussianMixture({ k: 3, seed: 4, nInit }).fitAsync(X);
+      expect(threaded.labels).toEqual(plain.labels);
+      expect(threaded.means.data).toEqual(plain.means.data);
+      expect(threaded.covariances).toEqual(plain.covariances);
+      expect(threaded.lowerBound).toBe(plain.lowerBound);
+      expect(threaded.meanLogLikelihood).toBe(plain.meanLogLikelihood);
+      expect(threaded.predictProba(X).data).toEqual(plain.predictProba(X).data);
+    }
+  }, 60_000);
+});
+

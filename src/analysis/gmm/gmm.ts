@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { KMeans } from '../kmeans/kmeans.js';
+import { KMeans, PARALLEL_MIN_ROWS } from '../kmeans/kmeans.js';
 import { denseMatrix, type DenseMatrix } from '../../common/matrix.js';
 import { createRng } from '../random.js';
 import {
   componentMass,
+  emIteration,
   estimateParameters,
   expectation,
   factorize,
@@ -80,13 +81,41 @@ export class GaussianMixture {
   }
 
   fit(X: DenseMatrix): this {
-    const { k, covarianceType, regCovar, nInit, maxIter, tol, seed } = this.options;
+    const seeds = this.startSeeds(X);
+    return this.fitFrom(X, (r) => new KMeans({ k: this.options.k, nInit: 1, seed: seeds[r] }).fit(X).labels);
+  }
+
+  /**
+   * `fit` with the K-Means starts of a large table (K-Means' PARALLEL_MIN_ROWS) run on the worker
+   * threads (the same bits), so the calling thread can do other work until they are done; the EM
+   * runs on the calling thread afterwards. A small table does not wake the workers.
+   */
+  async fitAsync(X: DenseMatrix): Promise<this> {
+    const seeds = this.startSeeds(X);
+    const parallel = X.rows >= PARALLEL_MIN_ROWS ? 'always' : 'never';
+    const starts: Int32Array[] = [];
+    for (const seed of seeds) {
+      const start = await new KMeans({ k: this.options.k, nInit: 1, seed }).fitAsync(X, { parallel });
+      starts.push(start.labels);
+    }
+    return this.fitFrom(X, (r) => starts[r]);
+  }
+
+  /** Checks X and draws the seed of each run's K-Means start. */
+  private startSeeds(X: DenseMatrix): number[] {
+    const { k, nInit, seed } = this.options;
     requireRows(X, k, 'The Gaussian mixture', `k = ${k}`);
     requireFinite(X, 'The Gaussian mixture');
     const rng = createRng(seed);
+    return Array.from({ length: nInit }, () => rng.int(2 ** 31));
+  }
+
+  /** EM from the K-Means labels `startOf(r)` of each run r; the run with the best lower bound is kept. */
+  private fitFrom(X: DenseMatrix, startOf: (run: number) => Int32Array): this {
+    const { k, covarianceType, regCovar, nInit, maxIter, tol } = this.options;
     const resp = new Float64Array(X.rows * k);
-    const run = (): EmRun => {
-      const start = new KMeans({ k, nInit: 1, seed: rng.int(2 ** 31) }).fit(X).labels;
+    const run = (r: number): EmRun => {
+      const start = startOf(r);
       resp.fill(0);
       for (let i = 0; i < X.rows; i++) resp[i * k + start[i]] = 1;
       let params = estimateParameters(X, resp, k, covarianceType, regCovar);
@@ -96,8 +125,7 @@ export class GaussianMixture {
       while (iterations < maxIter) {
         iterations++;
         const previous = lowerBound;
-        lowerBound = expectation(X, params, factorize(params, regCovar), resp);
-        params = estimateParameters(X, resp, k, covarianceType, regCovar);
+        ({ lowerBound, params } = emIteration(X, params, regCovar, resp));
         if (Math.abs(lowerBound - previous) < tol) {
           converged = true;
           break;
@@ -105,9 +133,9 @@ export class GaussianMixture {
       }
       return { params, lowerBound, iterations, converged };
     };
-    let best = run();
+    let best = run(0);
     for (let r = 1; r < nInit; r++) {
-      const next = run();
+      const next = run(r);
       if (next.lowerBound > best.lowerBound) best = next;
     }
     this.setParameters(best.params);

@@ -1,8 +1,8 @@
 import { takeRows, type DenseMatrix } from '../../common/matrix.js';
 import type { Rng } from '../random.js';
 import { sampleIndices } from '../sample.js';
-import { assignToMedoids, type Metric } from './distance.js';
-import { buildInit } from './init.js';
+import { deviationFromMedoids, type Metric } from './distance.js';
+import { BUILD_MATRIX_MAX_ROWS, buildInit } from './init.js';
 import { fasterPam } from './fasterpam.js';
 
 export interface ClaraResult {
@@ -29,10 +29,12 @@ export function clara(
   let best: Int32Array | null = null;
   let bestDeviation = Infinity;
   let iterations = 0;
+  // Every sample has `size` rows, so one distance matrix serves BUILD on each.
+  const workspace = size <= BUILD_MATRIX_MAX_ROWS ? new Float64Array(size * size) : undefined;
   for (let s = 0; s < options.samples; s++) {
     const rows = sampleWith(X.rows, size, best, options.rng.int(2 ** 31));
     const sample = takeRows(X, rows);
-    const start = buildInit(sample, k, 'auto', options.metric);
+    const start = buildInit(sample, k, 'auto', options.metric, workspace);
     let local = start;
     if (k >= 2 && k < sample.rows) {
       const swapped = fasterPam(sample, start, options.maxIter, options.metric);
@@ -40,7 +42,7 @@ export function clara(
       iterations += swapped.iterations;
     }
     const medoids = Int32Array.from(local, (m) => rows[m]);
-    const deviation = assignToMedoids(X, takeRows(X, medoids), options.metric).total;
+    const deviation = deviationFromMedoids(X, takeRows(X, medoids), options.metric);
     if (deviation < bestDeviation) {
       bestDeviation = deviation;
       best = medoids;

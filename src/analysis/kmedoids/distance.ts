@@ -74,24 +74,56 @@ export function assignToMedoids(
   medoids: DenseMatrix,
   metric: Metric = EUCLIDEAN,
 ): { labels: Int32Array; distances: Float64Array; total: number } {
-  requireColumns(X, medoids.cols, 'the K-Medoids model');
-  const distance = rowDistanceOf(metric);
   const labels = new Int32Array(X.rows);
   const distances = new Float64Array(X.rows);
+  const total = nearestMedoids(X, medoids, metric, labels, distances);
+  return { labels, distances, total };
+}
+
+/** Sum over the rows of X of the distance to the nearest medoid: `assignToMedoids(...).total` without the per-row arrays. */
+export function deviationFromMedoids(X: DenseMatrix, medoids: DenseMatrix, metric: Metric = EUCLIDEAN): number {
+  return nearestMedoids(X, medoids, metric, null, null);
+}
+
+function nearestMedoids(
+  X: DenseMatrix,
+  medoids: DenseMatrix,
+  metric: Metric,
+  labels: Int32Array | null,
+  distances: Float64Array | null,
+): number {
+  requireColumns(X, medoids.cols, 'the K-Medoids model');
+  const distance = rowDistanceOf(metric);
+  const euclidean = metric.kind === 'euclidean';
+  const { rows, cols, data } = X;
   let total = 0;
-  for (let o = 0; o < X.rows; o++) {
+  for (let o = 0; o < rows; o++) {
     let best = Infinity;
+    let bestSquared = Infinity;
     let bestSlot = 0;
     for (let m = 0; m < medoids.rows; m++) {
-      const dist = distance(X.data, o, medoids.data, m, X.cols);
-      if (dist < best) {
-        best = dist;
-        bestSlot = m;
+      if (euclidean) {
+        // The square root is monotone, so a squared distance not below the best one's cannot
+        // give a smaller distance: only the others pay for a square root, compared as before.
+        const squared = rowSquaredDistance(data, o, medoids.data, m, cols);
+        if (!(squared < bestSquared)) continue;
+        const dist = Math.sqrt(squared);
+        if (dist < best) {
+          best = dist;
+          bestSquared = squared;
+          bestSlot = m;
+        }
+      } else {
+        const dist = distance(data, o, medoids.data, m, cols);
+        if (dist < best) {
+          best = dist;
+          bestSlot = m;
+        }
       }
     }
-    labels[o] = bestSlot;
-    distances[o] = best;
+    if (labels !== null) labels[o] = bestSlot;
+    if (distances !== null) distances[o] = best;
     total += best;
   }
-  return { labels, distances, total };
+  return total;
 }

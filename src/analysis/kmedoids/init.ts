@@ -18,12 +18,17 @@ export type BuildDistances = 'auto' | 'matrix' | 'computed';
 /** The distances from row c to every row (o = 0..n-1). The returned array is only valid until the next call. */
 type DistanceRow = (c: number) => Float64Array;
 
-/** Every pairwise distance, each computed once (d(a, b) and d(b, a) have the same bits). */
-function matrixRows(X: DenseMatrix, metric: Metric): DistanceRow {
+/**
+ * Every pairwise distance, each computed once (d(a, b) and d(b, a) have the same bits), in
+ * `workspace` when it holds n x n values (CLARA reuses one for all its samples: a fresh 32 MB
+ * matrix per sample is mostly page faults), else in a new array.
+ */
+function matrixRows(X: DenseMatrix, metric: Metric, workspace: Float64Array | undefined): DistanceRow {
   const n = X.rows;
   const rowDistance = rowDistanceOf(metric);
-  const matrix = new Float64Array(n * n);
+  const matrix = workspace !== undefined && workspace.length >= n * n ? workspace : new Float64Array(n * n);
   for (let a = 0; a < n; a++) {
+    matrix[a * n + a] = 0;
     for (let b = a + 1; b < n; b++) {
       const dist = rowDistance(X.data, a, X.data, b, X.cols);
       matrix[a * n + b] = dist;
@@ -42,9 +47,9 @@ function computedRows(X: DenseMatrix, metric: Metric): DistanceRow {
   };
 }
 
-function distanceRows(X: DenseMatrix, distances: BuildDistances, metric: Metric): DistanceRow {
+function distanceRows(X: DenseMatrix, distances: BuildDistances, metric: Metric, workspace?: Float64Array): DistanceRow {
   const useMatrix = distances === 'matrix' || (distances === 'auto' && X.rows <= BUILD_MATRIX_MAX_ROWS);
-  return useMatrix ? matrixRows(X, metric) : computedRows(X, metric);
+  return useMatrix ? matrixRows(X, metric, workspace) : computedRows(X, metric);
 }
 
 /** Row with the smallest sum of distances to all rows: the exact 1-medoid (O(n^2) distances). */
@@ -70,11 +75,18 @@ function singleMedoid(n: number, rowOf: DistanceRow): number {
 /**
  * PAM's BUILD (Kaufman & Rousseeuw): the 1-medoid first, then greedily the row that lowers the
  * total deviation most. O(k n^2) distance reads, so meant for small n; ties go to the lower row.
- * Both ways of getting the distances give the same medoids, bit for bit.
+ * Both ways of getting the distances give the same medoids, bit for bit. `workspace` (optional,
+ * n x n values or more) holds the distance matrix instead of a new array.
  */
-export function buildInit(X: DenseMatrix, k: number, distances: BuildDistances = 'auto', metric: Metric = EUCLIDEAN): Int32Array {
+export function buildInit(
+  X: DenseMatrix,
+  k: number,
+  distances: BuildDistances = 'auto',
+  metric: Metric = EUCLIDEAN,
+  workspace?: Float64Array,
+): Int32Array {
   const n = X.rows;
-  const rowOf = distanceRows(X, distances, metric);
+  const rowOf = distanceRows(X, distances, metric, workspace);
   const medoids = new Int32Array(k);
   const isMedoid = new Uint8Array(n);
   const nearest = new Float64Array(n);
