@@ -42,48 +42,33 @@ export interface Scanned {
   readonly quoteProblem: QuoteProblem | null;
 }
 
-/** A growable typed array. */
-class TypedList<T extends Int32Array | Float64Array> {
-  data: T;
-  length = 0;
-
-  constructor(private readonly make: (length: number) => T) {
-    this.data = make(1024);
-  }
-
-  push(value: number): void {
-    if (this.length === this.data.length) {
-      const grown = this.make(this.data.length * 2);
-      grown.set(this.data);
-      this.data = grown;
-    }
-    this.data[this.length++] = value;
-  }
-
-  toArray(): T {
-    return trimmed(this.data, this.length);
-  }
-}
-
-const int32List = (): TypedList<Int32Array> => new TypedList((length) => new Int32Array(length));
-const float64List = (): TypedList<Float64Array> => new TypedList((length) => new Float64Array(length));
-
 /** The first `length` values: a view when little is unused (no copy), else a copy that frees the rest. */
 function trimmed<T extends Int32Array | Float64Array>(data: T, length: number): T {
   return (length >= 0.75 * data.length ? data.subarray(0, length) : data.slice(0, length)) as T;
 }
 
-/** One column being read. */
+/**
+ * One column being read, indexed by kept row. Every array of every column has the same capacity
+ * and grows at once, so a cell is written at its row's index with no per-cell bookkeeping.
+ */
 interface ColumnBuilder {
-  readonly starts: TypedList<Int32Array>;
-  readonly ends: TypedList<Int32Array>;
-  readonly numbers: TypedList<Float64Array>;
+  starts: Int32Array;
+  ends: Int32Array;
+  numbers: Float64Array;
   /** Cells kept as strings (unquoted or trimmed), by row. */
   readonly strings: Map<number, string>;
 }
 
-function columnBuilder(): ColumnBuilder {
-  return { starts: int32List(), ends: int32List(), numbers: float64List(), strings: new Map() };
+function grownInt32(data: Int32Array, capacity: number): Int32Array {
+  const out = new Int32Array(capacity);
+  out.set(data);
+  return out;
+}
+
+function grownFloat64(data: Float64Array, capacity: number): Float64Array {
+  const out = new Float64Array(capacity);
+  out.set(data);
+  return out;
 }
 
 /** Powers of ten exact in a double, for reading plain decimals (m / 10^k is correctly rounded for m < 2^53, k <= 22). */
@@ -110,7 +95,9 @@ export function scanCsv(text: string, delimiter: string, linebreak: string, limi
   let header: string[] | null = null;
   let width = 0;
   let builders: ColumnBuilder[] = [];
-  const rowNumbers = int32List();
+  // Rows the arrays hold; a first guess from the header's length, doubled when it runs out.
+  let capacity = 1024;
+  let rowNumbers: Int32Array = new Int32Array(capacity);
   let dataRows = 0;
   let ragged = 0;
   let firstRagged = 0;
@@ -131,7 +118,7 @@ export function scanCsv(text: string, delimiter: string, linebreak: string, limi
   const headerFields: string[] = [];
   // hashCellRow of the row's cells within the header's width, built cell by cell.
   let rowHash = FNV_OFFSET;
-  const rowHashes = int32List();
+  let rowHashes: Int32Array = new Int32Array(capacity);
 
   /** A cell that is its range of the text, as it stands. */
   const pushRange = (start: number, end: number, hash: number, plainNumber: number): void => {
@@ -143,9 +130,9 @@ export function scanCsv(text: string, delimiter: string, linebreak: string, limi
     else if (fields < width) {
       rowHash = Math.imul(rowHash ^ hash, FNV_PRIME);
       const column = builders[fields];
-      column.starts.push(start);
-      column.ends.push(end);
-      column.numbers.push(plainNumber);
+      column.starts[keptRows] = start;
+      column.ends[keptRows] = end;
+      column.numbers[keptRows] = plainNumber;
     }
     fields++;
   };
@@ -162,9 +149,9 @@ export function scanCsv(text: string, delimiter: string, linebreak: string, limi
       rowHash = Math.imul(rowHash ^ hashText(trimmed), FNV_PRIME);
       const column = builders[fields];
       column.strings.set(keptRows, trimmed);
-      column.starts.push(-1);
-      column.ends.push(-1);
-      column.numbers.push(NaN);
+      column.starts[keptRows] = -1;
+      column.ends[keptRows] = -1;
+      column.numbers[keptRows] = NaN;
     }
     fields++;
   };
@@ -185,26 +172,46 @@ export function scanCsv(text: string, delimiter: string, linebreak: string, limi
         tooManyColumns = true;
         return false;
       }
-      builders = Array.from({ length: width }, columnBuilder);
+      capacity = Math.max(1024, Math.ceil((1.25 * n) / Math.max(1, pos)));
+      rowNumbers = new Int32Array(capacity);
+      rowHashes = new Int32Array(capacity);
+      builders = Array.from({ length: width }, () => ({
+        starts: new Int32Array(capacity),
+        ends: new Int32Array(capacity),
+        numbers: new Float64Array(capacity),
+        strings: new Map<number, string>(),
+      }));
       return true;
     }
     const extra = extraFilled;
     extraFilled = false;
     // Trailing empty fields (a stray delimiter at the end of the line) are harmless; others make the row ragged.
     const keep = anyFilled && count >= width && !extra;
-    if (!keep) for (let c = 0; c < Math.min(count, width); c++) dropLast(builders[c], keptRows);
+    // A row not kept leaves its cells to be overwritten by the next one; only its strings go.
+    if (!keep) for (let c = 0; c < Math.min(count, width); c++) builders[c].strings.delete(keptRows);
     if (!anyFilled) return true;
     const dataRow = ++dataRows;
     if (keep) {
-      rowNumbers.push(dataRow);
-      rowHashes.push(hash);
-      keptRows++;
+      rowNumbers[keptRows] = dataRow;
+      rowHashes[keptRows] = hash;
+      if (++keptRows === capacity) grow();
     } else if (ragged++ === 0) firstRagged = dataRow;
     if (dataRows > limits.maxRows) {
       tooManyRows = true;
       return false;
     }
     return true;
+  };
+
+  const grow = (): void => {
+    capacity *= 2;
+    rowNumbers = grownInt32(rowNumbers, capacity);
+    rowHashes = grownInt32(rowHashes, capacity);
+    for (const column of builders) {
+      column.starts = grownInt32(column.starts, capacity);
+      column.ends = grownInt32(column.ends, capacity);
+      column.numbers = grownFloat64(column.numbers, capacity);
+    }
   };
 
   let pos = 0;
@@ -302,10 +309,10 @@ export function scanCsv(text: string, delimiter: string, linebreak: string, limi
   return {
     header: header ?? [],
     columns: builders.map((b) =>
-      TextColumn.fromRanges(text, b.starts.toArray(), b.ends.toArray(), b.strings, b.numbers.toArray()),
+      TextColumn.fromRanges(text, trimmed(b.starts, keptRows), trimmed(b.ends, keptRows), b.strings, trimmed(b.numbers, keptRows)),
     ),
-    rowNumbers: rowNumbers.toArray(),
-    rowHashes: rowHashes.toArray(),
+    rowNumbers: trimmed(rowNumbers, keptRows),
+    rowHashes: trimmed(rowHashes, keptRows),
     dataRows,
     ragged,
     firstRagged,
@@ -313,14 +320,6 @@ export function scanCsv(text: string, delimiter: string, linebreak: string, limi
     tooManyColumns,
     quoteProblem,
   };
-}
-
-/** Take back the last cell pushed to a column (row `row`, of a row that is not kept). */
-function dropLast(column: ColumnBuilder, row: number): void {
-  column.starts.length--;
-  column.ends.length--;
-  column.numbers.length--;
-  column.strings.delete(row);
 }
 
 /**
