@@ -58,7 +58,7 @@ export function cleanTable(raw: RawTable, settings: IngestSettings, earlierNotes
   // 1. Exact duplicates on every column, identifier included: the same record exported twice.
   // None when a column is already known to differ on every row (the transaction check counted it).
   let rows = cells.some((column) => column.isKnownAllDistinct())
-    ? Int32Array.from({ length: rowCount }, (_, r) => r)
+    ? everyRow(rowCount)
     : positionsWhere(
         markRepeats(rowCount, rowHashOf(raw), (a, b) => cells.every((column) => column.at(a) === column.at(b))),
         0,
@@ -244,6 +244,13 @@ function findRepeatedIdentifiers(id: IdColumn | null, rows: Int32Array, profile:
     if (examples.length < MAX_EXAMPLES) examples.push(id.cells.at(present[r]).slice(0, MAX_EXAMPLE_LENGTH));
   }
   return { column: id.name, repeatedValues, rowsInvolved, examples };
+}
+
+/** 0, 1, …, count - 1. */
+function everyRow(count: number): Int32Array {
+  const rows = new Int32Array(count);
+  for (let r = 0; r < count; r++) rows[r] = r;
+  return rows;
 }
 
 /** Each row's hash for finding exact duplicates: the reader's, or made from the cells' hashes. */
