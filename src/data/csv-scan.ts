@@ -95,7 +95,7 @@ export function scanCsv(text: string, delimiter: string, linebreak: string, limi
   let header: string[] | null = null;
   let width = 0;
   let builders: ColumnBuilder[] = [];
-  // Rows the arrays hold; a first guess from the header's length, doubled when it runs out.
+  // Rows the arrays hold: 1,024 at first, then grown to the number of rows the text seems to hold.
   let capacity = 1024;
   let rowNumbers: Int32Array = new Int32Array(capacity);
   let dataRows = 0;
@@ -172,7 +172,6 @@ export function scanCsv(text: string, delimiter: string, linebreak: string, limi
         tooManyColumns = true;
         return false;
       }
-      capacity = Math.max(1024, Math.ceil((1.25 * n) / Math.max(1, pos)));
       rowNumbers = new Int32Array(capacity);
       rowHashes = new Int32Array(capacity);
       builders = Array.from({ length: width }, () => ({
@@ -203,8 +202,11 @@ export function scanCsv(text: string, delimiter: string, linebreak: string, limi
     return true;
   };
 
+  // The rows so far and the text they took give the size to grow to: one large allocation for a
+  // big file instead of a doubling series (whose copies would briefly hold both sizes).
   const grow = (): void => {
-    capacity *= 2;
+    const estimate = Math.ceil(keptRows * (n / Math.max(1, pos)) * 1.05) + 1024;
+    capacity = Math.max(Math.ceil(capacity * 1.5), estimate);
     rowNumbers = grownInt32(rowNumbers, capacity);
     rowHashes = grownInt32(rowHashes, capacity);
     for (const column of builders) {
