@@ -20,8 +20,8 @@ export class TextColumn {
   private readonly starts: Int32Array | null;
   private readonly ends: Int32Array | null;
   private readonly strings: ReadonlyMap<number, string> | readonly string[];
-  /** Different texts among the filled cells, once counted. */
-  private distinctFilled: number | null = null;
+  /** Filled cells and the different texts among them, once counted. */
+  private filledCounts: { readonly filled: number; readonly distinct: number } | null = null;
   private hashCache: Int32Array | null = null;
 
   private constructor(parts: {
@@ -98,17 +98,20 @@ export class TextColumn {
   }
 
   /**
-   * How many different texts the filled cells hold (counted once, then remembered). When it equals
-   * the number of rows, no two rows of the table can be equal.
+   * How many cells are filled and how many different texts they hold (counted once, then
+   * remembered). When every cell is filled and different, no two rows of the table can be equal.
    */
-  distinctFilledCount(): number {
-    this.distinctFilled ??= countDistinct(this, filledRows(this));
-    return this.distinctFilled;
+  countFilled(): { readonly filled: number; readonly distinct: number } {
+    if (this.filledCounts === null) {
+      const filled = filledRows(this);
+      this.filledCounts = { filled: filled.length, distinct: countDistinct(this, filled) };
+    }
+    return this.filledCounts;
   }
 
   /** Whether the cells are already known to be filled and all different (only if counted before; never counts). */
   isKnownAllDistinct(): boolean {
-    return this.distinctFilled === this.length;
+    return this.filledCounts !== null && this.filledCounts.distinct === this.length;
   }
 
   /** Every cell as a string (for small tables and tests). */
@@ -130,14 +133,10 @@ export function countDistinct(column: TextColumn, positions: Int32Array): number
   return distinct;
 }
 
-/** Positions of the non-empty cells among `rows` (every row when omitted). */
-export function filledRows(column: TextColumn, rows?: Int32Array): Int32Array {
-  const count = rows ? rows.length : column.length;
-  const keep = new Int32Array(count);
+/** Rows of the non-empty cells. */
+function filledRows(column: TextColumn): Int32Array {
+  const keep = new Int32Array(column.length);
   let kept = 0;
-  for (let r = 0; r < count; r++) {
-    const i = rows ? rows[r] : r;
-    if (!column.isEmpty(i)) keep[kept++] = i;
-  }
+  for (let i = 0; i < column.length; i++) if (!column.isEmpty(i)) keep[kept++] = i;
   return keep.slice(0, kept);
 }

@@ -13,7 +13,7 @@ import type { RawTable } from './parse.js';
 import { looksLikeIdentifierName } from './roles.js';
 import type { Aggregation, IngestLimits } from './schema.js';
 import { count, listNames, quoteName } from './wording.js';
-import { TextColumn, filledRows } from './text-column.js';
+import { TextColumn } from './text-column.js';
 
 /** The aggregated columns, in order, and what each holds. */
 export const RFM_FEATURES = [
@@ -123,7 +123,7 @@ function findCustomer(raw: RawTable, dateIndex: number): CustomerColumn | null {
   if (best === null) return null;
   const { index } = best;
   const column = raw.cells[index];
-  return { index, distinct: column.distinctFilledCount(), filled: filledRows(column).length };
+  return { index, ...column.countFilled() };
 }
 
 /** A numeric column named like an amount, else the only numeric column that is not an identifier. */
