@@ -59,14 +59,9 @@ interface ColumnBuilder {
   readonly strings: Map<number, string>;
 }
 
-function grownInt32(data: Int32Array, capacity: number): Int32Array {
-  const out = new Int32Array(capacity);
-  out.set(data);
-  return out;
-}
-
-function grownFloat64(data: Float64Array, capacity: number): Float64Array {
-  const out = new Float64Array(capacity);
+/** `data` copied into a larger array of its kind. */
+function grown<T extends Int32Array | Float64Array>(data: T, capacity: number): T {
+  const out = (data instanceof Int32Array ? new Int32Array(capacity) : new Float64Array(capacity)) as T;
   out.set(data);
   return out;
 }
@@ -97,7 +92,8 @@ export function scanCsv(text: string, delimiter: string, linebreak: string, limi
   let builders: ColumnBuilder[] = [];
   // Rows the arrays hold: 1,024 at first, then grown to the number of rows the text seems to hold.
   let capacity = 1024;
-  let rowNumbers: Int32Array = new Int32Array(capacity);
+  let rowNumbers = new Int32Array(capacity);
+  let rowHashes = new Int32Array(capacity);
   let dataRows = 0;
   let ragged = 0;
   let firstRagged = 0;
@@ -118,14 +114,16 @@ export function scanCsv(text: string, delimiter: string, linebreak: string, limi
   const headerFields: string[] = [];
   // hashCellRow of the row's cells within the header's width, built cell by cell.
   let rowHash = FNV_OFFSET;
-  let rowHashes: Int32Array = new Int32Array(capacity);
+
+  /** Notes a filled field: the row is not blank, and past the header's width it makes the row ragged. */
+  const noteFilled = (): void => {
+    filled = true;
+    if (fields >= width && header !== null) extraFilled = true;
+  };
 
   /** A cell that is its range of the text, as it stands. */
   const pushRange = (start: number, end: number, hash: number, plainNumber: number): void => {
-    if (end > start) {
-      filled = true;
-      if (fields >= width && header !== null) extraFilled = true;
-    }
+    if (end > start) noteFilled();
     if (header === null) headerFields.push(text.slice(start, end));
     else if (fields < width) {
       rowHash = Math.imul(rowHash ^ hash, FNV_PRIME);
@@ -140,10 +138,7 @@ export function scanCsv(text: string, delimiter: string, linebreak: string, limi
   /** A cell that had to be unquoted or trimmed: kept as a string. */
   const pushString = (value: string): void => {
     const trimmed = value.length > 0 && needsTrim(value.charCodeAt(0), value.charCodeAt(value.length - 1)) ? value.trim() : value;
-    if (trimmed.length > 0) {
-      filled = true;
-      if (fields >= width && header !== null) extraFilled = true;
-    }
+    if (trimmed.length > 0) noteFilled();
     if (header === null) headerFields.push(trimmed);
     else if (fields < width) {
       rowHash = Math.imul(rowHash ^ hashText(trimmed), FNV_PRIME);
@@ -172,8 +167,6 @@ export function scanCsv(text: string, delimiter: string, linebreak: string, limi
         tooManyColumns = true;
         return false;
       }
-      rowNumbers = new Int32Array(capacity);
-      rowHashes = new Int32Array(capacity);
       builders = Array.from({ length: width }, () => ({
         starts: new Int32Array(capacity),
         ends: new Int32Array(capacity),
@@ -207,12 +200,12 @@ export function scanCsv(text: string, delimiter: string, linebreak: string, limi
   const grow = (): void => {
     const estimate = Math.ceil(keptRows * (n / Math.max(1, pos)) * 1.05) + 1024;
     capacity = Math.max(Math.ceil(capacity * 1.5), estimate);
-    rowNumbers = grownInt32(rowNumbers, capacity);
-    rowHashes = grownInt32(rowHashes, capacity);
+    rowNumbers = grown(rowNumbers, capacity);
+    rowHashes = grown(rowHashes, capacity);
     for (const column of builders) {
-      column.starts = grownInt32(column.starts, capacity);
-      column.ends = grownInt32(column.ends, capacity);
-      column.numbers = grownFloat64(column.numbers, capacity);
+      column.starts = grown(column.starts, capacity);
+      column.ends = grown(column.ends, capacity);
+      column.numbers = grown(column.numbers, capacity);
     }
   };
 
