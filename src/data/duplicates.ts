@@ -51,10 +51,10 @@ export function firstOccurrences(
   return first;
 }
 
-/** FNV-1a of a string's UTF-16 code units. */
-export function hashText(text: string): number {
+/** FNV-1a of a string's UTF-16 code units (of `text.slice(start, end)`, without making that string). */
+export function hashText(text: string, start = 0, end = text.length): number {
   let h = FNV_OFFSET;
-  for (let k = 0; k < text.length; k++) h = Math.imul(h ^ text.charCodeAt(k), FNV_PRIME);
+  for (let k = start; k < end; k++) h = Math.imul(h ^ text.charCodeAt(k), FNV_PRIME);
   return h | 0;
 }
 

@@ -5,7 +5,7 @@
  * as a plain decimal number, so a million-row column of numbers is parsed and profiled without
  * allocating a million strings; cell hashes are made only for the columns that get compared.
  */
-import { FNV_OFFSET, FNV_PRIME, firstOccurrences, hashText } from './duplicates.js';
+import { firstOccurrences, hashText } from './duplicates.js';
 
 export class TextColumn {
   readonly length: number;
@@ -63,13 +63,7 @@ export class TextColumn {
     const { starts, ends, text } = this;
     for (let i = 0; i < this.length; i++) {
       const start = starts === null ? -1 : starts[i];
-      if (start < 0 || ends === null) {
-        out[i] = hashText(this.at(i));
-        continue;
-      }
-      let h = FNV_OFFSET;
-      for (let p = start; p < ends[i]; p++) h = Math.imul(h ^ text.charCodeAt(p), FNV_PRIME);
-      out[i] = h;
+      out[i] = start < 0 || ends === null ? hashText(this.at(i)) : hashText(text, start, ends[i]);
     }
     this.hashCache = out;
     return out;
@@ -114,10 +108,6 @@ export class TextColumn {
     return this.filledCounts !== null && this.filledCounts.distinct === this.length;
   }
 
-  /** Every cell as a string (for small tables and tests). */
-  toArray(): string[] {
-    return Array.from({ length: this.length }, (_, i) => this.at(i));
-  }
 }
 
 /** How many different texts the cells at `positions` hold (a hash table of indices: faster than a Set of a million strings). */
