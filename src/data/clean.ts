@@ -25,7 +25,7 @@ import {
   type ColumnProfile,
   type RoleDecision,
 } from './roles.js';
-import { positionsWhere, pickRows } from './rows.js';
+import { everyRow, positionsWhere, pickRows } from './rows.js';
 import { InputError } from '../common/errors.js';
 import { type CleaningReport, type CleanTable, type IngestOptionsSchema } from './schema.js';
 import { count, listNames, quoteName } from './wording.js';
@@ -226,9 +226,10 @@ function findRepeatedIdentifiers(id: IdColumn | null, rows: Int32Array, profile:
   const filled = new Uint8Array(rows.length);
   for (let r = 0; r < rows.length; r++) filled[r] = id.kinds[rows[r]] === CellKind.missing ? 0 : 1;
   const present = pickRows(rows, positionsWhere(filled, 1));
+  const { hashes } = id.cells;
   const first = firstOccurrences(
     present.length,
-    (r) => id.cells.hashes[present[r]],
+    (r) => hashes[present[r]],
     (a, b) => id.cells.at(present[a]) === id.cells.at(present[b]),
   );
   const times = new Int32Array(present.length);
@@ -244,13 +245,6 @@ function findRepeatedIdentifiers(id: IdColumn | null, rows: Int32Array, profile:
     if (examples.length < MAX_EXAMPLES) examples.push(id.cells.at(present[r]).slice(0, MAX_EXAMPLE_LENGTH));
   }
   return { column: id.name, repeatedValues, rowsInvolved, examples };
-}
-
-/** 0, 1, …, count - 1. */
-function everyRow(count: number): Int32Array {
-  const rows = new Int32Array(count);
-  for (let r = 0; r < count; r++) rows[r] = r;
-  return rows;
 }
 
 /** Each row's hash for finding exact duplicates: the reader's, or made from the cells' hashes. */

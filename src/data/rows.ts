@@ -15,3 +15,10 @@ export function pickRows(source: Int32Array, positions: Int32Array): Int32Array 
   for (let k = 0; k < positions.length; k++) out[k] = source[positions[k]];
   return out;
 }
+
+/** Every row of a table of `count`: 0, 1, …, count - 1. */
+export function everyRow(count: number): Int32Array {
+  const rows = new Int32Array(count);
+  for (let r = 0; r < count; r++) rows[r] = r;
+  return rows;
+}
