@@ -27,8 +27,7 @@ export function ingestCsv(input: Buffer | string, options: IngestOptions = {}): 
  */
 export async function ingestBytes(bytes: Buffer, options: IngestOptions = {}): Promise<CleanTable> {
   const settings = IngestOptionsSchema.parse(options);
-  const read = await readUpload(bytes, settings);
-  return read.kind === 'text' ? cleanText(read.decoded, settings) : cleanTable(customersFromTransactions(read.raw, settings.transactions, settings.limits), settings);
+  return cleanUpload(await readUpload(bytes, settings), settings);
 }
 
 /** Read a CSV or .xlsx file (its size is checked before reading) and ingest it. */
@@ -40,22 +39,19 @@ export async function ingestFile(path: string, options: IngestOptions = {}): Pro
   if (!info.isFile()) throw new InputError('That path is a folder or device, not a file; give the path of a CSV file.', 'not-a-file');
   requireSize(info.size, settings.limits.maxFileBytes);
   // The file's bytes are dropped once decoded (readUpload returns), before parsing allocates the columns.
-  const read = await readUpload(await readFile(path), settings);
-  return read.kind === 'text' ? cleanText(read.decoded, settings) : cleanTable(customersFromTransactions(read.raw, settings.transactions, settings.limits), settings);
+  return cleanUpload(await readUpload(await readFile(path), settings), settings);
 }
 
 type Upload = { readonly kind: 'text'; readonly decoded: DecodedText } | { readonly kind: 'workbook'; readonly raw: RawTable };
 
 /** An upload's bytes as decoded text, or as the chosen sheet of a workbook. */
 async function readUpload(bytes: Buffer, settings: IngestSettings): Promise<Upload> {
-  if (!isZip(bytes)) {
-    if (settings.sheet !== undefined) {
-      throw new InputError('This file is not an Excel workbook, so it has no sheets to choose from; leave out the sheet.', 'not-a-workbook');
-    }
-    requireSize(bytes.length, settings.limits.maxFileBytes);
-    return { kind: 'text', decoded: decodeInput(bytes) };
+  const workbook = isZip(bytes);
+  if (!workbook && settings.sheet !== undefined) {
+    throw new InputError('This file is not an Excel workbook, so it has no sheets to choose from; leave out the sheet.', 'not-a-workbook');
   }
   requireSize(bytes.length, settings.limits.maxFileBytes);
+  if (!workbook) return { kind: 'text', decoded: decodeInput(bytes) };
   // exceljs takes about 0.3 s to load: only workbooks pay for it.
   const { readWorkbook } = await import('./workbook.js');
   return { kind: 'workbook', raw: await readWorkbook(bytes, settings.limits, settings.sheet) };
@@ -64,6 +60,11 @@ async function readUpload(bytes: Buffer, settings: IngestSettings): Promise<Uplo
 function cleanText(decoded: DecodedText, settings: IngestSettings): CleanTable {
   const raw = parseTable(decoded.text, settings.limits);
   return cleanTable(customersFromTransactions(raw, settings.transactions, settings.limits), settings, decoded.notes);
+}
+
+function cleanUpload(upload: Upload, settings: IngestSettings): CleanTable {
+  if (upload.kind === 'text') return cleanText(upload.decoded, settings);
+  return cleanTable(customersFromTransactions(upload.raw, settings.transactions, settings.limits), settings);
 }
 
 function requireSize(bytes: number, limit: number): void {
