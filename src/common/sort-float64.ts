@@ -4,6 +4,10 @@
  * and byte positions where every value agrees are skipped, so whole numbers (whose low mantissa
  * bytes are all zero) take two to four passes. On a million values, 2-4x faster than the built-in
  * sort (bench/sort.ts).
+ *
+ * Whole numbers over a range at most twice the length (counts, codes, row numbers: most columns of
+ * a customer file) are sorted by counting instead: two passes and no keys, several times faster
+ * than the radix passes.
  */
 
 /** Below this length the built-in sort wins. */
@@ -13,6 +17,7 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 export function sortFloat64(values: Float64Array): Float64Array {
   const n = values.length;
   if (n < RADIX_MIN_LENGTH || !LITTLE_ENDIAN) return values.sort();
+  if (countingSortWholeNumbers(values)) return values;
   const words = new Uint32Array(values.buffer, values.byteOffset, n * 2);
   let lo = new Uint32Array(n);
   let hi = new Uint32Array(n);
@@ -81,4 +86,34 @@ export function sortFloat64(values: Float64Array): Float64Array {
     words[2 * i + 1] = h;
   }
   return values;
+}
+
+/** The widest range (max - min + 1, relative to the length) a counting sort takes: its counts array. */
+const COUNTING_RANGE_PER_VALUE = 2;
+
+/**
+ * Sorts `values` by counting when every value is a whole number (no -0, no NaN, no infinity) and
+ * their range is small enough; returns false, leaving `values` untouched, otherwise.
+ */
+function countingSortWholeNumbers(values: Float64Array): boolean {
+  const n = values.length;
+  let min = values[0];
+  let max = values[0];
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    // Math.trunc(v) !== v rejects fractions, NaN and infinities; 1 / v rejects -0, which sorts before 0.
+    if (Math.trunc(v) !== v || (v === 0 && 1 / v < 0)) return false;
+    if (v < min) min = v;
+    else if (v > max) max = v;
+  }
+  const range = max - min + 1;
+  if (range > COUNTING_RANGE_PER_VALUE * n || !Number.isSafeInteger(min) || !Number.isSafeInteger(max)) return false;
+  const counts = new Int32Array(range);
+  for (let i = 0; i < n; i++) counts[values[i] - min]++;
+  let at = 0;
+  for (let offset = 0; offset < range; offset++) {
+    const value = min + offset;
+    for (let c = counts[offset]; c > 0; c--) values[at++] = value;
+  }
+  return true;
 }
