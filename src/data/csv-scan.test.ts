@@ -96,6 +96,23 @@ describe('scanning CSV text in one pass', () => {
     ]);
   });
 
+  it('counts filled cells and different texts as a Set of the texts does, however the numbers are written', () => {
+    // "1", "1.0" and "01" are one number but three texts; "-0" and "0" likewise.
+    const written = fc.oneof(fc.constantFrom('1', '1.0', '01', '-0', '0', '', 'x', '1e1', '10'), fc.nat(2000).map(String));
+    fc.assert(
+      fc.property(fc.array(written, { minLength: 1, maxLength: 1200 }), (cells) => {
+        // A second column keeps rows whose value is empty from being blank rows.
+        const [column] = scanCsv(['value,other', ...cells.map((cell) => `${cell},o`)].join('\n'), ',', '\n', LIMITS).columns;
+        const texts = cells.filter((cell) => cell !== '');
+        expect(column.countFilled()).toEqual({ filled: texts.length, distinct: new Set(texts).size });
+      }),
+      { numRuns: 300 },
+    );
+    const ids = scanCsv(['id', ...Array.from({ length: 2000 }, (_, i) => String(5000 - i))].join('\n'), ',', '\n', LIMITS).columns[0];
+    expect(ids.countFilled()).toEqual({ filled: 2000, distinct: 2000 });
+    expect(ids.isKnownAllDistinct()).toBe(true);
+  });
+
   it('stops at the row limit and at the column limit', () => {
     const rows = ['a,b', ...Array.from({ length: 10 }, (_, i) => `${i},${i}`)].join('\n');
     expect(scanCsv(rows, ',', '\n', { maxRows: 5, maxColumns: 10 }).tooManyRows).toBe(true);

@@ -5,6 +5,7 @@
  * as a plain decimal number, so a million-row column of numbers is parsed and profiled without
  * allocating a million strings; cell hashes are made only for the columns that get compared.
  */
+import { sortFloat64 } from '../common/sort-float64.js';
 import { firstOccurrences, hashText } from './duplicates.js';
 
 export class TextColumn {
@@ -98,7 +99,8 @@ export class TextColumn {
   countFilled(): { readonly filled: number; readonly distinct: number } {
     if (this.filledCounts === null) {
       const filled = filledRows(this);
-      this.filledCounts = { filled: filled.length, distinct: countDistinct(this, filled) };
+      const distinct = allDifferentNumbers(this.plainNumbers, filled) ? filled.length : countDistinct(this, filled);
+      this.filledCounts = { filled: filled.length, distinct };
     }
     return this.filledCounts;
   }
@@ -121,6 +123,24 @@ export function countDistinct(column: TextColumn, positions: Int32Array): number
   let distinct = 0;
   for (let k = 0; k < first.length; k++) if (first[k] === k) distinct++;
   return distinct;
+}
+
+/**
+ * Whether every cell at `positions` is a plain number and no two are equal: then no two texts are
+ * equal either. A sort of the numbers (by counting, for identifiers) is several times faster than
+ * hashing the texts. Equal numbers may still be different texts ("1" and "1.0"): then false.
+ */
+function allDifferentNumbers(plainNumbers: Float64Array | null, positions: Int32Array): boolean {
+  if (plainNumbers === null) return false;
+  const values = new Float64Array(positions.length);
+  for (let k = 0; k < positions.length; k++) {
+    const value = plainNumbers[positions[k]];
+    if (Number.isNaN(value)) return false;
+    values[k] = value;
+  }
+  sortFloat64(values);
+  for (let k = 1; k < values.length; k++) if (values[k] === values[k - 1]) return false;
+  return true;
 }
 
 /** Rows of the non-empty cells. */
