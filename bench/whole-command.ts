@@ -12,8 +12,8 @@
  * `--base DIR` also runs the commands from another checkout (its node_modules installed), right
  * before ours in each round: the before/after comparison of one run.
  *
- * Our commands run as `npm run cli` runs them: the launcher (scripts/launch.mjs) on the compiled
- * copy, which the bench builds first (`npm run build`).
+ * Our commands run as `npm run cli` runs them (its script in package.json: Node's flags, then the
+ * launcher scripts/launch.mjs on the compiled copy, which the bench builds first with `npm run build`).
  *
  * Usage: npx tsx bench/whole-command.ts [--runs N] [--rows N] [--base DIR] [--skip-auto] [--skip-upload]
  */
@@ -47,12 +47,15 @@ function timed(command: string, args: readonly string[], cwd: string): Measured 
 }
 
 /**
- * `npm run cli -- …` without npm's own start-up: the launcher runs the compiled copy (built once
- * before the rounds). A checkout from before the launcher runs its sources through tsx, as its
+ * `npm run cli -- …` without npm's own start-up: the checkout's `cli` script as written in its
+ * package.json (Node's flags, the launcher, which runs the compiled copy built once before the
+ * rounds). A checkout from before the launcher runs its sources through tsx, as its
  * `npm run cli` did.
  */
 function cli(dir: string, args: readonly string[]): Measured {
-  if (existsSync(join(dir, 'scripts/launch.mjs'))) return timed(process.execPath, ['scripts/launch.mjs', 'cli', ...args], dir);
+  const scripts = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts;
+  const words = (scripts?.cli ?? '').split(/\s+/);
+  if (words[0] === 'node' && words.includes('scripts/launch.mjs')) return timed(process.execPath, [...words.slice(1), ...args], dir);
   return timed(process.execPath, ['--import', 'tsx', 'src/main.ts', 'cli', ...args], dir);
 }
 

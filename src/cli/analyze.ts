@@ -5,6 +5,7 @@ import type { Analysis } from '../analysis/analysis.js';
 import { featureLabel } from '../analysis/feature-labels.js';
 import { labelsCsv } from '../analysis/labels-csv.js';
 import { AlgorithmSchema, numericFeatures, type Algorithm } from '../analysis/report.js';
+import { collectGarbage } from '../common/collect-garbage.js';
 import { InputError } from '../common/errors.js';
 import { ingestFile } from '../data/ingest.js';
 import { createAnalysisRunner } from '../app/analysis-runner.js';
@@ -53,6 +54,8 @@ export async function runAnalyze(argv: readonly string[], context: CliContext): 
     transactions: values.transactions,
     limits: { maxFileBytes: context.config.maxUploadBytes },
   });
+  // The file's text and columns are garbage now; returned before the analysis allocates its own.
+  collectGarbage();
   const runner = createAnalysisRunner({ workers: 0, log: context.log });
   const analysis = await runner.run({
     table: () => table,

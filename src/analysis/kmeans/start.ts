@@ -30,8 +30,12 @@ export function runStart(
   const rng = createRng(startSeed);
   const seeding = kmeansPlusPlus(data, spec.rows, spec.cols, spec.k, rng, workspace);
   const result = lloyd(seeding, spec.maxIter, spec.tol, help);
-  // Labels kept in the workspace are overwritten by the next start: the result gets its own copy.
-  return workspace.labels === undefined ? result : { ...result, labels: result.labels.slice() };
+  if (workspace.labels === undefined) return result;
+  // Labels kept in the workspace are overwritten by the next start: the result gets its own copy,
+  // in shared memory, so a worker hands it over without another copy (and without a transfer).
+  const labels = new Int32Array(new SharedArrayBuffer(result.labels.byteLength));
+  labels.set(result.labels);
+  return { ...result, labels };
 }
 
 /**
