@@ -15,20 +15,42 @@ function unitOf(values: ArrayLike<number>): number {
   return unit;
 }
 
+// The plain sums below run first and look at the magnitudes as they go; only when some value is
+// beyond HUGE are they redone in units (rare), so the usual case reads the values once.
+
 export function mean(values: ArrayLike<number>): number {
-  const unit = unitOf(values);
+  if (values.length === 0) return NaN;
   let s = 0;
-  // Dividing by a unit of 1 changes nothing, so the usual case skips the division.
-  if (unit === 1) for (let i = 0; i < values.length; i++) s += values[i];
-  else for (let i = 0; i < values.length; i++) s += values[i] / unit;
-  return values.length === 0 ? NaN : (s / values.length) * unit;
+  let largest = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    s += v;
+    const a = Math.abs(v);
+    if (a > largest) largest = a;
+  }
+  if (!(largest > HUGE)) return s / values.length;
+  const unit = unitOf(values);
+  s = 0;
+  for (let i = 0; i < values.length; i++) s += values[i] / unit;
+  return (s / values.length) * unit;
 }
 
 function sumSquaredDeviations(values: ArrayLike<number>, m: number): { sum: number; unit: number } {
+  if (!(Math.abs(m) > HUGE)) {
+    let s = 0;
+    let largest = 0;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      const d = v - m;
+      s += d * d;
+      const a = Math.abs(v);
+      if (a > largest) largest = a;
+    }
+    if (!(largest > HUGE)) return { sum: s, unit: 1 };
+  }
   const unit = Math.max(unitOf(values), Math.abs(m) > HUGE ? Math.abs(m) : 1);
   let s = 0;
-  if (unit === 1) for (let i = 0; i < values.length; i++) s += (values[i] - m) ** 2;
-  else for (let i = 0; i < values.length; i++) s += ((values[i] - m) / unit) ** 2;
+  for (let i = 0; i < values.length; i++) s += ((values[i] - m) / unit) ** 2;
   return { sum: s, unit };
 }
 
