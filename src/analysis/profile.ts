@@ -36,11 +36,14 @@ export function profileSegments(table: CleanTable, labels: Int32Array, k: number
   const grouped = new Float64Array(n);
   const next = new Int32Array(k);
   features.forEach((name, j) => {
-    for (let i = 0; i < n; i++) column[i] = matrix.data[i * d + j];
+    next.set(starts.subarray(0, k));
+    for (let i = 0; i < n; i++) {
+      const value = matrix.data[i * d + j];
+      column[i] = value;
+      grouped[next[labels[i]]++] = value;
+    }
     overallMean[j] = mean(column);
     overallStd[j] = populationStd(column, overallMean[j]);
-    next.set(starts.subarray(0, k));
-    for (let i = 0; i < n; i++) grouped[next[labels[i]]++] = column[i];
     for (let s = 0; s < k; s++) {
       const values = grouped.subarray(starts[s], starts[s + 1]);
       const m = mean(values);

@@ -93,9 +93,11 @@ const COUNTING_RANGE_PER_VALUE = 2;
 
 /**
  * Sorts `values` by counting when every value is a whole number (no -0, no NaN, no infinity) and
- * their range is small enough; returns false, leaving `values` untouched, otherwise.
+ * their range is at most twice their count; returns false, leaving `values` untouched, otherwise.
+ * Two passes: for such values, faster than selecting even one order statistic.
  */
-function countingSortWholeNumbers(values: Float64Array): boolean {
+export function countingSortWholeNumbers(values: Float64Array): boolean {
+  if (values.length === 0) return false;
   const n = values.length;
   let min = values[0];
   let max = values[0];

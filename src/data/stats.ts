@@ -2,6 +2,7 @@
  * Column statistics used while cleaning, matching numpy and pandas so reports agree with the
  * reference notebook: linear-interpolation quantiles, bias-corrected skewness, the IQR outlier rule.
  */
+import { countingSortWholeNumbers } from '../common/sort-float64.js';
 
 /**
  * Quantile of ascending values with linear interpolation (numpy's default method). Reads only the
@@ -121,10 +122,13 @@ export function selectInPlace(a: Float64Array, k: number, left = 0, right = a.le
 /**
  * The data layer's quantiles (`quantileSorted`) for ascending `qs`, reordering `values` in place
  * instead of sorting it: each quantile's two values are selected into their sorted positions.
+ * Whole numbers over a narrow range (counts, amounts in whole units) are sorted by counting
+ * instead, which is faster than the selections.
  */
 export function quantilesInPlace(values: Float64Array, qs: readonly number[]): number[] {
   const n = values.length;
   if (n === 0) return qs.map(() => NaN);
+  if (countingSortWholeNumbers(values)) return qs.map((q) => quantileSorted(values, q));
   let left = 0;
   return qs.map((q) => {
     const lo = Math.floor((n - 1) * q);
