@@ -9,7 +9,7 @@ import type { z } from 'zod';
 import { denseMatrix, takeRows } from '../common/matrix.js';
 import { DATE_FORMAT_NAMES, readDateColumn } from './dates.js';
 import { describeFeatures } from './describe.js';
-import { firstOccurrences, hashCellRow, hashNumbers, markRepeats } from './duplicates.js';
+import { firstOccurrences, hashCellRow, hashNumbers, markRepeats, repeatedWholeNumberRows } from './duplicates.js';
 import { imputationNote, imputeInto, keepMostlyFilled } from './impute.js';
 import { CellKind, parseColumnAuto, type NumericColumn } from './numbers.js';
 import type { RawTable } from './parse.js';
@@ -117,11 +117,13 @@ export function cleanTable(raw: RawTable, settings: IngestSettings, earlierNotes
 
   // 6. Different rows with the same figures on every feature: kept unless asked (the notebook dropped them).
   const { data, cols } = matrix;
-  const featureRepeats = markRepeats(
-    rows.length,
-    (r) => hashNumbers(data, r * cols, cols),
-    (a, b) => sameMatrixRows(data, cols, a, b),
-  );
+  const featureRepeats =
+    repeatedWholeNumberRows(data, rows.length, cols) ??
+    markRepeats(
+      rows.length,
+      (r) => hashNumbers(data, r * cols, cols),
+      (a, b) => sameMatrixRows(data, cols, a, b),
+    );
   const featureDuplicateRows = featureRepeats.reduce((sum, flag) => sum + flag, 0);
   const dropFeatureDuplicates = settings.dedupeFeatures && featureDuplicateRows > 0;
   if (featureDuplicateRows > 0) notes.push(featureDuplicateNote(featureDuplicateRows, dropFeatureDuplicates, id));
