@@ -15,7 +15,10 @@
  * Our commands run as `npm run cli` runs them (its script in package.json: Node's flags, then the
  * launcher scripts/launch.mjs on the compiled copy, which the bench builds first with `npm run build`).
  *
- * Usage: npx tsx bench/whole-command.ts [--runs N] [--rows N] [--base DIR] [--skip-auto] [--skip-upload]
+ * `--more-seeds N` also runs the k = 8 pair (ours, scikit-learn) at seeds 2..N+1: the seed decides how
+ * many Lloyd iterations the starts take on each side.
+ *
+ * Usage: npx tsx bench/whole-command.ts [--runs N] [--rows N] [--base DIR] [--more-seeds N] [--skip-auto] [--skip-upload]
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -117,11 +120,13 @@ async function main(): Promise<void> {
       base: { type: 'string' },
       'skip-auto': { type: 'boolean', default: false },
       'skip-upload': { type: 'boolean', default: false },
+      'more-seeds': { type: 'string', default: '0' },
       child: { type: 'string' },
     },
   });
   if (values.child !== undefined) return child(values.child);
   const runs = Math.max(1, Number(values.runs));
+  const moreSeeds = Math.max(0, Number(values['more-seeds']));
   const sides = [...(values.base ? [{ name: 'before', dir: resolve(values.base) }] : []), { name: 'ours', dir: REPO }];
   const path = join(tmpdir(), `segment-analyst-whole-${values.rows}-${process.pid}.csv`);
   await writeBlobsCsv(path, Number(values.rows), 42);
@@ -142,6 +147,12 @@ async function main(): Promise<void> {
       add('sklearn k8 wall', py.wallS);
       add('sklearn k8 peak', py.peakMb);
       inertias.sklearn = (JSON.parse(py.stdout) as { inertia: number }).inertia;
+      // The seeds decide how many Lloyd iterations the ten starts take, on both sides: more seeds
+      // show the ratio apart from one seed's luck.
+      for (let seed = 2; seed <= moreSeeds + 1; seed++) {
+        add(`ours k8 wall seed ${seed}`, cli(REPO, ['analyze', path, '--k', '8', '--algorithm', 'kmeans', '--seed', String(seed), '--json']).wallS);
+        add(`sklearn k8 wall seed ${seed}`, timed(PYTHON, [PY_SCRIPT, 'kmeans', path, '8', String(seed)], REPO).wallS);
+      }
       if (!values['skip-auto']) {
         for (const side of sides) {
           const auto = cli(side.dir, ['analyze', path, '--seed', '1', '--json']);
@@ -178,6 +189,11 @@ async function main(): Promise<void> {
         `inertia ${inertias[side.name]} vs ${inertias.sklearn} (relative ${((inertias[side.name] - inertias.sklearn) / inertias.sklearn).toExponential(2)}); ` +
         `ingest + clean ${ratio(`${side.name} ingest ms`, 'pandas clean ms')}x pandas'.`,
     );
+  }
+  if (moreSeeds > 0) {
+    const total = (side: string): number =>
+      median(rows[`${side} k8 wall`]) + Array.from({ length: moreSeeds }, (_, s) => median(rows[`${side} k8 wall seed ${s + 2}`])).reduce((a, b) => a + b, 0);
+    console.log(`k = 8 over seeds 1-${moreSeeds + 1} (sum of medians): ours ${total('ours').toFixed(2)} s, scikit-learn ${total('sklearn').toFixed(2)} s, ratio ${(total('ours') / total('sklearn')).toFixed(2)}.`);
   }
   console.log(`Load average at the end ${loadavg()[0].toFixed(1)}.`);
 }
