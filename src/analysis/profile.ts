@@ -2,6 +2,7 @@ import type { CleanTable } from '../data/schema.js';
 import { featureLabel } from './feature-labels.js';
 import type { CategoricalShares, Segment } from './report.js';
 import { quantilesInPlace } from '../data/stats.js';
+import { rowsBySegment } from './rows-by-segment.js';
 import { extent, mean, populationStd, sampleStd, zScore } from './stats.js';
 
 /** Deviations smaller than this (in overall standard deviations) do not distinguish a segment. */
@@ -110,17 +111,6 @@ function mostlyPrefixes(table: CleanTable, segments: readonly Omit<Segment, 'nam
     }
     return null;
   });
-}
-
-/** Row indices grouped by segment, ascending within each (a counting sort): segment s is order[starts[s]..starts[s + 1]). */
-function rowsBySegment(labels: Int32Array, k: number): { order: Int32Array; starts: Int32Array } {
-  const starts = new Int32Array(k + 1);
-  for (let i = 0; i < labels.length; i++) starts[labels[i] + 1]++;
-  for (let s = 0; s < k; s++) starts[s + 1] += starts[s];
-  const next = starts.slice(0, k);
-  const order = new Int32Array(labels.length);
-  for (let i = 0; i < labels.length; i++) order[next[labels[i]]++] = i;
-  return { order, starts };
 }
 
 /** A deviation this large (overall standard deviations) earns an RFM word. */

@@ -1,4 +1,5 @@
 import { squaredDistancesToPoints } from './distance.js';
+import { rowsBySegment } from './rows-by-segment.js';
 import { takeRows, type DenseMatrix } from '../common/matrix.js';
 import { sampleIndices } from './sample.js';
 import { requireClusterCount, requireLabelCount, requireLabelsBelow, requireWhole } from './validate.js';
@@ -96,15 +97,10 @@ function describe(labels: Int32Array, n: number): Clustering {
   requireLabelsBelow(labels);
   let k = 0;
   for (let i = 0; i < n; i++) if (labels[i] + 1 > k) k = labels[i] + 1;
-  const start = new Int32Array(k + 1);
-  for (let i = 0; i < n; i++) start[labels[i] + 1]++;
+  const { order: members, starts: start } = rowsBySegment(labels, k);
   let present = 0;
-  for (let c = 0; c < k; c++) if (start[c + 1] > 0) present++;
+  for (let c = 0; c < k; c++) if (start[c + 1] > start[c]) present++;
   requireClusterCount(present, 2, n - 1, 'The silhouette');
-  for (let c = 0; c < k; c++) start[c + 1] += start[c];
-  const members = new Int32Array(n);
-  const next = start.slice(0, k);
-  for (let i = 0; i < n; i++) members[next[labels[i]]++] = i;
   return { labels, k, start, members };
 }
 

@@ -1,6 +1,7 @@
 import type { Analysis } from '../analysis/analysis.js';
 import { featureLabel } from '../analysis/feature-labels.js';
 import { PCA } from '../analysis/pca.js';
+import { rowsBySegment } from '../analysis/rows-by-segment.js';
 import { InputError } from '../common/errors.js';
 import { nameTokens } from '../common/vocabulary.js';
 import { featureFormat, type FeatureFormat } from './format.js';
@@ -94,12 +95,7 @@ export function boxSummaries(analysis: Analysis, maxOutliers: number): BoxSummar
     const { rows, cols, data } = analysis.table.matrix;
     const labels = segmentIndexOf(analysis);
     const k = segmentCount(analysis);
-    const starts = new Int32Array(k + 1);
-    for (let i = 0; i < rows; i++) starts[labels[i] + 1]++;
-    for (let s = 0; s < k; s++) starts[s + 1] += starts[s];
-    const order = new Int32Array(rows);
-    const fill = starts.slice(0, k);
-    for (let i = 0; i < rows; i++) order[fill[labels[i]]++] = i;
+    const { order, starts } = rowsBySegment(labels, k);
     const values = new Float64Array(rows);
     return analysis.table.features.map((_, j) => {
       for (let t = 0; t < rows; t++) values[t] = data[order[t] * cols + j];

@@ -1,4 +1,5 @@
 import { createRng } from '../analysis/random.js';
+import { rowsBySegment } from '../analysis/rows-by-segment.js';
 
 /** Segments smaller than this are drawn whole; larger ones get at least this many points. */
 const MIN_PER_SEGMENT = 25;
@@ -14,15 +15,9 @@ export function stratifiedSample(labels: Int32Array, k: number, budget: number, 
   const rng = createRng(seed);
   if (n <= budget) return shuffle(Int32Array.from({ length: n }, (_, i) => i), rng.next);
 
-  const sizes = new Int32Array(k);
-  for (let i = 0; i < n; i++) sizes[labels[i]]++;
+  const { order: bySegment, starts } = rowsBySegment(labels, k);
+  const sizes = Int32Array.from({ length: k }, (_, s) => starts[s + 1] - starts[s]);
   const quotas = allocate(sizes, budget);
-
-  const starts = new Int32Array(k + 1);
-  for (let s = 0; s < k; s++) starts[s + 1] = starts[s] + sizes[s];
-  const bySegment = new Int32Array(n);
-  const fill = starts.slice(0, k);
-  for (let i = 0; i < n; i++) bySegment[fill[labels[i]]++] = i;
 
   const picked = new Int32Array(quotas.reduce((a, b) => a + b, 0));
   let p = 0;
