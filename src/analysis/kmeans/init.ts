@@ -167,10 +167,13 @@ function scoreGroup(state: LloydState, group: Float64Array, select: Float64Array
  * reaches `targets[t]`.
  */
 class TargetCursor {
+  /** The cumulative sum of `closest` over the rows added so far. */
   running = 0;
+  /** The smallest target not yet reached (Infinity once all are). */
+  nextTarget: number;
+  /** Targets reached so far, in ascending order of target. */
   private found = 0;
   private readonly order: Int32Array;
-  nextTarget: number;
 
   constructor(
     private readonly targets: Float64Array,
