@@ -1,14 +1,16 @@
 /**
  * Is WebAssembly SIMD worth it for the K-Means kernels (issue "Fast where the user waits")? The
- * k-means++ scoring pass (`scoreGroup` in src/analysis/kmeans/init.ts: four candidates, the sum
- * over rows of min(closest, squared distance)) written twice: as the JavaScript loop the seeding
- * runs, and as a WebAssembly function on f64x2 lanes (two candidates per instruction), assembled
+ * k-means++ scoring pass (four candidates, the sum over rows of min(closest, squared distance)):
+ * the seeding's own JavaScript kernel (`scoreGroup` in src/analysis/kmeans/init.ts, block by block
+ * as the seeding calls it) against a WebAssembly function on f64x2 lanes (two candidates per instruction), assembled
  * here byte by byte. Both add the same terms in the same order, so the sums must agree bit for
  * bit; the bench checks it. On a million rows of five columns. Medians of 7.
  *
  * Usage: npx tsx bench/simd-score.ts [--rows N]
  */
 import { parseArgs } from 'node:util';
+import { scoreGroup } from '../src/analysis/kmeans/init.js';
+import { lloydState, startWorkspace } from '../src/analysis/kmeans/state.js';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000000' } } });
 const rows = Number(values.rows);
@@ -97,51 +99,12 @@ function scoreModule(): Uint8Array {
   ]);
 }
 
-/** The seeding's scoring kernel (`scoreGroup`), over rows [from, to), adding to `sums`. */
-function scoreBlock(data: Float64Array, closest: Float64Array, group: Float64Array, select: Float64Array, sums: Float64Array, from: number, to: number): void {
-  let p0 = sums[0];
-  let p1 = sums[1];
-  let p2 = sums[2];
-  let p3 = sums[3];
-  for (let i = from; i < to; i++) {
-    const current = closest[i];
-    const base = i * cols;
-    let s0 = 0;
-    let s1 = 0;
-    let s2 = 0;
-    let s3 = 0;
-    for (let f = 0; f < cols; f++) {
-      const x = data[base + f];
-      const d0 = x - group[f];
-      const d1 = x - group[cols + f];
-      const d2 = x - group[2 * cols + f];
-      const d3 = x - group[3 * cols + f];
-      s0 += d0 * d0;
-      s1 += d1 * d1;
-      s2 += d2 * d2;
-      s3 += d3 * d3;
-    }
-    select[0] = current;
-    select[1] = s0;
-    select[2] = s1;
-    select[3] = s2;
-    select[4] = s3;
-    p0 += select[+(s0 < current)];
-    p1 += select[2 * +(s1 < current)];
-    p2 += select[3 * +(s2 < current)];
-    p3 += select[4 * +(s3 < current)];
-  }
-  sums[0] = p0;
-  sums[1] = p1;
-  sums[2] = p2;
-  sums[3] = p3;
-}
-
 /** The seeding's scoring pass, block by block as it runs (8,192 rows a call). */
 function scoreJs(data: Float64Array, closest: Float64Array, group: Float64Array): Float64Array {
+  const state = { ...lloydState(data, rows, cols, 4, startWorkspace(rows)), upper: closest };
   const select = new Float64Array(5);
   const sums = new Float64Array(4);
-  for (let at = 0; at < rows; at += 8192) scoreBlock(data, closest, group, select, sums, at, Math.min(rows, at + 8192));
+  for (let at = 0; at < rows; at += 8192) scoreGroup(state, group, select, sums, at, Math.min(rows, at + 8192));
   return sums;
 }
 
