@@ -1,4 +1,4 @@
-import { ASSIGN_BLOCK, assignRange, type CenterMoves, type LloydHelp } from './lloyd.js';
+import { ASSIGN_BLOCK, assignRange, type CenterDrifts, type LloydHelp } from './lloyd.js';
 import type { StartSpec } from './start.js';
 import type { AssignState } from './state.js';
 
@@ -17,8 +17,8 @@ import type { AssignState } from './state.js';
 export interface HelpSlot {
   /** Int32 fields, see the indices below. */
   readonly control: Int32Array;
-  /** k x cols centres, then shift, otherShift and halfGap (k each): the current `CenterMoves`. */
-  readonly moves: Float64Array;
+  /** k x cols centres, then upperDrift, lowerDrift and halfGap (k each): the current `CenterDrifts`. */
+  readonly drifts: Float64Array;
   readonly labels: Int32Array;
   readonly upper: Float64Array;
   readonly lower: Float64Array;
@@ -68,7 +68,7 @@ function shared<T extends Int32Array | Float64Array>(Type: { new (buffer: Shared
 export function helpSlot(rows: number, cols: number, k: number): HelpSlot {
   return {
     control: shared(Int32Array, CONTROL_SIZE),
-    moves: shared(Float64Array, k * cols + 3 * k),
+    drifts: shared(Float64Array, k * cols + 3 * k),
     labels: shared(Int32Array, rows),
     upper: shared(Float64Array, rows),
     lower: shared(Float64Array, rows),
@@ -79,13 +79,13 @@ export function helpSlot(rows: number, cols: number, k: number): HelpSlot {
   };
 }
 
-function movesView(slot: HelpSlot, k: number, cols: number): CenterMoves {
+function driftsView(slot: HelpSlot, k: number, cols: number): CenterDrifts {
   const at = k * cols;
   return {
-    centers: slot.moves.subarray(0, at),
-    shift: slot.moves.subarray(at, at + k),
-    otherShift: slot.moves.subarray(at + k, at + 2 * k),
-    halfGap: slot.moves.subarray(at + 2 * k, at + 3 * k),
+    centers: slot.drifts.subarray(0, at),
+    upperDrift: slot.drifts.subarray(at, at + k),
+    lowerDrift: slot.drifts.subarray(at + k, at + 2 * k),
+    halfGap: slot.drifts.subarray(at + 2 * k, at + 3 * k),
   };
 }
 
@@ -94,7 +94,7 @@ function movesView(slot: HelpSlot, k: number, cols: number): CenterMoves {
  * own part of `movedRows` / `movedFrom`. `state` is the calling thread's view of the slot's rows:
  * the slot's labels and bounds, its own scratch.
  */
-function assignBlocks(slot: HelpSlot, state: AssignState, moves: CenterMoves): void {
+function assignBlocks(slot: HelpSlot, state: AssignState, drifts: CenterDrifts): void {
   const { control, movedRows, movedFrom, blockMoved } = slot;
   const rows = Atomics.load(control, ROWS);
   const blocks = Atomics.load(control, BLOCKS);
@@ -103,7 +103,7 @@ function assignBlocks(slot: HelpSlot, state: AssignState, moves: CenterMoves): v
     if (block >= blocks) return;
     const from = block * ASSIGN_BLOCK;
     const to = Math.min(rows, from + ASSIGN_BLOCK);
-    blockMoved[block] = assignRange(state, moves, from, to, movedRows.subarray(from, to), movedFrom.subarray(from, to));
+    blockMoved[block] = assignRange(state, drifts, from, to, movedRows.subarray(from, to), movedFrom.subarray(from, to));
     if (Atomics.add(control, FINISHED, 1) + 1 === blocks) Atomics.notify(control, FINISHED);
   }
 }
@@ -113,13 +113,13 @@ export class SlotOwner implements LloydHelp {
   readonly movedRows: Int32Array;
   readonly movedFrom: Int32Array;
   readonly blockMoved: Int32Array;
-  private readonly view: CenterMoves;
+  private readonly view: CenterDrifts;
 
   constructor(private readonly slot: HelpSlot, cols: number, k: number) {
     this.movedRows = slot.movedRows;
     this.movedFrom = slot.movedFrom;
     this.blockMoved = slot.blockMoved;
-    this.view = movesView(slot, k, cols);
+    this.view = driftsView(slot, k, cols);
   }
 
   /** A start begins in this slot: another worker may join it. */
@@ -132,13 +132,13 @@ export class SlotOwner implements LloydHelp {
   }
 
   /** `state` is the running start's: its labels and bounds are the slot's. */
-  assignTogether(state: AssignState, moves: CenterMoves): void {
+  assignTogether(state: AssignState, drifts: CenterDrifts): void {
     const control = this.slot.control;
     const { rows } = state;
-    this.view.centers.set(moves.centers);
-    this.view.shift.set(moves.shift);
-    this.view.otherShift.set(moves.otherShift);
-    this.view.halfGap.set(moves.halfGap);
+    this.view.centers.set(drifts.centers);
+    this.view.upperDrift.set(drifts.upperDrift);
+    this.view.lowerDrift.set(drifts.lowerDrift);
+    this.view.halfGap.set(drifts.halfGap);
     const blocks = Math.ceil(rows / ASSIGN_BLOCK);
     Atomics.store(control, ROWS, rows);
     Atomics.store(control, BLOCKS, blocks);
@@ -185,7 +185,7 @@ export function helpSlotOwner(slot: HelpSlot, data: Float64Array, spec: StartSpe
   let seen = Atomics.load(control, TASK);
   if (Atomics.compareExchange(control, STATE, RUNNING, HELPED) !== RUNNING) return 0;
   const { rows, cols, k } = spec;
-  const moves = movesView(slot, k, cols);
+  const drifts = driftsView(slot, k, cols);
   const { labels, upper, lower } = slot;
   const state: AssignState = { data, rows, cols, k, labels, upper, lower, suspects, distances: new Float64Array(k) };
   let served = 0;
@@ -196,7 +196,7 @@ export function helpSlotOwner(slot: HelpSlot, data: Float64Array, spec: StartSpe
     seen = task;
     if (Atomics.load(control, LEAVE) !== 0) return served;
     try {
-      assignBlocks(slot, state, moves);
+      assignBlocks(slot, state, drifts);
     } catch (error) {
       Atomics.store(control, FAILED, 1);
       Atomics.notify(control, FINISHED);

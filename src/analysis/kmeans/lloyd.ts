@@ -22,10 +22,11 @@ export interface LloydResult {
  *
  * The assignment uses Hamerly's bounds (Hamerly 2010): per row an upper bound on the distance to
  * its centre and a lower bound on the distance to every other centre, both moved by how far the
- * centres moved. Rows whose bounds prove the label cannot change are not looked at beyond the
- * bounds, and the cluster sums are updated only for rows that change cluster, so an iteration
- * costs little more than reading the bounds once most rows have settled. The labels are those
- * of plain Lloyd.
+ * centres moved. The bounds are stored relative to the centres' total drift (see `CenterDrifts`),
+ * so a row whose bounds prove its label is only read, never written. Rows whose bounds prove the
+ * label cannot change are not looked at beyond the bounds, and the cluster sums are updated only
+ * for rows that change cluster, so an iteration costs little more than reading the bounds once
+ * most rows have settled. The labels are those of plain Lloyd.
  *
  * `state` is what k-means++ leaves (centres, labels, bounds, cluster sums); Lloyd goes on in
  * its arrays. `help`, when given, assigns part of the rows of each iteration on another thread;
@@ -37,6 +38,8 @@ export function lloyd(state: Seeding, maxIter: number, tol: number, help: LloydH
   let updated = new Float64Array(k * cols);
   const shift = new Float64Array(k);
   const halfGap = new Float64Array(k);
+  const upperDrift = new Float64Array(k);
+  const lowerDrift = new Float64Array(k);
 
   let strict = false;
   let iteration = 0;
@@ -45,7 +48,7 @@ export function lloyd(state: Seeding, maxIter: number, tol: number, help: LloydH
     let changed = rows;
     if (iteration > 0) {
       halfGapsBetween(centers, k, cols, halfGap);
-      changed = assignWithBounds(state, centers, shift, halfGap, help);
+      changed = assignWithBounds(state, { centers, upperDrift, lowerDrift, halfGap }, help);
     }
     changed += relocateEmptyClusters(state, centers);
     let shiftTotal = 0;
@@ -62,6 +65,7 @@ export function lloyd(state: Seeding, maxIter: number, tol: number, help: LloydH
       shift[c] = Math.sqrt(s);
     }
     [centers, updated] = [updated, centers];
+    addDrifts(shift, upperDrift, lowerDrift);
     iteration++;
     if (changed === 0) {
       strict = true;
@@ -75,7 +79,7 @@ export function lloyd(state: Seeding, maxIter: number, tol: number, help: LloydH
     inertia = inertiaOf(data, rows, cols, centers, labels);
   } else {
     halfGapsBetween(centers, k, cols, halfGap);
-    inertia = finalAssignment(state, centers, shift, halfGap);
+    inertia = finalAssignment(state, { centers, upperDrift, lowerDrift, halfGap });
   }
   return { labels, centroids: centers, inertia, iterations: iteration };
 }
@@ -114,20 +118,22 @@ function halfGapsBetween(centers: Float64Array, k: number, cols: number, out: Fl
 
 /**
  * Nearest and second-nearest centre of row i: stores the distances to them in `upper[i]` and
- * `lower[i]` and returns the nearest index (the first one on ties, as a plain argmin). The
- * squared distances to all k centres are left in `distances`. Called once per row looked at, so
- * it takes the caller's locals rather than the state.
+ * `lower[i]`, relative to the nearest centre's drifts, and returns the nearest index (the first
+ * one on ties, as a plain argmin). The squared distances to all k centres are left in
+ * `distances`. Called once per row looked at, so it takes the caller's locals rather than the
+ * state.
  */
 function nearestTwo(
   data: Float64Array,
   cols: number,
-  centers: Float64Array,
+  drifts: CenterDrifts,
   k: number,
   upper: Float64Array,
   lower: Float64Array,
   i: number,
   distances: Float64Array,
 ): number {
+  const { centers, upperDrift, lowerDrift } = drifts;
   squaredDistancesToPoints(data, i * cols, centers, k, cols, distances);
   let best = 0;
   let bestDistance = Infinity;
@@ -142,8 +148,8 @@ function nearestTwo(
       secondDistance = d;
     }
   }
-  upper[i] = Math.sqrt(bestDistance);
-  lower[i] = Math.sqrt(secondDistance);
+  upper[i] = Math.sqrt(bestDistance) - upperDrift[best];
+  lower[i] = Math.sqrt(secondDistance) + lowerDrift[best];
   return best;
 }
 
@@ -161,23 +167,11 @@ function moveRow(state: LloydState, row: number, from: number, to: number): void
 }
 
 /**
- * Hamerly assignment after the centres moved by `shift`, block by block: in each block a first
- * pass loosens every row's bounds by the moves and lists the rows whose bounds no longer prove
- * their label (into `suspects`), without branching on that test: it goes either way from row to
- * row, and a mispredicted branch costs more than the list. A second pass computes distances for
- * the listed rows only. The rows that change cluster are then moved in the running sums, in row
- * order. With `help` (another thread), the two threads share out the blocks as they go (so a
- * thread that gets less CPU takes fewer), and the moves are applied afterwards block by block:
- * the same sums, bit for bit. Returns how many labels changed.
+ * Adds one centre update to the drifts: each centre's own move to `upperDrift`, and to each
+ * label's `lowerDrift` the farthest move of any other centre (what a lower bound loses).
  */
-function assignWithBounds(
-  state: LloydState,
-  centers: Float64Array,
-  shift: Float64Array,
-  halfGap: Float64Array,
-  help: LloydHelp | null,
-): number {
-  const { rows, k } = state;
+function addDrifts(shift: Float64Array, upperDrift: Float64Array, lowerDrift: Float64Array): void {
+  const k = shift.length;
   let largest = 0;
   let largestIndex = -1;
   let secondLargest = 0;
@@ -190,14 +184,27 @@ function assignWithBounds(
       secondLargest = shift[c];
     }
   }
-  // Per label, the farthest any other centre moved: what the lower bound loses.
-  const otherShift = new Float64Array(k).fill(largest);
-  if (largestIndex >= 0) otherShift[largestIndex] = secondLargest;
+  for (let c = 0; c < k; c++) {
+    upperDrift[c] += shift[c];
+    lowerDrift[c] += c === largestIndex ? secondLargest : largest;
+  }
+}
 
-  const moves: CenterMoves = { centers, shift, otherShift, halfGap };
+/**
+ * Hamerly assignment after a centre update, block by block: in each block a first pass reads
+ * every row's bounds and lists the rows whose bounds no longer prove their label (into
+ * `suspects`), without branching on that test: it goes either way from row to row, and a
+ * mispredicted branch costs more than the list. A second pass computes distances for the listed
+ * rows only. The rows that change cluster are then moved in the running sums, in row order. With
+ * `help` (another thread), the two threads share out the blocks as they go (so a thread that gets
+ * less CPU takes fewer), and the moves are applied afterwards block by block: the same sums, bit
+ * for bit. Returns how many labels changed.
+ */
+function assignWithBounds(state: LloydState, drifts: CenterDrifts, help: LloydHelp | null): number {
+  const { rows } = state;
   let changed = 0;
   if (help !== null && help.joined() && rows >= 2 * ASSIGN_BLOCK) {
-    help.assignTogether(state, moves);
+    help.assignTogether(state, drifts);
     for (let b = 0, from = 0; from < rows; b++, from += ASSIGN_BLOCK) {
       applyMoves(state, help.movedRows, help.movedFrom, from, help.blockMoved[b]);
       changed += help.blockMoved[b];
@@ -208,20 +215,26 @@ function assignWithBounds(
   const movedFrom = new Int32Array(ASSIGN_BLOCK);
   for (let from = 0; from < rows; from += ASSIGN_BLOCK) {
     const to = Math.min(rows, from + ASSIGN_BLOCK);
-    const moved = assignRange(state, moves, from, to, movedRows, movedFrom);
+    const moved = assignRange(state, drifts, from, to, movedRows, movedFrom);
     applyMoves(state, movedRows, movedFrom, 0, moved);
     changed += moved;
   }
   return changed;
 }
 
-/** What an assignment needs to know about the centres after an update. */
-export interface CenterMoves {
+/**
+ * The centres after an update, and how far they have moved since Lloyd began. A row's bounds are
+ * stored relative to its centre's drifts: its upper bound is `upper[i] + upperDrift[label]` and
+ * its lower bound `lower[i] - lowerDrift[label]`. Hamerly's bounds grow and shrink by exactly
+ * these moves, so a row whose label the bounds prove is not written at all: an assignment only
+ * reads most rows' bounds, half the memory traffic of moving every bound every iteration.
+ */
+export interface CenterDrifts {
   readonly centers: Float64Array;
-  /** Per centre, how far it moved in the last update. */
-  readonly shift: Float64Array;
-  /** Per label, the farthest any other centre moved. */
-  readonly otherShift: Float64Array;
+  /** Per centre, the sum of its moves since Lloyd began. */
+  readonly upperDrift: Float64Array;
+  /** Per label, the sum over updates of the farthest move of any other centre. */
+  readonly lowerDrift: Float64Array;
   /** Per centre, half the distance to its nearest other centre. */
   readonly halfGap: Float64Array;
 }
@@ -238,7 +251,7 @@ export interface LloydHelp {
    * helper each taking the next block not yet taken; returns when all are done. Block b's moves
    * are recorded in `movedRows` and `movedFrom` from b * ASSIGN_BLOCK on, `blockMoved[b]` of them.
    */
-  assignTogether(state: AssignState, moves: CenterMoves): void;
+  assignTogether(state: AssignState, drifts: CenterDrifts): void;
   readonly movedRows: Int32Array;
   readonly movedFrom: Int32Array;
   readonly blockMoved: Int32Array;
@@ -253,21 +266,28 @@ export interface LloydHelp {
  */
 export function assignRange(
   state: AssignState,
-  moves: CenterMoves,
+  drifts: CenterDrifts,
   from: number,
   to: number,
   movedRows: Int32Array,
   movedFrom: Int32Array,
 ): number {
-  const select = new Float64Array(2);
+  const { k } = state;
+  // Per label, the listing test in terms of the stored bounds (see `listSuspects`).
+  const marginFloor = new Float64Array(k);
+  const upperFloor = new Float64Array(k);
+  for (let c = 0; c < k; c++) {
+    marginFloor[c] = -(drifts.upperDrift[c] + drifts.lowerDrift[c]);
+    upperFloor[c] = drifts.halfGap[c] - drifts.upperDrift[c];
+  }
   let moved = 0;
   for (let start = from; start < to; start += ASSIGN_BLOCK) {
     const end = Math.min(to, start + ASSIGN_BLOCK);
-    const listed = listSuspects(state, moves, start, end, select);
+    const listed = listSuspects(state, marginFloor, upperFloor, start, end);
     moved =
       listed > (end - start) * DENSE_SUSPECTS
-        ? reassignAll(state, moves.centers, listed, movedRows, movedFrom, moved)
-        : reassignSuspects(state, moves, listed, movedRows, movedFrom, moved);
+        ? reassignAll(state, drifts, listed, movedRows, movedFrom, moved)
+        : reassignSuspects(state, drifts, listed, movedRows, movedFrom, moved);
   }
   return moved;
 }
@@ -288,25 +308,20 @@ function applyMoves(state: LloydState, movedRows: Int32Array, movedFrom: Int32Ar
 export const ASSIGN_BLOCK = 4096;
 
 /**
- * The first pass of an assignment over rows [from, to): loosens each row's bounds by the moves
- * and lists (into `suspects`) the rows whose bounds no longer prove their label. Returns how many
- * it listed.
+ * The first pass of an assignment over rows [from, to): lists (into `suspects`) the rows whose
+ * bounds no longer prove their label, and returns how many. A row's label is proved when its upper
+ * bound is at most its lower bound or half the gap from its centre to the next; with the bounds
+ * stored relative to the drifts, that is `upper - lower <= marginFloor[label]` or
+ * `upper <= upperFloor[label]`. The pass reads the bounds and writes nothing else.
  */
-function listSuspects(state: AssignState, moves: CenterMoves, from: number, to: number, select: Float64Array): number {
+function listSuspects(state: AssignState, marginFloor: Float64Array, upperFloor: Float64Array, from: number, to: number): number {
   const { labels, upper, lower, suspects } = state;
-  const { shift, otherShift, halfGap } = moves;
   let listed = 0;
   for (let i = from; i < to; i++) {
     const label = labels[i];
-    const up = upper[i] + shift[label];
-    const low = lower[i] - otherShift[label];
-    upper[i] = up;
-    lower[i] = low;
-    const gap = halfGap[label];
-    select[0] = low;
-    select[1] = gap;
+    const up = upper[i];
     suspects[listed] = i;
-    listed += +(up > select[+(gap > low)]);
+    listed += +(up - lower[i] > marginFloor[label]) & +(up > upperFloor[label]);
   }
   return listed;
 }
@@ -323,7 +338,7 @@ const DENSE_SUSPECTS = 0.5;
  */
 function reassignAll(
   state: AssignState,
-  centers: Float64Array,
+  drifts: CenterDrifts,
   listed: number,
   movedRows: Int32Array,
   movedFrom: Int32Array,
@@ -333,7 +348,7 @@ function reassignAll(
   for (let s = 0; s < listed; s++) {
     const i = suspects[s];
     const label = labels[i];
-    const nearest = nearestTwo(data, cols, centers, k, upper, lower, i, distances);
+    const nearest = nearestTwo(data, cols, drifts, k, upper, lower, i, distances);
     if (nearest !== label) {
       labels[i] = nearest;
       movedRows[moved] = i;
@@ -351,23 +366,25 @@ function reassignAll(
  */
 function reassignSuspects(
   state: AssignState,
-  moves: CenterMoves,
+  drifts: CenterDrifts,
   listed: number,
   movedRows: Int32Array,
   movedFrom: Int32Array,
   moved: number,
 ): number {
   const { data, cols, k, labels, upper, lower, suspects, distances } = state;
-  const { centers, halfGap } = moves;
+  const { centers, upperDrift, lowerDrift, halfGap } = drifts;
   for (let s = 0; s < listed; s++) {
     const i = suspects[s];
     const label = labels[i];
-    const low = lower[i];
+    const low = lower[i] - lowerDrift[label];
     const bound = halfGap[label] > low ? halfGap[label] : low;
     const up = Math.sqrt(squaredDistance(data, i * cols, centers, label * cols, cols));
-    upper[i] = up;
-    if (up <= bound) continue;
-    const nearest = nearestTwo(data, cols, centers, k, upper, lower, i, distances);
+    if (up <= bound) {
+      upper[i] = up - upperDrift[label];
+      continue;
+    }
+    const nearest = nearestTwo(data, cols, drifts, k, upper, lower, i, distances);
     if (nearest !== label) {
       labels[i] = nearest;
       movedRows[moved] = i;
@@ -383,21 +400,20 @@ function reassignSuspects(
  * distance to its centre is computed anyway (it is needed for the inertia), so the row's label is
  * checked against that exact distance. Returns the inertia of the final labels.
  */
-function finalAssignment(state: LloydState, centers: Float64Array, shift: Float64Array, halfGap: Float64Array): number {
+function finalAssignment(state: LloydState, drifts: CenterDrifts): number {
   const { data, rows, cols, k, labels, upper, lower, distances } = state;
-  const largest = shift.reduce((m, s) => (s > m ? s : m), 0);
+  const { centers, lowerDrift, halfGap } = drifts;
   let inertia = 0;
   for (let i = 0; i < rows; i++) {
-    const base = i * cols;
     const label = labels[i];
-    const squared = squaredDistance(data, base, centers, label * cols, cols);
-    const low = lower[i] - largest;
+    const squared = squaredDistance(data, i * cols, centers, label * cols, cols);
+    const low = lower[i] - lowerDrift[label];
     const bound = halfGap[label] > low ? halfGap[label] : low;
     if (Math.sqrt(squared) <= bound) {
       inertia += squared;
       continue;
     }
-    const nearest = nearestTwo(data, cols, centers, k, upper, lower, i, distances);
+    const nearest = nearestTwo(data, cols, drifts, k, upper, lower, i, distances);
     labels[i] = nearest;
     inertia += distances[nearest];
   }
