@@ -17,6 +17,6 @@ export interface HelperJob {
 const port = parentPort;
 if (port === null) throw new Error('kmeans-helper-thread must run in a worker thread');
 port.once('message', (job: HelperJob) => {
-  const served = helpSlotOwner(job.slot, job.data, job.spec, new Int32Array(job.slot.labels.length));
+  const served = helpSlotOwner(job.slot, job.data, job.spec, { suspects: new Int32Array(job.slot.labels.length), kernel: null });
   port.postMessage({ served });
 });

@@ -175,11 +175,12 @@ export class SlotOwner implements LloydHelp {
 
 /**
  * Joins the start running in `slot`, if one is, and takes part in its assignments until the
- * start is over. `suspects` is the helper's own scratch list (rows long). Returns how many
- * assignments it took part in. If an assignment throws, the owner is told to stop waiting and
+ * start is over. `scratch` is the helper's own: its list of rows to look at (at least
+ * `ASSIGN_BLOCK` long) and its WebAssembly search, if the rows are in its memory. Returns how
+ * many assignments it took part in. If an assignment throws, the owner is told to stop waiting and
  * the error goes to the caller.
  */
-export function helpSlotOwner(slot: HelpSlot, data: Float64Array, spec: StartSpec, suspects: Int32Array): number {
+export function helpSlotOwner(slot: HelpSlot, data: Float64Array, spec: StartSpec, scratch: Pick<AssignState, 'suspects' | 'kernel'>): number {
   const control = slot.control;
   // Read before joining, so that a task posted right after the join is not missed.
   let seen = Atomics.load(control, TASK);
@@ -187,7 +188,7 @@ export function helpSlotOwner(slot: HelpSlot, data: Float64Array, spec: StartSpe
   const { rows, cols, k } = spec;
   const drifts = driftsView(slot, k, cols);
   const { labels, upper, lower } = slot;
-  const state: AssignState = { data, rows, cols, k, labels, upper, lower, suspects, distances: new Float64Array(k) };
+  const state: AssignState = { data, rows, cols, k, labels, upper, lower, ...scratch, distances: new Float64Array(k) };
   let served = 0;
   for (;;) {
     Atomics.wait(control, TASK, seen);

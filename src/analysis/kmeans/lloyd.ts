@@ -1,5 +1,6 @@
 import { squaredDistance, squaredDistancesToPoints } from '../distance.js';
 import type { Seeding } from './init.js';
+import type { NearestTwoKernel } from './simd.js';
 import type { AssignState, LloydState } from './state.js';
 
 /** One K-Means run from given initial centres. */
@@ -284,10 +285,9 @@ export function assignRange(
   for (let start = from; start < to; start += ASSIGN_BLOCK) {
     const end = Math.min(to, start + ASSIGN_BLOCK);
     const listed = listSuspects(state, marginFloor, upperFloor, start, end);
-    moved =
-      listed > (end - start) * DENSE_SUSPECTS
-        ? reassignAll(state, drifts, listed, movedRows, movedFrom, moved)
-        : reassignSuspects(state, drifts, listed, movedRows, movedFrom, moved);
+    if (state.kernel !== null) moved = reassignSearched(state, state.kernel, drifts, listed, movedRows, movedFrom, moved);
+    else if (listed > (end - start) * DENSE_SUSPECTS) moved = reassignAll(state, drifts, listed, movedRows, movedFrom, moved);
+    else moved = reassignSuspects(state, drifts, listed, movedRows, movedFrom, moved);
   }
   return moved;
 }
@@ -324,6 +324,41 @@ function listSuspects(state: AssignState, marginFloor: Float64Array, upperFloor:
     listed += +(up - lower[i] > marginFloor[label]) & +(up > upperFloor[label]);
   }
   return listed;
+}
+
+/**
+ * Every listed row to its nearest centre, found by the WebAssembly search (two rows per
+ * instruction, so computing every distance of a listed row costs less than checking its own
+ * distance first in JavaScript). Records the rows that change cluster from index `moved` on;
+ * returns the new count.
+ */
+function reassignSearched(
+  state: AssignState,
+  kernel: NearestTwoKernel,
+  drifts: CenterDrifts,
+  listed: number,
+  movedRows: Int32Array,
+  movedFrom: Int32Array,
+  moved: number,
+): number {
+  const { labels, upper, lower, suspects } = state;
+  const { upperDrift, lowerDrift } = drifts;
+  kernel.search(listed, drifts.centers);
+  const { nearest: nearestOf, bestRoot, secondRoot } = kernel;
+  for (let s = 0; s < listed; s++) {
+    const i = suspects[s];
+    const label = labels[i];
+    const nearest = nearestOf[s];
+    upper[i] = bestRoot[s] - upperDrift[nearest];
+    lower[i] = secondRoot[s] + lowerDrift[nearest];
+    if (nearest !== label) {
+      labels[i] = nearest;
+      movedRows[moved] = i;
+      movedFrom[moved] = label;
+      moved++;
+    }
+  }
+  return moved;
 }
 
 /**

@@ -4,6 +4,7 @@ import { errorFromRecord } from '../../common/errors.js';
 import { startWorker } from '../../common/worker-thread.js';
 import { helpSlot } from './help.js';
 import type { LloydResult } from './lloyd.js';
+import { rowsMemory } from './simd.js';
 import { BestStart, type StartSpec } from './start.js';
 import type { StartJob, WorkerReply } from './worker.js';
 
@@ -16,9 +17,17 @@ export class WorkersUnavailable extends Error {
   override readonly name = 'WorkersUnavailable';
 }
 
+/** The rows of a job in shared memory: a plain shared copy, or one in a WebAssembly memory for the SIMD search. */
+interface SharedRows {
+  readonly data: Float64Array;
+  readonly simd: StartJob['simd'];
+  /** What a later job must match to reuse this memory: the number of values, cols, k and workers. */
+  readonly shape: string;
+}
+
 interface Job {
   /** The shared copy of the rows the pool made for this job, if it made one. */
-  readonly copy: Float64Array | null;
+  readonly copy: SharedRows | null;
   /** Results that came back before an earlier start's, waiting to be offered in start order. */
   readonly waiting: Map<number, LloydResult>;
   /** The next start to offer to `keep`. */
@@ -53,10 +62,10 @@ class StartPool {
   private nextJob = 0;
   private broken: WorkersUnavailable | null = null;
   /**
-   * The shared copy of the last job's rows, kept for the next job of the same size: writing into
+   * The shared copy of the last job's rows, kept for the next job of the same shape: writing into
    * fresh shared memory costs a page fault per 4 KiB, more than the copy itself.
    */
-  private spare: Float64Array | null = null;
+  private spare: SharedRows | null = null;
   /** Lloyd assignments a worker did for a start running on another worker, over the pool's life. */
   helpedAssignments = 0;
 
@@ -87,10 +96,11 @@ class StartPool {
       return Promise.reject(this.broken);
     }
     const id = this.nextJob++;
-    const copy = data.buffer instanceof SharedArrayBuffer ? null : this.sharedCopy(data);
+    const copy = this.sharedCopy(data, spec);
     const message: StartJob = {
       job: id,
-      data: copy ?? data,
+      data: copy?.data ?? data,
+      simd: copy?.simd ?? null,
       spec,
       seeds,
       next: new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT)),
@@ -129,13 +139,25 @@ class StartPool {
     await Promise.all(workers.map((w) => w.terminate()));
   }
 
-  /** A copy of `data` in shared memory, in the spare copy if it has the size and no job uses it. */
-  private sharedCopy(data: Float64Array): Float64Array {
+  /**
+   * `data` where every worker can read it: copied into a shared WebAssembly memory when the
+   * SIMD search can run on it (`rowsMemory`), otherwise into plain shared memory unless it is
+   * there already (then null: the job uses `data` itself). The spare copy is reused when the
+   * shape matches and no job uses it.
+   */
+  private sharedCopy(data: Float64Array, spec: StartSpec): SharedRows | null {
+    const shape = `${data.length}/${spec.cols} k${spec.k} w${this.workers.length}`;
     const spare = this.spare;
     this.spare = null;
-    const shared = spare !== null && spare.length === data.length ? spare : new Float64Array(new SharedArrayBuffer(data.byteLength));
-    shared.set(data);
-    return shared;
+    let rows: SharedRows | null = spare !== null && spare.shape === shape ? spare : null;
+    if (rows === null) {
+      const memory = rowsMemory(data.length, spec.cols, spec.k, this.workers.length);
+      if (memory !== null) rows = { data: memory.data, simd: { memory: memory.memory, scratch: memory.scratch }, shape };
+      else if (data.buffer instanceof SharedArrayBuffer) return null;
+      else rows = { data: new Float64Array(new SharedArrayBuffer(data.byteLength)), simd: null, shape };
+    }
+    rows.data.set(data);
+    return rows;
   }
 
   private grow(): void {

@@ -1,3 +1,5 @@
+import type { NearestTwoKernel } from './simd.js';
+
 /**
  * The row-sized arrays a start works in besides its labels. One thread reuses them from start to
  * start: fresh arrays of millions of values cost page faults and garbage collection each time.
@@ -5,8 +7,10 @@
 export interface StartWorkspace {
   readonly upper: Float64Array;
   readonly lower: Float64Array;
-  /** Row indices Lloyd's assignment must look at (see `lloyd.ts`). */
+  /** Row indices Lloyd's assignment must look at (see `lloyd.ts`); with a `kernel`, its `list`. */
   readonly suspects: Int32Array;
+  /** The thread's WebAssembly search, when the rows are in its memory (see `simd.ts`). */
+  readonly kernel?: NearestTwoKernel | null;
   /**
    * Where the start keeps its labels, when they must live in given (shared) memory; otherwise
    * each start gets a fresh array, which it returns.
@@ -35,8 +39,10 @@ export interface AssignState {
   readonly upper: Float64Array;
   /** Per row, a lower bound on the distance to every other centre. */
   readonly lower: Float64Array;
-  /** Scratch, rows long: the rows an assignment must look at. */
+  /** Scratch, at least `ASSIGN_BLOCK` long: the rows an assignment must look at. */
   readonly suspects: Int32Array;
+  /** The thread's WebAssembly search over `data`, or null to search in JavaScript. */
+  readonly kernel: NearestTwoKernel | null;
   /** Scratch, k long: one row's squared distances to the centres. */
   readonly distances: Float64Array;
 }
@@ -60,6 +66,7 @@ export function lloydState(data: Float64Array, rows: number, cols: number, k: nu
     upper: workspace.upper,
     lower: workspace.lower,
     suspects: workspace.suspects,
+    kernel: workspace.kernel ?? null,
     distances: new Float64Array(k),
     sums: new Float64Array(k * cols),
     counts: new Float64Array(k),

@@ -1,7 +1,9 @@
 import { parentPort } from 'node:worker_threads';
 import { errorRecord, type ErrorRecord } from '../../common/errors.js';
 import { HelperFailed, helpSlotOwner, SlotOwner, type HelpSlot } from './help.js';
+import { NearestTwoKernel } from './simd.js';
 import { runStart, type StartSpec } from './start.js';
+import type { WasmMemory } from '../../common/wasm.js';
 
 /**
  * The starts of one fit, posted to every worker. The rows live in shared memory, so posting this
@@ -20,6 +22,12 @@ export interface StartJob {
   readonly nextSlot: Int32Array;
   /** One slot of shared working memory per worker. */
   readonly slots: readonly HelpSlot[];
+  /**
+   * When `data` lies in a shared WebAssembly memory: that memory, and per slot the byte offset of
+   * the scratch its worker searches in (see `simd.ts`); otherwise null, and the search runs in
+   * JavaScript.
+   */
+  readonly simd: { readonly memory: WasmMemory; readonly scratch: readonly number[] } | null;
 }
 
 /** One start's result. */
@@ -55,9 +63,13 @@ const fail = (job: number, error: unknown): void => {
   port.postMessage(failure);
 };
 port.on('message', (message: StartJob) => {
-  const { data, spec } = message;
-  const own = message.slots[Atomics.add(message.nextSlot, 0, 1)];
-  const workspace = { upper: own.upper, lower: own.lower, suspects: own.suspects, labels: own.labels };
+  const { data, spec, simd } = message;
+  const slot = Atomics.add(message.nextSlot, 0, 1);
+  const own = message.slots[slot];
+  const kernel = simd === null ? null : new NearestTwoKernel(simd.memory, simd.scratch[slot], spec.cols, spec.k);
+  // This thread's scratch, for its own starts and for helping with others'.
+  const scratch = { suspects: kernel?.list ?? own.suspects, kernel };
+  const workspace = { upper: own.upper, lower: own.lower, labels: own.labels, ...scratch };
   const owner = new SlotOwner(own, spec.cols, spec.k);
   for (;;) {
     const start = Atomics.add(message.next, 0, 1);
@@ -78,7 +90,7 @@ port.on('message', (message: StartJob) => {
   }
   let helped = 0;
   try {
-    for (const slot of message.slots) if (slot !== own) helped += helpSlotOwner(slot, data, spec, own.suspects);
+    for (const other of message.slots) if (other !== own) helped += helpSlotOwner(other, data, spec, scratch);
   } catch (error) {
     fail(message.job, error);
   }

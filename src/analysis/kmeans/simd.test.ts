@@ -1,0 +1,71 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { NearestTwoKernel, rowsMemory, SIMD_MAX_COLS } from './simd.js';
+
+/** Nearest (first on ties) and second-nearest squared distances, written plainly. */
+function plainNearestTwo(data: Float64Array, row: number, cols: number, centers: Float64Array, k: number): [number, number, number] {
+  let nearest = 0;
+  let best = Infinity;
+  let second = Infinity;
+  for (let c = 0; c < k; c++) {
+    let s = 0;
+    for (let f = 0; f < cols; f++) {
+      const d = data[row * cols + f] - centers[c * cols + f];
+      s += d * d;
+    }
+    if (s < best) {
+      second = best;
+      best = s;
+      nearest = c;
+    } else if (s < second) {
+      second = s;
+    }
+  }
+  return [nearest, Math.sqrt(best), Math.sqrt(second)];
+}
+
+describe('the WebAssembly nearest-centre search', () => {
+  it('runs on this engine (Node 20 has WebAssembly SIMD and shared memory)', () => {
+    expect(rowsMemory(10 * 5, 5, 3, 2)).not.toBeNull();
+  });
+
+  it('finds the nearest and second-nearest centre of every listed row, bit for bit as plain JavaScript, ties to the first centre', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 60 }),
+        fc.integer({ min: 1, max: SIMD_MAX_COLS }),
+        fc.integer({ min: 1, max: 12 }),
+        // Small whole numbers make ties between centres common.
+        fc.boolean(),
+        fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+        (rows, cols, k, whole, seed) => {
+          let state = seed;
+          const random = (): number => {
+            state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+            return state / 2 ** 32;
+          };
+          const value = (): number => (whole ? Math.floor(random() * 4) : (random() - 0.5) * 1e3);
+          const memory = rowsMemory(rows * cols, cols, k, 2);
+          if (memory === null) throw new Error('no WebAssembly SIMD');
+          for (let i = 0; i < memory.data.length; i++) memory.data[i] = value();
+          const centers = Float64Array.from({ length: k * cols }, value);
+          // The second thread's scratch, to check the areas do not overlap the rows.
+          const kernel = new NearestTwoKernel(memory.memory, memory.scratch[1], cols, k);
+          const listed = Array.from({ length: rows }, (_, i) => i).filter(() => random() < 0.7);
+          kernel.list.set(listed);
+          kernel.search(listed.length, centers);
+          listed.forEach((row, s) => {
+            const [nearest, best, second] = plainNearestTwo(memory.data, row, cols, centers, k);
+            expect([kernel.nearest[s], kernel.bestRoot[s], kernel.secondRoot[s]]).toEqual([nearest, best, second]);
+          });
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('declines tables it is not assembled for', () => {
+    expect(rowsMemory(10 * (SIMD_MAX_COLS + 1), SIMD_MAX_COLS + 1, 3, 2)).toBeNull();
+    expect(rowsMemory(2 ** 29, 1, 3, 2)).toBeNull();
+  });
+});

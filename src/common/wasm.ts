@@ -1,0 +1,112 @@
+/**
+ * Just enough of WebAssembly to assemble small numeric kernels at run time: the binary encoding
+ * of integers, sections and the instructions the kernels use, and the part of the JavaScript API
+ * they need (the project's TypeScript libraries do not declare WebAssembly). A kernel is written
+ * as arrays of bytes, so it can be specialised to the table it runs on (its number of columns)
+ * without a compiler in the build.
+ */
+
+/** The WebAssembly objects the kernels use. */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+}
+export interface WasmInstance {
+  readonly exports: Record<string, unknown>;
+}
+interface WasmApi {
+  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => WasmInstance;
+  validate(bytes: Uint8Array): boolean;
+}
+
+/** The engine's WebAssembly, or null where there is none. */
+export const wasm: WasmApi | null = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly ?? null;
+
+/** Bytes in a WebAssembly memory page. */
+export const WASM_PAGE = 65536;
+/** Pages a 32-bit memory can hold at most (4 GiB). */
+export const WASM_MAX_PAGES = 65536;
+
+/** Unsigned LEB128. */
+export function unsigned(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+  return out;
+}
+
+/** Signed LEB128. */
+export function signed(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) return [...out, b];
+    out.push(b | 0x80);
+  }
+}
+
+export const section = (id: number, bytes: number[]): number[] => [id, ...unsigned(bytes.length), ...bytes];
+export const name = (text: string): number[] => [...unsigned(text.length), ...Buffer.from(text)];
+
+/** Value types. */
+export const I32 = 0x7f;
+export const V128 = 0x7b;
+
+/** Locals. */
+export const get = (local: number): number[] => [0x20, ...unsigned(local)];
+export const set = (local: number): number[] => [0x21, ...unsigned(local)];
+export const tee = (local: number): number[] => [0x22, ...unsigned(local)];
+
+/** i32 instructions. */
+export const i32 = (value: number): number[] => [0x41, ...signed(value)];
+export const I32_LOAD = (offset: number): number[] => [0x28, 2, ...unsigned(offset)];
+export const [I32_ADD, I32_MUL, I32_SHL, I32_GE_U] = [0x6a, 0x6c, 0x74, 0x4f];
+export const F64_LOAD = (offset: number): number[] => [0x2b, 3, ...unsigned(offset)];
+export const f64 = (value: number): number[] => [0x44, ...new Uint8Array(new Float64Array([value]).buffer)];
+
+const simd = (op: number): number[] => [0xfd, ...unsigned(op)];
+/** 128-bit vector instructions (memory operands aligned to 8 bytes). */
+export const V = {
+  load: (offset: number): number[] => [...simd(0x00), 3, ...unsigned(offset)],
+  store: (offset: number): number[] => [...simd(0x0b), 3, ...unsigned(offset)],
+  load64Splat: (offset: number): number[] => [...simd(0x0a), 3, ...unsigned(offset)],
+  load64Lane: (offset: number, lane: number): number[] => [...simd(0x57), 3, ...unsigned(offset), lane],
+  bitselect: simd(0x52),
+  zero: [...simd(0x0c), ...new Array<number>(16).fill(0)],
+  f64x2Splat: simd(0x14),
+  f64x2Lt: simd(0x49),
+  f64x2Sqrt: simd(0xef),
+  f64x2Add: simd(0xf0),
+  f64x2Sub: simd(0xf1),
+  f64x2Mul: simd(0xf2),
+  f64x2Pmin: simd(0xf6),
+};
+
+/** `block loop (exit when counter >= limit) body br 0 end end`; `body` moves the counter on. */
+export function whileBelow(counter: number, limit: number, body: number[]): number[] {
+  return [0x02, 0x40, 0x03, 0x40, ...get(counter), ...get(limit), I32_GE_U, 0x0d, 1, ...body, 0x0c, 0, 0x0b, 0x0b];
+}
+
+/**
+ * A module with one exported function `exportName` taking `params` i32 parameters and returning
+ * nothing, importing its memory as env.memory (any shared memory). `locals` lists [count, type]
+ * groups; `body` ends without the function's `end`.
+ */
+export function moduleBytes(exportName: string, params: number, locals: Array<[number, number]>, body: number[]): Uint8Array {
+  const localBytes = [...unsigned(locals.length), ...locals.flatMap(([count, type]) => [...unsigned(count), type])];
+  const code = [...localBytes, ...body, 0x0b];
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, [1, 0x60, ...unsigned(params), ...new Array<number>(params).fill(I32), 0]),
+    ...section(2, [1, ...name('env'), ...name('memory'), 0x02, 0x03, 0, ...unsigned(WASM_MAX_PAGES)]),
+    ...section(3, [1, 0]),
+    ...section(7, [1, ...name(exportName), 0x00, 0]),
+    ...section(10, [1, ...unsigned(code.length), ...code]),
+  ]);
+}
