@@ -93,20 +93,32 @@ export function whileBelow(counter: number, limit: number, body: number[]): numb
   return [0x02, 0x40, 0x03, 0x40, ...get(counter), ...get(limit), I32_GE_U, 0x0d, 1, ...body, 0x0c, 0, 0x0b, 0x0b];
 }
 
-/**
- * A module with one exported function `exportName` taking `params` i32 parameters and returning
- * nothing, importing its memory as env.memory (any shared memory). `locals` lists [count, type]
- * groups; `body` ends without the function's `end`.
- */
-export function moduleBytes(exportName: string, params: number, locals: Array<[number, number]>, body: number[]): Uint8Array {
-  const localBytes = [...unsigned(locals.length), ...locals.flatMap(([count, type]) => [...unsigned(count), type])];
-  const code = [...localBytes, ...body, 0x0b];
+/** One exported function of a module: i32 parameters, no result. */
+export interface WasmFunction {
+  readonly name: string;
+  readonly params: number;
+  /** [count, type] groups. */
+  readonly locals: ReadonlyArray<readonly [number, number]>;
+  /** The instructions, without the function's closing `end`. */
+  readonly body: readonly number[];
+}
+
+/** A module exporting `functions`, importing its memory as env.memory (any shared memory). */
+export function moduleBytes(functions: readonly WasmFunction[]): Uint8Array {
+  const types = functions.flatMap((f) => [0x60, ...unsigned(f.params), ...new Array<number>(f.params).fill(I32), 0]);
+  const exports = functions.flatMap((f, i) => [...name(f.name), 0x00, ...unsigned(i)]);
+  const codes = functions.flatMap((f) => {
+    const locals = [...unsigned(f.locals.length), ...f.locals.flatMap(([count, type]) => [...unsigned(count), type])];
+    const code = [...locals, ...f.body, 0x0b];
+    return [...unsigned(code.length), ...code];
+  });
+  const indices = functions.flatMap((_, i) => unsigned(i));
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, [1, 0x60, ...unsigned(params), ...new Array<number>(params).fill(I32), 0]),
+    ...section(1, [...unsigned(functions.length), ...types]),
     ...section(2, [1, ...name('env'), ...name('memory'), 0x02, 0x03, 0, ...unsigned(WASM_MAX_PAGES)]),
-    ...section(3, [1, 0]),
-    ...section(7, [1, ...name(exportName), 0x00, 0]),
-    ...section(10, [1, ...unsigned(code.length), ...code]),
+    ...section(3, [...unsigned(functions.length), ...indices]),
+    ...section(7, [...unsigned(functions.length), ...exports]),
+    ...section(10, [...unsigned(functions.length), ...codes]),
   ]);
 }

@@ -64,13 +64,16 @@ function shared<T extends Int32Array | Float64Array>(Type: { new (buffer: Shared
   return new Type(new SharedArrayBuffer(Math.max(1, length) * Type.BYTES_PER_ELEMENT));
 }
 
-/** A slot for starts on `rows` x `cols` with k clusters. */
-export function helpSlot(rows: number, cols: number, k: number): HelpSlot {
+/**
+ * A slot for starts on `rows` x `cols` with k clusters; `upper`, when given (rows long, shared),
+ * is used for the upper bounds (the WebAssembly kernels read it, so it lies in their memory).
+ */
+export function helpSlot(rows: number, cols: number, k: number, upper?: Float64Array): HelpSlot {
   return {
     control: shared(Int32Array, CONTROL_SIZE),
     drifts: shared(Float64Array, k * cols + 3 * k),
     labels: shared(Int32Array, rows),
-    upper: shared(Float64Array, rows),
+    upper: upper ?? shared(Float64Array, rows),
     lower: shared(Float64Array, rows),
     suspects: shared(Int32Array, rows),
     movedRows: shared(Int32Array, rows),

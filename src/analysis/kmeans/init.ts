@@ -31,7 +31,8 @@ const SEED_BLOCK = 8192;
  * the candidate that leaves the smallest potential: the sum over rows of
  * `min(closest, distance to the candidate)`.
  *
- * Each step makes two passes over the rows: one scoring the candidates (four at a time), one
+ * Each step makes two passes over the rows: one scoring the candidates (four at a time; on a
+ * worker whose rows are in WebAssembly memory, by `SimdKernels.score`, the same sums), one
  * adding the chosen centre: lowering `closest`, keeping each row's nearest centre and its squared
  * distance to the second-nearest, and locating the next step's candidates on the running
  * cumulative sum (no cumulative-sum array is kept; the additions are the same, in the same order,
@@ -70,6 +71,8 @@ export function kmeansPlusPlus(
   const group = new Float64Array(CANDIDATES_PER_PASS * cols);
   const select = new Float64Array(CANDIDATES_PER_PASS + 1);
   const sums = new Float64Array(CANDIDATES_PER_PASS);
+  // The WebAssembly scoring pass (same sums, bit for bit), when the rows and `closest` are in its memory.
+  const simd = state.kernel !== null && state.kernel.closest === closest ? state.kernel : null;
 
   for (let c = 1; c < k; c++) {
     for (let from = 0; from < trials; from += CANDIDATES_PER_PASS) {
@@ -79,8 +82,12 @@ export function kmeansPlusPlus(
         const row = candidates[from + Math.min(g, size - 1)];
         group.set(data.subarray(row * cols, (row + 1) * cols), g * cols);
       }
-      sums.fill(0);
-      for (let at = 0; at < rows; at += SEED_BLOCK) scoreGroup(state, group, select, sums, at, Math.min(rows, at + SEED_BLOCK));
+      if (simd !== null) {
+        simd.score(group, rows, sums);
+      } else {
+        sums.fill(0);
+        for (let at = 0; at < rows; at += SEED_BLOCK) scoreGroup(state, group, select, sums, at, Math.min(rows, at + SEED_BLOCK));
+      }
       for (let g = 0; g < size; g++) candidatePotential[from + g] = sums[g];
     }
     let best = 0;

@@ -1,6 +1,6 @@
 import { squaredDistance, squaredDistancesToPoints } from '../distance.js';
 import type { Seeding } from './init.js';
-import type { NearestTwoKernel } from './simd.js';
+import type { SimdKernels } from './simd.js';
 import type { AssignState, LloydState } from './state.js';
 
 /** One K-Means run from given initial centres. */
@@ -334,7 +334,7 @@ function listSuspects(state: AssignState, marginFloor: Float64Array, upperFloor:
  */
 function reassignSearched(
   state: AssignState,
-  kernel: NearestTwoKernel,
+  kernel: SimdKernels,
   drifts: CenterDrifts,
   listed: number,
   movedRows: Int32Array,

@@ -21,6 +21,8 @@ export class WorkersUnavailable extends Error {
 interface SharedRows {
   readonly data: Float64Array;
   readonly simd: StartJob['simd'];
+  /** Per worker, the array for its starts' upper bounds in the WebAssembly memory (empty without one). */
+  readonly closest: readonly Float64Array[];
   /** What a later job must match to reuse this memory: the number of values, cols, k and workers. */
   readonly shape: string;
 }
@@ -105,7 +107,7 @@ class StartPool {
       seeds,
       next: new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT)),
       nextSlot: new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT)),
-      slots: this.workers.map(() => helpSlot(spec.rows, spec.cols, spec.k)),
+      slots: this.workers.map((_, w) => helpSlot(spec.rows, spec.cols, spec.k, copy?.closest[w])),
     };
     const finished = new Promise<LloydResult>((resolve, reject) => {
       this.jobs.set(id, {
@@ -152,9 +154,9 @@ class StartPool {
     let rows: SharedRows | null = spare !== null && spare.shape === shape ? spare : null;
     if (rows === null) {
       const memory = rowsMemory(data.length, spec.cols, spec.k, this.workers.length);
-      if (memory !== null) rows = { data: memory.data, simd: { memory: memory.memory, scratch: memory.scratch }, shape };
+      if (memory !== null) rows = { data: memory.data, simd: { memory: memory.memory, scratch: memory.scratch }, closest: memory.closest, shape };
       else if (data.buffer instanceof SharedArrayBuffer) return null;
-      else rows = { data: new Float64Array(new SharedArrayBuffer(data.byteLength)), simd: null, shape };
+      else rows = { data: new Float64Array(new SharedArrayBuffer(data.byteLength)), simd: null, closest: [], shape };
     }
     rows.data.set(data);
     return rows;

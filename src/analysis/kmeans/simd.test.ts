@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { NearestTwoKernel, rowsMemory, SIMD_MAX_COLS } from './simd.js';
+import { scoreGroup } from './init.js';
+import { SimdKernels, rowsMemory, SIMD_MAX_COLS } from './simd.js';
+import { lloydState, startWorkspace } from './state.js';
 
 /** Nearest (first on ties) and second-nearest squared distances, written plainly. */
 function plainNearestTwo(data: Float64Array, row: number, cols: number, centers: Float64Array, k: number): [number, number, number] {
@@ -50,7 +52,7 @@ describe('the WebAssembly nearest-centre search', () => {
           for (let i = 0; i < memory.data.length; i++) memory.data[i] = value();
           const centers = Float64Array.from({ length: k * cols }, value);
           // The second thread's scratch, to check the areas do not overlap the rows.
-          const kernel = new NearestTwoKernel(memory.memory, memory.scratch[1], cols, k);
+          const kernel = new SimdKernels(memory.memory, memory.scratch[1], memory.closest[1], cols, k);
           const listed = Array.from({ length: rows }, (_, i) => i).filter(() => random() < 0.7);
           kernel.list.set(listed);
           kernel.search(listed.length, centers);
@@ -58,6 +60,40 @@ describe('the WebAssembly nearest-centre search', () => {
             const [nearest, best, second] = plainNearestTwo(memory.data, row, cols, centers, k);
             expect([kernel.nearest[s], kernel.bestRoot[s], kernel.secondRoot[s]]).toEqual([nearest, best, second]);
           });
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("scores k-means++ candidates to the same sums, bit for bit, as the seeding's JavaScript pass", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 80 }),
+        fc.integer({ min: 1, max: SIMD_MAX_COLS }),
+        fc.boolean(),
+        fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+        (rows, cols, whole, seed) => {
+          let state = seed;
+          const random = (): number => {
+            state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+            return state / 2 ** 32;
+          };
+          const value = (): number => (whole ? Math.floor(random() * 4) : (random() - 0.5) * 1e3);
+          const memory = rowsMemory(rows * cols, cols, 4, 2);
+          if (memory === null) throw new Error('no WebAssembly SIMD');
+          for (let i = 0; i < memory.data.length; i++) memory.data[i] = value();
+          // Squared distances to a nearest centre: whole values tie with the candidates' often.
+          const closest = memory.closest[0];
+          for (let i = 0; i < rows; i++) closest[i] = whole ? Math.floor(random() * 8) : random() * 1e5;
+          const candidates = Float64Array.from({ length: 4 * cols }, value);
+          const kernel = new SimdKernels(memory.memory, memory.scratch[0], closest, cols, 4);
+          const simdSums = new Float64Array(4);
+          kernel.score(candidates, rows, simdSums);
+          const js = { ...lloydState(memory.data, rows, cols, 4, startWorkspace(rows)), upper: closest };
+          const jsSums = new Float64Array(4);
+          scoreGroup(js, candidates, new Float64Array(5), jsSums, 0, rows);
+          expect(Array.from(simdSums)).toEqual(Array.from(jsSums));
         },
       ),
       { numRuns: 300 },

@@ -1,4 +1,4 @@
-import type { NearestTwoKernel } from './simd.js';
+import type { SimdKernels } from './simd.js';
 
 /**
  * The row-sized arrays a start works in besides its labels. One thread reuses them from start to
@@ -10,7 +10,7 @@ export interface StartWorkspace {
   /** Row indices Lloyd's assignment must look at (see `lloyd.ts`); with a `kernel`, its `list`. */
   readonly suspects: Int32Array;
   /** The thread's WebAssembly search, when the rows are in its memory (see `simd.ts`). */
-  readonly kernel?: NearestTwoKernel | null;
+  readonly kernel?: SimdKernels | null;
   /**
    * Where the start keeps its labels, when they must live in given (shared) memory; otherwise
    * each start gets a fresh array, which it returns.
@@ -42,7 +42,7 @@ export interface AssignState {
   /** Scratch, at least `ASSIGN_BLOCK` long: the rows an assignment must look at. */
   readonly suspects: Int32Array;
   /** The thread's WebAssembly search over `data`, or null to search in JavaScript. */
-  readonly kernel: NearestTwoKernel | null;
+  readonly kernel: SimdKernels | null;
   /** Scratch, k long: one row's squared distances to the centres. */
   readonly distances: Float64Array;
 }

@@ -1,7 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { errorRecord, type ErrorRecord } from '../../common/errors.js';
 import { HelperFailed, helpSlotOwner, SlotOwner, type HelpSlot } from './help.js';
-import { NearestTwoKernel } from './simd.js';
+import { SimdKernels } from './simd.js';
 import { runStart, type StartSpec } from './start.js';
 import type { WasmMemory } from '../../common/wasm.js';
 
@@ -66,7 +66,7 @@ port.on('message', (message: StartJob) => {
   const { data, spec, simd } = message;
   const slot = Atomics.add(message.nextSlot, 0, 1);
   const own = message.slots[slot];
-  const kernel = simd === null ? null : new NearestTwoKernel(simd.memory, simd.scratch[slot], spec.cols, spec.k);
+  const kernel = simd === null ? null : new SimdKernels(simd.memory, simd.scratch[slot], own.upper, spec.cols, spec.k);
   // This thread's scratch, for its own starts and for helping with others'.
   const scratch = { suspects: kernel?.list ?? own.suspects, kernel };
   const workspace = { upper: own.upper, lower: own.lower, labels: own.labels, ...scratch };
