@@ -3,6 +3,7 @@ import { KMeans } from './kmeans.js';
 import { helpSlot, SlotOwner } from './help.js';
 import type { LloydHelp, LloydResult } from './lloyd.js';
 import { closeStartPool } from './pool.js';
+import { rowsMemory, SimdKernels } from './simd.js';
 import { runStart, scaledTolerance, type StartSpec } from './start.js';
 import { denseMatrix } from '../../common/matrix.js';
 import { startWorker } from '../../common/worker-thread.js';
@@ -89,13 +90,22 @@ describe('KMeans.fitAsync on worker threads', () => {
     }
   });
 
-  it('gives the same bits when a helper thread has joined a start and shares its Lloyd assignments', async () => {
+  it.each([
+    ['in JavaScript', false],
+    ['through the WebAssembly kernels', true],
+  ])('gives the same bits when a helper thread has joined a start and shares its Lloyd assignments, searching %s', async (_, withSimd) => {
     const rows = 30_000;
     const cols = 4;
     const k = 6;
+    const spec: StartSpec = { rows, cols, k, maxIter: 300, tol: 0 };
+    // Both threads' kernels work over the rows in one shared WebAssembly memory, each in its own scratch.
+    const memory = withSimd ? rowsMemory(rows * cols, cols, k, 2) : null;
+    if (withSimd && memory === null) throw new Error('this engine has no WebAssembly SIMD');
     const data = overlappingBlobs(rows, true);
-    const spec: StartSpec = { rows, cols, k, maxIter: 300, tol: scaledTolerance(data, rows, cols, 1e-4) };
-    const slot = helpSlot(rows, cols, k);
+    memory?.data.set(data);
+    const rowsData = memory?.data ?? data;
+    const specTol: StartSpec = { ...spec, tol: scaledTolerance(rowsData, rows, cols, 1e-4) };
+    const slot = helpSlot(rows, cols, k, memory?.closest[0]);
     const owner = new SlotOwner(slot, cols, k);
     // The start is open before the helper looks, and runs only once the helper has joined: the
     // join is an event waited for, so every assignment is shared whatever the scheduling.
@@ -106,7 +116,8 @@ describe('KMeans.fitAsync on worker threads', () => {
         helper.once('message', (reply: { served: number }) => resolve(reply.served));
         helper.once('error', reject);
       });
-      helper.postMessage({ slot, data, spec } satisfies HelperJob);
+      const simd = memory === null ? null : { memory: memory.memory, scratch: memory.scratch[1], closest: memory.closest[1] };
+      helper.postMessage({ slot, data: rowsData, spec: specTol, simd } satisfies HelperJob);
       await vi.waitFor(() => expect(owner.joined()).toBe(true), { timeout: 50_000, interval: 10 });
 
       let shared = 0;
@@ -120,13 +131,14 @@ describe('KMeans.fitAsync on worker threads', () => {
         movedFrom: owner.movedFrom,
         blockMoved: owner.blockMoved,
       };
-      const workspace = { upper: slot.upper, lower: slot.lower, suspects: slot.suspects, labels: slot.labels };
-      const together = runStart(data, spec, 1, workspace, help);
+      const kernel = memory === null ? null : new SimdKernels(memory.memory, memory.scratch[0], slot.upper, cols, k);
+      const workspace = { upper: slot.upper, lower: slot.lower, labels: slot.labels, suspects: kernel?.list ?? slot.suspects, kernel };
+      const together = runStart(rowsData, specTol, 1, workspace, help);
       owner.close();
       // The helper leaves when the start closes; it may have been woken for fewer assignments than were shared.
       expect(await served).toBeLessThanOrEqual(shared);
       expect(shared).toBeGreaterThan(1);
-      expectSameStart(together, runStart(data, spec, 1));
+      expectSameStart(together, runStart(data, specTol, 1));
     } finally {
       await helper.terminate();
     }
