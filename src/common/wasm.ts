@@ -56,6 +56,7 @@ export const name = (text: string): number[] => [...unsigned(text.length), ...Bu
 
 /** Value types. */
 export const I32 = 0x7f;
+export const F64 = 0x7c;
 export const V128 = 0x7b;
 
 /** Locals. */
@@ -67,8 +68,18 @@ export const tee = (local: number): number[] => [0x22, ...unsigned(local)];
 export const i32 = (value: number): number[] => [0x41, ...signed(value)];
 export const I32_LOAD = (offset: number): number[] => [0x28, 2, ...unsigned(offset)];
 export const [I32_ADD, I32_MUL, I32_SHL, I32_GE_U] = [0x6a, 0x6c, 0x74, 0x4f];
+export const I32_STORE = (offset: number): number[] => [0x36, 2, ...unsigned(offset)];
 export const F64_LOAD = (offset: number): number[] => [0x2b, 3, ...unsigned(offset)];
+export const F64_STORE = (offset: number): number[] => [0x39, 3, ...unsigned(offset)];
 export const f64 = (value: number): number[] => [0x44, ...new Uint8Array(new Float64Array([value]).buffer)];
+/** f64 arithmetic and comparisons (comparisons leave an i32 0 or 1). */
+export const [F64_LT, F64_GE, F64_SQRT, F64_ADD, F64_SUB, F64_MUL] = [0x63, 0x66, 0x9f, 0xa0, 0xa1, 0xa2];
+/** `select`: the first operand if the i32 condition is not 0, else the second (no branch). */
+export const SELECT = 0x1b;
+/** `if … end` without a result. */
+export const ifThen = (body: number[]): number[] => [0x04, 0x40, ...body, 0x0b];
+/** `loop … br_if 0 (condition) end`: runs `body` until `condition` leaves 0. */
+export const doWhile = (body: number[], condition: number[]): number[] => [0x03, 0x40, ...body, ...condition, 0x0d, 0, 0x0b];
 
 const simd = (op: number): number[] => [0xfd, ...unsigned(op)];
 /** 128-bit vector instructions (memory operands aligned to 8 bytes). */

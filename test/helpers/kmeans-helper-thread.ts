@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { helpSlotOwner, type HelpSlot } from '../../src/analysis/kmeans/help.js';
-import { SimdKernels } from '../../src/analysis/kmeans/simd.js';
+import { SimdKernels, type ThreadArrays } from '../../src/analysis/kmeans/simd.js';
 import type { StartSpec } from '../../src/analysis/kmeans/start.js';
 import type { WasmMemory } from '../../src/common/wasm.js';
 
@@ -14,15 +14,15 @@ export interface HelperJob {
   readonly slot: HelpSlot;
   readonly data: Float64Array;
   readonly spec: StartSpec;
-  /** When `data` lies in a shared WebAssembly memory: the memory and this thread's scratch and closest array there. */
-  readonly simd: { readonly memory: WasmMemory; readonly scratch: number; readonly closest: Float64Array } | null;
+  /** When `data` lies in a shared WebAssembly memory: the memory and this thread's arrays there. */
+  readonly simd: { readonly memory: WasmMemory; readonly arrays: ThreadArrays } | null;
 }
 
 const port = parentPort;
 if (port === null) throw new Error('kmeans-helper-thread must run in a worker thread');
 port.once('message', (job: HelperJob) => {
   const { simd, spec } = job;
-  const kernel = simd === null ? null : new SimdKernels(simd.memory, simd.scratch, simd.closest, spec.cols, spec.k);
+  const kernel = simd === null ? null : new SimdKernels(simd.memory, simd.arrays, spec.cols, spec.k);
   const served = helpSlotOwner(job.slot, job.data, spec, { suspects: kernel?.list ?? new Int32Array(job.slot.labels.length), kernel });
   port.postMessage({ served });
 });

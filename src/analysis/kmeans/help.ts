@@ -65,16 +65,17 @@ function shared<T extends Int32Array | Float64Array>(Type: { new (buffer: Shared
 }
 
 /**
- * A slot for starts on `rows` x `cols` with k clusters; `upper`, when given (rows long, shared),
- * is used for the upper bounds (the WebAssembly kernels read it, so it lies in their memory).
+ * A slot for starts on `rows` x `cols` with k clusters. `rowArrays`, when given (rows long, in
+ * shared memory), are its labels and bounds: the WebAssembly kernels work on them, so they lie in
+ * the kernels' memory (`RowsMemory.threads`).
  */
-export function helpSlot(rows: number, cols: number, k: number, upper?: Float64Array): HelpSlot {
+export function helpSlot(rows: number, cols: number, k: number, rowArrays?: Pick<HelpSlot, 'labels' | 'upper' | 'lower'>): HelpSlot {
   return {
     control: shared(Int32Array, CONTROL_SIZE),
     drifts: shared(Float64Array, k * cols + 3 * k),
-    labels: shared(Int32Array, rows),
-    upper: upper ?? shared(Float64Array, rows),
-    lower: shared(Float64Array, rows),
+    labels: rowArrays?.labels ?? shared(Int32Array, rows),
+    upper: rowArrays?.upper ?? shared(Float64Array, rows),
+    lower: rowArrays?.lower ?? shared(Float64Array, rows),
     suspects: shared(Int32Array, rows),
     movedRows: shared(Int32Array, rows),
     movedFrom: shared(Int32Array, rows),

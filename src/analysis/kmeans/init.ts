@@ -59,9 +59,11 @@ export function kmeansPlusPlus(
   const { upper: closest, lower: second } = state;
   const trials = 2 + Math.floor(Math.log(k));
 
+  // The WebAssembly passes (the same values, bit for bit), when the rows and this start's arrays are in their memory.
+  const simd = state.kernel?.serves(state) === true ? state.kernel : null;
   const first = rng.int(rows);
   centers.set(data.subarray(first * cols, (first + 1) * cols), 0);
-  let potential = distancesToRow(state, first);
+  let potential = simd !== null ? simd.distancesToRow(rows, first) : distancesToRow(state, first);
   second.fill(Infinity, 0, rows);
 
   const candidates = new Int32Array(trials);
@@ -71,8 +73,6 @@ export function kmeansPlusPlus(
   const group = new Float64Array(CANDIDATES_PER_PASS * cols);
   const select = new Float64Array(CANDIDATES_PER_PASS + 1);
   const sums = new Float64Array(CANDIDATES_PER_PASS);
-  // The WebAssembly scoring pass (same sums, bit for bit), when the rows and `closest` are in its memory.
-  const simd = state.kernel !== null && state.kernel.closest === closest ? state.kernel : null;
 
   for (let c = 1; c < k; c++) {
     for (let from = 0; from < trials; from += CANDIDATES_PER_PASS) {
@@ -95,10 +95,18 @@ export function kmeansPlusPlus(
     const chosen = candidates[best];
     potential = candidatePotential[best];
     centers.set(data.subarray(chosen * cols, (chosen + 1) * cols), c * cols);
+    const center = centers.subarray(c * cols, (c + 1) * cols);
     if (c < k - 1) {
-      const cursor = new TargetCursor(drawTargets(rng, trials, potential), candidates);
-      for (let at = 0; at < rows; at += SEED_BLOCK) addCenter(state, centers, c, select, cursor, at, Math.min(rows, at + SEED_BLOCK));
-      cursor.finish(rows);
+      const targets = drawTargets(rng, trials, potential);
+      if (simd !== null) {
+        simd.addCenter(rows, center, c, targets, sortedOrder(targets), candidates);
+      } else {
+        const cursor = new TargetCursor(targets, candidates);
+        for (let at = 0; at < rows; at += SEED_BLOCK) addCenter(state, centers, c, select, cursor, at, Math.min(rows, at + SEED_BLOCK));
+        cursor.finish(rows);
+      }
+    } else if (simd !== null) {
+      simd.addLastCenter(rows, center, c, state.sums, state.counts);
     } else {
       for (let at = 0; at < rows; at += SEED_BLOCK) addLastCenter(state, centers, c, select, at, Math.min(rows, at + SEED_BLOCK));
     }

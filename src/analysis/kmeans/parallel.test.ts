@@ -105,7 +105,7 @@ describe('KMeans.fitAsync on worker threads', () => {
     memory?.data.set(data);
     const rowsData = memory?.data ?? data;
     const specTol: StartSpec = { ...spec, tol: scaledTolerance(rowsData, rows, cols, 1e-4) };
-    const slot = helpSlot(rows, cols, k, memory?.closest[0]);
+    const slot = helpSlot(rows, cols, k, memory?.threads[0]);
     const owner = new SlotOwner(slot, cols, k);
     // The start is open before the helper looks, and runs only once the helper has joined: the
     // join is an event waited for, so every assignment is shared whatever the scheduling.
@@ -116,7 +116,7 @@ describe('KMeans.fitAsync on worker threads', () => {
         helper.once('message', (reply: { served: number }) => resolve(reply.served));
         helper.once('error', reject);
       });
-      const simd = memory === null ? null : { memory: memory.memory, scratch: memory.scratch[1], closest: memory.closest[1] };
+      const simd = memory === null ? null : { memory: memory.memory, arrays: memory.threads[1] };
       helper.postMessage({ slot, data: rowsData, spec: specTol, simd } satisfies HelperJob);
       await vi.waitFor(() => expect(owner.joined()).toBe(true), { timeout: 50_000, interval: 10 });
 
@@ -131,7 +131,7 @@ describe('KMeans.fitAsync on worker threads', () => {
         movedFrom: owner.movedFrom,
         blockMoved: owner.blockMoved,
       };
-      const kernel = memory === null ? null : new SimdKernels(memory.memory, memory.scratch[0], slot.upper, cols, k);
+      const kernel = memory === null ? null : new SimdKernels(memory.memory, memory.threads[0], cols, k);
       const workspace = { upper: slot.upper, lower: slot.lower, labels: slot.labels, suspects: kernel?.list ?? slot.suspects, kernel };
       const together = runStart(rowsData, specTol, 1, workspace, help);
       owner.close();

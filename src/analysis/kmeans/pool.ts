@@ -4,7 +4,7 @@ import { errorFromRecord } from '../../common/errors.js';
 import { startWorker } from '../../common/worker-thread.js';
 import { helpSlot } from './help.js';
 import type { LloydResult } from './lloyd.js';
-import { rowsMemory } from './simd.js';
+import { rowsMemory, type ThreadArrays } from './simd.js';
 import { BestStart, type StartSpec } from './start.js';
 import type { StartJob, WorkerReply } from './worker.js';
 
@@ -21,8 +21,8 @@ export class WorkersUnavailable extends Error {
 interface SharedRows {
   readonly data: Float64Array;
   readonly simd: StartJob['simd'];
-  /** Per worker, the array for its starts' upper bounds in the WebAssembly memory (empty without one). */
-  readonly closest: readonly Float64Array[];
+  /** Per worker, its starts' row arrays in the WebAssembly memory (empty without one). */
+  readonly threads: readonly ThreadArrays[];
   /** What a later job must match to reuse this memory: the number of values, cols, k and workers. */
   readonly shape: string;
 }
@@ -107,7 +107,7 @@ class StartPool {
       seeds,
       next: new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT)),
       nextSlot: new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT)),
-      slots: this.workers.map((_, w) => helpSlot(spec.rows, spec.cols, spec.k, copy?.closest[w])),
+      slots: this.workers.map((_, w) => helpSlot(spec.rows, spec.cols, spec.k, copy?.threads[w])),
     };
     const finished = new Promise<LloydResult>((resolve, reject) => {
       this.jobs.set(id, {
@@ -154,9 +154,9 @@ class StartPool {
     let rows: SharedRows | null = spare !== null && spare.shape === shape ? spare : null;
     if (rows === null) {
       const memory = rowsMemory(data.length, spec.cols, spec.k, this.workers.length);
-      if (memory !== null) rows = { data: memory.data, simd: { memory: memory.memory, scratch: memory.scratch }, closest: memory.closest, shape };
+      if (memory !== null) rows = { data: memory.data, simd: { memory: memory.memory, scratch: memory.threads.map((t) => t.scratch) }, threads: memory.threads, shape };
       else if (data.buffer instanceof SharedArrayBuffer) return null;
-      else rows = { data: new Float64Array(new SharedArrayBuffer(data.byteLength)), simd: null, closest: [], shape };
+      else rows = { data: new Float64Array(new SharedArrayBuffer(data.byteLength)), simd: null, threads: [], shape };
     }
     rows.data.set(data);
     return rows;

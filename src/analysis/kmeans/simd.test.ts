@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { scoreGroup } from './init.js';
+import { kmeansPlusPlus, scoreGroup } from './init.js';
+import { createRng } from '../random.js';
 import { SimdKernels, rowsMemory, SIMD_MAX_COLS } from './simd.js';
 import { lloydState, startWorkspace } from './state.js';
 
@@ -52,7 +53,7 @@ describe('the WebAssembly nearest-centre search', () => {
           for (let i = 0; i < memory.data.length; i++) memory.data[i] = value();
           const centers = Float64Array.from({ length: k * cols }, value);
           // The second thread's scratch, to check the areas do not overlap the rows.
-          const kernel = new SimdKernels(memory.memory, memory.scratch[1], memory.closest[1], cols, k);
+          const kernel = new SimdKernels(memory.memory, memory.threads[1], cols, k);
           const listed = Array.from({ length: rows }, (_, i) => i).filter(() => random() < 0.7);
           kernel.list.set(listed);
           kernel.search(listed.length, centers);
@@ -84,10 +85,10 @@ describe('the WebAssembly nearest-centre search', () => {
           if (memory === null) throw new Error('no WebAssembly SIMD');
           for (let i = 0; i < memory.data.length; i++) memory.data[i] = value();
           // Squared distances to a nearest centre: whole values tie with the candidates' often.
-          const closest = memory.closest[0];
+          const closest = memory.threads[0].upper;
           for (let i = 0; i < rows; i++) closest[i] = whole ? Math.floor(random() * 8) : random() * 1e5;
           const candidates = Float64Array.from({ length: 4 * cols }, value);
-          const kernel = new SimdKernels(memory.memory, memory.scratch[0], closest, cols, 4);
+          const kernel = new SimdKernels(memory.memory, memory.threads[0], cols, 4);
           const simdSums = new Float64Array(4);
           kernel.score(candidates, rows, simdSums);
           const js = { ...lloydState(memory.data, rows, cols, 4, startWorkspace(rows)), upper: closest };
@@ -97,6 +98,34 @@ describe('the WebAssembly nearest-centre search', () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+
+  it('seeds k-means++ to the same state, bit for bit, as the JavaScript passes: centres, labels, bounds, sums', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 400 }),
+        fc.integer({ min: 1, max: 9 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.boolean(),
+        fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+        (rows, cols, kWanted, whole, seed) => {
+          const k = Math.min(kWanted, rows);
+          const values = createRng(seed);
+          const memory = rowsMemory(rows * cols, cols, k, 1);
+          if (memory === null) throw new Error('no WebAssembly SIMD');
+          // Whole numbers repeat rows and tie distances, which the minima must settle alike.
+          for (let i = 0; i < memory.data.length; i++) memory.data[i] = whole ? values.int(3) : values.next() * 100;
+          const arrays = memory.threads[0];
+          const kernel = new SimdKernels(memory.memory, arrays, cols, k);
+          const withKernels = kmeansPlusPlus(memory.data, rows, cols, k, createRng(seed + 1), { ...arrays, suspects: kernel.list, kernel });
+          const plain = kmeansPlusPlus(Float64Array.from(memory.data), rows, cols, k, createRng(seed + 1));
+          for (const field of ['centers', 'labels', 'upper', 'lower', 'sums', 'counts'] as const) {
+            expect(Array.from(withKernels[field]), field).toEqual(Array.from(plain[field]));
+          }
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 

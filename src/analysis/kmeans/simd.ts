@@ -17,6 +17,19 @@ import {
   WASM_PAGE,
   whileBelow,
   type WasmFunction,
+  doWhile,
+  F64,
+  F64_ADD,
+  F64_GE,
+  F64_LOAD,
+  F64_LT,
+  F64_MUL,
+  F64_SQRT,
+  F64_STORE,
+  F64_SUB,
+  I32_STORE,
+  ifThen,
+  SELECT,
   type WasmMemory,
 } from '../../common/wasm.js';
 import { ASSIGN_BLOCK } from './lloyd.js';
@@ -53,36 +66,49 @@ function scratchLayout(cols: number, k: number) {
   const index = second + align16(8 * LIST_CAPACITY);
   const group = index + align16(8 * LIST_CAPACITY);
   const sums = group + 8 * CANDIDATES * cols;
-  return { list, centers, best, second, index, group, sums, bytes: sums + 8 * CANDIDATES };
+  // k-means++'s pass state: the draws (with an Infinity after them), the rows where the running
+  // sum reaches them, the sum itself and how many were reached.
+  const targets = sums + align16(8 * Math.max(CANDIDATES, k * cols));
+  const reached = targets + align16(8 * (MAX_TRIALS + 1));
+  const counts = reached + align16(4 * MAX_TRIALS);
+  const pass = counts + align16(8 * k);
+  return { list, centers, best, second, index, group, sums, targets, reached, counts, pass, bytes: pass + 16 };
 }
+
+/** Most candidates a k-means++ step draws (2 + ln k, for k up to e^30). */
+const MAX_TRIALS = 32;
 
 /** Candidates the scoring pass takes at once, two per vector (as k-means++ scores them). */
 const CANDIDATES = 4;
+
+/** One thread's arrays in a `RowsMemory`: its scratch, and the row-sized arrays of its starts. */
+export interface ThreadArrays {
+  /** Byte offset of the thread's scratch. */
+  readonly scratch: number;
+  readonly upper: Float64Array;
+  readonly lower: Float64Array;
+  readonly labels: Int32Array;
+}
 
 /** The rows of a fit in a shared WebAssembly memory, and each thread's arrays after them. */
 export interface RowsMemory {
   readonly memory: WasmMemory;
   /** rows x cols, row-major, at byte 0. */
   readonly data: Float64Array;
-  /** Byte offset of each thread's scratch. */
-  readonly scratch: readonly number[];
-  /**
-   * Per thread, a rows-long array for its starts' `upper` bounds, which k-means++ fills first
-   * with each row's squared distance to its nearest centre (what the scoring pass reads).
-   */
-  readonly closest: readonly Float64Array[];
+  readonly threads: readonly ThreadArrays[];
 }
 
 /**
- * A shared memory for `values` numbers (rows of `cols`) and `threads` scratch areas for k
- * centres, or null where the search cannot run: no WebAssembly SIMD or shared memory, more than
- * `SIMD_MAX_COLS` columns, or more than 4 GiB in all.
+ * A shared memory for `values` numbers (rows of `cols`) and `threads` threads' arrays for k
+ * centres, or null where the kernels cannot run: no WebAssembly SIMD or shared memory, more than
+ * `SIMD_MAX_COLS` columns, k above the scratch's room for candidates, or more than 4 GiB in all.
  */
 export function rowsMemory(values: number, cols: number, k: number, threads: number): RowsMemory | null {
-  if (wasm === null || cols < 1 || cols > SIMD_MAX_COLS || !simdAvailable()) return null;
+  if (wasm === null || cols < 1 || cols > SIMD_MAX_COLS || 2 + Math.log(k) > MAX_TRIALS || !simdAvailable()) return null;
   const dataBytes = align16(values * 8);
   const rows = Math.floor(values / cols);
-  const threadBytes = align16(scratchLayout(cols, k).bytes) + align16(rows * 8);
+  const scratchBytes = align16(scratchLayout(cols, k).bytes);
+  const threadBytes = scratchBytes + 2 * align16(rows * 8) + align16(rows * 4);
   const pages = Math.ceil((dataBytes + threads * threadBytes) / WASM_PAGE);
   if (pages > WASM_MAX_PAGES) return null;
   let memory: WasmMemory;
@@ -91,17 +117,25 @@ export function rowsMemory(values: number, cols: number, k: number, threads: num
   } catch {
     return null;
   }
-  const scratch = Array.from({ length: threads }, (_, t) => dataBytes + t * threadBytes);
+  const { buffer } = memory;
   return {
     memory,
-    data: new Float64Array(memory.buffer, 0, values),
-    scratch,
-    closest: scratch.map((at) => new Float64Array(memory.buffer, at + align16(scratchLayout(cols, k).bytes), rows)),
+    data: new Float64Array(buffer, 0, values),
+    threads: Array.from({ length: threads }, (_, t) => {
+      const scratch = dataBytes + t * threadBytes;
+      const upper = scratch + scratchBytes;
+      const lower = upper + align16(rows * 8);
+      const labels = lower + align16(rows * 8);
+      return { scratch, upper: new Float64Array(buffer, upper, rows), lower: new Float64Array(buffer, lower, rows), labels: new Int32Array(buffer, labels, rows) };
+    }),
   };
 }
 
 type SearchFunction = (list: number, count: number, data: number, centers: number, k: number, best: number, second: number, index: number) => void;
 type ScoreFunction = (count: number, data: number, closest: number, group: number, sums: number) => void;
+type FirstFunction = (count: number, data: number, center: number, closest: number, out: number) => void;
+type AddFunction = (count: number, data: number, center: number, closest: number, second: number, labels: number, c: number, targets: number, reached: number, pass: number) => void;
+type AddLastFunction = (count: number, data: number, center: number, closest: number, second: number, labels: number, c: number, sums: number, counts: number) => void;
 
 /** One thread's kernels over the rows of a `RowsMemory`, in its own scratch. */
 export class SimdKernels {
@@ -116,24 +150,28 @@ export class SimdKernels {
   private readonly centers: Float64Array;
   private readonly group: Float64Array;
   private readonly sums: Float64Array;
+  private readonly targets: Float64Array;
+  private readonly reached: Int32Array;
+  private readonly counts: Float64Array;
+  private readonly pass: Float64Array;
+  private readonly passFound: Int32Array;
   private readonly runSearch: SearchFunction;
   private readonly runScore: ScoreFunction;
+  private readonly runFirst: FirstFunction;
+  private readonly runAdd: AddFunction;
+  private readonly runAddLast: AddLastFunction;
   private readonly addresses: ReturnType<typeof scratchLayout>;
 
-  /**
-   * `closest` is the thread's array in the same memory (`RowsMemory.closest`), the one its
-   * starts use as `upper`.
-   */
+  /** The thread's arrays, in the same memory (`RowsMemory.threads`): its starts' upper, lower and labels. */
   constructor(
     memory: WasmMemory,
-    scratch: number,
-    readonly closest: Float64Array,
+    readonly arrays: ThreadArrays,
     private readonly cols: number,
     private readonly k: number,
   ) {
     if (wasm === null) throw new Error('WebAssembly is not available');
     const layout = scratchLayout(cols, k);
-    const at = (offset: number): number => scratch + offset;
+    const at = (offset: number): number => arrays.scratch + offset;
     this.addresses = {
       ...layout,
       list: at(layout.list),
@@ -143,6 +181,10 @@ export class SimdKernels {
       index: at(layout.index),
       group: at(layout.group),
       sums: at(layout.sums),
+      targets: at(layout.targets),
+      reached: at(layout.reached),
+      counts: at(layout.counts),
+      pass: at(layout.pass),
     };
     const { buffer } = memory;
     this.list = new Int32Array(buffer, this.addresses.list, LIST_CAPACITY);
@@ -151,15 +193,68 @@ export class SimdKernels {
     this.secondRoot = new Float64Array(buffer, this.addresses.second, LIST_CAPACITY);
     this.nearest = new Float64Array(buffer, this.addresses.index, LIST_CAPACITY);
     this.group = new Float64Array(buffer, this.addresses.group, CANDIDATES * cols);
-    this.sums = new Float64Array(buffer, this.addresses.sums, CANDIDATES);
-    const instance = new wasm.Instance(compiled(cols), { env: { memory } });
-    this.runSearch = instance.exports.search as SearchFunction;
-    this.runScore = instance.exports.score as ScoreFunction;
+    this.sums = new Float64Array(buffer, this.addresses.sums, Math.max(CANDIDATES, k * cols));
+    this.targets = new Float64Array(buffer, this.addresses.targets, MAX_TRIALS + 1);
+    this.reached = new Int32Array(buffer, this.addresses.reached, MAX_TRIALS);
+    this.counts = new Float64Array(buffer, this.addresses.counts, k);
+    this.pass = new Float64Array(buffer, this.addresses.pass, 1);
+    this.passFound = new Int32Array(buffer, this.addresses.pass + 8, 1);
+    const { exports } = new wasm.Instance(compiled(cols), { env: { memory } });
+    this.runSearch = exports.search as SearchFunction;
+    this.runScore = exports.score as ScoreFunction;
+    this.runFirst = exports.first as FirstFunction;
+    this.runAdd = exports.add as AddFunction;
+    this.runAddLast = exports.addLast as AddLastFunction;
+  }
+
+  /** Whether `state`'s row arrays are this thread's, so the seeding kernels can run on them. */
+  serves(state: { readonly upper: Float64Array; readonly lower: Float64Array; readonly labels: Int32Array }): boolean {
+    return state.upper === this.arrays.upper && state.lower === this.arrays.lower && state.labels === this.arrays.labels;
+  }
+
+  /**
+   * The seeding's first pass: the squared distance of every row to row `first` into `upper`
+   * (`closest`); returns their sum, added in row order (as `distancesToRow` in init.ts).
+   */
+  distancesToRow(rows: number, first: number): number {
+    this.runFirst(rows, 0, first * this.cols * 8, this.arrays.upper.byteOffset, this.addresses.pass);
+    return this.pass[0];
+  }
+
+  /**
+   * The seeding's pass adding centre `c` (`center`, cols long), as `addCenter` in init.ts over
+   * all rows: lowers `closest` (upper) and labels, lowers `second` (lower), and runs the
+   * cumulative sum of `closest` to the draws `targets`, writing into `candidates[t]` the first row
+   * whose cumulative sum reaches `targets[t]` (the last row for a draw never reached).
+   */
+  addCenter(rows: number, center: Float64Array, c: number, targets: Float64Array, order: Int32Array, candidates: Int32Array): void {
+    const { arrays, addresses } = this;
+    this.centers.set(center);
+    order.forEach((t, j) => (this.targets[j] = targets[t]));
+    this.targets[order.length] = Infinity;
+    this.runAdd(rows, 0, addresses.centers, arrays.upper.byteOffset, arrays.lower.byteOffset, arrays.labels.byteOffset, c, addresses.targets, addresses.reached, addresses.pass);
+    const found = this.passFound[0];
+    order.forEach((t, j) => (candidates[t] = j < found ? this.reached[j] : rows - 1));
+  }
+
+  /**
+   * The pass adding the last centre `c`, as `addLastCenter` in init.ts: also turns `closest` and
+   * `second` into the distances (roots) and adds each row to its cluster's sum and count, in row
+   * order (`sums` k x cols and `counts` k, added to).
+   */
+  addLastCenter(rows: number, center: Float64Array, c: number, sums: Float64Array, counts: Float64Array): void {
+    const { arrays, addresses } = this;
+    this.centers.set(center);
+    this.sums.set(sums);
+    this.counts.set(counts);
+    this.runAddLast(rows, 0, addresses.centers, arrays.upper.byteOffset, arrays.lower.byteOffset, arrays.labels.byteOffset, c, addresses.sums, addresses.counts);
+    sums.set(this.sums.subarray(0, sums.length));
+    counts.set(this.counts);
   }
 
   /**
    * k-means++'s scoring pass over the first `rows` rows: into `sums[g]` the sum, in row order, of
-   * min(closest, squared distance to candidate g) for the four candidates of `candidates`
+   * min(closest (upper), squared distance to candidate g) for the four candidates of `candidates`
    * (4 x cols, row-major), as `scoreGroup` in init.ts adds them (the same bits).
    */
   score(candidates: Float64Array, rows: number, sums: Float64Array): void {
@@ -171,8 +266,8 @@ export class SimdKernels {
       group[2 * cols + 2 * f] = candidates[2 * cols + f];
       group[2 * cols + 2 * f + 1] = candidates[3 * cols + f];
     }
-    this.runScore(rows, 0, this.closest.byteOffset, this.addresses.group, this.addresses.sums);
-    sums.set(this.sums);
+    this.runScore(rows, 0, this.arrays.upper.byteOffset, this.addresses.group, this.addresses.sums);
+    sums.set(this.sums.subarray(0, CANDIDATES));
   }
 
   /** Nearest and second-nearest of `centers` (k x cols) for the first `count` listed rows. */
@@ -213,9 +308,9 @@ function simdAvailable(): boolean {
   return available;
 }
 
-/** The module assembled for `cols` columns: `search` and `score`. */
+/** The module assembled for `cols` columns: Lloyd's `search` and k-means++'s `score`, `first`, `add` and `addLast`. */
 function kernelBytes(cols: number): Uint8Array {
-  return moduleBytes([searchFunction(cols), scoreFunction(cols)]);
+  return moduleBytes([searchFunction(cols), scoreFunction(cols), ...seedingFunctions(cols)]);
 }
 
 /**
@@ -312,4 +407,131 @@ function scoreFunction(cols: number): WasmFunction {
     ...get(SUMS), ...get(SUM_B), ...V.store(16),
   ];
   return { name: 'score', params: 5, locals: [[3, I32], [6, V128]], body };
+}
+
+/**
+ * The k-means++ passes other than scoring, one row at a time in scalar f64 (their running sums
+ * are sequential), with the columns unrolled and the centre's values held in locals:
+ * - first(count, data, center, closest, out): closest[i] = squared distance of row i to the row
+ *   at `center`; their sum, in row order, at `out`.
+ * - add(count, data, center, closest, second, labels, c, targets, reached, pass): `addCenter` of
+ *   init.ts; `targets` ascending, then Infinity; the row reaching each is written at `reached`,
+ *   the running sum at `pass` and how many targets were reached at `pass + 8`.
+ * - addLast(count, data, center, closest, second, labels, c, sums, counts): `addLastCenter`.
+ * Minima are taken with `select`, as the JavaScript takes them by a 0/1 index: the same values.
+ */
+function seedingFunctions(cols: number): WasmFunction[] {
+  // Parameters shared by add and addLast.
+  const [COUNT, DATA, CENTER, CLOSEST, SECOND, LABELS, C] = [0, 1, 2, 3, 4, 5, 6];
+  const columns = Array.from({ length: cols }, (_, f) => f);
+  /** Loads the centre into f64 locals center(f). */
+  const loadCenter = (centerLocal: (f: number) => number): number[] =>
+    columns.flatMap((f) => [...get(CENTER), ...F64_LOAD(f * 8), ...set(centerLocal(f))]);
+  /** Leaves the squared distance of the row at `row` to the centre in locals, column by column; keeps x(f). */
+  const distance = (row: number, x: (f: number) => number, centerLocal: (f: number) => number, diff: number): number[] =>
+    columns.flatMap((f) => [
+      ...get(row), ...F64_LOAD(f * 8), ...tee(x(f)), ...get(centerLocal(f)), F64_SUB, ...tee(diff), ...get(diff), F64_MUL,
+      ...(f === 0 ? [] : [F64_ADD]),
+    ]);
+  const step = (local: number, bytes: number): number[] => [...get(local), ...i32(bytes), I32_ADD, ...set(local)];
+
+  // first: locals i32 I, ROW, AT; f64 center(f), x(f), DIFF, D, SUM
+  const first = (() => {
+    const [OUT] = [4];
+    const [I, ROW, AT] = [5, 6, 7];
+    const centerLocal = (f: number): number => 8 + f;
+    const x = (f: number): number => 8 + cols + f;
+    const [DIFF, D, SUM] = [8 + 2 * cols, 9 + 2 * cols, 10 + 2 * cols];
+    const body = [
+      ...loadCenter(centerLocal),
+      ...f64(0), ...set(SUM),
+      ...i32(0), ...set(I), ...get(DATA), ...set(ROW), ...get(CLOSEST), ...set(AT),
+      ...whileBelow(I, COUNT, [
+        ...distance(ROW, x, centerLocal, DIFF), ...set(D),
+        ...get(AT), ...get(D), ...F64_STORE(0),
+        ...get(SUM), ...get(D), F64_ADD, ...set(SUM),
+        ...step(ROW, cols * 8), ...step(AT, 8), ...step(I, 1),
+      ]),
+      ...get(OUT), ...get(SUM), ...F64_STORE(0),
+    ];
+    return { name: 'first', params: 5, locals: [[3, I32], [2 * cols + 3, F64]], body } satisfies WasmFunction;
+  })();
+
+  /** The minimum step shared by add and addLast: leaves NEAREST, FARTHER, the new second, NEARER. */
+  const pick = (d: number, cur: number, nearer: number, nearest: number, farther: number, prev: number, at: number): number[] => [
+    ...get(at), ...F64_LOAD(0), ...set(cur),
+    ...get(d), ...get(cur), F64_LT, ...set(nearer),
+    ...get(d), ...get(cur), ...get(nearer), SELECT, ...set(nearest),
+    ...get(cur), ...get(d), ...get(nearer), SELECT, ...set(farther),
+  ];
+
+  const add = (() => {
+    const [TARGETS, REACHED, PASS] = [7, 8, 9];
+    const [I, ROW, CL, SE, LB, FOUND, NEARER] = [10, 11, 12, 13, 14, 15, 16];
+    const centerLocal = (f: number): number => 17 + f;
+    const x = (f: number): number => 17 + cols + f;
+    const [DIFF, D, CUR, NEAREST, FARTHER, PREV, RUNNING, NEXT] = Array.from({ length: 8 }, (_, i) => 17 + 2 * cols + i);
+    const body = [
+      ...loadCenter(centerLocal),
+      ...f64(0), ...set(RUNNING),
+      ...i32(0), ...set(FOUND),
+      ...get(TARGETS), ...F64_LOAD(0), ...set(NEXT),
+      ...i32(0), ...set(I), ...get(DATA), ...set(ROW), ...get(CLOSEST), ...set(CL), ...get(SECOND), ...set(SE), ...get(LABELS), ...set(LB),
+      ...whileBelow(I, COUNT, [
+        ...distance(ROW, x, centerLocal, DIFF), ...set(D),
+        ...pick(D, CUR, NEARER, NEAREST, FARTHER, PREV, CL),
+        ...get(SE), ...F64_LOAD(0), ...set(PREV),
+        ...get(SE), ...get(FARTHER), ...get(PREV), ...get(FARTHER), ...get(PREV), F64_LT, SELECT, ...F64_STORE(0),
+        ...get(CL), ...get(NEAREST), ...F64_STORE(0),
+        ...get(LB), ...get(C), ...get(LB), ...I32_LOAD(0), ...get(NEARER), SELECT, ...I32_STORE(0),
+        ...get(RUNNING), ...get(NEAREST), F64_ADD, ...set(RUNNING),
+        // Rarely true: a draw is reached; record this row for it and for every later draw it also reaches.
+        ...get(RUNNING), ...get(NEXT), F64_GE,
+        ...ifThen(
+          doWhile(
+            [
+              ...get(REACHED), ...get(FOUND), ...i32(2), I32_SHL, I32_ADD, ...get(I), ...I32_STORE(0),
+              ...step(FOUND, 1),
+              ...get(TARGETS), ...get(FOUND), ...i32(3), I32_SHL, I32_ADD, ...F64_LOAD(0), ...set(NEXT),
+            ],
+            [...get(RUNNING), ...get(NEXT), F64_GE],
+          ),
+        ),
+        ...step(ROW, cols * 8), ...step(CL, 8), ...step(SE, 8), ...step(LB, 4), ...step(I, 1),
+      ]),
+      ...get(PASS), ...get(RUNNING), ...F64_STORE(0),
+      ...get(PASS), ...get(FOUND), ...I32_STORE(8),
+    ];
+    return { name: 'add', params: 10, locals: [[7, I32], [2 * cols + 8, F64]], body } satisfies WasmFunction;
+  })();
+
+  const addLast = (() => {
+    const [SUMS, COUNTS] = [7, 8];
+    const [I, ROW, CL, SE, LB, NEARER, LABEL, AT] = [9, 10, 11, 12, 13, 14, 15, 16];
+    const centerLocal = (f: number): number => 17 + f;
+    const x = (f: number): number => 17 + cols + f;
+    const [DIFF, D, CUR, NEAREST, FARTHER, PREV] = Array.from({ length: 6 }, (_, i) => 17 + 2 * cols + i);
+    const body = [
+      ...loadCenter(centerLocal),
+      ...i32(0), ...set(I), ...get(DATA), ...set(ROW), ...get(CLOSEST), ...set(CL), ...get(SECOND), ...set(SE), ...get(LABELS), ...set(LB),
+      ...whileBelow(I, COUNT, [
+        ...distance(ROW, x, centerLocal, DIFF), ...set(D),
+        ...pick(D, CUR, NEARER, NEAREST, FARTHER, PREV, CL),
+        ...get(SE), ...F64_LOAD(0), ...set(PREV),
+        ...get(SE), ...get(FARTHER), ...get(PREV), ...get(FARTHER), ...get(PREV), F64_LT, SELECT, F64_SQRT, ...F64_STORE(0),
+        ...get(CL), ...get(NEAREST), F64_SQRT, ...F64_STORE(0),
+        ...get(C), ...get(LB), ...I32_LOAD(0), ...get(NEARER), SELECT, ...set(LABEL),
+        ...get(LB), ...get(LABEL), ...I32_STORE(0),
+        // The row into its cluster's sum and count, in row order.
+        ...get(SUMS), ...get(LABEL), ...i32(cols * 8), I32_MUL, I32_ADD, ...set(AT),
+        ...columns.flatMap((f) => [...get(AT), ...get(AT), ...F64_LOAD(f * 8), ...get(x(f)), F64_ADD, ...F64_STORE(f * 8)]),
+        ...get(COUNTS), ...get(LABEL), ...i32(3), I32_SHL, I32_ADD, ...set(AT),
+        ...get(AT), ...get(AT), ...F64_LOAD(0), ...f64(1), F64_ADD, ...F64_STORE(0),
+        ...step(ROW, cols * 8), ...step(CL, 8), ...step(SE, 8), ...step(LB, 4), ...step(I, 1),
+      ]),
+    ];
+    return { name: 'addLast', params: 9, locals: [[8, I32], [2 * cols + 6, F64]], body } satisfies WasmFunction;
+  })();
+
+  return [first, add, addLast];
 }

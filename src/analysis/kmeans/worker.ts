@@ -66,7 +66,7 @@ port.on('message', (message: StartJob) => {
   const { data, spec, simd } = message;
   const slot = Atomics.add(message.nextSlot, 0, 1);
   const own = message.slots[slot];
-  const kernel = simd === null ? null : new SimdKernels(simd.memory, simd.scratch[slot], own.upper, spec.cols, spec.k);
+  const kernel = simd === null ? null : new SimdKernels(simd.memory, { scratch: simd.scratch[slot], upper: own.upper, lower: own.lower, labels: own.labels }, spec.cols, spec.k);
   // This thread's scratch, for its own starts and for helping with others'.
   const scratch = { suspects: kernel?.list ?? own.suspects, kernel };
   const workspace = { upper: own.upper, lower: own.lower, labels: own.labels, ...scratch };
