@@ -131,7 +131,7 @@ function distancesToRow(state: LloydState, first: number): number {
 /**
  * Scores four candidates (`group`, four rows) over rows [from, to): adds to `sums[g]`, row by row,
  * min(closest, squared distance to candidate g). Each distance adds its terms in column order, as
- * `squaredDistance` does. Exported for bench/simd-score.ts.
+ * `squaredDistance` does. Exported for the WebAssembly kernels' tests and bench/simd-kernels.ts.
  */
 export function scoreGroup(state: LloydState, group: Float64Array, select: Float64Array, sums: Float64Array, from: number, to: number): void {
   const { data, cols, upper: closest } = state;
