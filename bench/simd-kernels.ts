@@ -3,7 +3,7 @@
  * they replace, on one thread, on a million rows of five columns (three overlapping blobs):
  * - Lloyd's nearest-centre search over a third of the rows (the share a Hamerly assignment looks
  *   at), k = 8: two rows per f64x2 instruction against `lloyd.ts`'s JavaScript search (all k
- *   distances, then the nearest two by comparison);
+ *   distances, then `nearestOfSquared`);
  * - k-means++'s scoring pass (four candidates, the sum of min(closest, distance)): two candidates
  *   per instruction against `scoreGroup`;
  * - a whole k-means++ seeding (k = 8) and a whole start (seeding + Lloyd) with the kernels and
@@ -15,6 +15,7 @@
 import { parseArgs } from 'node:util';
 import { squaredDistancesToPoints } from '../src/analysis/distance.js';
 import { kmeansPlusPlus, scoreGroup } from '../src/analysis/kmeans/init.js';
+import { nearestOfSquared } from '../src/analysis/kmeans/lloyd.js';
 import { rowsMemory, SimdKernels } from '../src/analysis/kmeans/simd.js';
 import { runStart, scaledTolerance } from '../src/analysis/kmeans/start.js';
 import { lloydState, startWorkspace } from '../src/analysis/kmeans/state.js';
@@ -64,7 +65,7 @@ const sameArrays = (a: unknown, b: unknown): boolean => {
 // A third of the rows, in order, as an assignment lists them.
 const listed = Int32Array.from({ length: rows }, (_, i) => i).filter(() => rng.next() < 1 / 3);
 const BLOCK = kernels.list.length - 2;
-const distances = new Float64Array(k);
+const distances = new Float64Array(k + 1);
 // Each side writes its results here (allocated once: a fresh 8 MB array costs more than the search).
 const found = { js: new Float64Array(listed.length * 3), simd: new Float64Array(listed.length * 3) };
 pair(
@@ -75,22 +76,10 @@ pair(
     for (let s = 0; s < listed.length; s++) {
       const i = listed[s];
       squaredDistancesToPoints(data, i * cols, centers, k, cols, distances);
-      let best = 0;
-      let bestDistance = Infinity;
-      let secondDistance = Infinity;
-      for (let c = 0; c < k; c++) {
-        const d = distances[c];
-        if (d < bestDistance) {
-          secondDistance = bestDistance;
-          bestDistance = d;
-          best = c;
-        } else if (d < secondDistance) {
-          secondDistance = d;
-        }
-      }
+      const best = nearestOfSquared(distances, k);
       out[3 * s] = best;
-      out[3 * s + 1] = Math.sqrt(bestDistance);
-      out[3 * s + 2] = Math.sqrt(secondDistance);
+      out[3 * s + 1] = Math.sqrt(distances[best]);
+      out[3 * s + 2] = Math.sqrt(distances[k]);
     }
     return out;
   },

@@ -192,7 +192,7 @@ export function helpSlotOwner(slot: HelpSlot, data: Float64Array, spec: StartSpe
   const { rows, cols, k } = spec;
   const drifts = driftsView(slot, k, cols);
   const { labels, upper, lower } = slot;
-  const state: AssignState = { data, rows, cols, k, labels, upper, lower, ...scratch, distances: new Float64Array(k) };
+  const state: AssignState = { data, rows, cols, k, labels, upper, lower, ...scratch, distances: new Float64Array(k + 1) };
   let served = 0;
   for (;;) {
     Atomics.wait(control, TASK, seen);

@@ -136,6 +136,18 @@ function nearestTwo(
 ): number {
   const { centers, upperDrift, lowerDrift } = drifts;
   squaredDistancesToPoints(data, i * cols, centers, k, cols, distances);
+  const best = nearestOfSquared(distances, k);
+  upper[i] = Math.sqrt(distances[best]) - upperDrift[best];
+  lower[i] = Math.sqrt(distances[k]) + lowerDrift[best];
+  return best;
+}
+
+/**
+ * Index of the smallest of `distances[0..k)` (the first on ties, as a plain argmin); the second
+ * smallest value is left in `distances[k]` (Infinity when k = 1), so the array is k + 1 long.
+ * The JavaScript search; the workers' WebAssembly search gives the same (`simd.ts`).
+ */
+export function nearestOfSquared(distances: Float64Array, k: number): number {
   let best = 0;
   let bestDistance = Infinity;
   let secondDistance = Infinity;
@@ -149,9 +161,20 @@ function nearestTwo(
       secondDistance = d;
     }
   }
-  upper[i] = Math.sqrt(bestDistance) - upperDrift[best];
-  lower[i] = Math.sqrt(secondDistance) + lowerDrift[best];
+  distances[k] = secondDistance;
   return best;
+}
+
+/**
+ * Gives row i its nearest centre if that is not its label, recording the move from index `moved`
+ * on; returns the new count of moves.
+ */
+function relabel(labels: Int32Array, i: number, label: number, nearest: number, movedRows: Int32Array, movedFrom: Int32Array, moved: number): number {
+  if (nearest === label) return moved;
+  labels[i] = nearest;
+  movedRows[moved] = i;
+  movedFrom[moved] = label;
+  return moved + 1;
 }
 
 /** Moves `row` from cluster `from` to cluster `to` in the running sums. */
@@ -351,12 +374,7 @@ function reassignSearched(
     const nearest = nearestOf[s];
     upper[i] = bestRoot[s] - upperDrift[nearest];
     lower[i] = secondRoot[s] + lowerDrift[nearest];
-    if (nearest !== label) {
-      labels[i] = nearest;
-      movedRows[moved] = i;
-      movedFrom[moved] = label;
-      moved++;
-    }
+    moved = relabel(labels, i, label, nearest, movedRows, movedFrom, moved);
   }
   return moved;
 }
@@ -384,12 +402,7 @@ function reassignAll(
     const i = suspects[s];
     const label = labels[i];
     const nearest = nearestTwo(data, cols, drifts, k, upper, lower, i, distances);
-    if (nearest !== label) {
-      labels[i] = nearest;
-      movedRows[moved] = i;
-      movedFrom[moved] = label;
-      moved++;
-    }
+    moved = relabel(labels, i, label, nearest, movedRows, movedFrom, moved);
   }
   return moved;
 }
@@ -420,12 +433,7 @@ function reassignSuspects(
       continue;
     }
     const nearest = nearestTwo(data, cols, drifts, k, upper, lower, i, distances);
-    if (nearest !== label) {
-      labels[i] = nearest;
-      movedRows[moved] = i;
-      movedFrom[moved] = label;
-      moved++;
-    }
+    moved = relabel(labels, i, label, nearest, movedRows, movedFrom, moved);
   }
   return moved;
 }

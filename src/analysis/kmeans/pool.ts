@@ -23,7 +23,7 @@ interface SharedRows {
   readonly simd: StartJob['simd'];
   /** Per worker, its starts' row arrays in the WebAssembly memory (empty without one). */
   readonly threads: readonly ThreadArrays[];
-  /** What a later job must match to reuse this memory: the number of values, cols, k and workers. */
+  /** What a later job must match to reuse this memory: the number of values, cols and workers (and room for its k). */
   readonly shape: string;
 }
 
@@ -148,13 +148,14 @@ class StartPool {
    * shape matches and no job uses it.
    */
   private sharedCopy(data: Float64Array, spec: StartSpec): SharedRows | null {
-    const shape = `${data.length}/${spec.cols} k${spec.k} w${this.workers.length}`;
+    const shape = `${data.length}/${spec.cols} w${this.workers.length}`;
     const spare = this.spare;
     this.spare = null;
-    let rows: SharedRows | null = spare !== null && spare.shape === shape ? spare : null;
+    const roomy = spare !== null && spare.threads.every((t) => t.centersCapacity >= spec.k);
+    let rows: SharedRows | null = spare !== null && spare.shape === shape && roomy ? spare : null;
     if (rows === null) {
       const memory = rowsMemory(data.length, spec.cols, spec.k, this.workers.length);
-      if (memory !== null) rows = { data: memory.data, simd: { memory: memory.memory, scratch: memory.threads.map((t) => t.scratch) }, threads: memory.threads, shape };
+      if (memory !== null) rows = { data: memory.data, simd: { memory: memory.memory, scratch: memory.threads.map((t) => t.scratch), centersCapacity: memory.threads[0].centersCapacity }, threads: memory.threads, shape };
       else if (data.buffer instanceof SharedArrayBuffer) return null;
       else rows = { data: new Float64Array(new SharedArrayBuffer(data.byteLength)), simd: null, threads: [], shape };
     }

@@ -85,6 +85,8 @@ const CANDIDATES = 4;
 export interface ThreadArrays {
   /** Byte offset of the thread's scratch. */
   readonly scratch: number;
+  /** Most centres the scratch has room for: fits of any k up to it can share the memory. */
+  readonly centersCapacity: number;
   readonly upper: Float64Array;
   readonly lower: Float64Array;
   readonly labels: Int32Array;
@@ -99,15 +101,24 @@ export interface RowsMemory {
 }
 
 /**
- * A shared memory for `values` numbers (rows of `cols`) and `threads` threads' arrays for k
- * centres, or null where the kernels cannot run: no WebAssembly SIMD or shared memory, more than
- * `SIMD_MAX_COLS` columns, k above the scratch's room for candidates, or more than 4 GiB in all.
+ * Centres a thread's scratch has room for at least: the choice of k fits k = 2..10 one after
+ * another on the same rows, and with room for all of them they share one memory instead of
+ * allocating (and faulting in) a new one per k.
+ */
+const MIN_CENTERS_CAPACITY = 32;
+
+/**
+ * A shared memory for `values` numbers (rows of `cols`) and `threads` threads' arrays, with room
+ * for at least k centres, or null where the kernels cannot run: no WebAssembly SIMD or shared
+ * memory, more than `SIMD_MAX_COLS` columns, k above the scratch's room for candidates, or more
+ * than 4 GiB in all.
  */
 export function rowsMemory(values: number, cols: number, k: number, threads: number): RowsMemory | null {
   if (wasm === null || cols < 1 || cols > SIMD_MAX_COLS || 2 + Math.log(k) > MAX_TRIALS || !simdAvailable()) return null;
+  const centersCapacity = Math.max(k, MIN_CENTERS_CAPACITY);
   const dataBytes = align16(values * 8);
   const rows = Math.floor(values / cols);
-  const scratchBytes = align16(scratchLayout(cols, k).bytes);
+  const scratchBytes = align16(scratchLayout(cols, centersCapacity).bytes);
   const threadBytes = scratchBytes + 2 * align16(rows * 8) + align16(rows * 4);
   const pages = Math.ceil((dataBytes + threads * threadBytes) / WASM_PAGE);
   if (pages > WASM_MAX_PAGES) return null;
@@ -126,7 +137,7 @@ export function rowsMemory(values: number, cols: number, k: number, threads: num
       const upper = scratch + scratchBytes;
       const lower = upper + align16(rows * 8);
       const labels = lower + align16(rows * 8);
-      return { scratch, upper: new Float64Array(buffer, upper, rows), lower: new Float64Array(buffer, lower, rows), labels: new Int32Array(buffer, labels, rows) };
+      return { scratch, centersCapacity, upper: new Float64Array(buffer, upper, rows), lower: new Float64Array(buffer, lower, rows), labels: new Int32Array(buffer, labels, rows) };
     }),
   };
 }
@@ -170,7 +181,8 @@ export class SimdKernels {
     private readonly k: number,
   ) {
     if (wasm === null) throw new Error('WebAssembly is not available');
-    const layout = scratchLayout(cols, k);
+    if (k > arrays.centersCapacity) throw new RangeError(`The kernels' scratch holds ${arrays.centersCapacity} centres, not ${k}.`);
+    const layout = scratchLayout(cols, arrays.centersCapacity);
     const at = (offset: number): number => arrays.scratch + offset;
     this.addresses = {
       ...layout,

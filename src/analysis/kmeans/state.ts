@@ -43,7 +43,7 @@ export interface AssignState {
   readonly suspects: Int32Array;
   /** The thread's WebAssembly search over `data`, or null to search in JavaScript. */
   readonly kernel: SimdKernels | null;
-  /** Scratch, k long: one row's squared distances to the centres. */
+  /** Scratch, k + 1 long: one row's squared distances to the centres, then the second smallest. */
   readonly distances: Float64Array;
 }
 
@@ -67,7 +67,7 @@ export function lloydState(data: Float64Array, rows: number, cols: number, k: nu
     lower: workspace.lower,
     suspects: workspace.suspects,
     kernel: workspace.kernel ?? null,
-    distances: new Float64Array(k),
+    distances: new Float64Array(k + 1),
     sums: new Float64Array(k * cols),
     counts: new Float64Array(k),
   };

@@ -23,11 +23,11 @@ export interface StartJob {
   /** One slot of shared working memory per worker. */
   readonly slots: readonly HelpSlot[];
   /**
-   * When `data` lies in a shared WebAssembly memory: that memory, and per slot the byte offset of
-   * the scratch its worker searches in (see `simd.ts`); otherwise null, and the search runs in
-   * JavaScript.
+   * When `data` lies in a shared WebAssembly memory: that memory, per slot the byte offset of the
+   * scratch its worker's kernels use, and how many centres the scratch holds (see `simd.ts`);
+   * otherwise null, and the passes run in JavaScript.
    */
-  readonly simd: { readonly memory: WasmMemory; readonly scratch: readonly number[] } | null;
+  readonly simd: { readonly memory: WasmMemory; readonly scratch: readonly number[]; readonly centersCapacity: number } | null;
 }
 
 /** One start's result. */
@@ -66,7 +66,7 @@ port.on('message', (message: StartJob) => {
   const { data, spec, simd } = message;
   const slot = Atomics.add(message.nextSlot, 0, 1);
   const own = message.slots[slot];
-  const kernel = simd === null ? null : new SimdKernels(simd.memory, { scratch: simd.scratch[slot], upper: own.upper, lower: own.lower, labels: own.labels }, spec.cols, spec.k);
+  const kernel = simd === null ? null : new SimdKernels(simd.memory, { scratch: simd.scratch[slot], centersCapacity: simd.centersCapacity, upper: own.upper, lower: own.lower, labels: own.labels }, spec.cols, spec.k);
   // This thread's scratch, for its own starts and for helping with others'.
   const scratch = { suspects: kernel?.list ?? own.suspects, kernel };
   const workspace = { upper: own.upper, lower: own.lower, labels: own.labels, ...scratch };
