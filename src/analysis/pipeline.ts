@@ -6,8 +6,9 @@ import type { Analysis, AnalyzeOptions, FittedModels } from './analysis.js';
 import { chooseKAsync, evidenceKMeans } from './choose-k.js';
 import { GaussianMixture } from './gmm/gmm.js';
 import { KMeans, PARALLEL_MIN_ROWS } from './kmeans/kmeans.js';
+import { kmeansRowsMatrix } from './kmeans/pool.js';
 import { KMedoids } from './kmedoids/kmedoids.js';
-import { denseMatrix, sharedDenseMatrix, takeRows, type DenseMatrix } from '../common/matrix.js';
+import { denseMatrix, takeRows, type DenseMatrix } from '../common/matrix.js';
 import { appendColumns, categoricalBlock, categoricalFeatureColumns, encodeCategorical, gowerMatrix, notesWithCategoricalFeatures } from './categorical.js';
 import { adjustedRandIndex, alignLabels, relabelBySize } from './metrics.js';
 import { categoricalShares, profileSegments } from './profile.js';
@@ -45,8 +46,8 @@ export async function analyze(input: CleanTable, options: AnalyzeOptions = {}): 
   const log1p = table.features.map((f) => options.log1p?.includes(f) ?? false);
   const transformed = applyLog1p(table.matrix, log1p);
   const scaler = new StandardScaler().fit(transformed);
-  // A large table is scaled straight into shared memory, which the K-Means workers read without a copy.
-  const zScored = scaler.transform(transformed, n >= PARALLEL_MIN_ROWS ? sharedDenseMatrix(n, transformed.cols) : undefined);
+  // A large table is scaled straight into the memory the K-Means workers read, without a copy.
+  const zScored = scaler.transform(transformed, n >= PARALLEL_MIN_ROWS ? kmeansRowsMatrix(n, transformed.cols) : undefined);
   const scaled = encodings.length > 0 ? appendColumns(zScored, categoricalBlock(categorical, encodings)) : zScored;
 
   const fixedK = options.k === undefined || options.k === 'auto' ? null : options.k;

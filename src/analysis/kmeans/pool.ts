@@ -4,7 +4,8 @@ import { errorFromRecord } from '../../common/errors.js';
 import { startWorker } from '../../common/worker-thread.js';
 import { helpSlot } from './help.js';
 import type { LloydResult } from './lloyd.js';
-import { rowsMemory, type ThreadArrays } from './simd.js';
+import { rowsMemory, type RowsMemory, type ThreadArrays } from './simd.js';
+import { denseMatrix, sharedDenseMatrix, type DenseMatrix } from '../../common/matrix.js';
 import { BestStart, type StartSpec } from './start.js';
 import type { StartJob, WorkerReply } from './worker.js';
 
@@ -20,6 +21,8 @@ export class WorkersUnavailable extends Error {
 /** The rows of a job in shared memory: a plain shared copy, or one in a WebAssembly memory for the SIMD search. */
 interface SharedRows {
   readonly data: Float64Array;
+  /** The caller's memory (`kmeansRowsMatrix`), used as it is: never kept as the spare. */
+  readonly lent: RowsMemory | null;
   readonly simd: StartJob['simd'];
   /** Per worker, its starts' row arrays in the WebAssembly memory (empty without one). */
   readonly threads: readonly ThreadArrays[];
@@ -71,7 +74,10 @@ class StartPool {
   /** Lloyd assignments a worker did for a start running on another worker, over the pool's life. */
   helpedAssignments = 0;
 
-  constructor(private readonly size: number) {}
+  /** Memories lent by callers (`kmeansRowsMatrix`) that a job is using: a second job on them copies. */
+  private readonly lentInUse = new WeakSet<RowsMemory>();
+
+  constructor(readonly size: number) {}
 
   /** Runs one start per seed (at least one) on the workers; the best start, as `BestStart` picks it in seed order. */
   runStarts(data: Float64Array, spec: StartSpec, seeds: Uint32Array): Promise<LloydResult> {
@@ -148,16 +154,22 @@ class StartPool {
    * shape matches and no job uses it.
    */
   private sharedCopy(data: Float64Array, spec: StartSpec): SharedRows | null {
+    const fits = (memory: { readonly threads: readonly ThreadArrays[] }): boolean => memory.threads.every((t) => t.centersCapacity >= spec.k);
+    const lent = lentMemories.get(data);
+    if (lent !== undefined && lent.threads.length === this.workers.length && fits(lent) && !this.lentInUse.has(lent)) {
+      this.lentInUse.add(lent);
+      const simd = { memory: lent.memory, scratch: lent.threads.map((t) => t.scratch), centersCapacity: lent.threads[0].centersCapacity };
+      return { data, lent, simd, threads: lent.threads, shape: '' };
+    }
     const shape = `${data.length}/${spec.cols} w${this.workers.length}`;
     const spare = this.spare;
     this.spare = null;
-    const roomy = spare !== null && spare.threads.every((t) => t.centersCapacity >= spec.k);
-    let rows: SharedRows | null = spare !== null && spare.shape === shape && roomy ? spare : null;
+    let rows: SharedRows | null = spare !== null && spare.shape === shape && fits(spare) ? spare : null;
     if (rows === null) {
       const memory = rowsMemory(data.length, spec.cols, spec.k, this.workers.length);
-      if (memory !== null) rows = { data: memory.data, simd: { memory: memory.memory, scratch: memory.threads.map((t) => t.scratch), centersCapacity: memory.threads[0].centersCapacity }, threads: memory.threads, shape };
+      if (memory !== null) rows = { data: memory.data, lent: null, simd: { memory: memory.memory, scratch: memory.threads.map((t) => t.scratch), centersCapacity: memory.threads[0].centersCapacity }, threads: memory.threads, shape };
       else if (data.buffer instanceof SharedArrayBuffer) return null;
-      else rows = { data: new Float64Array(new SharedArrayBuffer(data.byteLength)), simd: null, threads: [], shape };
+      else rows = { data: new Float64Array(new SharedArrayBuffer(data.byteLength)), lent: null, simd: null, threads: [], shape };
     }
     rows.data.set(data);
     return rows;
@@ -205,7 +217,8 @@ class StartPool {
     }
     if (--job.remaining === 0) {
       // Every start has returned, so no worker reads the rows any more.
-      if (job.copy !== null) this.spare = job.copy;
+      if (job.copy?.lent) this.lentInUse.delete(job.copy.lent);
+      else if (job.copy !== null) this.spare = job.copy;
       job.resolve(job.keep.best);
     }
   }
@@ -230,6 +243,21 @@ class StartPool {
 }
 
 let pool: StartPool | null = null;
+
+/** The memories of `kmeansRowsMatrix`, by their data. */
+const lentMemories = new WeakMap<Float64Array, RowsMemory>();
+
+/**
+ * A zero rows x cols matrix for a large fit to write its rows into: in a memory the workers'
+ * WebAssembly kernels use as it is (laid out for the pool's workers), so a fit on it copies
+ * nothing; in plain shared memory where the kernels cannot run.
+ */
+export function kmeansRowsMatrix(rows: number, cols: number): DenseMatrix {
+  const memory = rowsMemory(rows * cols, cols, 1, startPool().size);
+  if (memory === null) return sharedDenseMatrix(rows, cols);
+  lentMemories.set(memory.data, memory);
+  return denseMatrix(rows, cols, memory.data);
+}
 
 /** The process-wide pool: one worker per available core, at most `maxWorkers`. */
 export function startPool(maxWorkers = 2): StartPool {
