@@ -67,13 +67,17 @@ export const tee = (local: number): number[] => [0x22, ...unsigned(local)];
 /** i32 instructions. */
 export const i32 = (value: number): number[] => [0x41, ...signed(value)];
 export const I32_LOAD = (offset: number): number[] => [0x28, 2, ...unsigned(offset)];
-export const [I32_ADD, I32_MUL, I32_SHL, I32_GE_U] = [0x6a, 0x6c, 0x74, 0x4f];
+export const [I32_NE, I32_GE_U, I32_ADD, I32_SUB, I32_MUL, I32_AND, I32_SHL] = [0x47, 0x4f, 0x6a, 0x6b, 0x6c, 0x71, 0x74];
+/** f64 to i32, for values known to be whole and in range. */
+export const I32_TRUNC_F64_U = 0xab;
+/** `call` a function of the module by index (the byte after it). */
+export const CALL = 0x10;
 export const I32_STORE = (offset: number): number[] => [0x36, 2, ...unsigned(offset)];
 export const F64_LOAD = (offset: number): number[] => [0x2b, 3, ...unsigned(offset)];
 export const F64_STORE = (offset: number): number[] => [0x39, 3, ...unsigned(offset)];
 export const f64 = (value: number): number[] => [0x44, ...new Uint8Array(new Float64Array([value]).buffer)];
 /** f64 arithmetic and comparisons (comparisons leave an i32 0 or 1). */
-export const [F64_LT, F64_GE, F64_SQRT, F64_ADD, F64_SUB, F64_MUL] = [0x63, 0x66, 0x9f, 0xa0, 0xa1, 0xa2];
+export const [F64_LT, F64_GT, F64_GE, F64_SQRT, F64_ADD, F64_SUB, F64_MUL] = [0x63, 0x64, 0x66, 0x9f, 0xa0, 0xa1, 0xa2];
 /** `select`: the first operand if the i32 condition is not 0, else the second (no branch). */
 export const SELECT = 0x1b;
 /** `if … end` without a result. */

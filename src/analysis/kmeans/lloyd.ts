@@ -1,6 +1,5 @@
 import { squaredDistance, squaredDistancesToPoints } from '../distance.js';
 import type { Seeding } from './init.js';
-import type { SimdKernels } from './simd.js';
 import type { AssignState, LloydState } from './state.js';
 
 /** One K-Means run from given initial centres. */
@@ -286,7 +285,10 @@ export interface LloydHelp {
  * and bounds, and records the rows that change cluster, in row order, into `movedRows` with
  * their previous label in `movedFrom`. Returns how many it recorded. Touches nothing outside its
  * rows besides the state's scratch, so two threads, each with its own scratch, can assign
- * disjoint ranges at once.
+ * disjoint ranges at once. With the thread's WebAssembly kernels and the rows' arrays in their
+ * memory (a worker's start), each block runs there whole (`SimdKernels.assign`): the listing,
+ * the search of every listed row two rows per instruction, the new bounds and the moves, with
+ * the same results.
  */
 export function assignRange(
   state: AssignState,
@@ -296,7 +298,14 @@ export function assignRange(
   movedRows: Int32Array,
   movedFrom: Int32Array,
 ): number {
-  const { k } = state;
+  const { k, kernel, labels, upper, lower } = state;
+  if (kernel !== null && kernel.holds(labels) && kernel.holds(upper) && kernel.holds(lower)) {
+    let moved = 0;
+    for (let start = from; start < to; start += ASSIGN_BLOCK) {
+      moved += kernel.assign(labels, upper, lower, start, Math.min(to, start + ASSIGN_BLOCK), drifts, movedRows, movedFrom, moved);
+    }
+    return moved;
+  }
   // Per label, the listing test in terms of the stored bounds (see `listSuspects`).
   const marginFloor = new Float64Array(k);
   const upperFloor = new Float64Array(k);
@@ -308,9 +317,10 @@ export function assignRange(
   for (let start = from; start < to; start += ASSIGN_BLOCK) {
     const end = Math.min(to, start + ASSIGN_BLOCK);
     const listed = listSuspects(state, marginFloor, upperFloor, start, end);
-    if (state.kernel !== null) moved = reassignSearched(state, state.kernel, drifts, listed, movedRows, movedFrom, moved);
-    else if (listed > (end - start) * DENSE_SUSPECTS) moved = reassignAll(state, drifts, listed, movedRows, movedFrom, moved);
-    else moved = reassignSuspects(state, drifts, listed, movedRows, movedFrom, moved);
+    moved =
+      listed > (end - start) * DENSE_SUSPECTS
+        ? reassignAll(state, drifts, listed, movedRows, movedFrom, moved)
+        : reassignSuspects(state, drifts, listed, movedRows, movedFrom, moved);
   }
   return moved;
 }
@@ -347,36 +357,6 @@ function listSuspects(state: AssignState, marginFloor: Float64Array, upperFloor:
     listed += +(up - lower[i] > marginFloor[label]) & +(up > upperFloor[label]);
   }
   return listed;
-}
-
-/**
- * Every listed row to its nearest centre, found by the WebAssembly search (two rows per
- * instruction, so computing every distance of a listed row costs less than checking its own
- * distance first in JavaScript). Records the rows that change cluster from index `moved` on;
- * returns the new count.
- */
-function reassignSearched(
-  state: AssignState,
-  kernel: SimdKernels,
-  drifts: CenterDrifts,
-  listed: number,
-  movedRows: Int32Array,
-  movedFrom: Int32Array,
-  moved: number,
-): number {
-  const { labels, upper, lower, suspects } = state;
-  const { upperDrift, lowerDrift } = drifts;
-  kernel.search(listed, drifts.centers);
-  const { nearest: nearestOf, bestRoot, secondRoot } = kernel;
-  for (let s = 0; s < listed; s++) {
-    const i = suspects[s];
-    const label = labels[i];
-    const nearest = nearestOf[s];
-    upper[i] = bestRoot[s] - upperDrift[nearest];
-    lower[i] = secondRoot[s] + lowerDrift[nearest];
-    moved = relabel(labels, i, label, nearest, movedRows, movedFrom, moved);
-  }
-  return moved;
 }
 
 /**

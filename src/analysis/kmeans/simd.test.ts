@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { kmeansPlusPlus, scoreGroup } from './init.js';
 import { createRng } from '../random.js';
 import { SimdKernels, rowsMemory, SIMD_MAX_COLS } from './simd.js';
+import { runStart, scaledTolerance } from './start.js';
 import { lloydState, startWorkspace } from './state.js';
 
 /** Nearest (first on ties) and second-nearest squared distances, written plainly. */
@@ -126,6 +127,33 @@ describe('the WebAssembly nearest-centre search', () => {
         },
       ),
       { numRuns: 200 },
+    );
+  });
+
+  it('runs whole K-Means starts (seeding, Lloyd assignments) to the same result, bit for bit, as JavaScript', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 9000 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 9 }),
+        fc.boolean(),
+        fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+        (rows, cols, kWanted, whole, seed) => {
+          const k = Math.min(kWanted, rows);
+          const values = createRng(seed);
+          const memory = rowsMemory(rows * cols, cols, k, 1);
+          if (memory === null) throw new Error('no WebAssembly SIMD');
+          for (let i = 0; i < memory.data.length; i++) memory.data[i] = whole ? values.int(3) : values.int(3) * 2 + values.next();
+          const kernel = new SimdKernels(memory.memory, memory.threads[0], cols, k);
+          const spec = { rows, cols, k, maxIter: 300, tol: scaledTolerance(memory.data, rows, cols, 1e-4) };
+          const withKernels = runStart(memory.data, spec, seed, { ...memory.threads[0], suspects: kernel.list, kernel });
+          const plain = runStart(Float64Array.from(memory.data), spec, seed);
+          expect(Array.from(withKernels.labels)).toEqual(Array.from(plain.labels));
+          expect(Array.from(withKernels.centroids)).toEqual(Array.from(plain.centroids));
+          expect([withKernels.inertia, withKernels.iterations]).toEqual([plain.inertia, plain.iterations]);
+        },
+      ),
+      { numRuns: 60 },
     );
   });
 

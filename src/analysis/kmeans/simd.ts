@@ -29,6 +29,12 @@ import {
   F64_SUB,
   I32_STORE,
   ifThen,
+  CALL,
+  F64_GT,
+  I32_AND,
+  I32_NE,
+  I32_SUB,
+  I32_TRUNC_F64_U,
   SELECT,
   type WasmMemory,
 } from '../../common/wasm.js';
@@ -72,7 +78,12 @@ function scratchLayout(cols: number, k: number) {
   const reached = targets + align16(8 * (MAX_TRIALS + 1));
   const counts = reached + align16(4 * MAX_TRIALS);
   const pass = counts + align16(8 * k);
-  return { list, centers, best, second, index, group, sums, targets, reached, counts, pass, bytes: pass + 16 };
+  // Lloyd's assignment: per label its two listing floors and two drifts, then the block's moves.
+  const floors = pass + 16;
+  const movedRows = floors + align16(8 * 4 * k);
+  const movedFrom = movedRows + align16(4 * LIST_CAPACITY);
+  const bytes = movedFrom + align16(4 * LIST_CAPACITY);
+  return { list, centers, best, second, index, group, sums, targets, reached, counts, pass, floors, movedRows, movedFrom, bytes };
 }
 
 /** Most candidates a k-means++ step draws (2 + ln k, for k up to e^30). */
@@ -146,6 +157,21 @@ type SearchFunction = (list: number, count: number, data: number, centers: numbe
 type ScoreFunction = (count: number, data: number, closest: number, group: number, sums: number) => void;
 type FirstFunction = (count: number, data: number, center: number, closest: number, out: number) => void;
 type AddFunction = (count: number, data: number, center: number, closest: number, second: number, labels: number, c: number, targets: number, reached: number, pass: number) => void;
+type AssignFunction = (
+  from: number,
+  to: number,
+  labels: number,
+  upper: number,
+  lower: number,
+  list: number,
+  centers: number,
+  k: number,
+  best: number,
+  second: number,
+  index: number,
+  floors: number,
+  moves: number,
+) => void;
 type AddLastFunction = (count: number, data: number, center: number, closest: number, second: number, labels: number, c: number, sums: number, counts: number) => void;
 
 /** One thread's kernels over the rows of a `RowsMemory`, in its own scratch. */
@@ -166,12 +192,18 @@ export class SimdKernels {
   private readonly counts: Float64Array;
   private readonly pass: Float64Array;
   private readonly passFound: Int32Array;
+  private readonly movedCount: Int32Array;
   private readonly runSearch: SearchFunction;
   private readonly runScore: ScoreFunction;
   private readonly runFirst: FirstFunction;
   private readonly runAdd: AddFunction;
   private readonly runAddLast: AddLastFunction;
-  private readonly addresses: ReturnType<typeof scratchLayout>;
+  private readonly runAssign: AssignFunction;
+  private readonly floors: Float64Array;
+  private readonly movedRows: Int32Array;
+  private readonly movedFrom: Int32Array;
+  private readonly memoryBytes: number;
+  private readonly addresses: { -readonly [A in keyof ReturnType<typeof scratchLayout>]: number };
 
   /** The thread's arrays, in the same memory (`RowsMemory.threads`): its starts' upper, lower and labels. */
   constructor(
@@ -183,21 +215,9 @@ export class SimdKernels {
     if (wasm === null) throw new Error('WebAssembly is not available');
     if (k > arrays.centersCapacity) throw new RangeError(`The kernels' scratch holds ${arrays.centersCapacity} centres, not ${k}.`);
     const layout = scratchLayout(cols, arrays.centersCapacity);
-    const at = (offset: number): number => arrays.scratch + offset;
-    this.addresses = {
-      ...layout,
-      list: at(layout.list),
-      centers: at(layout.centers),
-      best: at(layout.best),
-      second: at(layout.second),
-      index: at(layout.index),
-      group: at(layout.group),
-      sums: at(layout.sums),
-      targets: at(layout.targets),
-      reached: at(layout.reached),
-      counts: at(layout.counts),
-      pass: at(layout.pass),
-    };
+    // Every area of the layout, as an address in the memory.
+    this.addresses = { ...layout };
+    for (const area of Object.keys(layout) as Array<keyof typeof layout>) if (area !== 'bytes') this.addresses[area] = arrays.scratch + layout[area];
     const { buffer } = memory;
     this.list = new Int32Array(buffer, this.addresses.list, LIST_CAPACITY);
     this.centers = new Float64Array(buffer, this.addresses.centers, k * cols);
@@ -211,12 +231,58 @@ export class SimdKernels {
     this.counts = new Float64Array(buffer, this.addresses.counts, k);
     this.pass = new Float64Array(buffer, this.addresses.pass, 1);
     this.passFound = new Int32Array(buffer, this.addresses.pass + 8, 1);
-    const { exports } = new wasm.Instance(compiled(cols), { env: { memory } });
+    this.movedCount = new Int32Array(buffer, this.addresses.pass + 12, 1);
+    const { exports } = new wasm.Instance(compiled(cols, arrays.centersCapacity), { env: { memory } });
     this.runSearch = exports.search as SearchFunction;
     this.runScore = exports.score as ScoreFunction;
     this.runFirst = exports.first as FirstFunction;
     this.runAdd = exports.add as AddFunction;
     this.runAddLast = exports.addLast as AddLastFunction;
+    this.runAssign = exports.assign as AssignFunction;
+    this.floors = new Float64Array(buffer, this.addresses.floors, 4 * arrays.centersCapacity);
+    this.movedRows = new Int32Array(buffer, this.addresses.movedRows, LIST_CAPACITY);
+    this.movedFrom = new Int32Array(buffer, this.addresses.movedFrom, LIST_CAPACITY);
+    this.memoryBytes = buffer.byteLength;
+  }
+
+  /** Whether `array` lies in this thread's memory (so the kernels can address it). */
+  holds(array: Int32Array | Float64Array): boolean {
+    return array.buffer.byteLength === this.memoryBytes && array.buffer instanceof SharedArrayBuffer;
+  }
+
+  /**
+   * One block of a Lloyd assignment, rows [from, to) (at most `ASSIGN_BLOCK`), as `assignRange` in
+   * lloyd.ts does it in JavaScript with `reassignSearched`: lists the rows whose bounds (stored
+   * relative to the drifts) no longer prove their label, searches them, stores their new bounds and
+   * labels. `labels`, `upper` and `lower` must lie in this memory (`holds`). Writes the rows that
+   * changed cluster, in row order, with their previous label, into `movedRows` / `movedFrom` from
+   * index `at` on; returns how many.
+   */
+  assign(
+    labels: Int32Array,
+    upper: Float64Array,
+    lower: Float64Array,
+    from: number,
+    to: number,
+    drifts: { readonly centers: Float64Array; readonly upperDrift: Float64Array; readonly lowerDrift: Float64Array; readonly halfGap: Float64Array },
+    movedRows: Int32Array,
+    movedFrom: Int32Array,
+    at: number,
+  ): number {
+    const { k, floors, addresses: a } = this;
+    const capacity = this.arrays.centersCapacity;
+    for (let c = 0; c < k; c++) {
+      floors[c] = -(drifts.upperDrift[c] + drifts.lowerDrift[c]);
+      floors[capacity + c] = drifts.halfGap[c] - drifts.upperDrift[c];
+      floors[2 * capacity + c] = drifts.upperDrift[c];
+      floors[3 * capacity + c] = drifts.lowerDrift[c];
+    }
+    this.centers.set(drifts.centers);
+    this.runAssign(from, to, labels.byteOffset, upper.byteOffset, lower.byteOffset, a.list, a.centers, k, a.best, a.second, a.index, a.floors, a.movedRows);
+    const moved = this.movedCount[0];
+    movedRows.set(this.movedRows.subarray(0, moved), at);
+    movedFrom.set(this.movedFrom.subarray(0, moved), at);
+    return moved;
   }
 
   /** Whether `state`'s row arrays are this thread's, so the seeding kernels can run on them. */
@@ -293,15 +359,16 @@ export class SimdKernels {
   }
 }
 
-/** Per thread, the search compiled for each number of columns met. */
-const modules = new Map<number, object>();
+/** Per thread, the kernels compiled for each shape met (columns, centres the scratch holds). */
+const modules = new Map<string, object>();
 
-function compiled(cols: number): object {
-  let module = modules.get(cols);
+function compiled(cols: number, centersCapacity: number): object {
+  const key = `${cols}/${centersCapacity}`;
+  let module = modules.get(key);
   if (module === undefined) {
     if (wasm === null) throw new Error('WebAssembly is not available');
-    module = new wasm.Module(kernelBytes(cols));
-    modules.set(cols, module);
+    module = new wasm.Module(kernelBytes(cols, centersCapacity));
+    modules.set(key, module);
   }
   return module;
 }
@@ -312,7 +379,7 @@ let available: boolean | null = null;
 function simdAvailable(): boolean {
   if (available === null) {
     try {
-      available = wasm !== null && wasm.validate(kernelBytes(1)) && new wasm.Memory({ initial: 1, maximum: 1, shared: true }).buffer instanceof SharedArrayBuffer;
+      available = wasm !== null && wasm.validate(kernelBytes(1, MIN_CENTERS_CAPACITY)) && new wasm.Memory({ initial: 1, maximum: 1, shared: true }).buffer instanceof SharedArrayBuffer;
     } catch {
       available = false;
     }
@@ -320,9 +387,13 @@ function simdAvailable(): boolean {
   return available;
 }
 
-/** The module assembled for `cols` columns: Lloyd's `search` and k-means++'s `score`, `first`, `add` and `addLast`. */
-function kernelBytes(cols: number): Uint8Array {
-  return moduleBytes([searchFunction(cols), scoreFunction(cols), ...seedingFunctions(cols)]);
+/**
+ * The module assembled for `cols` columns and a scratch of `centersCapacity` centres: Lloyd's
+ * `search` and `assign`, k-means++'s `score`, `first`, `add` and `addLast`. `search` must stay
+ * function 0: `assign` calls it.
+ */
+function kernelBytes(cols: number, centersCapacity: number): Uint8Array {
+  return moduleBytes([searchFunction(cols), scoreFunction(cols), ...seedingFunctions(cols), assignFunction(centersCapacity)]);
 }
 
 /**
@@ -546,4 +617,58 @@ function seedingFunctions(cols: number): WasmFunction[] {
   })();
 
   return [first, add, addLast];
+}
+
+/**
+ * assign(from, to, labels, upper, lower, list, centers, k, best, second, index, floors, moves):
+ * one block of a Lloyd assignment (see `SimdKernels.assign`). `floors` holds, per label, the
+ * listing test's two floors, then the upper and lower drifts (`centersCapacity` apart); `moves`
+ * the moved rows, then (`LIST_CAPACITY` i32 later) their previous labels. The count of moves is
+ * written 12 bytes into the pass area, which lies 16 bytes before `floors`.
+ */
+function assignFunction(centersCapacity: number): WasmFunction {
+  const [FROM, TO, LABELS, UPPER, LOWER, LIST, CENTERS, K, BEST, SECOND, INDEX, FLOORS, MOVES] = Array.from({ length: 13 }, (_, i) => i);
+  const [I, LISTED, S, ROW, LABEL, NEAREST, MOVED, AT] = Array.from({ length: 8 }, (_, i) => 13 + i);
+  const [UP] = [21];
+  const floor = (table: number, label: number): number[] => [...get(FLOORS), ...get(label), ...i32(3), I32_SHL, I32_ADD, ...F64_LOAD(table * centersCapacity * 8)];
+  const element = (base: number, index: number, shift: number): number[] => [...get(base), ...get(index), ...i32(shift), I32_SHL, I32_ADD];
+  const body = [
+    // The listing: every row's test without a branch; the list grows by the test's 0 or 1.
+    ...i32(0), ...set(LISTED),
+    ...get(FROM), ...set(I),
+    ...whileBelow(I, TO, [
+      ...element(LABELS, I, 2), ...I32_LOAD(0), ...set(LABEL),
+      ...element(UPPER, I, 3), ...F64_LOAD(0), ...set(UP),
+      ...element(LIST, LISTED, 2), ...get(I), ...I32_STORE(0),
+      ...get(LISTED),
+      ...get(UP), ...element(LOWER, I, 3), ...F64_LOAD(0), F64_SUB, ...floor(0, LABEL), F64_GT,
+      ...get(UP), ...floor(1, LABEL), F64_GT,
+      I32_AND, I32_ADD, ...set(LISTED),
+      ...get(I), ...i32(1), I32_ADD, ...set(I),
+    ]),
+    // An odd count searches its last row twice.
+    ...element(LIST, LISTED, 2), ...element(LIST, LISTED, 2), ...i32(4), I32_SUB, ...I32_LOAD(0), ...I32_STORE(0),
+    ...get(LIST), ...get(LISTED), ...get(LISTED), ...i32(1), I32_AND, I32_ADD, ...i32(0), ...get(CENTERS), ...get(K), ...get(BEST), ...get(SECOND), ...get(INDEX), CALL, 0,
+    // The new bounds, relative to the nearest centre's drifts, and the moves.
+    ...i32(0), ...set(MOVED),
+    ...i32(0), ...set(S),
+    ...whileBelow(S, LISTED, [
+      ...element(LIST, S, 2), ...I32_LOAD(0), ...set(ROW),
+      ...element(INDEX, S, 3), ...F64_LOAD(0), I32_TRUNC_F64_U, ...set(NEAREST),
+      ...element(UPPER, ROW, 3), ...element(BEST, S, 3), ...F64_LOAD(0), ...floor(2, NEAREST), F64_SUB, ...F64_STORE(0),
+      ...element(LOWER, ROW, 3), ...element(SECOND, S, 3), ...F64_LOAD(0), ...floor(3, NEAREST), F64_ADD, ...F64_STORE(0),
+      ...element(LABELS, ROW, 2), ...set(AT),
+      ...get(AT), ...I32_LOAD(0), ...set(LABEL),
+      ...get(LABEL), ...get(NEAREST), I32_NE,
+      ...ifThen([
+        ...get(AT), ...get(NEAREST), ...I32_STORE(0),
+        ...element(MOVES, MOVED, 2), ...get(ROW), ...I32_STORE(0),
+        ...element(MOVES, MOVED, 2), ...get(LABEL), ...I32_STORE(align16(4 * LIST_CAPACITY)),
+        ...get(MOVED), ...i32(1), I32_ADD, ...set(MOVED),
+      ]),
+      ...get(S), ...i32(1), I32_ADD, ...set(S),
+    ]),
+    ...get(FLOORS), ...i32(4), I32_SUB, ...get(MOVED), ...I32_STORE(0),
+  ];
+  return { name: 'assign', params: 13, locals: [[8, I32], [1, F64]], body };
 }
