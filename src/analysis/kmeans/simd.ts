@@ -41,20 +41,23 @@ import {
 import { ASSIGN_BLOCK } from './lloyd.js';
 
 /**
- * Lloyd's nearest-centre search as WebAssembly on f64x2 lanes, two rows per instruction: each
- * lane holds one row, every centre's distance is computed for both rows at once, and the nearest
- * and second-nearest are kept by vector compare-and-select, without a branch. JavaScript cannot
- * do this (it has no vectors, and its branch on "is this centre nearer?" is mispredicted about
- * once a row): on a million rows of five columns the search takes about 11 ns a row against
- * about 55 (`npm run bench:kmeans`). Each distance adds its terms in column order, as
- * `squaredDistance` does, and WebAssembly's arithmetic is IEEE double without fused operations,
- * so the results are the JavaScript search's bit for bit (kmeans tests compare them).
+ * The K-Means workers' distance passes as WebAssembly, assembled at run time for the table's
+ * number of columns (unrolled):
+ * - Lloyd's nearest-centre search on f64x2 lanes, two rows per instruction: each lane holds one
+ *   row, every centre's distance is computed for both rows at once, and the nearest and
+ *   second-nearest are kept by vector compare-and-select, without a branch. JavaScript cannot do
+ *   this (it has no vectors, and its branch on "is this centre nearer?" is mispredicted about once
+ *   a row): on the rows of a whole command, about 20 ns a row against 55
+ *   (`npm run bench:simd-kernels`). `assign` runs a whole block of a Lloyd assignment around it.
+ * - k-means++'s scoring pass, two candidates per instruction, and its other passes in scalar code.
+ * Each distance adds its terms in column order, as `squaredDistance` does; WebAssembly's
+ * arithmetic is IEEE double without fused operations, and its selects pick as the JavaScript's
+ * comparisons do, so every result is the JavaScript's bit for bit (simd.test.ts compares them).
  *
- * The rows must be in the module's memory: the worker pool copies them into one shared
- * WebAssembly memory (`rowsMemory`), which every worker imports, so no worker holds a copy of its
- * own; each thread has its own scratch there (the rows to search, the centres, the results).
+ * The rows must be in the module's memory: one shared WebAssembly memory (`rowsMemory`), which
+ * every worker imports, so no worker holds a copy of its own; each thread has its own scratch
+ * there and its starts' labels and bounds.
  */
-
 /** Most columns the search is assembled for (one vector local per column); wider tables use JavaScript. */
 export const SIMD_MAX_COLS = 32;
 
