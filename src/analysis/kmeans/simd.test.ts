@@ -28,7 +28,22 @@ function plainNearestTwo(data: Float64Array, row: number, cols: number, centers:
   return [nearest, Math.sqrt(best), Math.sqrt(second)];
 }
 
-describe('the WebAssembly nearest-centre search', () => {
+/**
+ * Three overlapping blobs (or, `whole`, the whole numbers 0 to 2, which repeat rows and tie
+ * distances: the minima must settle those alike) in a kernels' memory, and a start's workspace
+ * that runs the kernels on them.
+ */
+function kernelsOverBlobs(rows: number, cols: number, k: number, whole: boolean, seed: number) {
+  const values = createRng(seed);
+  const memory = rowsMemory(rows * cols, cols, k, 1);
+  if (memory === null) throw new Error('no WebAssembly SIMD');
+  for (let i = 0; i < memory.data.length; i++) memory.data[i] = whole ? values.int(3) : values.int(3) * 2 + values.next();
+  const arrays = memory.threads[0];
+  const kernel = new SimdKernels(memory.memory, arrays, cols, k);
+  return { memory, workspace: { ...arrays, suspects: kernel.list, kernel } };
+}
+
+describe('the WebAssembly kernels', () => {
   it('runs on this engine (Node 20 has WebAssembly SIMD and shared memory)', () => {
     expect(rowsMemory(10 * 5, 5, 3, 2)).not.toBeNull();
   });
@@ -112,14 +127,8 @@ describe('the WebAssembly nearest-centre search', () => {
         fc.integer({ min: 0, max: 2 ** 31 - 1 }),
         (rows, cols, kWanted, whole, seed) => {
           const k = Math.min(kWanted, rows);
-          const values = createRng(seed);
-          const memory = rowsMemory(rows * cols, cols, k, 1);
-          if (memory === null) throw new Error('no WebAssembly SIMD');
-          // Whole numbers repeat rows and tie distances, which the minima must settle alike.
-          for (let i = 0; i < memory.data.length; i++) memory.data[i] = whole ? values.int(3) : values.next() * 100;
-          const arrays = memory.threads[0];
-          const kernel = new SimdKernels(memory.memory, arrays, cols, k);
-          const withKernels = kmeansPlusPlus(memory.data, rows, cols, k, createRng(seed + 1), { ...arrays, suspects: kernel.list, kernel });
+          const { memory, workspace } = kernelsOverBlobs(rows, cols, k, whole, seed);
+          const withKernels = kmeansPlusPlus(memory.data, rows, cols, k, createRng(seed + 1), workspace);
           const plain = kmeansPlusPlus(Float64Array.from(memory.data), rows, cols, k, createRng(seed + 1));
           for (const field of ['centers', 'labels', 'upper', 'lower', 'sums', 'counts'] as const) {
             expect(Array.from(withKernels[field]), field).toEqual(Array.from(plain[field]));
@@ -140,13 +149,9 @@ describe('the WebAssembly nearest-centre search', () => {
         fc.integer({ min: 0, max: 2 ** 31 - 1 }),
         (rows, cols, kWanted, whole, seed) => {
           const k = Math.min(kWanted, rows);
-          const values = createRng(seed);
-          const memory = rowsMemory(rows * cols, cols, k, 1);
-          if (memory === null) throw new Error('no WebAssembly SIMD');
-          for (let i = 0; i < memory.data.length; i++) memory.data[i] = whole ? values.int(3) : values.int(3) * 2 + values.next();
-          const kernel = new SimdKernels(memory.memory, memory.threads[0], cols, k);
+          const { memory, workspace } = kernelsOverBlobs(rows, cols, k, whole, seed);
           const spec = { rows, cols, k, maxIter: 300, tol: scaledTolerance(memory.data, rows, cols, 1e-4) };
-          const withKernels = runStart(memory.data, spec, seed, { ...memory.threads[0], suspects: kernel.list, kernel });
+          const withKernels = runStart(memory.data, spec, seed, workspace);
           const plain = runStart(Float64Array.from(memory.data), spec, seed);
           expect(Array.from(withKernels.labels)).toEqual(Array.from(plain.labels));
           expect(Array.from(withKernels.centroids)).toEqual(Array.from(plain.centroids));
