@@ -58,6 +58,7 @@ import { ASSIGN_BLOCK } from './lloyd.js';
  * every worker imports, so no worker holds a copy of its own; each thread has its own scratch
  * there and its starts' labels and bounds.
  */
+
 /** Most columns the search is assembled for (one vector local per column); wider tables use JavaScript. */
 export const SIMD_MAX_COLS = 32;
 
@@ -378,7 +379,7 @@ function compiled(cols: number, centersCapacity: number): object {
 
 let available: boolean | null = null;
 
-/** Whether this engine runs the search: WebAssembly with SIMD and shared memory. */
+/** Whether this engine runs the kernels: WebAssembly with SIMD and shared memory. */
 function simdAvailable(): boolean {
   if (available === null) {
     try {
