@@ -158,8 +158,7 @@ class StartPool {
     const lent = lentMemories.get(data);
     if (lent !== undefined && lent.threads.length === this.workers.length && fits(lent) && !this.lentInUse.has(lent)) {
       this.lentInUse.add(lent);
-      const simd = { memory: lent.memory, scratch: lent.threads.map((t) => t.scratch), centersCapacity: lent.threads[0].centersCapacity };
-      return { data, lent, simd, threads: lent.threads, shape: '' };
+      return { data, lent, simd: kernelsJob(lent), threads: lent.threads, shape: '' };
     }
     const shape = `${data.length}/${spec.cols} w${this.workers.length}`;
     const spare = this.spare;
@@ -167,7 +166,7 @@ class StartPool {
     let rows: SharedRows | null = spare !== null && spare.shape === shape && fits(spare) ? spare : null;
     if (rows === null) {
       const memory = rowsMemory(data.length, spec.cols, spec.k, this.workers.length);
-      if (memory !== null) rows = { data: memory.data, lent: null, simd: { memory: memory.memory, scratch: memory.threads.map((t) => t.scratch), centersCapacity: memory.threads[0].centersCapacity }, threads: memory.threads, shape };
+      if (memory !== null) rows = { data: memory.data, lent: null, simd: kernelsJob(memory), threads: memory.threads, shape };
       else if (data.buffer instanceof SharedArrayBuffer) return null;
       else rows = { data: new Float64Array(new SharedArrayBuffer(data.byteLength)), lent: null, simd: null, threads: [], shape };
     }
@@ -240,6 +239,11 @@ class StartPool {
       job.drained();
     }
   }
+}
+
+/** What a job's workers need to run their kernels over the rows in `memory`. */
+function kernelsJob(memory: RowsMemory): NonNullable<StartJob['simd']> {
+  return { memory: memory.memory, scratch: memory.threads.map((t) => t.scratch), centersCapacity: memory.threads[0].centersCapacity };
 }
 
 let pool: StartPool | null = null;
