@@ -10,7 +10,7 @@
 export interface WasmMemory {
   readonly buffer: ArrayBuffer | SharedArrayBuffer;
 }
-export interface WasmInstance {
+interface WasmInstance {
   readonly exports: Record<string, unknown>;
 }
 interface WasmApi {
@@ -67,7 +67,8 @@ export const tee = (local: number): number[] => [0x22, ...unsigned(local)];
 /** i32 instructions. */
 export const i32 = (value: number): number[] => [0x41, ...signed(value)];
 export const I32_LOAD = (offset: number): number[] => [0x28, 2, ...unsigned(offset)];
-export const [I32_NE, I32_GE_U, I32_ADD, I32_SUB, I32_MUL, I32_AND, I32_SHL] = [0x47, 0x4f, 0x6a, 0x6b, 0x6c, 0x71, 0x74];
+export const [I32_NE, I32_ADD, I32_SUB, I32_MUL, I32_AND, I32_SHL] = [0x47, 0x6a, 0x6b, 0x6c, 0x71, 0x74];
+const I32_GE_U = 0x4f;
 /** f64 to i32, for values known to be whole and in range. */
 export const I32_TRUNC_F64_U = 0xab;
 /** `call` a function of the module by index (the byte after it). */

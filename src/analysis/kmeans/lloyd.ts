@@ -299,13 +299,6 @@ export function assignRange(
   movedFrom: Int32Array,
 ): number {
   const { k, kernel, labels, upper, lower } = state;
-  if (kernel !== null && kernel.holds(labels) && kernel.holds(upper) && kernel.holds(lower)) {
-    let moved = 0;
-    for (let start = from; start < to; start += ASSIGN_BLOCK) {
-      moved += kernel.assign(labels, upper, lower, start, Math.min(to, start + ASSIGN_BLOCK), drifts, movedRows, movedFrom, moved);
-    }
-    return moved;
-  }
   // Per label, the listing test in terms of the stored bounds (see `listSuspects`).
   const marginFloor = new Float64Array(k);
   const upperFloor = new Float64Array(k);
@@ -314,6 +307,13 @@ export function assignRange(
     upperFloor[c] = drifts.halfGap[c] - drifts.upperDrift[c];
   }
   let moved = 0;
+  if (kernel !== null && kernel.holds(labels) && kernel.holds(upper) && kernel.holds(lower)) {
+    for (let start = from; start < to; start += ASSIGN_BLOCK) {
+      const end = Math.min(to, start + ASSIGN_BLOCK);
+      moved += kernel.assign(labels, upper, lower, start, end, drifts, { marginFloor, upperFloor }, movedRows, movedFrom, moved);
+    }
+    return moved;
+  }
   for (let start = from; start < to; start += ASSIGN_BLOCK) {
     const end = Math.min(to, start + ASSIGN_BLOCK);
     const listed = listSuspects(state, marginFloor, upperFloor, start, end);

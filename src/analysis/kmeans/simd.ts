@@ -256,11 +256,11 @@ export class SimdKernels {
 
   /**
    * One block of a Lloyd assignment, rows [from, to) (at most `ASSIGN_BLOCK`), as `assignRange` in
-   * lloyd.ts does it in JavaScript with `reassignSearched`: lists the rows whose bounds (stored
-   * relative to the drifts) no longer prove their label, searches them, stores their new bounds and
-   * labels. `labels`, `upper` and `lower` must lie in this memory (`holds`). Writes the rows that
-   * changed cluster, in row order, with their previous label, into `movedRows` / `movedFrom` from
-   * index `at` on; returns how many.
+   * lloyd.ts does it in JavaScript (`listSuspects`, then `reassignAll`): lists the rows whose
+   * bounds (stored relative to the drifts) fail the listing test of `floors`, searches them, stores
+   * their new bounds and labels. `labels`, `upper` and `lower` must lie in this memory (`holds`).
+   * Writes the rows that changed cluster, in row order, with their previous label, into
+   * `movedRows` / `movedFrom` from index `at` on; returns how many.
    */
   assign(
     labels: Int32Array,
@@ -268,19 +268,18 @@ export class SimdKernels {
     lower: Float64Array,
     from: number,
     to: number,
-    drifts: { readonly centers: Float64Array; readonly upperDrift: Float64Array; readonly lowerDrift: Float64Array; readonly halfGap: Float64Array },
+    drifts: { readonly centers: Float64Array; readonly upperDrift: Float64Array; readonly lowerDrift: Float64Array },
+    listing: { readonly marginFloor: Float64Array; readonly upperFloor: Float64Array },
     movedRows: Int32Array,
     movedFrom: Int32Array,
     at: number,
   ): number {
     const { k, floors, addresses: a } = this;
     const capacity = this.arrays.centersCapacity;
-    for (let c = 0; c < k; c++) {
-      floors[c] = -(drifts.upperDrift[c] + drifts.lowerDrift[c]);
-      floors[capacity + c] = drifts.halfGap[c] - drifts.upperDrift[c];
-      floors[2 * capacity + c] = drifts.upperDrift[c];
-      floors[3 * capacity + c] = drifts.lowerDrift[c];
-    }
+    floors.set(listing.marginFloor, 0);
+    floors.set(listing.upperFloor, capacity);
+    floors.set(drifts.upperDrift, 2 * capacity);
+    floors.set(drifts.lowerDrift, 3 * capacity);
     this.centers.set(drifts.centers);
     this.runAssign(from, to, labels.byteOffset, upper.byteOffset, lower.byteOffset, a.list, a.centers, k, a.best, a.second, a.index, a.floors, a.movedRows);
     const moved = this.movedCount[0];
